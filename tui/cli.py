@@ -1,0 +1,3 @@
+"""Command-line entry point (being written)."""
+def main(argv=None) -> int:
+    return 0
