@@ -1,3 +1,197 @@
-"""Command-line entry point (being written)."""
-def main(argv=None) -> int:
-    return 0
+"""``r1-tui`` command line: the app (no subcommand), ``ask``, ``history``.
+
+This module wires the layers: configuration, the endpoint client, the history store and,
+for the app, the Textual UI (imported only when the app runs, so ``ask`` starts fast).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from collections.abc import Iterator, Sequence
+
+from tui import __version__, paths
+from tui.config import ConfigError, Overrides, Settings, load_settings
+from tui.sanitize import for_display
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def _connection_options(parser: argparse.ArgumentParser, in_subcommand: bool = False) -> None:
+    # In a subcommand the defaults are suppressed, so options given before the
+    # subcommand's name are not reset by the subparser.
+    default: dict[str, object] = {"default": argparse.SUPPRESS} if in_subcommand else {}
+    group = parser.add_argument_group("connection (shared by every command)")
+    group.add_argument("--profile", help="profile from config.toml to use", **default)
+    group.add_argument("--endpoint", help="endpoint URL, e.g. https://NAME.openai.azure.com/openai/v1/", **default)
+    group.add_argument("--deployment", help="deployment name (on Azure: not the model name)", **default)
+    group.add_argument("--auth", choices=("entra", "key", "none"), help="how to authenticate", **default)
+    group.add_argument("--demo", action="store_true", help="use the built-in demo endpoint (no account needed)", **default)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    parser = argparse.ArgumentParser(
+        prog="r1-tui",
+        description="A keyboard-driven terminal client for reasoning models (DeepSeek-R1 and kin).",
+    )
+    parser.add_argument("--version", action="version", version=f"r1-tui {__version__}")
+    _connection_options(parser)
+    parser.add_argument("--offline", action="store_true", help="browse history read-only; never touch the network")
+    parser.add_argument("--low-bandwidth", action="store_true", help="fewer screen updates, for slow links")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ask = sub.add_parser("ask", help="ask one question; answer on stdout, reasoning on stderr")
+    ask.add_argument("prompt", nargs="?", help="the prompt, or - to read it from standard input")
+    ask.add_argument("--json", action="store_true", help="print one JSON object at the end instead of streaming")
+    ask.add_argument("--hide-reasoning", action="store_true", help="do not print the reasoning")
+    ask.add_argument("--system", help="system prompt (R1 follows it loosely: prefer instructions in the prompt)")
+    ask.add_argument("--max-tokens", type=int, help="maximum completion tokens, reasoning included")
+    ask.add_argument("--stop", action="append", help="stop sequence (repeatable)")
+    ask.add_argument("-n", type=int, help="number of choices")
+    ask.add_argument("--no-save", action="store_true", help="do not save this exchange to history")
+    _connection_options(ask, in_subcommand=True)
+
+    from tui.history_cli import add_history_parser
+
+    add_history_parser(sub)
+    return parser
+
+
+def _overrides(args: argparse.Namespace, demo_url: str | None) -> Overrides:
+    stop = getattr(args, "stop", None)
+    return Overrides(
+        profile=args.profile,
+        endpoint=args.endpoint,
+        deployment=args.deployment,
+        auth=args.auth,
+        system=getattr(args, "system", None),
+        max_tokens=getattr(args, "max_tokens", None),
+        stop=tuple(stop) if stop else None,
+        n=getattr(args, "n", None),
+        demo_url=demo_url,
+    )
+
+
+@contextlib.contextmanager
+def _demo_server(enabled: bool) -> Iterator[str | None]:
+    if not enabled:
+        yield None
+        return
+    from tui.demo import DemoServer
+
+    server = DemoServer()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def _error(message: str) -> None:
+    sys.stderr.write("r1-tui: " + for_display(message) + "\n")
+
+
+def _load(args: argparse.Namespace, demo_url: str | None) -> Settings:
+    settings = load_settings(_overrides(args, demo_url))
+    for warning in settings.warnings:
+        _error("warning: " + warning)
+    return settings
+
+
+def _read_prompt(args: argparse.Namespace) -> str | None:
+    if args.prompt == "-" or (args.prompt is None and not sys.stdin.isatty()):
+        data = sys.stdin.buffer.read()
+        return data.decode("utf-8", errors="replace")
+    return args.prompt
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    prompt = _read_prompt(args)
+    if prompt is None or not prompt.strip():
+        _error("ask needs a prompt: r1-tui ask \"What is 17 * 23?\" (or - to read standard input)")
+        return EXIT_USAGE
+    with _demo_server(args.demo) as demo_url:
+        settings = _load(args, demo_url)
+        if settings.endpoint is None:
+            _error(settings.setup_hint)
+            return EXIT_USAGE
+        return asyncio.run(_ask(args, settings, prompt))
+
+
+async def _ask(args: argparse.Namespace, settings: Settings, prompt: str) -> int:
+    from tui.ask import run_ask
+    from tui.llm.client import ChatClient
+
+    assert settings.endpoint is not None
+    client = ChatClient(settings.endpoint)
+    store = recorder = None
+    try:
+        if not args.no_save:
+            from tui.recorder import Recorder
+            from tui.store import HistoryStore, StoreError
+
+            try:
+                store = HistoryStore.open(paths.history_db_path())
+                recorder = Recorder(store)
+            except StoreError as exc:
+                _error(f"{exc} (the answer is not saved)")
+        return await run_ask(
+            client, prompt, settings.defaults, recorder,
+            as_json=args.json, show_reasoning=not args.hide_reasoning,
+        )
+    finally:
+        await client.aclose()
+        if store is not None:
+            store.close()
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    with _demo_server(args.demo and not args.offline) as demo_url:
+        settings = _load(args, demo_url)
+        return asyncio.run(_run_app(settings, offline=args.offline, low_bandwidth=args.low_bandwidth))
+
+
+async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool) -> int:
+    from tui.llm.client import ChatClient
+    from tui.store import HistoryStore, StoreError
+    from tui.ui.app import R1App
+
+    db_path = paths.history_db_path()
+    try:
+        store = HistoryStore.open(db_path, read_only=offline and db_path.exists())
+    except StoreError as exc:
+        _error(str(exc))
+        return 1
+    client = None if offline or settings.endpoint is None else ChatClient(settings.endpoint)
+    hint = "Offline: history is read-only. Run r1-tui without --offline to chat." if offline else settings.setup_hint
+    try:
+        app = R1App(client=client, store=store, defaults=settings.defaults, read_only=offline,
+                    setup_hint=hint, low_bandwidth=low_bandwidth)
+        await app.run_async()
+        return app.return_code or 0
+    finally:
+        if client is not None:
+            await client.aclose()
+        store.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``r1-tui`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "ask":
+            return _cmd_ask(args)
+        if args.command == "history":
+            from tui.history_cli import run_history
+
+            return run_history(args, paths.history_db_path())
+        return _cmd_app(args)
+    except ConfigError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED

@@ -1,0 +1,37 @@
+"""Small helpers shared by the core tests."""
+
+from __future__ import annotations
+
+from tui.llm.client import ChatClient
+from tui.llm.endpoint import EndpointSettings
+from tui.llm.events import Event
+from tui.llm.request import ChatRequest, Turn
+from tui.llm.retry import RetryPolicy
+from tui.llm.transcript import Transcript
+
+
+def endpoint_for(base_url: str, *, auth: str = "none", api_key: str | None = None,
+                 attempts: int = 4, base_delay_s: float = 0.01, timeout_s: float = 10.0,
+                 max_delay_s: float = 60.0) -> EndpointSettings:
+    """Settings pointing at a loopback server, with fast retries."""
+    return EndpointSettings(base_url, "dep", auth, api_key, retry=RetryPolicy(attempts, base_delay_s, max_delay_s),  # type: ignore[arg-type]
+                            timeout_s=timeout_s)
+
+
+def ask_request(prompt: str = "hi", **kw: object) -> ChatRequest:
+    """A one-turn request."""
+    return ChatRequest((Turn("user", prompt),), **kw)  # type: ignore[arg-type]
+
+
+async def collect(endpoint: EndpointSettings, request: ChatRequest | None = None) -> tuple[list[Event], Transcript]:
+    """Run one request to the end; return its events and transcript."""
+    client = ChatClient(endpoint)
+    transcript = Transcript()
+    events: list[Event] = []
+    try:
+        async for event in client.stream(request or ask_request()):
+            events.append(event)
+            transcript.apply(event)
+    finally:
+        await client.aclose()
+    return events, transcript

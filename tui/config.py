@@ -1,0 +1,260 @@
+"""Configuration: command-line flags > environment > config file > defaults.
+
+The file is ``config.toml`` in platformdirs' user config dir (XDG_CONFIG_HOME honoured)::
+
+    default_profile = "azure"
+
+    [profiles.azure]
+    endpoint = "https://my-resource.openai.azure.com/openai/v1/"
+    deployment = "DeepSeek-R1"          # the deployment name, not the model name
+    auth = "entra"                      # entra | key | none
+    max_tokens = 4096
+
+    [profiles.azure.retry]
+    max_attempts = 6
+
+A profile named explicitly with ``--profile`` wins over the environment for the values it
+sets; otherwise the environment (AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY,
+AZURE_OPENAI_DEPLOYMENT, OPENAI_BASE_URL, OPENAI_API_KEY) wins over the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui import paths
+from tui.llm.endpoint import (
+    AUTH_MODES,
+    DEFAULT_TOKEN_SCOPE,
+    EndpointError,
+    EndpointSettings,
+    check_transport_security,
+    is_azure_host,
+    is_loopback_host,
+    normalize_endpoint,
+)
+from tui.llm.request import RequestDefaults
+from tui.llm.retry import RetryPolicy
+
+DEMO_DEPLOYMENT = "demo-r1"
+SAMPLING_KEYS = ("temperature", "top_p", "presence_penalty", "frequency_penalty")
+PROFILE_KEYS = frozenset({
+    "endpoint", "deployment", "auth", "api_key_env", "api_key", "token_scope", "max_tokens", "stop", "n",
+    "system_prompt", "retry", "timeout_s", *SAMPLING_KEYS,
+})
+RETRY_KEYS = frozenset({"max_attempts", "base_delay_s", "max_delay_s"})
+TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles", "theme", "keys", "ui"})
+
+SETUP_HINT = (
+    "No endpoint configured. Set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT (and `az login`, or "
+    "AZURE_OPENAI_API_KEY), pass --endpoint and --deployment, or add a profile to {path}. "
+    "To try r1-tui without an endpoint, run it with --demo."
+)
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; ``r1-tui`` exits 2 with this message."""
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """Values given on the command line (None: not given)."""
+
+    profile: str | None = None
+    endpoint: str | None = None
+    deployment: str | None = None
+    auth: str | None = None
+    system: str | None = None
+    max_tokens: int | None = None
+    stop: tuple[str, ...] | None = None
+    n: int | None = None
+    demo_url: str | None = None  # set when --demo started the built-in server
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the CLI needs to build a client and requests."""
+
+    endpoint: EndpointSettings | None
+    defaults: RequestDefaults
+    profile_name: str | None
+    config_path: Path
+    warnings: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)  # theme, keys, ui: read by the app
+
+    @property
+    def setup_hint(self) -> str:
+        """How to configure an endpoint."""
+        return SETUP_HINT.format(path=self.config_path)
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Parse the config file (missing: empty). Errors name the file and the line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc.strerror}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: line {line}: the file is not valid UTF-8") from exc
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        where = f"line {match.group(1)}, column {match.group(2)}" if match else "somewhere"
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError(f"{path}: {where}: {reason}") from exc
+    _check_shape(path, data)
+    return data
+
+
+def _check_shape(path: Path, data: dict[str, Any]) -> None:
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise ConfigError(f"{path}: 'profiles' must be a table of [profiles.NAME] sections")
+    for name, profile in profiles.items():
+        if not isinstance(profile, dict):
+            raise ConfigError(f"{path}: [profiles.{name}] must be a table")
+        unknown = sorted(set(profile) - PROFILE_KEYS)
+        if unknown:
+            raise ConfigError(f"{path}: [profiles.{name}]: unknown key {unknown[0]!r}; known keys: {', '.join(sorted(PROFILE_KEYS - set(SAMPLING_KEYS)))}")
+        retry = profile.get("retry", {})
+        if not isinstance(retry, dict) or set(retry) - RETRY_KEYS:
+            raise ConfigError(f"{path}: [profiles.{name}.retry] takes only {', '.join(sorted(RETRY_KEYS))}")
+        if "api_key" in profile:
+            _require_private(path)
+
+
+def _require_private(path: Path) -> None:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise ConfigError(
+            f"{path} holds an api_key but is readable by others (mode {mode:04o}). "
+            f"Run `chmod 600 {path}`, or keep the key in an environment variable named by api_key_env."
+        )
+
+
+def _typed(path: Path, where: str, key: str, value: Any, kind: type | tuple[type, ...]) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ConfigError(f"{path}: {where}: {key} must be {names}, not {value!r}")
+    return value
+
+
+def load_settings(overrides: Overrides, env: Mapping[str, str] | None = None, path: Path | None = None) -> Settings:
+    """Resolve the settings in force. Raises :class:`ConfigError` with a message to show."""
+    env = os.environ if env is None else env
+    path = path or paths.config_file()
+    data = read_config_file(path)
+    extra = {k: data[k] for k in ("theme", "keys", "ui") if k in data}
+    warnings = [f"{path}: unknown top-level key {k!r} ignored" for k in sorted(set(data) - TOP_LEVEL_KEYS)]
+    profiles: dict[str, dict[str, Any]] = data.get("profiles", {})
+    name = overrides.profile or data.get("default_profile") or (next(iter(profiles)) if len(profiles) == 1 else None)
+    if name is not None and name not in profiles:
+        if overrides.profile or profiles:
+            known = ", ".join(sorted(profiles)) or "none"
+            raise ConfigError(f"{path}: no profile named {name!r} (profiles: {known})")
+        name = None
+    profile = profiles.get(name, {}) if name else {}
+    where = f"[profiles.{name}]" if name else "defaults"
+    for key in SAMPLING_KEYS:
+        if key in profile:
+            warnings.append(f"{where}: {key} is ignored: reasoning models do not take temperature, top_p or penalties")
+    defaults = _request_defaults(path, where, profile, overrides)
+    endpoint = _endpoint(path, where, profile, overrides, env, explicit_profile=overrides.profile is not None)
+    return Settings(endpoint, defaults, name, path, tuple(warnings), extra)
+
+
+def _request_defaults(path: Path, where: str, profile: Mapping[str, Any], o: Overrides) -> RequestDefaults:
+    max_tokens = o.max_tokens if o.max_tokens is not None else _typed(path, where, "max_tokens", profile.get("max_tokens"), int)
+    n = o.n if o.n is not None else _typed(path, where, "n", profile.get("n"), int)
+    stop_raw = o.stop if o.stop is not None else profile.get("stop", ())
+    if isinstance(stop_raw, str):
+        stop_raw = (stop_raw,)
+    if not isinstance(stop_raw, (list, tuple)) or not all(isinstance(s, str) for s in stop_raw):
+        raise ConfigError(f"{path}: {where}: stop must be a string or a list of strings")
+    system = o.system if o.system is not None else _typed(path, where, "system_prompt", profile.get("system_prompt"), str)
+    if max_tokens is not None and max_tokens < 1:
+        raise ConfigError(f"max_tokens must be at least 1, not {max_tokens}")
+    if n is not None and not 1 <= n <= 16:
+        raise ConfigError(f"n must be between 1 and 16, not {n}")
+    return RequestDefaults(system or None, max_tokens, tuple(stop_raw), n)
+
+
+def _endpoint(path: Path, where: str, profile: Mapping[str, Any], o: Overrides, env: Mapping[str, str],
+              explicit_profile: bool) -> EndpointSettings | None:
+    retry = _retry_policy(path, where, profile.get("retry", {}))
+    timeout_s = float(_typed(path, where, "timeout_s", profile.get("timeout_s", 600.0), (int, float)))
+    if o.demo_url:
+        return EndpointSettings(o.demo_url, DEMO_DEPLOYMENT, "none", None, DEFAULT_TOKEN_SCOPE, retry, timeout_s, is_demo=True)
+
+    def pick(flag: str | None, env_names: tuple[str, ...], key: str) -> str | None:
+        env_value = next((env[n] for n in env_names if env.get(n)), None)
+        file_value = _typed(path, where, key, profile.get(key), str)
+        if flag:
+            return flag
+        if explicit_profile and file_value:
+            return file_value
+        return env_value or file_value
+
+    raw_endpoint = pick(o.endpoint, ("AZURE_OPENAI_ENDPOINT", "OPENAI_BASE_URL"), "endpoint")
+    if not raw_endpoint:
+        return None
+    try:
+        base_url = normalize_endpoint(raw_endpoint)
+    except EndpointError as exc:
+        raise ConfigError(str(exc)) from exc
+    host = base_url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]
+    deployment = pick(o.deployment, ("AZURE_OPENAI_DEPLOYMENT",), "deployment")
+    if not deployment:
+        raise ConfigError(
+            f"No deployment for {base_url}. Set AZURE_OPENAI_DEPLOYMENT, pass --deployment, or set deployment in "
+            f"{where} of {path}. On Azure this is the deployment name shown in the Foundry portal, not the model name."
+        )
+    api_key = _api_key(path, where, profile, env, is_azure_host(host))
+    auth = o.auth or _typed(path, where, "auth", profile.get("auth"), str)
+    if auth is None:
+        auth = "key" if api_key else "entra" if is_azure_host(host) else "none"
+    if auth not in AUTH_MODES:
+        raise ConfigError(f"auth must be one of {', '.join(AUTH_MODES)}, not {auth!r}")
+    if auth == "key" and not api_key:
+        var = profile.get("api_key_env") or ("AZURE_OPENAI_API_KEY" if is_azure_host(host) else "OPENAI_API_KEY")
+        raise ConfigError(f"auth is 'key' but no API key was found: set {var} (keys are never taken on the command line).")
+    if auth == "none" and not is_loopback_host(host) and is_azure_host(host):
+        raise ConfigError("Azure endpoints need credentials: use auth 'entra' (after `az login`) or 'key'.")
+    scope = _typed(path, where, "token_scope", profile.get("token_scope"), str) or DEFAULT_TOKEN_SCOPE
+    try:
+        check_transport_security(base_url, auth)  # type: ignore[arg-type]
+    except EndpointError as exc:
+        raise ConfigError(str(exc)) from exc
+    return EndpointSettings(base_url, deployment, auth, api_key if auth == "key" else None, scope, retry, timeout_s)  # type: ignore[arg-type]
+
+
+def _api_key(path: Path, where: str, profile: Mapping[str, Any], env: Mapping[str, str], azure: bool) -> str | None:
+    var = _typed(path, where, "api_key_env", profile.get("api_key_env"), str)
+    if var:
+        return env.get(var) or None
+    names = ("AZURE_OPENAI_API_KEY",) if azure else ("OPENAI_API_KEY",)
+    from_env = next((env[n] for n in names if env.get(n)), None)
+    return from_env or _typed(path, where, "api_key", profile.get("api_key"), str)
+
+
+def _retry_policy(path: Path, where: str, raw: Mapping[str, Any]) -> RetryPolicy:
+    base = RetryPolicy()
+    attempts = _typed(path, where, "retry.max_attempts", raw.get("max_attempts", base.max_attempts), int)
+    base_delay = _typed(path, where, "retry.base_delay_s", raw.get("base_delay_s", base.base_delay_s), (int, float))
+    max_delay = _typed(path, where, "retry.max_delay_s", raw.get("max_delay_s", base.max_delay_s), (int, float))
+    if attempts < 1 or base_delay < 0 or max_delay < 0:
+        raise ConfigError(f"{path}: {where}: retry values must be positive")
+    return RetryPolicy(attempts, float(base_delay), float(max_delay))

@@ -1,0 +1,146 @@
+"""The endpoint client: one streamed chat completion as a sequence of events, with retries.
+
+The SDK's own retries are off (``max_retries=0``): this loop retries instead, so every
+wait is a :class:`Retrying` event the user can watch and cancel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx2
+import openai
+
+from tui.llm.auth import CredentialError, EntraTokenSource, api_key_for
+from tui.llm.decode import StreamDecoder
+from tui.llm.endpoint import EndpointSettings, check_transport_security
+from tui.llm.errors import (
+    auth_hint,
+    error_message,
+    failure_for_connection,
+    failure_for_status,
+    redact,
+    unsupported_parameter,
+)
+from tui.llm.events import Event, Failed, Notice, Retrying, Started
+from tui.llm.request import ChatRequest, build_params
+from tui.llm.retry import is_retryable_status, retry_delay
+
+OPTIONAL_PARAMS = frozenset({"stream_options", "max_tokens", "stop", "n"})
+
+
+class ChatClient:
+    """Talks to one endpoint. Create it once, call :meth:`stream` per request, then :meth:`aclose`."""
+
+    def __init__(self, endpoint: EndpointSettings, token_source: EntraTokenSource | None = None) -> None:
+        self.endpoint = endpoint
+        self._tokens = token_source
+        if self._tokens is None and endpoint.auth == "entra":
+            self._tokens = EntraTokenSource(endpoint.token_scope)
+        self._client: openai.AsyncOpenAI | None = None
+        self._dropped: set[str] = set()  # parameters this endpoint rejected, not sent again
+
+    def _sdk(self) -> openai.AsyncOpenAI:
+        if self._client is None:
+            check_transport_security(self.endpoint.base_url, self.endpoint.auth)
+            timeout = httpx2.Timeout(self.endpoint.timeout_s, connect=min(15.0, self.endpoint.timeout_s))
+            self._client = openai.AsyncOpenAI(
+                base_url=self.endpoint.base_url,
+                api_key=api_key_for(self.endpoint, self._tokens),
+                max_retries=0,
+                timeout=timeout,
+                # No redirects: credentials must not follow a redirect to another host.
+                http_client=httpx2.AsyncClient(timeout=timeout, follow_redirects=False),
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the HTTP client and the credential."""
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()
+        if self._tokens is not None:
+            self._tokens.close()
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[Event]:
+        """Send ``request`` and yield its events. Cancel the consuming task to stop."""
+        policy = self.endpoint.retry
+        attempt = 1
+        secrets = (self.endpoint.api_key or "",)
+        while True:
+            params = build_params(request, self.endpoint.deployment, frozenset(self._dropped))
+            prompt_chars = sum(len(m["content"]) for m in params["messages"])
+            decoder = StreamDecoder(prompt_chars)
+            status: int | None = None
+            retry_headers: Any = None
+            try:
+                response = await self._sdk().chat.completions.create(**params)
+                yield Started()
+                try:
+                    async for chunk in response:
+                        for event in decoder.on_chunk(chunk):
+                            yield event
+                finally:
+                    await response.close()
+                for event in decoder.on_end():
+                    yield event
+                return
+            except openai.APIStatusError as exc:
+                status, retry_headers = exc.status_code, exc.response.headers
+                if status == 400:
+                    name = unsupported_parameter(exc, set(params) & OPTIONAL_PARAMS - self._dropped)
+                    if name is not None:
+                        self._dropped.add(name)
+                        yield Notice(_dropped_notice(name))
+                        continue
+                if not is_retryable_status(status) or attempt >= policy.max_attempts:
+                    yield failure_for_status(exc, self.endpoint, attempt)
+                    return
+                reason = f"{status} {_status_words(status)}"
+            except (openai.APIConnectionError, httpx2.TransportError) as exc:
+                if decoder.output_started:
+                    failure = Failed("interrupted", redact(f"The connection broke mid-answer: {_cause(exc)}", secrets),
+                                     "What arrived is kept. Ask again, or regenerate.")
+                    for event in decoder.on_break(failure):
+                        yield event
+                    return
+                if attempt >= policy.max_attempts:
+                    yield failure_for_connection(exc, self.endpoint, attempt)
+                    return
+                reason = "timed out" if isinstance(exc, (openai.APITimeoutError, httpx2.TimeoutException)) else "connection failed"
+            except openai.APIError as exc:  # an error event inside the stream
+                message = redact(error_message(exc), secrets)
+                if decoder.output_started:
+                    failure = Failed("interrupted", f"The server reported an error mid-answer: {message}",
+                                     "What arrived is kept. Ask again, or regenerate.")
+                    for event in decoder.on_break(failure):
+                        yield event
+                    return
+                if attempt >= policy.max_attempts:
+                    yield Failed("server", message, f"The service failed after {attempt} attempts; try again later.")
+                    return
+                reason = "server error"
+            except CredentialError as exc:
+                yield Failed("auth", redact(str(exc), secrets), auth_hint(self.endpoint, None))
+                return
+            attempt += 1
+            delay = retry_delay(attempt - 1, policy, retry_headers)
+            yield Retrying(attempt, policy.max_attempts, delay, status, reason)
+            await asyncio.sleep(delay)
+
+
+def _dropped_notice(name: str) -> str:
+    if name == "stream_options":
+        return "The endpoint does not accept stream_options: usage will be estimated (marked ~)."
+    return f"The endpoint does not accept {name}: sent again without it."
+
+
+def _status_words(status: int) -> str:
+    return {408: "request timeout", 409: "conflict", 429: "rate limited"}.get(status, "server error")
+
+
+def _cause(exc: BaseException) -> str:
+    cause = exc.__cause__ or exc.__context__
+    return f"{type(cause).__name__}: {cause}" if cause else str(exc)

@@ -1,0 +1,163 @@
+"""Turn chat-completion chunks into events: one think splitter per choice, usage, finish.
+
+Copes with what real servers send: Azure's opening chunk with empty ``choices``
+(``prompt_filter_results``), chunks whose ``delta`` is empty or null
+(``content_filter_results``), ``usage`` on the finishing chunk or on a trailing
+``choices: []`` chunk, reasoning in ``reasoning_content`` (Azure v1, DeepSeek, llama.cpp)
+or ``reasoning`` (vLLM, Ollama, OpenRouter), and ``<think>`` tags in ``content``. A
+``None`` content delta is not the end of anything: only a finish_reason ends a choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.llm.events import AnswerDelta, Event, Failed, Finished, ReasoningDelta, Reclassified, Usage
+from tui.llm.think import ThinkSplitter
+
+REASONING_FIELDS = ("reasoning_content", "reasoning")
+CHARS_PER_TOKEN = 4.0
+
+
+def estimate_tokens(chars: int) -> int:
+    """A rough token count for ``chars`` characters of text (about four per token)."""
+    return int(round(chars / CHARS_PER_TOKEN)) if chars else 0
+
+
+@dataclass
+class _Choice:
+    splitter: ThinkSplitter = field(default_factory=ThinkSplitter)
+    finish_reason: str | None = None
+    reasoning_chars: int = 0
+    answer_chars: int = 0
+
+
+def _extra(obj: Any, name: str) -> Any:
+    """A field the SDK's typed model does not declare (servers add their own)."""
+    value = getattr(obj, name, None)
+    if value is None:
+        extra = getattr(obj, "model_extra", None) or {}
+        value = extra.get(name)
+    return value
+
+
+class StreamDecoder:
+    """Feed chunks with :meth:`on_chunk`; call :meth:`on_end` or :meth:`on_break` once."""
+
+    def __init__(self, prompt_chars: int = 0) -> None:
+        self._choices: dict[int, _Choice] = {}
+        self._usage: Any = None
+        self._prompt_chars = prompt_chars
+        self.output_started = False
+        self.model: str | None = None
+        self.reasoning_source: str | None = None  # "tags", "reasoning_content" or "reasoning"
+
+    def _choice(self, index: int) -> _Choice:
+        state = self._choices.get(index)
+        if state is None:
+            state = self._choices[index] = _Choice()
+        return state
+
+    def on_chunk(self, chunk: Any) -> list[Event]:
+        """Events for one ``ChatCompletionChunk``."""
+        events: list[Event] = []
+        if self.model is None and getattr(chunk, "model", None):
+            self.model = chunk.model
+        usage = getattr(chunk, "usage", None)
+        if usage is not None:
+            self._usage = usage
+        for choice in getattr(chunk, "choices", None) or ():
+            index = getattr(choice, "index", 0) or 0
+            state = self._choice(index)
+            delta = getattr(choice, "delta", None)
+            if delta is not None:
+                self._on_delta(delta, index, state, events)
+            if choice.finish_reason:
+                state.finish_reason = choice.finish_reason
+        return events
+
+    def _on_delta(self, delta: Any, index: int, state: _Choice, events: list[Event]) -> None:
+        for name in REASONING_FIELDS:
+            text = _extra(delta, name)
+            if isinstance(text, str) and text:
+                self.reasoning_source = self.reasoning_source or name
+                state.splitter.reasoning_arrives_separately()
+                state.reasoning_chars += len(text)
+                self.output_started = True
+                events.append(ReasoningDelta(text, index))
+                break
+        content = getattr(delta, "content", None)
+        if isinstance(content, str) and content:
+            self.output_started = True
+            self._pieces(state.splitter.feed(content), index, state, events)
+
+    def _pieces(self, pieces: list[Any], index: int, state: _Choice, events: list[Event]) -> None:
+        for piece in pieces:
+            if piece.kind == "reasoning":
+                if not piece.provisional:
+                    self.reasoning_source = self.reasoning_source or "tags"
+                state.reasoning_chars += len(piece.text)
+                events.append(ReasoningDelta(piece.text, index, piece.provisional))
+            else:
+                state.answer_chars += len(piece.text)
+                events.append(AnswerDelta(piece.text, index))
+
+    def _flush(self, events: list[Event]) -> None:
+        for index, state in sorted(self._choices.items()):
+            pieces, correction = state.splitter.finish()
+            self._pieces(pieces, index, state, events)
+            if correction is not None:
+                reasoning, answer = correction
+                state.reasoning_chars, state.answer_chars = len(reasoning), len(answer)
+                events.append(Reclassified(reasoning, answer, index))
+            elif state.reasoning_chars and self.reasoning_source is None:
+                self.reasoning_source = "tags"
+
+    def usage_event(self) -> Usage:
+        """Usage as reported by the server, or estimated (and marked) where it was not."""
+        reasoning_chars = sum(c.reasoning_chars for c in self._choices.values())
+        answer_chars = sum(c.answer_chars for c in self._choices.values())
+        u = self._usage
+        if u is None:
+            prompt = estimate_tokens(self._prompt_chars)
+            completion = estimate_tokens(reasoning_chars + answer_chars)
+            reasoning = estimate_tokens(reasoning_chars)
+            return Usage(prompt, completion, prompt + completion, reasoning, True, True)
+        details = getattr(u, "completion_tokens_details", None)
+        reasoning_tokens = getattr(details, "reasoning_tokens", None) if details is not None else None
+        reasoning_estimated = False
+        completion = int(getattr(u, "completion_tokens", 0) or 0)
+        if not reasoning_tokens and reasoning_chars:
+            reasoning_tokens = min(completion or estimate_tokens(reasoning_chars), estimate_tokens(reasoning_chars))
+            reasoning_estimated = True
+        prompt = int(getattr(u, "prompt_tokens", 0) or 0)
+        total = int(getattr(u, "total_tokens", 0) or (prompt + completion))
+        return Usage(prompt, completion, total, reasoning_tokens, False, reasoning_estimated)
+
+    def on_end(self) -> list[Event]:
+        """The stream closed normally (``[DONE]`` or end of body)."""
+        events: list[Event] = []
+        self._flush(events)
+        events.append(self.usage_event())
+        missing = [i for i, c in sorted(self._choices.items()) if not c.finish_reason]
+        for index, state in sorted(self._choices.items()):
+            if state.finish_reason:
+                events.append(Finished(state.finish_reason, index))
+        if missing or not self._choices:
+            events.append(
+                Failed(
+                    "interrupted",
+                    "The stream ended without a finish_reason: the answer was cut off.",
+                    "What arrived is kept. Ask again, or regenerate.",
+                )
+            )
+        return events
+
+    def on_break(self, failure: Failed) -> list[Event]:
+        """The stream broke after output had started: flush what we have, then the failure."""
+        events: list[Event] = []
+        self._flush(events)
+        events.append(self.usage_event())
+        events.append(failure)
+        return events

@@ -1,0 +1,164 @@
+"""Accumulate a stream's events into the answer's text, usage, timings and final state.
+
+Shared by ``ask`` and the app so both agree on what "time to first token" or
+"stopped" means. Feed every event to :meth:`Transcript.apply`; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tui.llm.events import (
+    AnswerDelta,
+    Event,
+    Failed,
+    Finished,
+    Notice,
+    ReasoningDelta,
+    Reclassified,
+    Retrying,
+    Started,
+    Usage,
+)
+
+
+@dataclass
+class ChoiceText:
+    """The reasoning and answer of one choice, as received so far."""
+
+    reasoning_parts: list[str] = field(default_factory=list)
+    answer_parts: list[str] = field(default_factory=list)
+    finish_reason: str | None = None
+
+    @property
+    def reasoning(self) -> str:
+        """All reasoning text so far."""
+        if len(self.reasoning_parts) > 1:
+            self.reasoning_parts[:] = ["".join(self.reasoning_parts)]
+        return self.reasoning_parts[0] if self.reasoning_parts else ""
+
+    @property
+    def answer(self) -> str:
+        """All answer text so far."""
+        if len(self.answer_parts) > 1:
+            self.answer_parts[:] = ["".join(self.answer_parts)]
+        return self.answer_parts[0] if self.answer_parts else ""
+
+
+@dataclass
+class Transcript:
+    """What one request produced; ``state`` is streaming, complete, stopped, interrupted, filtered or failed."""
+
+    clock: Callable[[], float] = time.monotonic
+    started_at: float = 0.0
+    choices: dict[int, ChoiceText] = field(default_factory=dict)
+    usage: Usage | None = None
+    retries: int = 0
+    notices: list[str] = field(default_factory=list)
+    failure: Failed | None = None
+    model: str | None = None
+    first_token_at: float | None = None
+    first_answer_at: float | None = None
+    ended_at: float | None = None
+    stopped: bool = False
+    answer_chars: int = 0
+    reasoning_chars: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.started_at:
+            self.started_at = self.clock()
+
+    def choice(self, index: int = 0) -> ChoiceText:
+        """The text of choice ``index`` (created empty on first use)."""
+        text = self.choices.get(index)
+        if text is None:
+            text = self.choices[index] = ChoiceText()
+        return text
+
+    def apply(self, event: Event) -> None:
+        """Take one event into account."""
+        now = self.clock()
+        match event:
+            case Started(model=model):
+                self.model = model or self.model
+            case ReasoningDelta(text=text, choice=index):
+                self.first_token_at = self.first_token_at or now
+                self.choice(index).reasoning_parts.append(text)
+                self.reasoning_chars += len(text)
+            case AnswerDelta(text=text, choice=index):
+                self.first_token_at = self.first_token_at or now
+                self.first_answer_at = self.first_answer_at or now
+                self.choice(index).answer_parts.append(text)
+                self.answer_chars += len(text)
+            case Reclassified(reasoning=reasoning, answer=answer, choice=index):
+                text = self.choice(index)
+                text.reasoning_parts[:] = [reasoning] if reasoning else []
+                text.answer_parts[:] = [answer] if answer else []
+                if answer and self.first_answer_at is None:
+                    self.first_answer_at = self.first_token_at
+            case Usage():
+                self.usage = event
+            case Retrying():
+                self.retries += 1
+            case Notice(message=message):
+                self.notices.append(message)
+            case Finished(reason=reason, choice=index):
+                self.choice(index).finish_reason = reason
+                self.ended_at = now
+            case Failed():
+                self.failure = event
+                self.ended_at = now
+
+    def stop(self) -> None:
+        """The user stopped the stream."""
+        self.stopped = True
+        self.ended_at = self.ended_at or self.clock()
+
+    @property
+    def finish_reason(self) -> str | None:
+        """The first choice's finish_reason."""
+        return self.choice(0).finish_reason
+
+    @property
+    def state(self) -> str:
+        """streaming, complete, stopped, interrupted, filtered or failed."""
+        if self.stopped:
+            return "stopped"
+        if self.failure is not None:
+            has_output = any(c.reasoning_parts or c.answer_parts for c in self.choices.values())
+            return "interrupted" if self.failure.kind == "interrupted" or has_output else "failed"
+        if any(c.finish_reason == "content_filter" for c in self.choices.values()):
+            return "filtered"
+        if self.ended_at is not None:
+            return "complete"
+        return "streaming"
+
+    @property
+    def first_token_s(self) -> float | None:
+        """Seconds from the request to the first reasoning or answer text."""
+        return None if self.first_token_at is None else self.first_token_at - self.started_at
+
+    @property
+    def reasoning_s(self) -> float | None:
+        """Seconds spent reasoning: first token to first answer text (or to the end)."""
+        if self.first_token_at is None or not self.reasoning_chars:
+            return None
+        end = self.first_answer_at or self.ended_at or self.clock()
+        return max(0.0, end - self.first_token_at)
+
+    @property
+    def total_s(self) -> float:
+        """Seconds from the request to the end (or to now while streaming)."""
+        return (self.ended_at or self.clock()) - self.started_at
+
+    def tokens_per_s(self) -> float | None:
+        """Completion tokens per second since the first token (estimated while streaming)."""
+        if self.first_token_at is None:
+            return None
+        elapsed = (self.ended_at or self.clock()) - self.first_token_at
+        if elapsed <= 0:
+            return None
+        tokens = self.usage.completion_tokens if self.usage else (self.answer_chars + self.reasoning_chars) / 4.0
+        return tokens / elapsed

@@ -1,0 +1,92 @@
+"""Save a streaming answer into the history store as it arrives.
+
+Used by ``ask`` and by the app, so both save the same way: the prompt, then per
+choice an assistant message whose reasoning and answer are appended in batches
+(about every 0.5 s, so a crash loses at most the last second), then the final state,
+finish reason, usage and timings.
+"""
+
+from __future__ import annotations
+
+from tui.llm.endpoint import EndpointSettings
+from tui.llm.events import AnswerDelta, Event, ReasoningDelta, Reclassified
+from tui.llm.transcript import Transcript
+from tui.sanitize import one_line
+from tui.store import HistoryStore, StreamingWriter, TimingRecord, UsageRecord
+
+TITLE_CHARS = 60
+
+
+def title_for(prompt: str) -> str:
+    """A conversation title from its first prompt: one line, at most 60 characters."""
+    return one_line(prompt, TITLE_CHARS) or "Untitled"
+
+
+class Recorder:
+    """Writes one request's prompt and answers to ``store``."""
+
+    def __init__(self, store: HistoryStore, conversation_id: str | None = None) -> None:
+        self.store = store
+        self.conversation_id = conversation_id
+        self.prompt_id: str | None = None
+        self._writers: dict[int, StreamingWriter] = {}
+        self._endpoint: EndpointSettings | None = None
+        self.message_ids: dict[int, str] = {}
+
+    def begin(self, prompt: str, endpoint: EndpointSettings) -> None:
+        """Save the prompt (creating the conversation on first use) and open choice 0."""
+        if self.conversation_id is None:
+            self.conversation_id = self.store.create_conversation(title_for(prompt))
+        self.prompt_id = self.store.add_user_message(self.conversation_id, prompt)
+        self._endpoint = endpoint
+        self._writers.clear()
+        self.message_ids.clear()
+        self._writer(0)
+
+    def _writer(self, choice: int) -> StreamingWriter:
+        writer = self._writers.get(choice)
+        if writer is None:
+            assert self.conversation_id is not None and self.prompt_id is not None and self._endpoint is not None
+            msg_id = self.store.begin_answer(
+                self.conversation_id,
+                self.prompt_id,
+                model=None,
+                deployment=self._endpoint.deployment,
+                endpoint_host=self._endpoint.label,
+                choice_index=choice,
+            )
+            self.message_ids[choice] = msg_id
+            writer = self._writers[choice] = StreamingWriter(self.store, msg_id)
+        return writer
+
+    def on_event(self, event: Event, transcript: Transcript) -> None:
+        """Append what ``event`` adds; writes are batched by the writer."""
+        match event:
+            case ReasoningDelta(text=text, choice=choice):
+                self._writer(choice).append_reasoning(text)
+            case AnswerDelta(text=text, choice=choice):
+                self._writer(choice).append_answer(text)
+            case Reclassified(reasoning=reasoning, answer=answer, choice=choice):
+                self._writer(choice).replace(reasoning, answer)
+            case _:
+                for writer in self._writers.values():
+                    writer.maybe_flush()
+
+    def finish(self, transcript: Transcript) -> None:
+        """Write everything left, with the final state, usage and timings."""
+        usage = transcript.usage
+        record = UsageRecord(
+            usage.prompt_tokens if usage else None,
+            usage.completion_tokens if usage else None,
+            usage.total_tokens if usage else None,
+            usage.reasoning_tokens if usage else None,
+            bool(usage and (usage.estimated or usage.reasoning_estimated)),
+        )
+        timing = TimingRecord(transcript.first_token_s, transcript.reasoning_s, transcript.total_s)
+        state = transcript.state
+        if state == "streaming":
+            state = "interrupted"
+        for choice, writer in self._writers.items():
+            if transcript.model:
+                self.store.update_answer(self.message_ids[choice], model=transcript.model)
+            writer.finish(state, transcript.choice(choice).finish_reason, record, timing)
