@@ -9,7 +9,7 @@ finish reason, usage and timings.
 from __future__ import annotations
 
 from tui.llm.endpoint import EndpointSettings
-from tui.llm.events import AnswerDelta, Event, ReasoningDelta, Reclassified
+from tui.llm.events import AnswerDelta, Event, ReasoningDelta, Reclassified, Started
 from tui.llm.transcript import Transcript
 from tui.sanitize import one_line
 from tui.store import HistoryStore, StreamingWriter, TimingRecord, UsageRecord
@@ -31,6 +31,7 @@ class Recorder:
         self.prompt_id: str | None = None
         self._writers: dict[int, StreamingWriter] = {}
         self._endpoint: EndpointSettings | None = None
+        self._model: str | None = None  # from the stream's first chunk
         self.message_ids: dict[int, str] = {}
 
     def begin(self, prompt: str, endpoint: EndpointSettings) -> None:
@@ -39,18 +40,19 @@ class Recorder:
             self.conversation_id = self.store.create_conversation(title_for(prompt))
         self.prompt_id = self.store.add_user_message(self.conversation_id, prompt)
         self._endpoint = endpoint
+        self._model = None
         self._writers.clear()
         self.message_ids.clear()
-        self._writer(0)
 
     def _writer(self, choice: int) -> StreamingWriter:
+        """The writer of choice ``choice``; its message is created on first use."""
         writer = self._writers.get(choice)
         if writer is None:
             assert self.conversation_id is not None and self.prompt_id is not None and self._endpoint is not None
             msg_id = self.store.begin_answer(
                 self.conversation_id,
                 self.prompt_id,
-                model=None,
+                model=self._model,
                 deployment=self._endpoint.deployment,
                 endpoint_host=self._endpoint.label,
                 choice_index=choice,
@@ -62,6 +64,8 @@ class Recorder:
     def on_event(self, event: Event, transcript: Transcript) -> None:
         """Append what ``event`` adds; writes are batched by the writer."""
         match event:
+            case Started(model=model):
+                self._model = model or self._model
             case ReasoningDelta(text=text, choice=choice):
                 self._writer(choice).append_reasoning(text)
             case AnswerDelta(text=text, choice=choice):
@@ -86,7 +90,7 @@ class Recorder:
         state = transcript.state
         if state == "streaming":
             state = "interrupted"
+        if not self._writers and self.prompt_id is not None:
+            self._writer(0)  # record the failed or stopped attempt, even with no output
         for choice, writer in self._writers.items():
-            if transcript.model:
-                self.store.update_answer(self.message_ids[choice], model=transcript.model)
             writer.finish(state, transcript.choice(choice).finish_reason, record, timing)

@@ -20,6 +20,7 @@ from tui.llm.errors import (
     auth_hint,
     error_message,
     failure_for_connection,
+    KEPT_HINT,
     failure_for_status,
     redact,
     unsupported_parameter,
@@ -75,11 +76,14 @@ class ChatClient:
             decoder = StreamDecoder(prompt_chars)
             status: int | None = None
             retry_headers: Any = None
+            started = False
             try:
                 response = await self._sdk().chat.completions.create(**params)
-                yield Started()
                 try:
                     async for chunk in response:
+                        if not started:
+                            started = True
+                            yield Started(getattr(chunk, "model", None) or None)
                         for event in decoder.on_chunk(chunk):
                             yield event
                 finally:
@@ -101,8 +105,8 @@ class ChatClient:
                 reason = f"{status} {_status_words(status)}"
             except (openai.APIConnectionError, httpx2.TransportError) as exc:
                 if decoder.output_started:
-                    failure = Failed("interrupted", redact(f"The connection broke mid-answer: {_cause(exc)}", secrets),
-                                     "What arrived is kept. Ask again, or regenerate.")
+                    failure = Failed("interrupted", redact(f"The connection broke mid-answer, so the answer is cut off: {_cause(exc)}", secrets),
+                                     KEPT_HINT)
                     for event in decoder.on_break(failure):
                         yield event
                     return
@@ -113,8 +117,8 @@ class ChatClient:
             except openai.APIError as exc:  # an error event inside the stream
                 message = redact(error_message(exc), secrets)
                 if decoder.output_started:
-                    failure = Failed("interrupted", f"The server reported an error mid-answer: {message}",
-                                     "What arrived is kept. Ask again, or regenerate.")
+                    failure = Failed("interrupted", f"The server reported an error mid-answer, so the answer is cut off: {message}",
+                                     KEPT_HINT)
                     for event in decoder.on_break(failure):
                         yield event
                     return

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.llm.errors import KEPT_HINT
 from tui.llm.events import AnswerDelta, Event, Failed, Finished, ReasoningDelta, Reclassified, Usage
 from tui.llm.think import ThinkSplitter
 
@@ -149,7 +150,7 @@ class StreamDecoder:
                 Failed(
                     "interrupted",
                     "The stream ended without a finish_reason: the answer was cut off.",
-                    "What arrived is kept. Ask again, or regenerate.",
+                    KEPT_HINT,
                 )
             )
         return events

@@ -15,6 +15,8 @@ import openai
 from tui.llm.endpoint import V1_EXAMPLE, EndpointSettings
 from tui.llm.events import Failed
 
+KEPT_HINT = "What arrived is kept; ask again to get a complete answer."
+
 _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}")
 _KEYISH = re.compile(r"(?i)((?:api[-_]?key|access[-_]?token|token|sig|key)\s*[=:]\s*[\"']?)[A-Za-z0-9._~+/=-]{12,}")
 
