@@ -51,11 +51,15 @@ def split_whole(text: str) -> tuple[str, str]:
 
 
 def _partial_tag_suffix(text: str, tag: str) -> int:
-    """Length of the longest proper prefix of ``tag`` that ``text`` ends with."""
-    for k in range(min(len(tag) - 1, len(text)), 0, -1):
-        if text.endswith(tag[:k]):
-            return k
-    return 0
+    """Length of the longest proper prefix of ``tag`` that ``text`` ends with.
+
+    The tags hold a single "<", at their start, so only the last "<" among the final
+    ``len(tag) - 1`` characters can begin such a prefix.
+    """
+    start = text.rfind("<", max(0, len(text) - len(tag) + 1))
+    if start < 0:
+        return 0
+    return len(text) - start if tag.startswith(text[start:]) else 0
 
 
 _State = Literal["start", "think", "provisional", "answer_lead", "answer"]
