@@ -293,3 +293,11 @@ async def test_no_entra_credential_fails_auth_without_request(azure_server) -> N
     t = await _entra_collect(azure_server, StaticCredential("tok", fail=99))
     assert t.failure is not None and t.failure.kind == "auth" and "az login" in t.failure.hint
     assert azure_server.requests == []
+
+
+async def test_token_provider_failing_once_is_retried(azure_server) -> None:
+    azure_server.require_auth(bearer="tok-after-retry")
+    azure_server.enqueue(Stream(content_chunks=["ok"]))
+    credential = StaticCredential("tok-after-retry", fail=1)
+    t = await _entra_collect(azure_server, credential)
+    assert t.state == "complete" and t.retries == 1 and credential.calls == 2

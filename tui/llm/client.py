@@ -42,6 +42,7 @@ class ChatClient:
             self._tokens = EntraTokenSource(endpoint.token_scope)
         self._client: openai.AsyncOpenAI | None = None
         self._dropped: set[str] = set()  # parameters this endpoint rejected, not sent again
+        self.last_reasoning_source: str | None = None  # read-only: how the last finished stream carried reasoning
 
     def _sdk(self) -> openai.AsyncOpenAI:
         if self._client is None:
@@ -69,6 +70,7 @@ class ChatClient:
         """Send ``request`` and yield its events. Cancel the consuming task to stop."""
         policy = self.endpoint.retry
         attempt = 1
+        credential_failures = 0
         secrets = (self.endpoint.api_key or "",)
         while True:
             params = build_params(request, self.endpoint.deployment, frozenset(self._dropped))
@@ -88,7 +90,9 @@ class ChatClient:
                             yield event
                 finally:
                     await response.close()
-                for event in decoder.on_end():
+                end_events = decoder.on_end()
+                self.last_reasoning_source = decoder.reasoning_source  # "tags", "reasoning_content", "reasoning"
+                for event in end_events:
                     yield event
                 return
             except openai.APIStatusError as exc:
@@ -127,8 +131,13 @@ class ChatClient:
                     return
                 reason = "server error"
             except CredentialError as exc:
-                yield Failed("auth", redact(str(exc), secrets), auth_hint(self.endpoint, None))
-                return
+                # One more try: token endpoints (IMDS, the az CLI) fail transiently too;
+                # a missing `az login` should not cost the user a whole backoff series.
+                if credential_failures >= 1 or attempt >= policy.max_attempts:
+                    yield Failed("auth", redact(str(exc), secrets), auth_hint(self.endpoint, None))
+                    return
+                credential_failures += 1
+                reason = "no token yet"
             attempt += 1
             delay = retry_delay(attempt - 1, policy, retry_headers)
             yield Retrying(attempt, policy.max_attempts, delay, status, reason)
