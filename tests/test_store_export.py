@@ -1,0 +1,129 @@
+"""Lossless export/import and validation of imported data."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.store import HistoryStore, StoreError, StreamingWriter, TimingRecord, UsageRecord
+
+
+def populate(store: HistoryStore) -> str:
+    cid = store.create_conversation("Export \x1b[31m me")
+    uid = store.add_user_message(cid, "prompt with NUL \x00 and émoji 🙂")
+    for choice in range(2):
+        aid = store.begin_answer(cid, uid, model="DeepSeek-R1", deployment="dep",
+                                 endpoint_host="h.example", choice_index=choice)
+        w = StreamingWriter(store, aid)
+        w.append_reasoning("thinking " * 50)
+        w.append_answer(f"answer {choice}")
+        w.finish("complete" if choice == 0 else "stopped", "stop" if choice == 0 else None,
+                 UsageRecord(1, 2, 3, None, choice == 1), TimingRecord(0.1, None, 1.0 / 3))
+    store.add_user_message(cid, "follow-up")
+    store.set_archived(cid, True)
+    return cid
+
+
+def test_export_shape(tmp_path: Path) -> None:
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        data = store.export_conversation(populate(store))
+    assert data["format"] == "r1-tui/1"
+    assert {"id", "title", "created_at", "updated_at", "archived", "messages"} <= data.keys()
+    user, answer = data["messages"][:2]
+    assert user["reasoning"] is None and user["role"] == "user"
+    assert answer["usage"] == {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3,
+                               "reasoning_tokens": None, "estimated": False}
+    assert set(answer["timing"]) == {"first_token_s", "reasoning_s", "total_s"}
+    assert {"id", "role", "content", "reasoning", "state", "finish_reason", "model", "deployment",
+            "created_at", "reply_to", "choice_index", "endpoint_host", "updated_at"} <= answer.keys()
+    json.dumps(data)  # JSON-ready
+
+
+def test_export_import_export_is_identical(tmp_path: Path) -> None:
+    with HistoryStore.open(tmp_path / "a.db") as a:
+        first = a.export_conversation(populate(a))
+    text = json.dumps(first)
+    with HistoryStore.open(tmp_path / "b.db") as b:
+        assert b.import_conversation(json.loads(text)) == first["id"]
+        second = b.export_conversation(first["id"])
+        assert b.list_conversations(archived=True)[0].message_count == 4
+        assert b.search("thinking")
+    assert second == first
+    assert json.dumps(second) == text
+
+
+def test_import_refuses_existing_ids(tmp_path: Path) -> None:
+    with HistoryStore.open(tmp_path / "a.db") as a:
+        data = a.export_conversation(populate(a))
+        with pytest.raises(StoreError, match="already exists"):
+            a.import_conversation(data)
+        other = copy.deepcopy(data)
+        other["id"] = "brand-new-id"
+        with pytest.raises(StoreError, match="already exists"):  # its message ids collide
+            a.import_conversation(other)
+        assert a.get_conversation("brand-new-id") is None
+
+
+def _base() -> dict:
+    return {"id": "c", "title": "t", "created_at": "2026-01-01T00:00:00.000Z",
+            "updated_at": "2026-01-01T00:00:00.000Z", "archived": False,
+            "messages": [{"id": "m", "role": "user", "content": "x", "reasoning": None,
+                          "state": "complete", "created_at": "2026-01-01T00:00:00.000Z"}]}
+
+
+def _mutate(path: str, value) -> dict:
+    data = _base()
+    target = data
+    keys = path.split(".")
+    for k in keys[:-1]:
+        target = target[int(k)] if k.isdigit() else target[k]
+    last = int(keys[-1]) if keys[-1].isdigit() else keys[-1]
+    if value is KeyError:
+        del target[last]
+    else:
+        target[last] = value
+    return data
+
+
+@pytest.mark.parametrize("path,value,message", [
+    ("id", KeyError, "id is missing"),
+    ("id", 5, "must be a string"),
+    ("id", "", "must not be empty"),
+    ("title", None, "must be a string"),
+    ("created_at", "yesterday", "timestamp"),
+    ("archived", "yes", "true or false"),
+    ("messages", {}, "must be a list"),
+    ("messages.0", "hello", "must be an object"),
+    ("messages.0.role", "system", "role"),
+    ("messages.0.content", KeyError, "content is missing"),
+    ("messages.0.reasoning", "hidden", "null for a user"),
+    ("messages.0.state", "weird", "state"),
+    ("messages.0.usage", {"prompt_tokens": -1}, "non-negative"),
+    ("messages.0.usage", {"total_tokens": True}, "non-negative"),
+    ("messages.0.usage", [], "must be an object"),
+    ("messages.0.timing", {"total_s": float("nan")}, "finite"),
+    ("messages.0.choice_index", "0", "choice_index"),
+    ("format", "r1-tui/99", "not supported"),
+])
+def test_import_validation_errors(tmp_path: Path, path: str, value, message: str) -> None:
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        with pytest.raises(StoreError, match=message):
+            store.import_conversation(_mutate(path, value))
+        assert store.list_conversations() == []
+
+
+@pytest.mark.parametrize("data", [None, [], "x", 3, {"messages": []}])
+def test_import_rejects_non_conversations(tmp_path: Path, data) -> None:
+    with HistoryStore.open(tmp_path / "h.db") as store, pytest.raises(StoreError):
+        store.import_conversation(data)
+
+
+def test_import_minimal_and_huge(tmp_path: Path) -> None:
+    data = _base()
+    data["messages"][0]["content"] = "\x00" + "z" * 3_000_000
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        store.import_conversation(data)
+        assert store.get_conversation("c").messages[0].content == data["messages"][0]["content"]

@@ -1,0 +1,147 @@
+"""Conversations and messages: CRUD, ordering, counts, ids, odd text."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.store import HistoryStore, StoreError, TimingRecord, UsageRecord
+from tui.store.ids import new_id, now_iso
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = HistoryStore.open(tmp_path / "h.db")
+    yield s
+    s.close()
+
+
+def test_ids_are_short_unique_and_time_sortable() -> None:
+    ids = [new_id() for _ in range(20000)]
+    assert len(set(ids)) == len(ids)
+    assert ids == sorted(ids)
+    assert all(re.fullmatch(r"[0-9a-z]{12}", i) for i in ids)
+
+
+def test_timestamps_are_iso_utc_millis() -> None:
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", now_iso())
+
+
+def test_conversation_round_trip(store: HistoryStore) -> None:
+    cid = store.create_conversation("First")
+    uid = store.add_user_message(cid, "Why is the sky blue?")
+    aid = store.begin_answer(cid, uid, model="DeepSeek-R1", deployment="r1",
+                             endpoint_host="x.services.ai.azure.com")
+    store.update_answer(aid, reasoning="Rayleigh...", answer="Scattering.", state="complete",
+                        finish_reason="stop", usage=UsageRecord(5, 7, 12, 3, True),
+                        timing=TimingRecord(0.25, 1.5, 2.75))
+    conv = store.get_conversation(cid)
+    assert conv is not None and conv.title == "First" and not conv.archived
+    user, answer = conv.messages
+    assert (user.role, user.content, user.reasoning, user.state) == ("user", "Why is the sky blue?", None, "complete")
+    assert answer.reasoning == "Rayleigh..." and answer.content == "Scattering."
+    assert answer.reply_to == uid and answer.choice_index == 0 and answer.state == "complete"
+    assert answer.usage == UsageRecord(5, 7, 12, 3, True)
+    assert answer.timing == TimingRecord(0.25, 1.5, 2.75)
+    assert (answer.model, answer.deployment, answer.endpoint_host) == ("DeepSeek-R1", "r1", "x.services.ai.azure.com")
+    assert store.get_conversation("missing") is None
+
+
+def test_several_answers_to_one_prompt(store: HistoryStore) -> None:
+    cid = store.create_conversation("n")
+    uid = store.add_user_message(cid, "q")
+    ids = [store.begin_answer(cid, uid, model=None, deployment=None, endpoint_host=None, choice_index=i)
+           for i in range(3)]
+    msgs = store.get_conversation(cid).messages[1:]
+    assert [m.id for m in msgs] == ids and [m.choice_index for m in msgs] == [0, 1, 2]
+    assert {m.reply_to for m in msgs} == {uid} and all(m.state == "streaming" for m in msgs)
+
+
+def test_list_newest_first_with_counts_without_reading_messages(store: HistoryStore) -> None:
+    a = store.create_conversation("a")
+    b = store.create_conversation("b")
+    c = store.create_conversation("c")
+    time.sleep(0.005)  # timestamps have millisecond resolution
+    store.add_user_message(a, "1")
+    store.add_user_message(a, "2")  # a becomes the most recently updated
+    store.set_archived(c, True)
+    read: set[str] = set()
+
+    def authorizer(action, arg1, arg2, dbname, source):
+        if action == sqlite3.SQLITE_READ:
+            read.add(arg1)
+        return sqlite3.SQLITE_OK
+
+    store._conn.set_authorizer(authorizer)
+    rows = store.list_conversations()
+    store._conn.set_authorizer(None)
+    assert [(r.id, r.message_count) for r in rows] == [(a, 2), (b, 0)]
+    assert read == {"conversations"}
+    assert [r.id for r in store.list_conversations(archived=True)] == [c]
+    assert [r.id for r in store.list_conversations(limit=1, offset=1)] == [b]
+
+
+def test_rename_archive_delete(store: HistoryStore) -> None:
+    cid = store.create_conversation("old")
+    uid = store.add_user_message(cid, "hello")
+    store.rename_conversation(cid, "new")
+    assert store.get_conversation(cid).title == "new"
+    store.set_archived(cid, True)
+    assert store.get_conversation(cid).archived
+    store.set_archived(cid, False)
+    store.delete_conversation(cid)
+    assert store.get_conversation(cid) is None and store.get_message(uid) is None
+    assert store._conn.execute("SELECT count(*) FROM messages").fetchone()[0] == 0
+    for call in (lambda: store.rename_conversation("zz", "t"), lambda: store.set_archived("zz", True),
+                 lambda: store.delete_conversation("zz"), lambda: store.add_user_message("zz", "x"),
+                 lambda: store.update_answer("zz", answer="x")):
+        with pytest.raises(StoreError):
+            call()
+    with pytest.raises(StoreError):
+        store.update_answer(store.add_user_message(store.create_conversation("t"), "x"), state="bogus")
+
+
+def test_resolve_id(store: HistoryStore) -> None:
+    one = store.create_conversation("one")
+    two = store.create_conversation("two")
+    assert store.resolve_id(one) == one
+    common = next(i for i in range(12) if one[i] != two[i])
+    assert store.resolve_id(two[: common + 1]) == two
+    assert store.resolve_id(two[: common + 1].upper()) == two
+    with pytest.raises(StoreError, match="ambiguous"):
+        store.resolve_id(one[:common])
+    for bad in ("", "   ", "zzzz", "%", "_"):
+        with pytest.raises(StoreError):
+            store.resolve_id(bad)
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "\x1b]52;c;AAAA\x07", "é" * 10, "x" * 2_000_000, "\ud7ff🙂"])
+def test_odd_text_is_stored_exactly(store: HistoryStore, text: str) -> None:
+    cid = store.create_conversation(text[:100])
+    uid = store.add_user_message(cid, text)
+    assert store.get_message(uid).content == text
+    assert store.get_conversation(cid).title == text[:100]
+
+
+def test_updated_at_moves_with_activity(store: HistoryStore) -> None:
+    cid = store.create_conversation("t")
+    before = store.list_conversations()[0].updated_at
+    uid = store.add_user_message(cid, "x")
+    aid = store.begin_answer(cid, uid, model=None, deployment=None, endpoint_host=None)
+    store.update_answer(aid, answer="y", state="complete")
+    after = store.list_conversations()[0].updated_at
+    assert after >= before
+    store.rename_conversation(cid, "renamed")
+    assert store.list_conversations()[0].updated_at == after
+
+
+def test_store_does_not_import_textual() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, tui.store, tui.history_cli; assert 'textual' not in sys.modules, 'textual'"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])

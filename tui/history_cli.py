@@ -1,0 +1,318 @@
+"""``r1-tui history ...``: list, show, search, export, import, delete, rename, archive.
+
+The lead's tui/cli.py calls :func:`add_history_parser` and then :func:`run_history`.
+Every untrusted string printed goes through tui.sanitize; JSON output escapes C1
+controls and line separators too (still valid JSON, still lossless).
+Exit codes: 0 ok, 1 unusable database (corrupt / newer schema), 2 bad usage / unknown id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from tui.sanitize import for_display, one_line
+from tui.store import CorruptDatabaseError, HistoryStore, NewerSchemaError, StoreError
+from tui.store.export import FORMAT, validate
+
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+DIM, RESET = "\x1b[2m", "\x1b[0m"
+_READ_ONLY = {"list", "show", "search", "export"}
+
+
+class UsageError(Exception):
+    """Bad usage: message on stderr, exit 2."""
+
+
+def add_history_parser(subparsers: Any) -> None:
+    """Register the ``history`` subcommand and its own subcommands."""
+    p = subparsers.add_parser("history", help="browse, search, export and manage saved conversations",
+                              description="Browse, search, export and manage saved conversations.")
+    sub = p.add_subparsers(dest="history_command", metavar="COMMAND", required=True)
+    s = sub.add_parser("list", help="list conversations, newest first")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.add_argument("--archived", action="store_true", help="list archived conversations instead")
+    s = sub.add_parser("show", help="print one conversation")
+    s.add_argument("id", metavar="ID", help="conversation id (a unique prefix is enough)")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s = sub.add_parser("search", help="full-text search of prompts, answers and reasoning")
+    s.add_argument("query", metavar="QUERY")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s = sub.add_parser("export", help="export one conversation (or all) as Markdown or JSON")
+    s.add_argument("id", metavar="ID", nargs="?", help="conversation id (or use --all)")
+    s.add_argument("--all", action="store_true", help="export every conversation (archived too)")
+    s.add_argument("--format", choices=("md", "json"), default="json", help="default: json")
+    s.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of stdout")
+    s = sub.add_parser("import", help="import conversations from a JSON export")
+    s.add_argument("file", metavar="FILE", help="JSON file from `history export --format json` ('-' = stdin)")
+    s = sub.add_parser("delete", help="delete a conversation")
+    s.add_argument("id", metavar="ID")
+    s.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    s = sub.add_parser("rename", help="set a conversation's title")
+    s.add_argument("id", metavar="ID")
+    s.add_argument("title", metavar="TITLE")
+    for name, text in (("archive", "hide a conversation from the main list"),
+                       ("unarchive", "bring an archived conversation back")):
+        s = sub.add_parser(name, help=text)
+        s.add_argument("id", metavar="ID")
+
+
+def run_history(args: argparse.Namespace, db_path: Path) -> int:
+    """Run a parsed ``history`` command against the database at ``db_path``."""
+    command = args.history_command
+    try:
+        store = HistoryStore.open(Path(db_path), read_only=command in _READ_ONLY)
+    except (CorruptDatabaseError, NewerSchemaError) as exc:
+        _err(str(exc))
+        return 1
+    except (StoreError, OSError) as exc:
+        _err(f"cannot open history {db_path}: {exc}")
+        return 1
+    try:
+        return _COMMANDS[command](store, args)
+    except (UsageError, StoreError) as exc:
+        _err(str(exc))
+        return 2
+    finally:
+        store.close()
+
+
+# ------------------------------------------------------------------ helpers
+def _err(message: str) -> None:
+    print(f"r1-tui history: {for_display(message)}", file=sys.stderr)
+
+
+def dumps(data: Any) -> str:
+    """JSON text that is safe on a terminal (C1 controls escaped) and still lossless."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _when(stamp: str) -> str:
+    return for_display(stamp[:16].replace("T", " "))
+
+
+def _all_summaries(store: HistoryStore, archived: bool) -> list[Any]:
+    out, offset = [], 0
+    while True:
+        page = store.list_conversations(archived=archived, limit=500, offset=offset)
+        out.extend(page)
+        if len(page) < 500:
+            return out
+        offset += 500
+
+
+def _write_output(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line for line in text.split("\n"))
+
+
+# ----------------------------------------------------------------- commands
+def _cmd_list(store: HistoryStore, args: argparse.Namespace) -> int:
+    rows = _all_summaries(store, args.archived)
+    if args.json:
+        print(dumps([{"id": r.id, "title": r.title, "created_at": r.created_at,
+                      "updated_at": r.updated_at, "message_count": r.message_count,
+                      "archived": r.archived} for r in rows]))
+        return 0
+    if not rows:
+        print("No archived conversations." if args.archived else "No conversations yet.")
+        return 0
+    width = max(2, max(len(for_display(r.id)) for r in rows))
+    print(f"{'ID':<{width}}  {'UPDATED (UTC)':<16}  {'MSGS':>4}  TITLE")
+    for r in rows:
+        print(f"{one_line(r.id, 40):<{width}}  {_when(r.updated_at):<16}  {r.message_count:>4}  "
+              f"{one_line(r.title, 80)}")
+    return 0
+
+
+def _cmd_show(store: HistoryStore, args: argparse.Namespace) -> int:
+    data = store.export_conversation(store.resolve_id(args.id))
+    if args.json:
+        print(dumps(data))
+        return 0
+    tty = sys.stdout.isatty()
+    print(one_line(data["title"], 200))
+    flags = ", archived" if data["archived"] else ""
+    print(f"id {for_display(data['id'])} · created {_when(data['created_at'])} · "
+          f"updated {_when(data['updated_at'])}{flags}")
+    for m in data["messages"]:
+        print()
+        if m["role"] == "user":
+            print(f"You · {_when(m['created_at'])}")
+            print(_indent(for_display(m["content"]), "  "))
+            continue
+        print(_assistant_header(m))
+        if m["reasoning"]:
+            body = _indent(for_display(m["reasoning"]), "  │ ")
+            print("  Reasoning:")
+            print(f"{DIM}{body}{RESET}" if tty else body)
+        print(_indent(for_display(m["content"]), "  ") if m["content"] else "  (no answer)")
+    return 0
+
+
+def _assistant_header(m: dict[str, Any]) -> str:
+    parts = [one_line(m["model"] or m["deployment"] or "assistant", 60), _when(m["created_at"]),
+             one_line(m["state"], 20)]
+    if m["finish_reason"] and m["finish_reason"] != "stop":
+        parts.append(one_line(m["finish_reason"], 30))
+    usage = m["usage"]
+    if usage["total_tokens"] is not None:
+        approx = "~" if usage["estimated"] else ""
+        parts.append(f"{approx}{usage['total_tokens']} tokens")
+    if m["timing"]["total_s"] is not None:
+        parts.append(f"{m['timing']['total_s']:.1f}s")
+    return " · ".join(parts)
+
+
+def _cmd_search(store: HistoryStore, args: argparse.Namespace) -> int:
+    hits = store.search(args.query)
+    if args.json:
+        print(dumps([{"conversation_id": h.conversation_id, "message_id": h.message_id,
+                      "title": h.title, "field": h.field, "snippet": h.snippet} for h in hits]))
+        return 0
+    if not hits:
+        print("No matches.")
+        return 0
+    for h in hits:
+        print(f"{one_line(h.conversation_id, 40)}  {h.field:<9}  {one_line(h.title, 50)}")
+        print(f"    {one_line(h.snippet, 200)}")
+    return 0
+
+
+def _cmd_export(store: HistoryStore, args: argparse.Namespace) -> int:
+    if bool(args.all) == bool(args.id):
+        raise UsageError("export needs either an ID or --all (not both)")
+    if args.all:
+        ids = [r.id for r in _all_summaries(store, False) + _all_summaries(store, True)]
+    else:
+        ids = [store.resolve_id(args.id)]
+    convs = [store.export_conversation(i) for i in ids]
+    if args.format == "json":
+        data = {"format": FORMAT, "conversations": convs} if args.all else convs[0]
+        text = dumps(data) + "\n"
+    else:
+        text = "\n---\n\n".join(to_markdown(c) for c in convs)
+    _write_output(text, args.output)
+    return 0
+
+
+def to_markdown(conv: dict[str, Any]) -> str:
+    """A readable Markdown rendering; reasoning goes in a collapsed <details> block."""
+    lines = [f"# {one_line(conv['title'], 200)}", "",
+             f"_id {for_display(conv['id'])} · created {_when(conv['created_at'])} UTC_", ""]
+    for m in conv["messages"]:
+        if m["role"] == "user":
+            lines += ["## You", "", for_display(m["content"]), ""]
+            continue
+        lines += [f"## {_assistant_header(m)}", ""]
+        if m["reasoning"]:
+            lines += ["<details><summary>Reasoning</summary>", "", for_display(m["reasoning"]), "",
+                      "</details>", ""]
+        lines += [for_display(m["content"]), ""]
+    return "\n".join(lines)
+
+
+def _load_import(path: str) -> list[Any]:
+    try:
+        if path == "-":
+            raw = sys.stdin.read()
+        else:
+            raw = Path(path).read_text(encoding="utf-8")
+        data = json.loads(raw)
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path} is not a JSON export: {exc}") from exc
+    if isinstance(data, dict) and "conversations" in data:
+        if data.get("format", FORMAT) != FORMAT:
+            raise UsageError(f"{path}: unsupported format {str(data.get('format'))[:40]!r}")
+        convs = data["conversations"]
+        if not isinstance(convs, list):
+            raise UsageError(f"{path}: 'conversations' must be a list")
+        return convs
+    return [data]
+
+
+def _cmd_import(store: HistoryStore, args: argparse.Namespace) -> int:
+    convs = _load_import(args.file)
+    problems = []
+    for i, conv in enumerate(convs):
+        try:
+            validate(conv)
+        except StoreError as exc:
+            problems.append(f"conversation {i + 1}: {exc}")
+    if problems:
+        for p in problems:
+            _err(p)
+        raise UsageError(f"nothing imported from {args.file}")
+    imported = skipped = 0
+    for conv in convs:
+        try:
+            store.import_conversation(conv)
+            imported += 1
+        except StoreError as exc:
+            _err(f"skipped: {exc}")
+            skipped += 1
+    print(f"Imported {imported} conversation{'s' if imported != 1 else ''}"
+          + (f", skipped {skipped} already present." if skipped else "."))
+    return 0
+
+
+def _confirm(prompt: str, stdin: TextIO) -> bool:
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    answer = stdin.readline()
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _cmd_delete(store: HistoryStore, args: argparse.Namespace) -> int:
+    conv_id = store.resolve_id(args.id)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("refusing to delete without --yes when stdin is not a terminal")
+        summary = store.get_conversation(conv_id)
+        title = one_line(summary.title, 60) if summary else conv_id
+        count = len(summary.messages) if summary else 0
+        if not _confirm(f"Delete “{title}” ({count} messages)? [y/N] ", sys.stdin):
+            print("Not deleted.")
+            return 0
+    store.delete_conversation(conv_id)
+    print(f"Deleted {for_display(conv_id)}.")
+    return 0
+
+
+def _cmd_rename(store: HistoryStore, args: argparse.Namespace) -> int:
+    conv_id = store.resolve_id(args.id)
+    store.rename_conversation(conv_id, args.title)
+    print(f"Renamed {for_display(conv_id)} to “{one_line(args.title, 80)}”.")
+    return 0
+
+
+def _cmd_archive(store: HistoryStore, args: argparse.Namespace) -> int:
+    conv_id = store.resolve_id(args.id)
+    archive = args.history_command == "archive"
+    store.set_archived(conv_id, archive)
+    print(f"{'Archived' if archive else 'Unarchived'} {for_display(conv_id)}.")
+    return 0
+
+
+_COMMANDS = {
+    "list": _cmd_list, "show": _cmd_show, "search": _cmd_search, "export": _cmd_export,
+    "import": _cmd_import, "delete": _cmd_delete, "rename": _cmd_rename,
+    "archive": _cmd_archive, "unarchive": _cmd_archive,
+}

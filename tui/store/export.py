@@ -1,0 +1,213 @@
+"""Lossless JSON export/import of one conversation (format "r1-tui/1").
+
+The export dict is the ``history show --json`` shape plus ``format``, and per message
+``updated_at``, ``endpoint_host``, ``reply_to`` and ``choice_index``. Import keeps the
+ids; a conversation (or message) id that already exists is refused with StoreError
+(the CLI reports it and skips that conversation), so export -> import into an empty
+history -> export is identical.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from typing import Any
+
+from .errors import StoreError
+from .models import ROLES, STATES, Conversation, MessageRecord
+
+FORMAT = "r1-tui/1"
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
+_USAGE_INTS = ("prompt_tokens", "completion_tokens", "total_tokens", "reasoning_tokens")
+_TIMINGS = ("first_token_s", "reasoning_s", "total_s")
+MAX_ID_LEN = 200
+
+
+def export_message(m: MessageRecord) -> dict[str, Any]:
+    """One message in the export/show shape."""
+    return {
+        "id": m.id,
+        "role": m.role,
+        "content": m.content,
+        "reasoning": m.reasoning,
+        "state": m.state,
+        "finish_reason": m.finish_reason,
+        "model": m.model,
+        "deployment": m.deployment,
+        "usage": {
+            "prompt_tokens": m.usage.prompt_tokens,
+            "completion_tokens": m.usage.completion_tokens,
+            "total_tokens": m.usage.total_tokens,
+            "reasoning_tokens": m.usage.reasoning_tokens,
+            "estimated": m.usage.estimated,
+        },
+        "timing": {
+            "first_token_s": m.timing.first_token_s,
+            "reasoning_s": m.timing.reasoning_s,
+            "total_s": m.timing.total_s,
+        },
+        "created_at": m.created_at,
+        "updated_at": m.updated_at,
+        "endpoint_host": m.endpoint_host,
+        "reply_to": m.reply_to,
+        "choice_index": m.choice_index,
+    }
+
+
+def export_conversation(conv: Conversation) -> dict[str, Any]:
+    """The conversation in the export/show shape."""
+    return {
+        "format": FORMAT,
+        "id": conv.id,
+        "title": conv.title,
+        "created_at": conv.created_at,
+        "updated_at": conv.updated_at,
+        "archived": conv.archived,
+        "messages": [export_message(m) for m in conv.messages],
+    }
+
+
+# ------------------------------------------------------------------ validation
+def _fail(where: str, problem: str) -> StoreError:
+    return StoreError(f"invalid conversation data: {where} {problem}")
+
+
+def _get(obj: dict[str, Any], key: str, where: str, *, default: Any = ..., ) -> Any:
+    if key in obj:
+        return obj[key]
+    if default is ...:
+        raise _fail(f"{where}.{key}", "is missing")
+    return default
+
+
+def _str(obj: dict[str, Any], key: str, where: str, *, nullable: bool = False,
+         default: Any = ..., nonempty: bool = False) -> str | None:
+    value = _get(obj, key, where, default=default)
+    if value is None and nullable:
+        return None
+    if not isinstance(value, str):
+        raise _fail(f"{where}.{key}", f"must be a string{' or null' if nullable else ''}, "
+                    f"not {type(value).__name__}")
+    if nonempty and not value:
+        raise _fail(f"{where}.{key}", "must not be empty")
+    return value
+
+
+def _ident(obj: dict[str, Any], key: str, where: str) -> str:
+    value = _str(obj, key, where, nonempty=True)
+    assert value is not None
+    if len(value) > MAX_ID_LEN or any(ord(ch) < 32 for ch in value):
+        raise _fail(f"{where}.{key}", "is not a valid id")
+    return value
+
+
+def _stamp(obj: dict[str, Any], key: str, where: str, default: Any = ...) -> str:
+    value = _str(obj, key, where, default=default)
+    assert value is not None
+    if not _TIMESTAMP.match(value):
+        raise _fail(f"{where}.{key}", f"is not an ISO 8601 timestamp: {value[:40]!r}")
+    return value
+
+
+def _bool(value: Any, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise _fail(where, f"must be true or false, not {type(value).__name__}")
+
+
+def _count(value: Any, where: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
+        raise _fail(where, "must be a non-negative integer or null")
+    return value
+
+
+def _seconds(value: Any, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _fail(where, "must be a finite number or null")
+    return float(value)
+
+
+def _dict(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _fail(where, f"must be an object, not {type(value).__name__}")
+    return value
+
+
+def _message_row(m: Any, where: str, conv_id: str) -> tuple[Any, ...]:
+    m = _dict(m, where)
+    role = _str(m, "role", where)
+    if role not in ROLES:
+        raise _fail(f"{where}.role", f"must be one of {', '.join(ROLES)}")
+    reasoning = _str(m, "reasoning", where, nullable=True, default=None)
+    if role == "user" and reasoning is not None:
+        raise _fail(f"{where}.reasoning", "must be null for a user message")
+    state = _str(m, "state", where, default="complete")
+    if state not in STATES:
+        raise _fail(f"{where}.state", f"must be one of {', '.join(STATES)}")
+    usage = _dict(m.get("usage") if m.get("usage") is not None else {}, f"{where}.usage")
+    timing = _dict(m.get("timing") if m.get("timing") is not None else {}, f"{where}.timing")
+    created = _stamp(m, "created_at", where)
+    choice = m.get("choice_index", 0)
+    if isinstance(choice, bool) or not isinstance(choice, int) or not 0 <= choice < 2**31:
+        raise _fail(f"{where}.choice_index", "must be a non-negative integer")
+    return (
+        _ident(m, "id", where), conv_id, role, _str(m, "content", where), reasoning, state,
+        _str(m, "finish_reason", where, nullable=True, default=None),
+        _str(m, "model", where, nullable=True, default=None),
+        _str(m, "deployment", where, nullable=True, default=None),
+        _str(m, "endpoint_host", where, nullable=True, default=None),
+        *(_count(usage.get(k), f"{where}.usage.{k}") for k in _USAGE_INTS),
+        1 if _bool(usage.get("estimated", False), f"{where}.usage.estimated") else 0,
+        *(_seconds(timing.get(k), f"{where}.timing.{k}") for k in _TIMINGS),
+        created, _stamp(m, "updated_at", where, default=created),
+        _str(m, "reply_to", where, nullable=True, default=None), choice,
+    )
+
+
+def validate(data: Any) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    """Check ``data`` and return (conversation row, message rows); StoreError if invalid."""
+    conv = _dict(data, "conversation")
+    fmt = conv.get("format", FORMAT)
+    if fmt != FORMAT:
+        raise _fail("format", f"{str(fmt)[:40]!r} is not supported (expected {FORMAT!r})")
+    conv_id = _ident(conv, "id", "conversation")
+    created = _stamp(conv, "created_at", "conversation")
+    row = (conv_id, _str(conv, "title", "conversation"), created,
+           _stamp(conv, "updated_at", "conversation", default=created),
+           1 if _bool(conv.get("archived", False), "conversation.archived") else 0)
+    messages = _get(conv, "messages", "conversation")
+    if not isinstance(messages, list):
+        raise _fail("conversation.messages", "must be a list")
+    rows = [_message_row(m, f"messages[{i}]", conv_id) for i, m in enumerate(messages)]
+    ids = [r[0] for r in rows]
+    if len(set(ids)) != len(ids):
+        raise _fail("messages", "contain a duplicate id")
+    return row, rows
+
+
+def import_into(conn: sqlite3.Connection, data: Any) -> str:
+    """Insert validated data inside the caller's transaction; returns the conversation id."""
+    conv_row, rows = validate(data)
+    conv_id = conv_row[0]
+    if conn.execute("SELECT 1 FROM conversations WHERE id = ?", (conv_id,)).fetchone():
+        raise StoreError(f"conversation {conv_id} already exists in this history")
+    for r in rows:
+        if conn.execute("SELECT 1 FROM messages WHERE id = ?", (r[0],)).fetchone():
+            raise StoreError(f"message {r[0]} (conversation {conv_id}) already exists in this history")
+    conn.execute("INSERT INTO conversations(id, title, created_at, updated_at, archived) "
+                 "VALUES (?, ?, ?, ?, ?)", conv_row)
+    conn.executemany(
+        "INSERT INTO messages(id, conversation_id, role, content, reasoning, state, finish_reason, "
+        "model, deployment, endpoint_host, prompt_tokens, completion_tokens, total_tokens, "
+        "reasoning_tokens, usage_estimated, first_token_s, reasoning_s, total_s, created_at, "
+        "updated_at, reply_to, choice_index) VALUES (" + ", ".join("?" * 22) + ")",
+        rows,
+    )
+    return conv_id

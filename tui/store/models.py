@@ -1,0 +1,89 @@
+"""Plain dataclasses returned by the store (no sqlite objects leak out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Role = Literal["user", "assistant"]
+Field = Literal["prompt", "answer", "reasoning"]
+
+STATES: tuple[str, ...] = ("streaming", "complete", "stopped", "interrupted", "filtered", "failed")
+ROLES: tuple[str, ...] = ("user", "assistant")
+
+
+@dataclass(frozen=True)
+class UsageRecord:
+    """Token usage of one answer; any count may be unknown (None)."""
+
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    total_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    estimated: bool = False
+
+
+@dataclass(frozen=True)
+class TimingRecord:
+    """Seconds to first token, spent reasoning, and in total (None when unknown)."""
+
+    first_token_s: float | None = None
+    reasoning_s: float | None = None
+    total_s: float | None = None
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """One stored message: a user prompt or an assistant answer (with its reasoning)."""
+
+    id: str
+    conversation_id: str
+    role: Role
+    content: str
+    reasoning: str | None
+    state: str
+    finish_reason: str | None
+    model: str | None
+    deployment: str | None
+    endpoint_host: str | None
+    usage: UsageRecord
+    timing: TimingRecord
+    created_at: str
+    reply_to: str | None
+    choice_index: int
+    updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    """A row of the conversation list; built without touching messages."""
+
+    id: str
+    title: str
+    created_at: str
+    updated_at: str
+    message_count: int
+    archived: bool
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A conversation with all its messages, in insertion order."""
+
+    id: str
+    title: str
+    created_at: str
+    updated_at: str
+    archived: bool
+    messages: list[MessageRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One full-text match; ``snippet`` is plain text with «…» around matched terms."""
+
+    conversation_id: str
+    message_id: str
+    title: str
+    field: Field
+    snippet: str

@@ -1,0 +1,283 @@
+"""HistoryStore: conversations and messages in one SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from . import opening
+from .errors import StoreError
+from .ids import new_id, now_iso
+from .models import STATES, Conversation, ConversationSummary, MessageRecord, SearchHit
+from .models import TimingRecord, UsageRecord
+from .rows import MESSAGE_COLUMNS, SUMMARY_COLUMNS, message_from_row, summary_from_row
+
+STALE_STREAMING_S = 10.0
+
+
+class HistoryStore:
+    """Chat history. Use :meth:`open`; thread-safe (one connection behind a lock)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool) -> None:
+        self._conn = conn
+        self._lock = threading.RLock()
+        self.path = path
+        self.read_only = read_only
+
+    # ----------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: Path, *, read_only: bool = False) -> "HistoryStore":
+        """Open (creating and migrating unless ``read_only``) the history at ``path``.
+
+        Read-only: a missing file gives an empty in-memory history; a file with
+        pending migrations is copied into memory and migrated there (the file is
+        never written). Raises CorruptDatabaseError / NewerSchemaError.
+        """
+        path = Path(path).expanduser()
+        if read_only:
+            return cls(opening.open_read_only(path), path, True)
+        store = cls(opening.open_read_write(path), path, False)
+        try:
+            store.recover_stale_streaming()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> "HistoryStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------- internals
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self._conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """A short IMMEDIATE transaction (waits up to busy_timeout for other writers)."""
+        if self.read_only:
+            raise StoreError(f"{self.path} was opened read-only")
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _insert_with_new_id(self, work: Callable[[sqlite3.Connection, str], None]) -> str:
+        """Run ``work(conn, fresh_id)`` in a write transaction; retry on an id collision."""
+        for _ in range(8):
+            ident = new_id()
+            try:
+                with self._write() as conn:
+                    work(conn, ident)
+                return ident
+            except sqlite3.IntegrityError as exc:
+                if "UNIQUE" not in str(exc):
+                    raise StoreError(str(exc)) from exc
+        raise StoreError("could not allocate a unique id")
+
+    def _require_conversation(self, conn: sqlite3.Connection, conv_id: str) -> None:
+        if not conn.execute("SELECT 1 FROM conversations WHERE id = ?", (conv_id,)).fetchone():
+            raise StoreError(f"no conversation with id {conv_id!r}")
+
+    def _touch(self, conn: sqlite3.Connection, conv_id: str, stamp: str) -> None:
+        conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (stamp, conv_id))
+
+    # --------------------------------------------------------------- queries
+    def list_conversations(
+        self, *, archived: bool = False, limit: int = 500, offset: int = 0
+    ) -> list[ConversationSummary]:
+        """Newest first (updated_at desc); reads only the conversations table."""
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT {SUMMARY_COLUMNS} FROM conversations WHERE archived = ? "
+                "ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
+                (1 if archived else 0, limit, offset),
+            ).fetchall()
+        return [summary_from_row(r) for r in rows]
+
+    def get_conversation(self, conv_id: str) -> Conversation | None:
+        """The conversation with its messages in insertion order, or None."""
+        with self._read() as conn:
+            row = conn.execute(
+                f"SELECT {SUMMARY_COLUMNS} FROM conversations WHERE id = ?", (conv_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            rows = conn.execute(
+                f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY seq",
+                (conv_id,),
+            ).fetchall()
+        s = summary_from_row(row)
+        return Conversation(s.id, s.title, s.created_at, s.updated_at, s.archived,
+                            [message_from_row(r) for r in rows])
+
+    def get_message(self, msg_id: str) -> MessageRecord | None:
+        """One message by id, or None."""
+        with self._read() as conn:
+            row = conn.execute(
+                f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?", (msg_id,)
+            ).fetchone()
+        return message_from_row(row) if row else None
+
+    def resolve_id(self, prefix: str) -> str:
+        """The conversation id that ``prefix`` uniquely starts (exact match wins)."""
+        prefix = prefix.strip()
+        if not prefix:
+            raise StoreError("empty conversation id")
+        with self._read() as conn:
+            if conn.execute("SELECT 1 FROM conversations WHERE id = ?", (prefix,)).fetchone():
+                return prefix
+            rows = conn.execute(
+                "SELECT id FROM conversations WHERE substr(id, 1, ?) IN (?, ?) ORDER BY id LIMIT 6",
+                (len(prefix), prefix, prefix.lower()),
+            ).fetchall()
+        if not rows:
+            raise StoreError(f"no conversation id starts with {prefix!r}")
+        if len(rows) > 1:
+            shown = ", ".join(r[0] for r in rows[:5])
+            raise StoreError(f"{prefix!r} is ambiguous: it matches {shown}{' ...' if len(rows) > 5 else ''}")
+        return rows[0][0]
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """Full-text search over prompts, answers and reasoning; best match first."""
+        from .search import search_messages
+
+        with self._read() as conn:
+            return search_messages(conn, query, limit)
+
+    # ---------------------------------------------------------------- writes
+    def create_conversation(self, title: str) -> str:
+        """A new, empty conversation; returns its id."""
+        stamp = now_iso()
+        return self._insert_with_new_id(lambda conn, ident: conn.execute(
+            "INSERT INTO conversations(id, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            (ident, title, stamp, stamp),
+        ) and None)
+
+    def add_user_message(self, conv_id: str, content: str) -> str:
+        """Store a prompt; returns the message id."""
+        return self._add_message(conv_id, "user", content, None, "complete", None, None, None, None, 0)
+
+    def begin_answer(self, conv_id: str, reply_to: str, *, model: str | None,
+                     deployment: str | None, endpoint_host: str | None,
+                     choice_index: int = 0) -> str:
+        """Start an assistant answer in state "streaming"; returns its id."""
+        return self._add_message(conv_id, "assistant", "", "", "streaming", reply_to,
+                                 model, deployment, endpoint_host, choice_index)
+
+    def _add_message(self, conv_id: str, role: str, content: str, reasoning: str | None,
+                     state: str, reply_to: str | None, model: str | None,
+                     deployment: str | None, host: str | None, choice_index: int) -> str:
+        stamp = now_iso()
+
+        def insert(conn: sqlite3.Connection, ident: str) -> None:
+            self._require_conversation(conn, conv_id)
+            conn.execute(
+                "INSERT INTO messages(id, conversation_id, role, content, reasoning, state, "
+                "reply_to, model, deployment, endpoint_host, choice_index, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (ident, conv_id, role, content, reasoning, state, reply_to, model, deployment,
+                 host, choice_index, stamp, stamp),
+            )
+            self._touch(conn, conv_id, stamp)
+
+        return self._insert_with_new_id(insert)
+
+    def update_answer(self, msg_id: str, *, answer: str | None = None,
+                      reasoning: str | None = None, state: str | None = None,
+                      finish_reason: str | None = None, usage: UsageRecord | None = None,
+                      timing: TimingRecord | None = None) -> None:
+        """Replace the given fields of an answer (None leaves a field unchanged)."""
+        sets: dict[str, Any] = {}
+        if answer is not None:
+            sets["content"] = answer
+        if reasoning is not None:
+            sets["reasoning"] = reasoning
+        if state is not None:
+            if state not in STATES:
+                raise StoreError(f"unknown message state {state!r}")
+            sets["state"] = state
+        if finish_reason is not None:
+            sets["finish_reason"] = finish_reason
+        if usage is not None:
+            sets.update(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+                        total_tokens=usage.total_tokens, reasoning_tokens=usage.reasoning_tokens,
+                        usage_estimated=1 if usage.estimated else 0)
+        if timing is not None:
+            sets.update(first_token_s=timing.first_token_s, reasoning_s=timing.reasoning_s,
+                        total_s=timing.total_s)
+        stamp = now_iso()
+        sets["updated_at"] = stamp
+        assignments = ", ".join(f"{col} = ?" for col in sets)
+        with self._write() as conn:
+            row = conn.execute("SELECT conversation_id FROM messages WHERE id = ?", (msg_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no message with id {msg_id!r}")
+            conn.execute(f"UPDATE messages SET {assignments} WHERE id = ?", (*sets.values(), msg_id))
+            if state is not None:
+                self._touch(conn, row[0], stamp)
+
+    def rename_conversation(self, conv_id: str, title: str) -> None:
+        """Set the title (does not change updated_at, so the list order is kept)."""
+        self._update_conversation(conv_id, "title", title)
+
+    def set_archived(self, conv_id: str, archived: bool) -> None:
+        """Archive or unarchive (archived conversations are listed separately)."""
+        self._update_conversation(conv_id, "archived", 1 if archived else 0)
+
+    def _update_conversation(self, conv_id: str, column: str, value: Any) -> None:
+        with self._write() as conn:
+            cur = conn.execute(f"UPDATE conversations SET {column} = ? WHERE id = ?", (value, conv_id))
+            if cur.rowcount == 0:
+                raise StoreError(f"no conversation with id {conv_id!r}")
+
+    def delete_conversation(self, conv_id: str) -> None:
+        """Delete a conversation and (cascade) its messages and their index entries."""
+        with self._write() as conn:
+            cur = conn.execute("DELETE FROM conversations WHERE id = ?", (conv_id,))
+            if cur.rowcount == 0:
+                raise StoreError(f"no conversation with id {conv_id!r}")
+
+    def recover_stale_streaming(self, older_than_s: float = STALE_STREAMING_S) -> int:
+        """Mark answers left "streaming" by a crashed run as "interrupted"; returns how many."""
+        with self._write() as conn:
+            cur = conn.execute(
+                "UPDATE messages SET state = 'interrupted' "
+                "WHERE state = 'streaming' AND role = 'assistant' AND updated_at < ?",
+                (now_iso(-older_than_s),),
+            )
+            return cur.rowcount
+
+    # ---------------------------------------------------------- import/export
+    def export_conversation(self, conv_id: str) -> dict[str, Any]:
+        """A JSON-ready dict (the ``history show --json`` shape plus lossless extras)."""
+        from .export import export_conversation
+
+        conv = self.get_conversation(conv_id)
+        if conv is None:
+            raise StoreError(f"no conversation with id {conv_id!r}")
+        return export_conversation(conv)
+
+    def import_conversation(self, data: dict[str, Any]) -> str:
+        """Insert an exported conversation keeping its ids; StoreError if invalid or present."""
+        from .export import import_into
+
+        with self._write() as conn:
+            return import_into(conn, data)
+

@@ -1,0 +1,155 @@
+"""Named, ordered schema migrations recorded in the ``_migrations`` table.
+
+Each migration is a tuple of SQL statements applied in one IMMEDIATE transaction
+together with its ``_migrations`` row, so a crash never leaves half a migration and
+two processes opening a fresh file at once do not both apply it. ``PRAGMA
+user_version`` mirrors the number of applied migrations (informational only).
+Never edit or reorder a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from .errors import NewerSchemaError
+from .ids import now_iso
+
+_CREATE_TABLES = (
+    """CREATE TABLE conversations (
+        id          TEXT PRIMARY KEY,
+        title       TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        archived    INTEGER NOT NULL DEFAULT 0
+    )""",
+    # seq is the stable integer rowid used by the FTS index; id is the public id.
+    """CREATE TABLE messages (
+        seq               INTEGER PRIMARY KEY,
+        id                TEXT NOT NULL UNIQUE,
+        conversation_id   TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        role              TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+        content           TEXT NOT NULL DEFAULT '',
+        reasoning         TEXT,
+        state             TEXT NOT NULL DEFAULT 'complete',
+        finish_reason     TEXT,
+        model             TEXT,
+        deployment        TEXT,
+        endpoint_host     TEXT,
+        prompt_tokens     INTEGER,
+        completion_tokens INTEGER,
+        total_tokens      INTEGER,
+        reasoning_tokens  INTEGER,
+        usage_estimated   INTEGER NOT NULL DEFAULT 0,
+        first_token_s     REAL,
+        reasoning_s       REAL,
+        total_s           REAL,
+        created_at        TEXT NOT NULL,
+        updated_at        TEXT NOT NULL,
+        reply_to          TEXT,
+        choice_index      INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX messages_by_conversation ON messages(conversation_id, seq)",
+    "CREATE INDEX conversations_by_recency ON conversations(archived, updated_at DESC)",
+    "CREATE INDEX messages_streaming ON messages(updated_at) WHERE state = 'streaming'",
+)
+
+_MESSAGE_COUNT = (
+    "ALTER TABLE conversations ADD COLUMN message_count INTEGER NOT NULL DEFAULT 0",
+    """UPDATE conversations SET message_count =
+        (SELECT count(*) FROM messages WHERE messages.conversation_id = conversations.id)""",
+    """CREATE TRIGGER messages_count_ins AFTER INSERT ON messages BEGIN
+        UPDATE conversations SET message_count = message_count + 1 WHERE id = new.conversation_id;
+    END""",
+    """CREATE TRIGGER messages_count_del AFTER DELETE ON messages BEGIN
+        UPDATE conversations SET message_count = message_count - 1 WHERE id = old.conversation_id;
+    END""",
+)
+
+_FTS = (
+    """CREATE VIRTUAL TABLE messages_fts USING fts5(
+        content, reasoning, content='messages', content_rowid='seq',
+        tokenize='unicode61 remove_diacritics 2', prefix='3')""",
+    """CREATE TRIGGER messages_fts_ins AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts(rowid, content, reasoning) VALUES (new.seq, new.content, new.reasoning);
+    END""",
+    """CREATE TRIGGER messages_fts_del AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content, reasoning)
+            VALUES ('delete', old.seq, old.content, old.reasoning);
+    END""",
+    # Only re-index when the indexed text changed (usage/state updates are free).
+    """CREATE TRIGGER messages_fts_upd AFTER UPDATE OF content, reasoning ON messages
+    WHEN old.content IS NOT new.content OR old.reasoning IS NOT new.reasoning BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content, reasoning)
+            VALUES ('delete', old.seq, old.content, old.reasoning);
+        INSERT INTO messages_fts(rowid, content, reasoning) VALUES (new.seq, new.content, new.reasoning);
+    END""",
+    "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
+)
+
+MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("0001_create_tables", _CREATE_TABLES),
+    ("0002_conversation_message_count", _MESSAGE_COUNT),
+    ("0003_fts5_message_search", _FTS),
+)
+KNOWN = tuple(name for name, _ in MIGRATIONS)
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Names recorded in ``_migrations`` (empty for a fresh file)."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'"
+    ).fetchone()
+    if not exists:
+        return []
+    return [row[0] for row in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def check_not_newer(conn: sqlite3.Connection, path: Path | str) -> list[str]:
+    """Raise NewerSchemaError if the file records migrations this code does not know."""
+    applied = applied_migrations(conn)
+    unknown = [name for name in applied if name not in KNOWN]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if unknown or version > len(MIGRATIONS):
+        detail = ", ".join(unknown) if unknown else f"schema version {version}"
+        raise NewerSchemaError(
+            f"{path} was written by a newer r1-tui ({detail}); upgrade r1-tui to open it"
+        )
+    return applied
+
+
+def pending_migrations(conn: sqlite3.Connection, path: Path | str) -> list[str]:
+    """Names of known migrations not yet applied (after the newer-schema check)."""
+    applied = set(check_not_newer(conn, path))
+    return [name for name in KNOWN if name not in applied]
+
+
+def migrate(conn: sqlite3.Connection, path: Path | str, *, upto: int | None = None) -> list[str]:
+    """Apply pending migrations (the first ``upto`` only, for tests); return the names applied.
+
+    ``conn`` must be in autocommit mode (isolation_level=None).
+    """
+    wanted = MIGRATIONS if upto is None else MIGRATIONS[:upto]
+    done: list[str] = []
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        applied = set(check_not_newer(conn, path))
+        for name, statements in wanted:
+            if name in applied:
+                continue
+            for sql in statements:
+                conn.execute(sql)
+            conn.execute("INSERT INTO _migrations(name, applied_at) VALUES (?, ?)", (name, now_iso()))
+            applied.add(name)
+            done.append(name)
+        count = sum(1 for name in KNOWN if name in applied)
+        conn.execute(f"PRAGMA user_version = {count:d}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return done

@@ -1,0 +1,78 @@
+"""Full-text search over messages via the FTS5 external-content index.
+
+User text never reaches FTS5 syntax: control characters become spaces, every word
+becomes a quoted "phrase" (inner quotes doubled), words without letters or digits
+are dropped, and the last word gets a prefix ``*`` unless the query ends in
+whitespace (as-you-type search). Words are ANDed. So quotes, parentheses,
+AND/OR/NOT/NEAR, ``:``, ``^`` and ``*`` are all just text.
+
+Ranking is bm25, best first. Ranking every match of a word found in nearly every
+message costs ~2-4 µs per match (~200 ms at 100k messages), so when a query matches
+more than RANK_WINDOW messages, only the newest RANK_WINDOW matches are ranked
+(found with a cheap rowid-ordered scan). Rarer queries are ranked exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from .models import SearchHit
+
+OPEN, CLOSE, ELLIPSIS = "\u00ab", "\u00bb", "\u2026"
+SNIPPET_TOKENS = 16
+RANK_WINDOW = 2000
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+# Private-use markers tell which column matched; they become « » afterwards.
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
+
+
+def build_match(query: str) -> str | None:
+    """FTS5 MATCH expression for ``query``; None when it has nothing searchable."""
+    query = _CONTROL.sub(" ", query)  # NUL etc. would end the FTS5 string early
+    words = [w for w in query.split() if any(ch.isalnum() for ch in w)]
+    if not words:
+        return None
+    phrases = ['"' + w.replace('"', '""') + '"' for w in words]
+    if query and not query[-1].isspace():
+        phrases[-1] += "*"
+    return " ".join(phrases)
+
+
+def _clean(snippet: str | None) -> str:
+    text = (snippet or "").replace(_MARK_OPEN, OPEN).replace(_MARK_CLOSE, CLOSE)
+    return " ".join(text.split())
+
+
+def search_messages(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[SearchHit]:
+    """Best matches first (bm25); one hit per (message, field) that matched."""
+    expr = build_match(query)
+    if expr is None or limit <= 0:
+        return []
+    floor = conn.execute(
+        "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? "
+        "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        (expr, RANK_WINDOW - 1),
+    ).fetchone()
+    where = "messages_fts MATCH ?" + (" AND messages_fts.rowid >= ?" if floor else "")
+    params: tuple = (expr, floor[0]) if floor else (expr,)
+    snip = f"?, ?, ?, {SNIPPET_TOKENS}"
+    rows = conn.execute(
+        "SELECT m.id, m.conversation_id, m.role, c.title, s.content_snip, s.reasoning_snip FROM ("
+        f"  SELECT rowid AS seq, rank, snippet(messages_fts, 0, {snip}) AS content_snip,"
+        f"         snippet(messages_fts, 1, {snip}) AS reasoning_snip"
+        f"  FROM messages_fts WHERE {where} ORDER BY rank LIMIT ?) AS s "
+        "JOIN messages m ON m.seq = s.seq JOIN conversations c ON c.id = m.conversation_id "
+        "ORDER BY s.rank, s.seq",
+        (_MARK_OPEN, _MARK_CLOSE, ELLIPSIS) * 2 + params + (limit,),
+    ).fetchall()
+    hits: list[SearchHit] = []
+    for mid, conv_id, role, title, content_snip, reasoning_snip in rows:
+        in_content = _MARK_OPEN in (content_snip or "")
+        in_reasoning = _MARK_OPEN in (reasoning_snip or "")
+        if in_content or not in_reasoning:
+            field = "prompt" if role == "user" else "answer"
+            hits.append(SearchHit(conv_id, mid, title, field, _clean(content_snip)))
+        if in_reasoning:
+            hits.append(SearchHit(conv_id, mid, title, "reasoning", _clean(reasoning_snip)))
+    return hits[:limit]
