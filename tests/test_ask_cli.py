@@ -182,3 +182,30 @@ def test_installed_console_script(tmp_path: Path) -> None:
     result = subprocess.run([str(exe), "ask", "--demo", "hi"], capture_output=True, text=True, timeout=60,
                             env=env_for(tmp_path))
     assert result.returncode == 0 and result.stdout.strip()
+
+
+def test_sigkill_while_streaming_keeps_all_but_the_last_second(tmp_path: Path, azure_server) -> None:
+    words = [f"w{i} " for i in range(400)]
+    azure_server.enqueue(Stream(content_chunks=["<think>"] + words, delay_s=0.02))
+    proc = subprocess.Popen([sys.executable, "-m", "tui", "ask", "--endpoint", azure_server.base_url, "--deployment", "d",
+                             "q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_for(tmp_path))
+    time.sleep(3.0)
+    proc.kill()
+    proc.wait(timeout=10)
+    killed_at = time.monotonic()
+    # Everything the server sent more than a second before the kill must be on disk.
+    listed = subprocess.run([sys.executable, "-m", "tui", "history", "list", "--json"], capture_output=True, text=True,
+                            timeout=30, env=env_for(tmp_path))
+    (conv,) = json.loads(listed.stdout)
+    time.sleep(max(0.0, 10.5 - (time.monotonic() - killed_at)))  # a row older than 10 s counts as crashed
+    opened = subprocess.run([sys.executable, "-m", "tui", "history", "delete", "nothing-such", "--yes"],
+                            capture_output=True, text=True, timeout=30, env=env_for(tmp_path))  # a read-write open
+    assert opened.returncode == 2
+    shown = json.loads(subprocess.run([sys.executable, "-m", "tui", "history", "show", conv["id"], "--json"],
+                                      capture_output=True, text=True, timeout=30, env=env_for(tmp_path)).stdout)
+    answer = shown["messages"][1]
+    assert answer["state"] == "interrupted"
+    saved_words = answer["reasoning"].split()
+    # ~3 s at 50 words/s streamed; at most the last second (50 words) may be lost, plus startup slack.
+    assert len(saved_words) >= 60, len(saved_words)
+    assert saved_words == [f"w{i}" for i in range(len(saved_words))]

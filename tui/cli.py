@@ -1,4 +1,4 @@
-"""``r1-tui`` command line: the app (no subcommand), ``ask``, ``history``.
+"""``r1-tui`` command line: the app (no subcommand), ``ask``, ``history``, ``doctor``.
 
 This module wires the layers: configuration, the endpoint client, the history store and,
 for the app, the Textual UI (imported only when the app runs, so ``ask`` starts fast).
@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     from tui.history_cli import add_history_parser
 
     add_history_parser(sub)
+    # --- doctor subcommand (tui/doctor) ---
+    doctor = sub.add_parser("doctor", help="check the configuration, network, credential and deployment, with fixes")
+    doctor.add_argument("--json", action="store_true", help='print {"ok": ..., "checks": [...]} instead of lines')
+    _connection_options(doctor, in_subcommand=True)
+    # --- end doctor ---
     return parser
 
 
@@ -185,6 +190,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "ask":
             return _cmd_ask(args)
+        if args.command == "doctor":  # --- doctor dispatch ---
+            from tui.doctor import run_doctor
+
+            with _demo_server(args.demo) as demo_url:
+                return run_doctor(_overrides(args, demo_url), as_json=args.json)
         if args.command == "history":
             from tui.history_cli import run_history
 
