@@ -155,6 +155,6 @@ def failure_for_connection(exc: Exception, endpoint: EndpointSettings, attempts:
     message = redact(f"{endpoint.host} {what}{detail}", (endpoint.api_key or "",))
     hint = (
         f"Gave up after {attempts} attempts. Check the endpoint URL ({endpoint.base_url}), "
-        "your network, VPN or proxy and DNS."
+        "your network, VPN or proxy and DNS; `r1-tui doctor` checks each step."
     )
     return Failed("connection", message, hint, None)
