@@ -301,3 +301,14 @@ async def test_token_provider_failing_once_is_retried(azure_server) -> None:
     credential = StaticCredential("tok-after-retry", fail=1)
     t = await _entra_collect(azure_server, credential)
     assert t.state == "complete" and t.retries == 1 and credential.calls == 2
+
+
+async def test_redirects_are_not_followed_with_credentials(azure_server) -> None:
+    from tests.loopback import LoopbackServer
+
+    with LoopbackServer().start() as other:
+        target = other.base_url.replace("127.0.0.1", "localhost") + "chat/completions"
+        azure_server.enqueue(ErrorResponse(307, {"error": {"message": "moved"}}, headers={"location": target}))
+        _, t = await collect(endpoint_for(azure_server.base_url, auth="key", api_key="sk-secret-000000"))
+        assert other.requests == []
+    assert t.failure is not None and t.failure.status == 307 and "final URL" in t.failure.hint

@@ -141,6 +141,12 @@ def failure_for_status(exc: openai.APIStatusError, endpoint: EndpointSettings, a
     if status == 400 and is_content_filter(exc):
         cats = ", ".join(content_filter_categories(exc)) or "unspecified category"
         return Failed("bad_request", f"The prompt was blocked by the content filter: {cats}. {message}", "Rephrase the prompt.", status)
+    if 300 <= status < 400:
+        location = redact(exc.response.headers.get("location", "another address"), (endpoint.api_key or "",))
+        return Failed(
+            "connection", f"{status}: the endpoint redirected to {location}",
+            "Credentials are never sent along a redirect: set the endpoint to the final URL if you trust it.", status,
+        )
     if status >= 500:
         return Failed("server", message, f"The service failed after {attempts} attempts; try again in a little while.", status)
     return Failed("bad_request", message, "The endpoint refused the request; check max_tokens, stop and n for this deployment.", status)
