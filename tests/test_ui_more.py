@@ -1,0 +1,164 @@
+"""More app behaviour: offline mode, delete, help, navigation, following the stream."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.llm.request import RequestDefaults
+from tui.store import HistoryStore, TimingRecord, UsageRecord
+from tui.ui.app import R1App
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.help import HelpScreen
+from tui.ui.widgets.prompt import PromptInput
+from tui.ui.widgets.reasoning import ReasoningLog
+
+
+@pytest.fixture(autouse=True)
+def _tmp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(0.05)
+
+
+def reasoning_text(app: R1App) -> str:
+    log = app.query_one(ReasoningLog)
+    parts = [str(w.render()) for w in log.query(".reasoning-block")]
+    return " ".join([*parts, str(log.query_one(".reasoning-tail").render())]).strip()
+
+
+def seed(store: HistoryStore, title: str, pairs: list[tuple[str, str, str]]) -> str:
+    """A stored conversation of (prompt, reasoning, answer) turns."""
+    conv = store.create_conversation(title)
+    for prompt, reasoning, answer in pairs:
+        user = store.add_user_message(conv, prompt)
+        msg = store.begin_answer(conv, user, model="m", deployment="dep", endpoint_host="h")
+        store.update_answer(
+            msg, answer=answer, reasoning=reasoning, state="complete", finish_reason="stop",
+            usage=UsageRecord(5, 7, 12, 3, False), timing=TimingRecord(0.1, 1.5, 2.0),
+        )
+    return conv
+
+
+async def test_offline_browses_history_and_disables_prompt(tmp_path: Path) -> None:
+    store = HistoryStore.open(tmp_path / "h.db")
+    seed(store, "old question", [("old question", "old reasoning", "old answer")])
+    app = R1App(client=None, store=store, defaults=RequestDefaults())
+    async with app.run_test(size=(120, 40)) as pilot:
+        prompt = app.query_one(PromptInput)
+        assert prompt.disabled and prompt.read_only
+        hint = str(app.query_one("#offline-hint").render())
+        assert "No endpoint configured" in hint and "--demo" in hint
+        assert app.query_one("#offline-hint").display
+        assert "offline" in app.status.build_text().plain
+        assert app.conversations.has_focus
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.transcript.answers())
+        await pilot.pause(0.1)
+        assert app.transcript.answers()[0].answer == "old answer"
+        assert "old reasoning" in reasoning_text(app)
+        assert "Thought for 1.5 s" in str(app.query_one("#reasoning-header").render())
+    store.close()
+
+
+async def test_delete_asks_for_confirmation(tmp_path: Path) -> None:
+    store = HistoryStore.open(tmp_path / "h.db")
+    seed(store, "first", [("first", "r", "a")])
+    seed(store, "second", [("second", "r", "a")])
+    app = R1App(client=None, store=store, defaults=RequestDefaults())
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.conversations.option_count == 2
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert len(store.list_conversations()) == 2
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause(0.2)
+        assert [c.title for c in store.list_conversations()] == ["first"]
+        assert app.conversations.option_count == 1
+    store.close()
+
+
+async def test_help_lists_every_key(tmp_path: Path) -> None:
+    store = HistoryStore.open(tmp_path / "h.db")
+    app = R1App(client=None, store=store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("Static").render())
+        for key in ("f1", "escape", "f2", "f3, ctrl+r", "ctrl+n", "ctrl+q", "enter", "ctrl+j", "alt+enter", "[", "]", "d, delete"):
+            assert key in text, key
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+    store.close()
+
+
+async def test_answers_are_navigable_and_show_their_reasoning(tmp_path: Path) -> None:
+    store = HistoryStore.open(tmp_path / "h.db")
+    seed(store, "two", [("q1", "reasoning one", "answer one"), ("q2", "reasoning two", "answer two")])
+    app = R1App(client=None, store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(app.transcript.answers()) == 2)
+        await pilot.pause(0.1)
+        assert "reasoning two" in reasoning_text(app)
+        await pilot.press("ctrl+up")  # the last answer
+        await pilot.press("[")  # the one before
+        await pilot.pause(0.2)
+        assert app.focused is app.transcript.answers()[0]
+        assert "reasoning one" in reasoning_text(app)
+        await pilot.press("]")
+        await pilot.pause(0.2)
+        assert "reasoning two" in reasoning_text(app)
+    store.close()
+
+
+async def test_reasoning_follows_only_at_the_bottom() -> None:
+    from textual.app import App
+
+    class LogApp(App[None]):
+        def compose(self):
+            yield ReasoningLog(hz=15)
+
+    app = LogApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        log = app.query_one(ReasoningLog)
+        log.focus()
+        log.follow(True)
+        assert not log.is_anchored  # short content reads from the top
+        for i in range(40):
+            log.append(f"line {i}\n\n")
+        await log.flush()
+        await pilot.pause(0.2)
+        assert log.max_scroll_y > 0 and log.scroll_y == log.max_scroll_y  # following
+        await pilot.press("pageup")
+        await pilot.pause(0.2)
+        held = log.scroll_y
+        assert held < log.max_scroll_y
+        for i in range(40, 60):
+            log.append(f"line {i}\n\n")
+        await log.flush()
+        await pilot.pause(0.2)
+        assert log.scroll_y == held  # scrolled up: not following
+        await pilot.press("end")
+        await pilot.pause(0.3)
+        for i in range(60, 80):
+            log.append(f"line {i}\n\n")
+        await log.flush()
+        await pilot.pause(0.3)
+        assert log.scroll_y == log.max_scroll_y  # End resumed following

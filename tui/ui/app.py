@@ -1,0 +1,332 @@
+"""R1App: conversation list, answer pane, reasoning pane, prompt input and status bar."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.worker import Worker
+
+import tui
+from tui.llm.request import RequestDefaults, Turn
+from tui.sanitize import one_line
+from tui.ui import keys
+from tui.ui.generation import Generation
+from tui.ui.history import build_turns, make_title
+from tui.ui.loader import load
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.help import HELP_EXTRA, HelpScreen, app_help_rows
+from tui.ui.widgets.conversations import ConversationList
+from tui.ui.widgets.prompt import PromptInput
+from tui.ui.widgets.reasoning import ReasoningLog, ReasoningPane
+from tui.ui.widgets.status import StatusBar, Tokens
+from tui.ui.widgets.transcript import AnswerBlock, Transcript
+
+if TYPE_CHECKING:
+    from tui.llm.client import ChatClient
+
+DEFAULT_SETUP_HINT = (
+    "No endpoint configured — set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT "
+    "(or write config.toml), or run `r1-tui --demo`."
+)
+
+
+def _css_path() -> str:
+    """The installed ``tui.styles/app.tcss``; from a source checkout on sys.path, ``styles/``."""
+    try:
+        return str(files("tui.styles") / "app.tcss")
+    except ModuleNotFoundError:  # ``tui`` imported from the repo root, not via the install
+        return str(Path(tui.__file__).resolve().parent.parent / "styles" / "app.tcss")
+
+
+class R1App(App[None]):
+    """The interactive client (``r1-tui`` with no subcommand)."""
+
+    TITLE = "r1-tui"
+    ENABLE_COMMAND_PALETTE = False
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("escape", "stop", "Stop"),
+        Binding("f2", "toggle_list", "List"),
+        Binding("f3,ctrl+r", "toggle_reasoning", "Reasoning"),
+        Binding("ctrl+n", "new_conversation", "New"),
+        Binding("ctrl+up", "prev_answer", "Prev answer", show=False),
+        Binding("ctrl+down", "next_answer", "Next answer", show=False),
+        Binding("f4", "focus_prompt", "Prompt", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        client: ChatClient | None,
+        store: Any,
+        defaults: RequestDefaults | None = None,
+        read_only: bool = False,
+        setup_hint: str | None = None,
+        low_bandwidth: bool = False,
+    ) -> None:
+        super().__init__(css_path=_css_path())
+        keys.install()
+        self.client = client
+        self.store = store
+        self.defaults = defaults or RequestDefaults()
+        self.read_only = read_only
+        self.offline = client is None or read_only
+        self.setup_hint = setup_hint or (
+            "History is read-only: composing is disabled." if read_only and client else DEFAULT_SETUP_HINT
+        )
+        self.low_bandwidth = low_bandwidth
+        self.conv_id: str | None = None
+        self.generation: Generation | None = None
+        self._worker: Worker[None] | None = None
+        if client is not None:
+            endpoint = client.endpoint
+            self.sub_title = f"{endpoint.deployment} @ {endpoint.label}"
+
+    # -- layout ----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        hz = 4.0 if self.low_bandwidth else 12.0
+        yield Header(show_clock=False, icon="")
+        with Horizontal(id="body"):
+            yield ConversationList(id="sidebar")
+            with Vertical(id="main"):
+                with Horizontal(id="panes"):
+                    yield Transcript(id="answer")
+                    yield ReasoningPane(hz=hz, id="reasoning")
+                yield Static(Text(one_line(self.setup_hint, 300)), id="offline-hint", markup=False)
+                yield PromptInput(
+                    id="prompt",
+                    placeholder="Type a prompt · Enter sends · Ctrl+J newline"
+                    if not self.offline
+                    else "Composing is disabled: " + ("read-only history" if self.client else "no endpoint configured"),
+                )
+                yield StatusBar(hz=2.0 if self.low_bandwidth else 4.0, id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.transcript = self.query_one(Transcript)
+        self.reasoning_pane = self.query_one(ReasoningPane)
+        self.status = self.query_one(StatusBar)
+        self.prompt = self.query_one(PromptInput)
+        self.conversations = self.query_one(ConversationList)
+        self.status.model.endpoint = self._endpoint_label()
+        self.status.render_now()
+        if self.offline:
+            self.add_class("-offline")
+            self.prompt.read_only = True
+            self.prompt.disabled = True
+        if self.size.width < 100 and not self.offline:  # offline, the list is all there is to use
+            self.add_class("-hide-list")
+        self.refresh_list()
+        if self.offline:
+            self.conversations.focus()
+        else:
+            self.prompt.focus()
+
+    def _endpoint_label(self) -> str:
+        if self.client is None:
+            return "offline · no endpoint"
+        ep = self.client.endpoint
+        mode = "read-only · " if self.read_only else ""
+        return f"{mode}{one_line(ep.deployment, 40)} @ {one_line(ep.label, 60)} · auth {ep.auth}"
+
+    # -- conversations ---------------------------------------------------------------
+
+    def refresh_list(self) -> None:
+        """Redraw the list from ``store.list_conversations`` (no messages loaded)."""
+        try:
+            rows = self.store.list_conversations()
+        except Exception as exc:
+            self.notify(one_line(f"could not list conversations: {exc}", 200), severity="error", markup=False)
+            return
+        self.conversations.set_conversations(rows, current=self.conv_id)
+
+    @on(OptionList.OptionSelected, "#sidebar")
+    async def _open_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            await self.open_conversation(event.option.id)
+
+    async def open_conversation(self, conv_id: str) -> None:
+        """Show a stored conversation: transcript, and the last answer's reasoning."""
+        if self._busy("open another conversation"):
+            return
+        conversation = self.store.get_conversation(conv_id)
+        if conversation is None:
+            self.notify("That conversation no longer exists.", severity="warning")
+            self.refresh_list()
+            return
+        self.conv_id = conv_id
+        await self.transcript.clear()
+        loaded = load(conversation.messages)
+        await self.transcript.mount_all(loaded.widgets)
+        self.status.model.conversation = loaded.totals
+        self.status.model.last = loaded.last_tokens
+        self.status.model.error = ""
+        self.status.changed()
+        await self.show_reasoning(loaded.last_block)
+        self.transcript.scroll_end(animate=False)
+        self.sub_title = one_line(conversation.title, 60)
+
+    async def show_reasoning(self, block: AnswerBlock | None) -> None:
+        if block is None:
+            await self.reasoning_pane.show(None, "")
+            return
+        await self.reasoning_pane.show(
+            block,
+            block.reasoning,
+            live=block.live,
+            think_start=block.think_start,
+            thought_s=block.thought_s,
+            state="" if block.live else block.state,
+        )
+
+    @on(AnswerBlock.Selected)
+    async def _answer_selected(self, event: AnswerBlock.Selected) -> None:
+        if event.block is not self.reasoning_pane.source:
+            await self.show_reasoning(event.block)
+
+    @on(ConversationList.DeleteRequested)
+    def _delete_requested(self, event: ConversationList.DeleteRequested) -> None:
+        if self._busy("delete a conversation"):
+            return
+        conv_id = event.conv_id
+
+        async def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            self.store.delete_conversation(conv_id)
+            if conv_id == self.conv_id:
+                await self.action_new_conversation()
+            self.refresh_list()
+            self.notify("Conversation deleted.")
+
+        self.push_screen(ConfirmScreen(f"Delete “{event.title}”? This cannot be undone."), done)
+
+    # -- sending ---------------------------------------------------------------------
+
+    @on(PromptInput.Submitted)
+    async def _submit(self, event: PromptInput.Submitted) -> None:
+        if self.offline or self.client is None:
+            self.notify(one_line(self.setup_hint, 200), severity="warning", markup=False)
+            return
+        if self._busy("send another prompt"):
+            return
+        await self.send(event.text)
+
+    async def send(self, text: str) -> None:
+        """Store the prompt, show it, and start streaming the answer in a worker."""
+        self.prompt.clear()
+        turns: list[Turn] = []
+        if self.conv_id is None:
+            self.conv_id = self.store.create_conversation(make_title(text))
+            self.status.model.conversation = Tokens()
+            self.sub_title = one_line(make_title(text), 60)
+        else:
+            conversation = self.store.get_conversation(self.conv_id)
+            turns = build_turns(conversation.messages) if conversation else []
+        user_id = self.store.add_user_message(self.conv_id, text)
+        self.refresh_list()
+        await self.transcript.add_prompt(text)
+        self.transcript.follow(True)
+        self.status.model.error = ""
+        self.status.model.ttft_s = None
+        self.status.model.rate = ""
+        request = self.defaults.request([*turns, Turn("user", text)])
+        self.generation = Generation(self, self.conv_id, user_id, request)
+        self._worker = self.run_worker(self.generation.run(), exclusive=True, group="generate")
+
+    def generation_done(self, generation: Generation) -> None:
+        if self.generation is generation:
+            self.generation = None
+        self.refresh_list()
+
+    def show_usage(self, tokens: Tokens, *, final: bool) -> None:
+        self.status.model.last = tokens
+        if final:
+            self.status.model.conversation.add(tokens)
+        self.status.changed()
+
+    def _busy(self, what: str) -> bool:
+        if self.generation is None:
+            return False
+        self.notify(f"An answer is streaming: press Esc to stop it before you {what}.", severity="warning")
+        return True
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_stop(self) -> None:
+        """Esc: stop the running generation or retry wait; otherwise go back to the prompt."""
+        if self._worker is not None and self._worker.is_running:
+            self._worker.cancel()
+            self.notify("Stopped.", timeout=2)
+        elif not self.offline:
+            self.prompt.focus()
+
+    async def action_new_conversation(self) -> None:
+        if self._busy("start a new conversation"):
+            return
+        self.conv_id = None
+        await self.transcript.clear()
+        await self.reasoning_pane.show(None, "")
+        self.status.model.conversation = Tokens()
+        self.status.model.last = None
+        self.status.model.error = ""
+        self.status.changed()
+        self.sub_title = ""
+        self.refresh_list()
+        if not self.offline:
+            self.prompt.focus()
+
+    def action_toggle_list(self) -> None:
+        self.toggle_class("-hide-list")
+        if not self.has_class("-hide-list"):
+            self.conversations.focus()
+        elif self.conversations.has_focus:
+            self._focus_default()
+
+    def action_toggle_reasoning(self) -> None:
+        self.toggle_class("-hide-reasoning")
+        if self.has_class("-hide-reasoning") and self.query_one(ReasoningLog).has_focus:
+            self._focus_default()
+
+    def action_prev_answer(self) -> None:
+        self.transcript.move(-1)
+
+    def action_next_answer(self) -> None:
+        self.transcript.move(1)
+
+    def action_focus_prompt(self) -> None:
+        self._focus_default()
+
+    def _focus_default(self) -> None:
+        if self.offline:
+            self.transcript.focus()
+        else:
+            self.prompt.focus()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(app_help_rows(self.BINDINGS), HELP_EXTRA))
+
+    async def action_quit(self) -> None:
+        """Quit; a running generation is stopped and saved first."""
+        worker = self._worker
+        if worker is not None and worker.is_running:
+            worker.cancel()
+            try:
+                await worker.wait()
+            except Exception:
+                pass
+        self.exit()
+

@@ -1,0 +1,65 @@
+"""Pure helpers between stored messages and requests/display (no Textual).
+
+Follow-up requests carry prior prompts and FINAL ANSWERS only: for each prompt the
+first usable alternative (lowest choice index, then oldest) is sent, reasoning never;
+failed or empty answers are skipped, and a prompt left with no usable answer is
+dropped so roles keep alternating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from tui.llm.request import Turn
+
+TITLE_LIMIT = 60
+
+
+def make_title(prompt: str, limit: int = TITLE_LIMIT) -> str:
+    """One line of at most ``limit`` characters from the first prompt."""
+    flat = " ".join(prompt.split())
+    if len(flat) <= limit:
+        return flat or "untitled"
+    return flat[: limit - 1].rstrip() + "\u2026"
+
+
+def usable_answer(message: Any) -> bool:
+    """May this assistant message go back to the model as context?"""
+    return message.state != "failed" and bool((message.content or "").strip())
+
+
+def answers_for(messages: Sequence[Any], user_id: str) -> list[Any]:
+    """The assistant messages replying to ``user_id``, selected-first order."""
+    found = [m for m in messages if m.role == "assistant" and m.reply_to == user_id]
+    return sorted(found, key=lambda m: (m.choice_index, m.created_at))
+
+
+def build_turns(messages: Sequence[Any]) -> list[Turn]:
+    """Turns for a follow-up from stored messages (no reasoning, no failed/empty answers)."""
+    turns: list[Turn] = []
+    for message in messages:
+        if message.role != "user":
+            continue
+        chosen = next((a for a in answers_for(messages, message.id) if usable_answer(a)), None)
+        if chosen is None:
+            continue
+        turns.append(Turn("user", message.content))
+        turns.append(Turn("assistant", chosen.content))
+    return turns
+
+
+def display_order(messages: Iterable[Any]) -> list[Any]:
+    """Messages in transcript order: each prompt followed by its answers (choice order)."""
+    messages = list(messages)
+    order: list[Any] = []
+    placed: set[str] = set()
+    for message in messages:
+        if message.role == "user":
+            order.append(message)
+            placed.add(message.id)
+            for answer in answers_for(messages, message.id):
+                order.append(answer)
+                placed.add(answer.id)
+    order.extend(m for m in messages if m.id not in placed)
+    return order

@@ -1,0 +1,211 @@
+"""The answer pane: the conversation transcript (prompts and Markdown answers).
+
+Each answer is a focusable :class:`AnswerBlock` holding one ``Markdown`` widget. A
+streamed answer is fed through ``Markdown.get_stream()`` and gets one full update at
+the end, so a message is never re-rendered per token. Every string is sanitised with
+:func:`tui.sanitize.for_display` before a widget sees it.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Markdown, Static
+from textual.widgets.markdown import MarkdownStream
+
+from tui.sanitize import for_display, one_line
+from tui.ui.widgets.follow import FollowMixin
+
+STATE_LABELS = {
+    "streaming": "streaming…",
+    "stopped": "stopped",
+    "interrupted": "interrupted",
+    "filtered": "filtered by the content filter",
+    "failed": "failed",
+}
+
+
+class PromptBlock(Static):
+    """One user prompt (plain text, never markup)."""
+
+    def __init__(self, prompt: str) -> None:
+        super().__init__(Text(for_display(prompt)), classes="prompt-block", markup=False)
+
+
+class AnswerBlock(Vertical, can_focus=True):
+    """One assistant message: header line, Markdown answer, and its reasoning kept for the pane."""
+
+    class Selected(Message):
+        """The block got focus: show its reasoning."""
+
+        def __init__(self, block: AnswerBlock) -> None:
+            super().__init__()
+            self.block = block
+
+    def __init__(
+        self,
+        *,
+        msg_id: str | None = None,
+        choice: int = 0,
+        answer: str = "",
+        reasoning: str = "",
+        state: str = "",
+        thought_s: float | None = None,
+        label: str = "",
+        note: str = "",
+    ) -> None:
+        super().__init__(classes="answer-block")
+        self.msg_id = msg_id
+        self.choice = choice
+        self.answer_parts: list[str] = [answer] if answer else []
+        self.reasoning_parts: list[str] = [reasoning] if reasoning else []
+        self.state = state
+        self.thought_s = thought_s
+        self.think_start: float | None = None
+        self.label = label
+        self.note = note
+        self._stream: MarkdownStream | None = None
+        self._initial = answer
+        self.min_interval = 0.0  # seconds between Markdown appends (low bandwidth: 0.25)
+        self._unsent: list[str] = []
+        self._last_sent = 0.0
+
+    @property
+    def answer(self) -> str:
+        return "".join(self.answer_parts)
+
+    @property
+    def reasoning(self) -> str:
+        return "".join(self.reasoning_parts)
+
+    @property
+    def live(self) -> bool:
+        return self.state == "streaming"
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._header_text(), classes="answer-header", markup=False)
+        yield Markdown(for_display(self._initial), open_links=False)
+
+    @property
+    def markdown(self) -> Markdown:
+        return self.query_one(Markdown)
+
+    def _header_text(self) -> Text:
+        text = Text(self.label or "assistant", style="bold")
+        if self.choice:
+            text.append(f" · choice {self.choice}")
+        if self.thought_s is not None:
+            text.append(f" · thought {self.thought_s:.1f} s", style="dim")
+        label = STATE_LABELS.get(self.state)
+        if label:
+            text.append(f" · {label}", style="bold italic")
+        if self.note:
+            text.append(f" · {one_line(self.note, 160)}", style="italic")
+        return text
+
+    def refresh_header(self) -> None:
+        self.query_one(".answer-header", Static).update(self._header_text())
+
+    def on_focus(self) -> None:
+        self.post_message(self.Selected(self))
+
+    # -- live streaming -------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Start streaming into this block."""
+        self.state = "streaming"
+        self.think_start = None  # the thinking timer starts when the stream opens
+        self._stream = Markdown.get_stream(self.markdown)
+        self.refresh_header()
+
+    async def write(self, text: str) -> None:
+        """Append raw answer text (sanitised here)."""
+        self.answer_parts.append(text)
+        if self._stream is None:
+            return
+        self._unsent.append(text)
+        now = time.monotonic()
+        if now - self._last_sent >= self.min_interval:
+            self._last_sent = now
+            fragment, self._unsent = "".join(self._unsent), []
+            await self._stream.write(for_display(fragment))
+
+    async def replace(self, reasoning: str, answer: str) -> None:
+        """Replace the whole split (``Reclassified``)."""
+        self.reasoning_parts = [reasoning] if reasoning else []
+        self.answer_parts = [answer] if answer else []
+        self._unsent = []
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
+        await self.markdown.update(for_display(answer))
+        if self.state == "streaming":
+            self._stream = Markdown.get_stream(self.markdown)
+
+    async def finish(self, state: str, note: str = "") -> None:
+        """Stop streaming: one full Markdown update, then mark the state."""
+        self._unsent = []
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
+        await self.markdown.update(for_display(self.answer))
+        self.state = state
+        self.think_start = None
+        self.note = note
+        self.refresh_header()
+
+
+class Transcript(FollowMixin, VerticalScroll):
+    """The scrolling transcript; follows the end while the user is at the bottom."""
+
+    BINDINGS = [
+        Binding("[", "prev_answer", "Prev answer"),
+        Binding("]", "next_answer", "Next answer"),
+    ]
+
+    def on_mount(self) -> None:
+        self.set_interval(0.25, self.check_follow)
+
+    async def clear(self) -> None:
+        self.follow(False)
+        await self.remove_children()
+
+    async def add_prompt(self, prompt: str) -> PromptBlock:
+        block = PromptBlock(prompt)
+        await self.mount(block)
+        return block
+
+    async def add_answer(self, block: AnswerBlock) -> AnswerBlock:
+        await self.mount(block)
+        return block
+
+    def answers(self) -> list[AnswerBlock]:
+        return list(self.query(AnswerBlock))
+
+    def move(self, delta: int) -> AnswerBlock | None:
+        """Focus the previous/next answer (relative to the focused one, or the last)."""
+        blocks = self.answers()
+        if not blocks:
+            return None
+        focused = self.app.focused
+        if isinstance(focused, AnswerBlock) and focused in blocks:
+            index = max(0, min(len(blocks) - 1, blocks.index(focused) + delta))
+        else:
+            index = len(blocks) - 1 if delta < 0 else 0
+            if delta < 0:
+                index = len(blocks) - 1
+        block = blocks[index]
+        block.focus()
+        self.scroll_to_widget(block, animate=False, top=True)
+        return block
+
+    def action_prev_answer(self) -> None:
+        self.move(-1)
+
+    def action_next_answer(self) -> None:
+        self.move(1)
