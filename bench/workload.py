@@ -1,0 +1,90 @@
+"""Deterministic token streams for the benchmarks: a long ``<think>`` trace, then a Markdown answer.
+
+Tokens are ~4 characters (a word piece, often with its leading space), like a BPE tokenizer's.
+The reasoning is prose with sentences and single line breaks but NO blank lines (the worst case
+for a Markdown or paragraph-based renderer); the answer (~10% of the tokens) is Markdown with
+headings, a list and fenced code blocks, and ends with ``MARKER``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+MARKER = "Zqxend"  # last word of every answer: seen on screen => the end was drawn
+
+_SUBJECTS = ["the user", "the function", "this approach", "the second case", "the loop", "the total",
+             "each step", "the result", "the previous estimate", "the edge case", "my first guess"]
+_VERBS = ["depends on", "is consistent with", "contradicts", "reduces to", "should handle", "checks",
+          "does not cover", "might overflow", "simplifies", "needs to match", "is bounded by"]
+_OBJECTS = ["the input size", "an empty list", "the boundary values", "seventeen times twenty-three",
+            "the cached value", "a negative index", "the expected answer", "the recursion depth",
+            "the sorted order", "what the question asks", "a quadratic algorithm"]
+_OPENERS = ["Wait,", "Hmm,", "Let me check:", "So", "Actually,", "Alternatively,", "Okay,", "But",
+            "Let me think again:", "Right,", ""]
+_TOKEN = re.compile(r"\n|[ ]?[^\s]{1,4}|[ ]")
+
+
+def tokenize(text: str) -> list[str]:
+    """Split ``text`` into ~4-character pieces that join back to ``text``."""
+    pieces = _TOKEN.findall(text)
+    assert "".join(pieces) == text
+    return pieces
+
+
+def _sentence(rng: random.Random) -> str:
+    opener = rng.choice(_OPENERS)
+    body = f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}"
+    if rng.random() < 0.3:
+        body += f", so {rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}"
+    if rng.random() < 0.15:
+        body += f" ({rng.randint(2, 999)} * {rng.randint(2, 99)} = ?)"
+    s = f"{opener} {body}" if opener else body[0].upper() + body[1:]
+    return s + rng.choice([".", ".", ".", "?", "!"])
+
+
+def reasoning_text(n_tokens: int, rng: random.Random) -> list[str]:
+    out: list[str] = []
+    while len(out) < n_tokens:
+        line = " ".join(_sentence(rng) for _ in range(rng.randint(3, 9)))
+        out.extend(tokenize(line + "\n"))
+    return out[:n_tokens]
+
+
+def _section(k: int, rng: random.Random) -> str:
+    items = "\n".join(f"- step {i}: {_sentence(rng)}" for i in range(1, rng.randint(3, 5)))
+    code = "\n".join(
+        [f"def solve_{k}(values: list[int]) -> int:", '    """Sum the squares."""', "    total = 0",
+         "    for v in values:", "        total += v * v  # square", "    return total"])
+    return (f"## Part {k}\n\n{_sentence(rng)} {_sentence(rng)} Here is **the key idea** and `a = b`.\n\n"
+            f"{items}\n\n```python\n{code}\n```\n\n{_sentence(rng)} {_sentence(rng)}\n\n")
+
+
+def answer_text(n_tokens: int, rng: random.Random) -> list[str]:
+    out: list[str] = []
+    k = 1
+    tail = tokenize(f"\n\nThat is the answer. {MARKER}")
+    while len(out) < n_tokens - len(tail):
+        out.extend(tokenize(_section(k, rng)))
+        k += 1
+    out = out[: max(0, n_tokens - len(tail))]
+    # do not end inside an open code fence: close it if needed
+    if "".join(out).count("```") % 2:
+        out.extend(tokenize("\n```"))
+    return out + tail
+
+
+def make_tokens(n: int, answer_share: float = 0.10, seed: int = 1) -> list[str]:
+    """``n`` tokens: ``<think>``, reasoning, ``</think>``, then the Markdown answer."""
+    rng = random.Random(seed)
+    n_answer = max(20, int(n * answer_share))
+    n_reason = max(1, n - n_answer - 2)
+    return ["<think>\n", *reasoning_text(n_reason, rng), "\n</think>\n\n", *answer_text(n_answer, rng)]
+
+
+if __name__ == "__main__":
+    toks = make_tokens(2000)
+    text = "".join(toks)
+    print(len(toks), "tokens", len(text), "chars", f"{len(text) / len(toks):.2f} chars/token",
+          "blank lines in reasoning:", text.split("</think>")[0].count("\n\n"))
+    print(text[:600], "\n....\n", text[-900:])
