@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
-
-import httpx2
-import openai
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from tui.llm.auth import CredentialError, EntraTokenSource, api_key_for
 from tui.llm.decode import StreamDecoder
@@ -29,7 +27,22 @@ from tui.llm.events import Event, Failed, Notice, Retrying, Started
 from tui.llm.request import ChatRequest, build_params
 from tui.llm.retry import is_retryable_status, retry_delay
 
+if TYPE_CHECKING:
+    import openai
+
 OPTIONAL_PARAMS = frozenset({"stream_options", "max_tokens", "stop", "n"})
+
+
+def sdk_modules() -> tuple[ModuleType, ModuleType]:
+    """The openai SDK and its HTTP library, imported on first use.
+
+    Importing openai takes about 0.4 s; the app imports it after its first paint
+    (see :meth:`ChatClient.warm_up`) instead of before.
+    """
+    import httpx2
+    import openai
+
+    return openai, httpx2
 
 
 class ChatClient:
@@ -44,7 +57,13 @@ class ChatClient:
         self._dropped: set[str] = set()  # parameters this endpoint rejected, not sent again
         self.last_reasoning_source: str | None = None  # read-only: how the last finished stream carried reasoning
 
+    @staticmethod
+    def warm_up() -> None:
+        """Import the SDK now (call from a worker thread so the first request starts at once)."""
+        sdk_modules()
+
     def _sdk(self) -> openai.AsyncOpenAI:
+        openai, httpx2 = sdk_modules()
         if self._client is None:
             check_transport_security(self.endpoint.base_url, self.endpoint.auth)
             timeout = httpx2.Timeout(self.endpoint.timeout_s, connect=min(15.0, self.endpoint.timeout_s))
@@ -68,6 +87,7 @@ class ChatClient:
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[Event]:
         """Send ``request`` and yield its events. Cancel the consuming task to stop."""
+        openai, httpx2 = sdk_modules()
         policy = self.endpoint.retry
         attempt = 1
         credential_failures = 0

@@ -8,12 +8,13 @@ deployment may need a few minutes.
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import openai
+from typing import TYPE_CHECKING, Any
 
 from tui.llm.endpoint import V1_EXAMPLE, EndpointSettings
 from tui.llm.events import Failed
+
+if TYPE_CHECKING:
+    import openai
 
 KEPT_HINT = "What arrived is kept; ask again to get a complete answer."
 
@@ -156,6 +157,8 @@ def failure_for_connection(exc: Exception, endpoint: EndpointSettings, attempts:
     """A :class:`Failed` for an endpoint that cannot be reached or timed out."""
     cause = exc.__cause__ or exc.__context__
     detail = f" ({type(cause).__name__}: {cause})" if cause else ""
+    import openai
+
     timed_out = isinstance(exc, openai.APITimeoutError)
     what = "timed out" if timed_out else "cannot be reached"
     message = redact(f"{endpoint.host} {what}{detail}", (endpoint.api_key or "",))
