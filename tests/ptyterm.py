@@ -1,0 +1,82 @@
+"""Run a program in a real pseudo-terminal and keep every byte it writes (for byte-level tests)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import struct
+import subprocess
+import termios
+import threading
+import time
+
+
+class PtyTerminal:
+    """A program on a pty of a given size; ``output`` holds all it wrote, in order."""
+
+    def __init__(self, args: list[str], env: dict[str, str], cols: int = 100, rows: int = 30) -> None:
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
+                                     start_new_session=True)
+        os.close(slave)
+        self._buf = bytearray()
+        self._lock = threading.Lock()
+        self._done = False
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while not self._done:
+            try:
+                ready, _, _ = select.select([self.master], [], [], 0.05)
+                if ready:
+                    data = os.read(self.master, 65536)
+                    if not data:
+                        return
+                    with self._lock:
+                        self._buf += data
+            except OSError:
+                return
+
+    @property
+    def output(self) -> bytes:
+        """Every byte written so far."""
+        with self._lock:
+            return bytes(self._buf)
+
+    def mark(self) -> int:
+        """The current length of the output, to look only at what comes after."""
+        return len(self.output)
+
+    def send(self, data: bytes) -> None:
+        """Type bytes (keys) into the terminal."""
+        os.write(self.master, data)
+
+    def wait_for(self, needle: str, since: int = 0, timeout: float = 20.0) -> bool:
+        """Wait until ``needle`` (as UTF-8) appears in the output after offset ``since``."""
+        target = needle.encode()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if target in self.output[since:]:
+                return True
+            if self.proc.poll() is not None:
+                return target in self.output[since:]
+            time.sleep(0.05)
+        return False
+
+    def close(self, quit_keys: bytes = b"\x11") -> None:
+        """Ask the program to quit, then make sure it is gone."""
+        try:
+            if self.proc.poll() is None:
+                self.send(quit_keys)
+                self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        finally:
+            self._done = True
+            self._reader.join(timeout=2)
+            os.close(self.master)
