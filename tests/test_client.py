@@ -312,3 +312,23 @@ async def test_redirects_are_not_followed_with_credentials(azure_server) -> None
         _, t = await collect(endpoint_for(azure_server.base_url, auth="key", api_key="sk-secret-000000"))
         assert other.requests == []
     assert t.failure is not None and t.failure.status == 307 and "final URL" in t.failure.hint
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 429, 500])
+async def test_key_echoed_by_the_server_is_redacted(azure_server, status: int) -> None:
+    key = "sk-live-ECHOED-1234567890abcdef"
+    body = {"error": {"code": str(status), "message": f"Incorrect API key provided: {key}. Authorization: Bearer {key}"}}
+    for _ in range(2):
+        azure_server.enqueue(ErrorResponse(status, body, headers=rate_limit_headers(retry_after_ms=1)))
+    events, t = await collect(endpoint_for(azure_server.base_url, auth="key", api_key=key, attempts=2))
+    assert t.failure is not None
+    assert key not in repr(events) and "ECHOED" not in repr(events)
+
+
+async def test_key_redacted_in_mid_stream_error(azure_server) -> None:
+    key = "sk-live-ECHOED-1234567890abcdef"
+    azure_server.enqueue(Stream(content_chunks=["<think>", "a", "b"], error_event_after=2,
+                                error_message=f"upstream rejected key {key}"))
+    events, t = await collect(endpoint_for(azure_server.base_url, auth="key", api_key=key))
+    assert t.failure is not None and t.failure.kind == "interrupted"
+    assert key not in repr(events)
