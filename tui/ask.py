@@ -167,6 +167,8 @@ async def run_ask(
     printer = AskPrinter(out, err, show_reasoning, quiet=as_json)
     transcript = Transcript()
     request = defaults.request([Turn("user", prompt)])
+    if client.endpoint.is_demo and not as_json:
+        err.write("r1-tui: demo endpoint: canned reasoning and answers from the built-in demo server\n")
     if recorder is not None:
         recorder.begin(prompt, client.endpoint)
     try:
