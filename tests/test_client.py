@@ -332,3 +332,28 @@ async def test_key_redacted_in_mid_stream_error(azure_server) -> None:
     events, t = await collect(endpoint_for(azure_server.base_url, auth="key", api_key=key))
     assert t.failure is not None and t.failure.kind == "interrupted"
     assert key not in repr(events)
+
+
+class RotatingCredential(StaticCredential):
+    """Issues tok1, tok2, ... each expiring within the refresh window, as a long session would see."""
+
+    def get_token(self, *scopes: str, **kwargs: object):
+        from azure.core.credentials import AccessToken
+
+        self.calls += 1
+        return AccessToken(f"tok{self.calls}", int(time.time()) + 60)
+
+
+async def test_expiring_entra_token_is_refreshed_between_requests(azure_server) -> None:
+    from tui.llm.auth import EntraTokenSource
+
+    endpoint = endpoint_for(azure_server.base_url, auth="entra")
+    client = ChatClient(endpoint, token_source=EntraTokenSource(endpoint.token_scope, RotatingCredential("")))
+    try:
+        for _ in range(2):
+            azure_server.enqueue(Stream(content_chunks=["ok"]))
+            async for _event in client.stream(ask_request()):
+                pass
+    finally:
+        await client.aclose()
+    assert [r.headers["authorization"] for r in azure_server.requests] == ["Bearer tok1", "Bearer tok2"]
