@@ -79,8 +79,9 @@ async def test_n2_saves_each_choice(azure_server, tmp_path: Path) -> None:
     app.defaults = RequestDefaults(n=2)
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "two please")
-        answers = app.transcript.answers()
+        answers = app.transcript.all_answers()  # n > 1: alternatives, one displayed at a time
         assert [a.answer for a in answers] == ["A zero", "B one"]
+        assert [a.answer for a in app.transcript.answers()] == ["A zero"]
         assert "r0" in reasoning_text(app)
     messages = store.get_conversation(store.list_conversations()[0].id).messages
     got = sorted((m.choice_index, m.content, m.reasoning, m.state) for m in messages if m.role == "assistant")

@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import sys
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from tui import __version__, paths
 from tui.config import ConfigError, Overrides, Settings, load_settings
@@ -156,30 +158,54 @@ async def _ask(args: argparse.Namespace, settings: Settings, prompt: str) -> int
 def _cmd_app(args: argparse.Namespace) -> int:
     with _demo_server(args.demo and not args.offline) as demo_url:
         settings = _load(args, demo_url)
-        return asyncio.run(_run_app(settings, offline=args.offline, low_bandwidth=args.low_bandwidth))
+        return asyncio.run(_run_app(settings, offline=args.offline, low_bandwidth=args.low_bandwidth,
+                                    overrides=_overrides(args, demo_url)))
 
 
-async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool) -> int:
+def _client_factory(overrides: Overrides) -> Any:
+    """(profile, deployment) -> (ChatClient, RequestDefaults) for the app's profile/deployment switch."""
+
+    def make(profile: str | None, deployment: str | None) -> Any:
+        from tui.llm.client import ChatClient
+
+        if profile is not None:  # a chosen profile replaces the connection flags
+            chosen = Overrides(profile=profile, deployment=deployment)
+        else:
+            chosen = dataclasses.replace(overrides, deployment=deployment or overrides.deployment)
+        settings = load_settings(chosen)
+        if settings.endpoint is None:
+            raise ConfigError(settings.setup_hint)
+        return ChatClient(settings.endpoint), settings.defaults
+
+    return make
+
+
+async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, overrides: Overrides | None = None) -> int:
+    from tui.history_open import open_history
     from tui.llm.client import ChatClient
-    from tui.store import HistoryStore, StoreError
     from tui.ui.app import R1App
 
-    db_path = paths.history_db_path()
-    try:
-        store = HistoryStore.open(db_path, read_only=offline and db_path.exists())
-    except StoreError as exc:
-        _error(str(exc))
+    interactive = sys.stdin.isatty() and sys.stderr.isatty()
+    store = open_history(paths.history_db_path(), read_only=offline, interactive=interactive,
+                         report=_error, stdin=sys.stdin, stderr=sys.stderr)
+    if store is None:  # corrupt (fresh one declined / no terminal) or from a newer r1-tui
         return 1
     client = None if offline or settings.endpoint is None else ChatClient(settings.endpoint)
     hint = "Offline: history is read-only. Run r1-tui without --offline to chat." if offline else settings.setup_hint
+    app = None
     try:
         app = R1App(client=client, store=store, defaults=settings.defaults, read_only=offline,
-                    setup_hint=hint, low_bandwidth=low_bandwidth)
+                    setup_hint=hint, low_bandwidth=low_bandwidth,
+                    client_factory=_client_factory(overrides or Overrides()), keymap=settings.extra.get("keys"),
+                    theme=settings.extra.get("theme"), profile=settings.profile_name,
+                    config_path=settings.config_path)
         await app.run_async()
         return app.return_code or 0
     finally:
         if client is not None:
             await client.aclose()
+        if app is not None:
+            await app.aclose_owned_clients()  # clients built by a profile/deployment switch
         store.close()
 
 

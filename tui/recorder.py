@@ -8,6 +8,8 @@ finish reason, usage and timings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import AnswerDelta, Event, ReasoningDelta, Reclassified, Started
 from tui.llm.transcript import Transcript
@@ -33,16 +35,34 @@ class Recorder:
         self._endpoint: EndpointSettings | None = None
         self._model: str | None = None  # from the stream's first chunk
         self.message_ids: dict[int, str] = {}
+        self.choice_base = 0  # stored choice_index = choice_base + the stream's choice index
+        self.on_message: Callable[[int, str], None] | None = None  # (choice, msg_id) when an answer is created
 
     def begin(self, prompt: str, endpoint: EndpointSettings) -> None:
         """Save the prompt (creating the conversation on first use) and open choice 0."""
         if self.conversation_id is None:
             self.conversation_id = self.store.create_conversation(title_for(prompt))
-        self.prompt_id = self.store.add_user_message(self.conversation_id, prompt)
+        self.attach(self.conversation_id, self.store.add_user_message(self.conversation_id, prompt), endpoint)
+
+    def attach(self, conversation_id: str, prompt_id: str, endpoint: EndpointSettings, *,
+               choice_base: int = 0) -> None:
+        """Answer a prompt that is already saved (the app saves it first; regenerate reuses it).
+
+        ``choice_base`` offsets the stored choice_index so a regenerated answer becomes a
+        new alternative after the existing ones.
+        """
+        self.conversation_id = conversation_id
+        self.prompt_id = prompt_id
+        self.choice_base = choice_base
         self._endpoint = endpoint
         self._model = None
         self._writers.clear()
         self.message_ids.clear()
+
+    def open(self, choice: int = 0) -> str:
+        """Create (if needed) the stored answer of ``choice`` now; returns its message id."""
+        self._writer(choice)
+        return self.message_ids[choice]
 
     def _writer(self, choice: int) -> StreamingWriter:
         """The writer of choice ``choice``; its message is created on first use."""
@@ -55,10 +75,12 @@ class Recorder:
                 model=self._model,
                 deployment=self._endpoint.deployment,
                 endpoint_host=self._endpoint.label,
-                choice_index=choice,
+                choice_index=self.choice_base + choice,
             )
             self.message_ids[choice] = msg_id
             writer = self._writers[choice] = StreamingWriter(self.store, msg_id)
+            if self.on_message is not None:
+                self.on_message(choice, msg_id)
         return writer
 
     def on_event(self, event: Event, transcript: Transcript) -> None:
@@ -77,7 +99,10 @@ class Recorder:
                     writer.maybe_flush()
 
     def finish(self, transcript: Transcript) -> None:
-        """Write everything left, with the final state, usage and timings."""
+        """Write everything left, with each choice's final state and timings.
+
+        Usage covers the whole request, so it is stored once, on the first choice.
+        """
         usage = transcript.usage
         record = UsageRecord(
             usage.prompt_tokens if usage else None,
@@ -86,11 +111,13 @@ class Recorder:
             usage.reasoning_tokens if usage else None,
             bool(usage and (usage.estimated or usage.reasoning_estimated)),
         )
-        timing = TimingRecord(transcript.first_token_s, transcript.reasoning_s, transcript.total_s)
-        state = transcript.state
-        if state == "streaming":
-            state = "interrupted"
         if not self._writers and self.prompt_id is not None:
             self._writer(0)  # record the failed or stopped attempt, even with no output
+        first = min(self._writers, default=0)
         for choice, writer in self._writers.items():
-            writer.finish(state, transcript.choice(choice).finish_reason, record, timing)
+            state = transcript.choice_state(choice)
+            if state == "streaming":
+                state = "interrupted"  # the stream ended without a finish_reason
+            timing = TimingRecord(transcript.choice_first_token_s(choice), transcript.choice_reasoning_s(choice),
+                                  transcript.total_s)
+            writer.finish(state, transcript.choice(choice).finish_reason, record if choice == first else None, timing)

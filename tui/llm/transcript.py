@@ -31,6 +31,8 @@ class ChoiceText:
     reasoning_parts: list[str] = field(default_factory=list)
     answer_parts: list[str] = field(default_factory=list)
     finish_reason: str | None = None
+    first_token_at: float | None = None  # clock time of this choice's first reasoning or answer text
+    first_answer_at: float | None = None  # clock time of this choice's first answer text
 
     @property
     def reasoning(self) -> str:
@@ -85,12 +87,17 @@ class Transcript:
                 self.model = model or self.model
             case ReasoningDelta(text=text, choice=index):
                 self.first_token_at = self.first_token_at or now
-                self.choice(index).reasoning_parts.append(text)
+                text_of = self.choice(index)
+                text_of.first_token_at = text_of.first_token_at or now
+                text_of.reasoning_parts.append(text)
                 self.reasoning_chars += len(text)
             case AnswerDelta(text=text, choice=index):
                 self.first_token_at = self.first_token_at or now
                 self.first_answer_at = self.first_answer_at or now
-                self.choice(index).answer_parts.append(text)
+                text_of = self.choice(index)
+                text_of.first_token_at = text_of.first_token_at or now
+                text_of.first_answer_at = text_of.first_answer_at or now
+                text_of.answer_parts.append(text)
                 self.answer_chars += len(text)
             case Reclassified(reasoning=reasoning, answer=answer, choice=index):
                 text = self.choice(index)
@@ -98,6 +105,8 @@ class Transcript:
                 text.answer_parts[:] = [answer] if answer else []
                 if answer and self.first_answer_at is None:
                     self.first_answer_at = self.first_token_at
+                if answer and text.first_answer_at is None:
+                    text.first_answer_at = text.first_token_at
             case Usage():
                 self.usage = event
             case Retrying():
@@ -134,6 +143,34 @@ class Transcript:
         if self.ended_at is not None:
             return "complete"
         return "streaming"
+
+    def choice_state(self, index: int = 0) -> str:
+        """The state of one choice: a choice that got its finish_reason is complete (or filtered)
+        even if the user stopped or the stream broke afterwards; otherwise as :attr:`state`."""
+        text = self.choices.get(index) or ChoiceText()
+        if text.finish_reason == "content_filter":
+            return "filtered"
+        if text.finish_reason is not None:
+            return "complete"
+        if self.stopped:
+            return "stopped"
+        if self.failure is not None:
+            has_output = bool(text.reasoning_parts or text.answer_parts)
+            return "interrupted" if self.failure.kind == "interrupted" or has_output else "failed"
+        return "streaming"
+
+    def choice_first_token_s(self, index: int = 0) -> float | None:
+        """Seconds from the request to choice ``index``'s first text."""
+        at = (self.choices.get(index) or ChoiceText()).first_token_at
+        return None if at is None else at - self.started_at
+
+    def choice_reasoning_s(self, index: int = 0) -> float | None:
+        """Seconds choice ``index`` spent reasoning (first text to first answer text, or to the end)."""
+        text = self.choices.get(index)
+        if text is None or text.first_token_at is None or not text.reasoning:
+            return None
+        end = text.first_answer_at or self.ended_at or self.clock()
+        return max(0.0, end - text.first_token_at)
 
     @property
     def first_token_s(self) -> float | None:

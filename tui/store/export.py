@@ -1,7 +1,7 @@
 """Lossless JSON export/import of one conversation (format "r1-tui/1").
 
 The export dict is the ``history show --json`` shape plus ``format``, and per message
-``updated_at``, ``endpoint_host``, ``reply_to`` and ``choice_index``. Import keeps the
+``updated_at``, ``endpoint_host``, ``reply_to``, ``choice_index`` and ``selected``. Import keeps the
 ids; a conversation (or message) id that already exists is refused with StoreError
 (the CLI reports it and skips that conversation), so export -> import into an empty
 history -> export is identical.
@@ -52,6 +52,7 @@ def export_message(m: MessageRecord) -> dict[str, Any]:
         "endpoint_host": m.endpoint_host,
         "reply_to": m.reply_to,
         "choice_index": m.choice_index,
+        "selected": m.selected,
     }
 
 
@@ -168,6 +169,7 @@ def _message_row(m: Any, where: str, conv_id: str) -> tuple[Any, ...]:
         *(_seconds(timing.get(k), f"{where}.timing.{k}") for k in _TIMINGS),
         created, _stamp(m, "updated_at", where, default=created),
         _str(m, "reply_to", where, nullable=True, default=None), choice,
+        1 if _bool(m.get("selected", False), f"{where}.selected") else 0,
     )
 
 
@@ -207,7 +209,7 @@ def import_into(conn: sqlite3.Connection, data: Any) -> str:
         "INSERT INTO messages(id, conversation_id, role, content, reasoning, state, finish_reason, "
         "model, deployment, endpoint_host, prompt_tokens, completion_tokens, total_tokens, "
         "reasoning_tokens, usage_estimated, first_token_s, reasoning_s, total_s, created_at, "
-        "updated_at, reply_to, choice_index) VALUES (" + ", ".join("?" * 22) + ")",
+        "updated_at, reply_to, choice_index, selected) VALUES (" + ", ".join("?" * 23) + ")",
         rows,
     )
     return conv_id

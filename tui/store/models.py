@@ -52,6 +52,7 @@ class MessageRecord:
     reply_to: str | None
     choice_index: int
     updated_at: str = ""
+    selected: bool = False  # the alternative the user picked among answers to the same prompt
 
 
 @dataclass(frozen=True)

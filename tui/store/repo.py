@@ -233,6 +233,21 @@ class HistoryStore:
             if state is not None:
                 self._touch(conn, row[0], stamp)
 
+    def select_alternative(self, msg_id: str) -> None:
+        """Make ``msg_id`` the picked answer among the answers to its prompt (follow-ups use it)."""
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT conversation_id, reply_to FROM messages WHERE id = ? AND role = 'assistant'", (msg_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"no answer with id {msg_id!r}")
+            conv_id, reply_to = row
+            conn.execute(
+                "UPDATE messages SET selected = (id = ?) WHERE conversation_id = ? AND role = 'assistant' "
+                "AND reply_to IS ?",
+                (msg_id, conv_id, reply_to),
+            )
+
     def rename_conversation(self, conv_id: str, title: str) -> None:
         """Set the title (does not change updated_at, so the list order is kept)."""
         self._update_conversation(conv_id, "title", title)

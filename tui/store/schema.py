@@ -87,10 +87,17 @@ _FTS = (
     "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
 )
 
+# Which of a prompt's alternative answers (regenerations, n > 1 choices) the user picked:
+# at most one assistant message per reply_to has selected = 1; none means "the first usable".
+_SELECTED = (
+    "ALTER TABLE messages ADD COLUMN selected INTEGER NOT NULL DEFAULT 0",
+)
+
 MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("0001_create_tables", _CREATE_TABLES),
     ("0002_conversation_message_count", _MESSAGE_COUNT),
     ("0003_fts5_message_search", _FTS),
+    ("0004_selected_alternative", _SELECTED),
 )
 KNOWN = tuple(name for name, _ in MIGRATIONS)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,10 +20,16 @@ from tui.llm.request import RequestDefaults, Turn
 from tui.sanitize import one_line
 from tui.ui import keys
 from tui.ui.generation import Generation
+from tui.ui.regenerate import RegenerateMixin
+from tui.ui.commands import R1Commands
 from tui.ui.history import build_turns, make_title
+from tui.ui.history_actions import HistoryActionsMixin
+from tui.ui.keyboard_first import ClientFactory, KeyboardFirstMixin
+from tui.ui.keymap import KEYBOARD_BINDINGS, PALETTE_BINDING
 from tui.ui.loader import load
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HELP_EXTRA, HelpScreen, app_help_rows
+from tui.ui.frames import start_frame_clock
 from tui.ui.widgets.conversations import ConversationList
 from tui.ui.widgets.prompt import PromptInput
 from tui.ui.widgets.reasoning import ReasoningLog, ReasoningPane
@@ -46,24 +53,30 @@ def _css_path() -> str:
         return str(Path(tui.__file__).resolve().parent.parent / "styles" / "app.tcss")
 
 
-class R1App(App[None]):
+class R1App(HistoryActionsMixin, KeyboardFirstMixin, RegenerateMixin, App[None]):
     """The interactive client (``r1-tui`` with no subcommand)."""
 
     TITLE = "r1-tui"
-    ENABLE_COMMAND_PALETTE = False
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {R1Commands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     BINDINGS = [
-        Binding("f1", "help", "Help"),
-        Binding("escape", "stop", "Stop"),
-        Binding("f2", "toggle_list", "List"),
-        Binding("f3,ctrl+r", "toggle_reasoning", "Reasoning"),
-        Binding("ctrl+n", "new_conversation", "New"),
-        Binding("ctrl+up", "prev_answer", "Prev answer", show=False),
-        Binding("ctrl+down", "next_answer", "Next answer", show=False),
-        Binding("f4", "focus_prompt", "Prompt", show=False),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        PALETTE_BINDING,
+        Binding("f1", "help", "Help", id="help"),
+        Binding("escape", "stop", "Stop", id="stop"),
+        Binding("f2", "toggle_list", "List", id="toggle_list"),
+        Binding("f3,ctrl+r", "toggle_reasoning", "Reasoning", id="toggle_reasoning"),
+        Binding("ctrl+n", "new_conversation", "New", id="new_conversation"),
+        Binding("ctrl+up", "prev_answer", "Prev answer", show=False, id="prev_answer"),
+        Binding("ctrl+down", "next_answer", "Next answer", show=False, id="next_answer"),
+        Binding("f4", "focus_prompt", "Prompt", show=False, id="focus_prompt"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+        Binding("ctrl+g", "regenerate", "Ask again", show=False, id="regenerate"),
+        Binding("ctrl+f", "search", "Search", priority=True, id="search"),
+        Binding("slash", "search_slash", "Search (outside the prompt)", show=False, id="search_slash"),
+        *KEYBOARD_BINDINGS,
     ]
 
     def __init__(
@@ -75,6 +88,11 @@ class R1App(App[None]):
         read_only: bool = False,
         setup_hint: str | None = None,
         low_bandwidth: bool = False,
+        client_factory: ClientFactory | None = None,
+        keymap: Mapping[str, str] | None = None,
+        theme: str | None = None,
+        profile: str | None = None,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__(css_path=_css_path())
         keys.install()
@@ -87,6 +105,8 @@ class R1App(App[None]):
             "History is read-only: composing is disabled." if read_only and client else DEFAULT_SETUP_HINT
         )
         self.low_bandwidth = low_bandwidth
+        self._init_keyboard_first(client_factory=client_factory, keymap=keymap, theme=theme, profile=profile,
+                                  config_path=config_path)
         self.conv_id: str | None = None
         self.generation: Generation | None = None
         self._worker: Worker[None] | None = None
@@ -97,14 +117,13 @@ class R1App(App[None]):
     # -- layout ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        hz = 4.0 if self.low_bandwidth else 12.0
         yield Header(show_clock=False, icon="")
         with Horizontal(id="body"):
             yield ConversationList(id="sidebar")
             with Vertical(id="main"):
                 with Horizontal(id="panes"):
                     yield Transcript(id="answer")
-                    yield ReasoningPane(hz=hz, id="reasoning")
+                    yield ReasoningPane(hz=0, id="reasoning")  # driven by the frame clock
                 yield Static(Text(one_line(self.setup_hint, 300)), id="offline-hint", markup=False)
                 yield PromptInput(
                     id="prompt",
@@ -112,7 +131,7 @@ class R1App(App[None]):
                     if not self.offline
                     else "Composing is disabled: " + ("read-only history" if self.client else "no endpoint configured"),
                 )
-                yield StatusBar(hz=2.0 if self.low_bandwidth else 4.0, id="status")
+                yield StatusBar(hz=0, id="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -121,6 +140,8 @@ class R1App(App[None]):
         self.status = self.query_one(StatusBar)
         self.prompt = self.query_one(PromptInput)
         self.conversations = self.query_one(ConversationList)
+        self.install_history_features()
+        start_frame_clock(self)
         self.status.model.endpoint = self._endpoint_label()
         self.status.render_now()
         if self.offline:
@@ -134,6 +155,7 @@ class R1App(App[None]):
             self.conversations.focus()
         else:
             self.prompt.focus()
+        self._mount_keyboard_first()
 
     def _endpoint_label(self) -> str:
         if self.client is None:
@@ -146,12 +168,7 @@ class R1App(App[None]):
 
     def refresh_list(self) -> None:
         """Redraw the list from ``store.list_conversations`` (no messages loaded)."""
-        try:
-            rows = self.store.list_conversations()
-        except Exception as exc:
-            self.notify(one_line(f"could not list conversations: {exc}", 200), severity="error", markup=False)
-            return
-        self.conversations.set_conversations(rows, current=self.conv_id)
+        self.reload_list()  # tui/ui/history_actions.py: archived view, pages of 500
 
     @on(OptionList.OptionSelected, "#sidebar")
     async def _open_selected(self, event: OptionList.OptionSelected) -> None:
@@ -228,6 +245,7 @@ class R1App(App[None]):
     async def send(self, text: str) -> None:
         """Store the prompt, show it, and start streaming the answer in a worker."""
         self.prompt.clear()
+        self.prompt.cursor_blink = False  # a blink is a frame: none while streaming
         turns: list[Turn] = []
         if self.conv_id is None:
             self.conv_id = self.store.create_conversation(make_title(text))
@@ -240,16 +258,14 @@ class R1App(App[None]):
         self.refresh_list()
         await self.transcript.add_prompt(text)
         self.transcript.follow(True)
-        self.status.model.error = ""
-        self.status.model.ttft_s = None
-        self.status.model.rate = ""
         request = self.defaults.request([*turns, Turn("user", text)])
-        self.generation = Generation(self, self.conv_id, user_id, request)
-        self._worker = self.run_worker(self.generation.run(), exclusive=True, group="generate")
+        group = await self.add_answer_group(user_id, text)
+        self.start_generation(Generation(self, self.conv_id, user_id, request, group))
 
     def generation_done(self, generation: Generation) -> None:
         if self.generation is generation:
             self.generation = None
+            self.prompt.cursor_blink = True
         self.refresh_list()
 
     def show_usage(self, tokens: Tokens, *, final: bool) -> None:

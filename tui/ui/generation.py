@@ -1,7 +1,11 @@
-"""One streamed generation: consume ``ChatClient.stream`` events, drive the panes and the store.
+"""One streamed generation: the UI side of a request (answer blocks, reasoning pane, status bar).
 
-The app runs :meth:`Generation.run` in an exclusive worker; cancelling the worker (Esc)
-stops the stream or the retry wait, and the partial text is kept and saved "stopped".
+State and timings come from :class:`tui.llm.transcript.Transcript` and saving goes
+through :class:`tui.recorder.Recorder`, exactly as for ``r1-tui ask``; this module only
+shows what they hold. The app runs :meth:`Generation.run` in an exclusive worker;
+cancelling the worker (Esc) stops the stream or the retry wait, and the partial text is
+kept and saved "stopped". Each choice of the request becomes one alternative in the
+prompt's :class:`AnswerGroup` (choice 0 is displayed).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import asyncio
 import time
 from contextlib import aclosing
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tui.llm.events import (
     AnswerDelta,
@@ -23,143 +27,148 @@ from tui.llm.events import (
     Started,
     Usage,
 )
+from tui.llm.transcript import Transcript
+from tui.recorder import Recorder
 from tui.sanitize import one_line
-from tui.store import StreamingWriter, TimingRecord, UsageRecord
 from tui.ui.widgets.status import Tokens
 from tui.ui.widgets.transcript import AnswerBlock
 
 if TYPE_CHECKING:
     from tui.llm.request import ChatRequest
     from tui.ui.app import R1App
+    from tui.ui.widgets.alternatives import AnswerGroup
+
+UNREACHABLE = "endpoint unreachable — history still browsable"
+NO_FINISH = "the stream ended without a finish reason — the partial answer is kept"
+FILTERED = "answer filtered by the content filter (finish_reason: content_filter) — the partial answer is kept"
+LENGTH_NOTE = "cut at max_tokens (finish_reason: length)"
+
+
+def failure_text(event: Failed) -> str:
+    """The status-bar line for a failure (connection failures say the endpoint is unreachable)."""
+    text = f"{event.kind}: {one_line(event.message, 160)}"
+    if event.hint:
+        text += f" — {one_line(event.hint, 160)}"
+    return f"{UNREACHABLE} · {text}" if event.kind == "connection" else text
 
 
 @dataclass
-class ChoiceRun:
-    """The live state of one choice (one assistant message)."""
+class ChoiceView:
+    """The widgets of one choice (one assistant message)."""
 
     choice: int
-    msg_id: str
-    writer: Any
     block: AnswerBlock
-    first_token: float | None = None
-    answer_start: float | None = None
-    finish_reason: str | None = None
-    state: str | None = None
     note: str = ""
-    chars: int = 0
+    answering: bool = False
 
 
 @dataclass
 class Generation:
-    """Everything one send needs; ``run`` is awaited inside the app's worker."""
+    """Everything one send (or regenerate) needs; ``run`` is awaited inside the app's worker."""
 
     app: R1App
     conv_id: str
     user_id: str
     request: ChatRequest
-    runs: dict[int, ChoiceRun] = field(default_factory=dict)
-    usage: Usage | None = None
-    sent_at: float = field(default_factory=time.monotonic)
-    started_at: float | None = None
+    group: AnswerGroup
+    choice_base: int = 0  # stored choice_index of choice 0 (regenerate: after the existing alternatives)
+    regenerate: bool = False
+    views: dict[int, ChoiceView] = field(default_factory=dict)
+    transcript: Transcript = field(default_factory=Transcript)
+    recorder: Recorder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.recorder = Recorder(self.app.store, self.conv_id)
+        assert self.app.client is not None
+        self.recorder.attach(self.conv_id, self.user_id, self.app.client.endpoint, choice_base=self.choice_base)
+
+    @property
+    def usage(self) -> Usage | None:
+        return self.transcript.usage
 
     # -- setup -----------------------------------------------------------------------
 
-    async def open_choice(self, choice: int) -> ChoiceRun:
-        """Begin the stored answer and mount its block (choice 0 at send time, others lazily)."""
-        run = self.runs.get(choice)
-        if run is not None:
-            return run
+    async def open_choice(self, choice: int) -> ChoiceView:
+        """Open the stored answer and mount its block (choice 0 at send time, others lazily)."""
+        view = self.views.get(choice)
+        if view is not None:
+            return view
+        msg_id = self.recorder.open(choice)
         endpoint = self.app.client.endpoint if self.app.client else None
-        store = self.app.store
-        msg_id = store.begin_answer(
-            self.conv_id,
-            self.user_id,
-            model=endpoint.deployment if endpoint else None,
-            deployment=endpoint.deployment if endpoint else None,
-            endpoint_host=endpoint.host if endpoint else None,
-            choice_index=choice,
-        )
-        label = endpoint.deployment if endpoint else "assistant"
-        block = AnswerBlock(msg_id=msg_id, choice=choice, label=label)
+        block = AnswerBlock(msg_id=msg_id, choice=self.choice_base + choice, label=endpoint.deployment if endpoint else "assistant")
         block.min_interval = 0.25 if self.app.low_bandwidth else 0.0
-        await self.app.transcript.add_answer(block)
+        view = self.views[choice] = ChoiceView(choice, block)
+        shown = choice == 0
+        await self.group.add(block, select=shown)
         block.begin()
-        if self.started_at is not None:
-            block.think_start = self.started_at
-        run = ChoiceRun(choice, msg_id, StreamingWriter(store, msg_id, interval_s=0.5), block)
-        self.runs[choice] = run
-        if choice == 0:
-            await self.app.reasoning_pane.show(block, "", live=True, think_start=block.think_start)
-        return run
+        if shown:
+            if self.regenerate:
+                self.app.store.select_alternative(msg_id)
+            await self.app.reasoning_pane.show(block, "", live=True)
+        return view
 
     # -- the loop --------------------------------------------------------------------
 
     async def run(self) -> None:
         """Stream, dispatch events, and always finish every choice (also when cancelled)."""
-        await self.open_choice(0)
-        status = self.app.status
-        status.model.activity = "waiting"
-        status.changed()
         cancelled = False
         try:
+            await self.open_choice(0)
+            status = self.app.status
+            status.model.activity = "waiting"
+            status.changed()
             async with aclosing(self.app.client.stream(self.request)) as events:
                 async for event in events:
                     await self.handle(event)
         except asyncio.CancelledError:
             cancelled = True
             raise
-        except Exception as exc:  # a bug or an unexpected error: keep the partial, say so
-            self.fail_all("failed", f"error: {one_line(str(exc), 160)}")
+        except Exception as exc:  # a bug or an unexpected error (the store failing...): keep the partial, say so
+            failure = Failed("server", f"error: {one_line(str(exc), 160)}")
+            self.transcript.apply(failure)
+            self.app.status.model.error = failure_text(failure)
         finally:
             await self.finish(cancelled)
 
     async def handle(self, event: object) -> None:
-        """Apply one event to the panes, the store and the status bar."""
+        """Apply one event to the transcript and the recorder, then to the panes and the status bar."""
+        self.transcript.apply(event)  # type: ignore[arg-type]
+        choice = getattr(event, "choice", None)
+        view = await self.open_choice(choice) if choice is not None else None
+        self.recorder.on_event(event, self.transcript)  # type: ignore[arg-type]
         status = self.app.status.model
         match event:
             case Started():
-                self.started_at = time.monotonic()
                 status.retry_deadline = None
                 status.activity = "thinking"
                 self.app.status.changed()
-                for run in self.runs.values():
-                    run.block.think_start = self.started_at
-                    self._timing(run)
-            case ReasoningDelta(text=text, choice=choice, provisional=provisional):
-                run = await self.open_choice(choice)
-                self._first_token(run)
-                run.block.reasoning_parts.append(text)
-                run.writer.append_reasoning(text)
-                run.writer.maybe_flush()
-                run.chars += len(text)
+            case ReasoningDelta(text=text, provisional=provisional):
+                assert view is not None
+                self._first_token(view)
+                view.block.reasoning_parts.append(text)
                 status.live_chars += len(text)
-                if provisional and not run.note:
-                    run.note = "provisional reasoning"
-                self.app.reasoning_pane.append(run.block, text)
-            case AnswerDelta(text=text, choice=choice):
-                run = await self.open_choice(choice)
-                self._first_token(run)
-                if run.answer_start is None:
-                    run.answer_start = time.monotonic()
-                    self._end_thinking(run)
+                if provisional and not view.note:
+                    view.note = "provisional reasoning"
+                self.app.reasoning_pane.append(view.block, text)
+            case AnswerDelta(text=text):
+                assert view is not None
+                self._first_token(view)
+                if not view.answering:
+                    view.answering = True
+                    self._end_thinking(view)
                     status.activity = "answering"
                     self.app.status.changed()
-                run.writer.append_answer(text)
-                run.writer.maybe_flush()
-                run.chars += len(text)
                 status.live_chars += len(text)
-                await run.block.write(text)
-            case Reclassified(reasoning=reasoning, answer=answer, choice=choice):
-                run = await self.open_choice(choice)
-                run.writer.replace(reasoning, answer)
-                run.note = ""
-                await run.block.replace(reasoning, answer)
-                if self.app.reasoning_pane.source is run.block:
+                await view.block.write(text)
+            case Reclassified(reasoning=reasoning, answer=answer):
+                assert view is not None
+                view.note = ""
+                await view.block.replace(reasoning, answer)
+                if self.app.reasoning_pane.source is view.block:
                     await self.app.reasoning_pane.log_widget.set_text(reasoning)
                 if not reasoning:
-                    self._end_thinking(run)
+                    self._end_thinking(view)
             case Usage():
-                self.usage = event
                 self.app.show_usage(self._tokens(event), final=False)
             case Retrying(attempt=attempt, max_attempts=maximum, delay_s=delay, reason=reason):
                 status.retry_reason = reason
@@ -170,53 +179,37 @@ class Generation:
                 self.app.status.render_now()
             case Notice(message=message):
                 self.app.notify(one_line(message, 300), title="Notice", markup=False)
-            case Finished(reason=reason, choice=choice):
-                run = await self.open_choice(choice)
-                run.finish_reason = reason
-                if reason == "content_filter":
-                    run.state, run.note = "filtered", ""
-                else:
-                    run.state = "complete"
-                    if reason == "length":
-                        run.note = "cut at max_tokens (finish_reason: length)"
-            case Failed(kind=kind, message=message, hint=hint):
-                state = "interrupted" if kind == "interrupted" else "failed"
-                text = f"{kind}: {one_line(message, 160)}"
-                if hint:
-                    text += f" — {one_line(hint, 160)}"
-                status.error = text
+            case Finished(reason=reason):
+                assert view is not None
+                view.note = LENGTH_NOTE if reason == "length" else ""
+            case Failed():
+                status.error = failure_text(event)
                 status.retry_deadline = None
-                self.fail_all(state, text)
-
-    def fail_all(self, state: str, note: str) -> None:
-        """Mark every unfinished choice ``state`` with ``note``."""
-        for run in self.runs.values():
-            if run.state is None:
-                run.state, run.note = state, note
-        self.app.status.model.error = self.app.status.model.error or note
-        self.app.status.changed()
+                self.app.status.changed()
 
     # -- timing helpers --------------------------------------------------------------
 
-    def _first_token(self, run: ChoiceRun) -> None:
-        if run.first_token is not None:
-            return
-        run.first_token = time.monotonic()
+    def _first_token(self, view: ChoiceView) -> None:
+        """The first text of a choice: TTFT in the status bar, the thinking timer starts."""
+        text = self.transcript.choice(view.choice)
+        block = view.block
+        if not view.answering and block.think_start is None and block.thought_s is None:
+            block.think_start = text.first_token_at
+            self._timing(view)
         status = self.app.status.model
-        if status.ttft_s is None or run.choice == 0:
-            status.ttft_s = run.first_token - self.sent_at
-            status.stream_start = status.stream_start or run.first_token
+        if status.stream_start is None:
+            status.ttft_s = self.transcript.first_token_s
+            status.stream_start = self.transcript.first_token_at
             self.app.status.changed()
 
-    def _end_thinking(self, run: ChoiceRun) -> None:
-        block = run.block
-        if block.think_start is not None and block.thought_s is None:
-            block.thought_s = time.monotonic() - block.think_start
+    def _end_thinking(self, view: ChoiceView) -> None:
+        block = view.block
+        block.thought_s = self.transcript.choice_reasoning_s(view.choice)
         block.think_start = None
-        self._timing(run)
+        self._timing(view)
 
-    def _timing(self, run: ChoiceRun) -> None:
-        block = run.block
+    def _timing(self, view: ChoiceView) -> None:
+        block = view.block
         self.app.reasoning_pane.set_timing(
             block,
             think_start=block.think_start,
@@ -224,7 +217,8 @@ class Generation:
             state="" if block.state in ("streaming", "complete") else block.state,
         )
 
-    def _tokens(self, usage: Usage) -> Tokens:
+    @staticmethod
+    def _tokens(usage: Usage) -> Tokens:
         return Tokens(
             usage.prompt_tokens,
             usage.completion_tokens,
@@ -236,65 +230,58 @@ class Generation:
 
     # -- the end ---------------------------------------------------------------------
 
+    def choice_state(self, choice: int) -> str:
+        """The final state of a choice ("streaming" at the end means the stream just stopped)."""
+        state = self.transcript.choice_state(choice)
+        return "interrupted" if state == "streaming" else state
+
+    def _note(self, view: ChoiceView, state: str) -> str:
+        failure = self.transcript.failure
+        if state in ("interrupted", "failed") and failure is not None:
+            return failure_text(failure)
+        if state == "interrupted":
+            return "the stream ended without a finish reason"
+        return "" if state in ("stopped", "filtered") else view.note
+
     async def finish(self, cancelled: bool) -> None:
         """Save and mark every choice; runs even when the worker is cancelled."""
-        now = time.monotonic()
-        for run in self.runs.values():
-            if run.state is None:
-                if cancelled:
-                    run.state, run.note = "stopped", ""
-                else:
-                    run.state = "interrupted"
-                    run.note = run.note or "the stream ended without a finish reason"
-            if run.block.think_start is not None:
-                self._end_thinking(run)
-            self._save(run, now)
+        if cancelled:
+            self.transcript.stop()
         try:
-            for run in self.runs.values():
-                await run.block.finish(run.state or "complete", run.note)
-                self._timing(run)
-                await self.app.reasoning_pane.finish(run.block)
-            self._final_status(now)
+            self.recorder.finish(self.transcript)
+        except Exception as exc:  # the store failing must not lose the screen
+            self.app.notify(one_line(f"could not save: {exc}", 200), severity="error", markup=False)
+        try:
+            for choice, view in self.views.items():
+                state = self.choice_state(choice)
+                self._end_thinking(view)
+                await view.block.finish(state, self._note(view, state))
+                self._timing(view)
+                await self.app.reasoning_pane.finish(view.block)
+            self._final_status()
         finally:
             self.app.generation_done(self)
 
-    def _save(self, run: ChoiceRun, now: float) -> None:
-        usage = self.usage if run.choice == 0 else None
-        record = None
-        if usage is not None:
-            record = UsageRecord(
-                usage.prompt_tokens,
-                usage.completion_tokens,
-                usage.total_tokens,
-                usage.reasoning_tokens,
-                usage.estimated,
-            )
-        timing = TimingRecord(
-            first_token_s=None if run.first_token is None else run.first_token - self.sent_at,
-            reasoning_s=run.block.thought_s,
-            total_s=now - self.sent_at,
-        )
-        try:
-            run.writer.finish(run.state, run.finish_reason, record, timing)
-        except Exception as exc:  # the store failing must not lose the screen
-            self.app.notify(one_line(f"could not save: {exc}", 200), severity="error", markup=False)
-
-    def _final_status(self, now: float) -> None:
+    def _final_status(self) -> None:
         status = self.app.status.model
-        first = self.runs.get(0)
-        elapsed = None
-        if first is not None and first.first_token is not None:
-            elapsed = now - first.first_token
-        if self.usage is not None:
-            if elapsed and self.usage.completion_tokens:
-                est = "~" if self.usage.estimated else ""
-                status.rate = f"{est}{self.usage.completion_tokens / elapsed:.1f} tok/s"
-            self.app.show_usage(self._tokens(self.usage), final=True)
-        elif elapsed and first is not None:
-            status.rate = f"~{first.chars / 4 / elapsed:.1f} tok/s"
+        usage = self.transcript.usage
+        rate = self.transcript.tokens_per_s()
+        if rate is not None:
+            est = "~" if usage is None or usage.estimated else ""
+            status.rate = f"{est}{rate:.1f} tok/s"
+        if usage is not None:
+            self.app.show_usage(self._tokens(usage), final=True)
         status.stream_start = None
         status.live_chars = 0
         status.retry_deadline = None
-        state = first.state if first is not None else ""
-        status.activity = "" if state == "complete" else (state or "")
+        state = self.choice_state(0) if self.views else self.transcript.state
+        failure = self.transcript.failure
+        if failure is not None and failure.kind == "connection":
+            status.activity = "endpoint unreachable"
+        else:
+            status.activity = "" if state == "complete" else state
+        if state == "filtered":
+            status.error = FILTERED
+        elif state == "interrupted" and failure is None:
+            status.error = NO_FINISH
         self.app.status.render_now()

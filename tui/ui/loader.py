@@ -1,4 +1,8 @@
-"""Turn a stored conversation into transcript widgets and token totals (no I/O)."""
+"""Turn a stored conversation into transcript widgets and token totals (no I/O).
+
+Each prompt is followed by one :class:`AnswerGroup` of its alternatives, showing the
+selected one.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from typing import Any
 from textual.widget import Widget
 
 from tui.sanitize import one_line
-from tui.ui.history import display_order
+from tui.ui.history import answers_for, selected_index
+from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.status import Tokens
 from tui.ui.widgets.transcript import AnswerBlock, PromptBlock
 
@@ -45,27 +50,46 @@ def tokens_of(usage: Any) -> Tokens | None:
     return Tokens(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens, usage.reasoning_tokens, usage.estimated)
 
 
+def answer_block(message: Any) -> AnswerBlock:
+    """The block of one stored answer."""
+    return AnswerBlock(
+        msg_id=message.id,
+        choice=message.choice_index,
+        answer=message.content or "",
+        reasoning=message.reasoning or "",
+        state=shown_state(message.state),
+        thought_s=message.timing.reasoning_s,
+        label=one_line(message.deployment or "assistant", 40),
+        note=finish_note(message),
+    )
+
+
 def load(messages: Sequence[Any]) -> LoadedConversation:
-    """Prompt and answer blocks in transcript order, with token totals."""
+    """Prompt blocks and answer groups (selected alternative shown) in transcript order, with token totals."""
     out = LoadedConversation()
-    for message in display_order(messages):
-        if message.role == "user":
-            out.widgets.append(PromptBlock(message.content))
+    messages = list(messages)
+    placed: set[str] = set()
+    for message in messages:
+        if message.role != "user":
             continue
-        block = AnswerBlock(
-            msg_id=message.id,
-            choice=message.choice_index,
-            answer=message.content or "",
-            reasoning=message.reasoning or "",
-            state=shown_state(message.state),
-            thought_s=message.timing.reasoning_s,
-            label=one_line(message.deployment or "assistant", 40),
-            note=finish_note(message),
-        )
-        out.widgets.append(block)
-        out.last_block = block
-        tokens = tokens_of(message.usage)
+        out.widgets.append(PromptBlock(message.content))
+        answers = answers_for(messages, message.id)
+        placed.update(a.id for a in answers)
+        if answers:
+            _add_group(out, answers, message.id, message.content)
+    orphans = [m for m in messages if m.role == "assistant" and m.id not in placed]
+    for orphan in orphans:
+        _add_group(out, [orphan], None, "")
+    return out
+
+
+def _add_group(out: LoadedConversation, answers: list[Any], prompt_id: str | None, prompt: str) -> None:
+    index = selected_index(answers)
+    blocks = [answer_block(a) for a in answers]
+    out.widgets.append(AnswerGroup(*blocks, prompt_id=prompt_id, prompt=prompt, index=index))
+    out.last_block = blocks[index]
+    for answer in answers:
+        tokens = tokens_of(answer.usage)
         if tokens is not None:
             out.last_tokens = tokens
             out.totals.add(tokens)
-    return out

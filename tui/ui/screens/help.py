@@ -42,6 +42,7 @@ def app_help_rows(app_bindings: Iterable[object]) -> list[tuple[str, str, str]]:
     from tui.ui.screens.confirm import ConfirmScreen
     from tui.ui.widgets.conversations import ConversationList
     from tui.ui.widgets.prompt import PromptInput
+    from tui.ui.widgets.alternatives import AnswerGroup
     from tui.ui.widgets.transcript import Transcript
 
     return binding_rows(
@@ -50,6 +51,7 @@ def app_help_rows(app_bindings: Iterable[object]) -> list[tuple[str, str, str]]:
             ("Prompt", PromptInput.BINDINGS),
             ("Conversation list", [*ConversationList.BINDINGS, Binding("enter", "select", "Open")]),
             ("Answer pane", Transcript.BINDINGS),
+            ("Focused answer", AnswerGroup.BINDINGS),
             ("Everywhere", [Binding("tab,shift+tab", "focus", "Move focus between panes")]),
             ("Confirm dialog", ConfirmScreen.BINDINGS),
         ]

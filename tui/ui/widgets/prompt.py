@@ -25,9 +25,9 @@ class PromptInput(TextArea):
     """A TextArea whose Enter submits the prompt."""
 
     BINDINGS = [
-        Binding("enter", "submit", "Send", priority=False),
-        Binding("ctrl+j", "newline", "Newline"),
-        Binding("alt+enter,shift+enter", "newline", "Newline", show=False),
+        Binding("enter", "submit", "Send", priority=False, id="send"),
+        Binding("ctrl+j", "newline", "Newline", id="newline"),
+        Binding("alt+enter,shift+enter", "newline", "Newline", show=False, id="newline_alt"),
     ]
 
     class Submitted(Message):

@@ -1,7 +1,9 @@
 """The status bar: endpoint, token usage, speed, retry countdown and the last error.
 
 Callers mutate :class:`StatusModel` fields and call :meth:`StatusBar.changed`; the bar
-re-renders on its own timer (about 4 times a second), never per event.
+re-renders on its own timer (``hz > 0``) or on the app's shared frame clock
+(:meth:`StatusBar.tick`), never per event. Live figures change at most once a second
+and an unchanged text is never repainted.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
@@ -76,9 +79,16 @@ class StatusBar(Static):
         self.model = StatusModel()
         self._dirty = True
         self._hz = hz
+        self._shown: Text | None = None
+        self._second = -1
 
     def on_mount(self) -> None:
-        self.set_interval(1.0 / self._hz, self._tick)
+        if self._hz > 0:
+            self.set_interval(1.0 / self._hz, self._tick)
+        self._tick()
+
+    def tick(self) -> None:
+        """One frame of the shared clock."""
         self._tick()
 
     def changed(self) -> None:
@@ -91,11 +101,29 @@ class StatusBar(Static):
 
     def _tick(self) -> None:
         m = self.model
-        live = m.retry_deadline is not None or m.stream_start is not None
+        if m.retry_deadline is not None:
+            live = True  # the countdown shows tenths
+        elif m.stream_start is not None:
+            second = int(time.monotonic() - m.stream_start)
+            live, self._second = second != self._second, second
+        else:
+            live = False
         if not (self._dirty or live):
             return
         self._dirty = False
-        self.update(self.build_text())
+        text = self.build_text()
+        shown = self._shown
+        if shown is not None and text.plain == shown.plain and text.spans == shown.spans:
+            return
+        same_height = shown is not None and self._rows(text) == self._rows(shown) > 0
+        self._shown = text
+        self.update(text, layout=not same_height)
+
+    def _rows(self, text: Text) -> int:
+        """Rows ``text`` takes if no line wraps; 0 if one might (then a layout is needed)."""
+        width = self.content_size.width
+        lines = text.plain.split("\n")
+        return len(lines) if all(cell_len(line) < width for line in lines) else 0
 
     def build_text(self) -> Text:
         m = self.model
@@ -106,7 +134,7 @@ class StatusBar(Static):
             top.append(f" · {m.activity}", style="italic")
         if m.stream_start is not None:
             elapsed = max(now - m.stream_start, 0.001)
-            top.append(f" · ~{m.live_chars / 4 / elapsed:.1f} tok/s")
+            top.append(f" · ~{m.live_chars / 4 / elapsed:.0f} tok/s")
         elif m.rate:
             top.append(f" · {m.rate}")
         if m.ttft_s is not None:

@@ -148,12 +148,20 @@ class AnswerBlock(Vertical, can_focus=True):
             self._stream = Markdown.get_stream(self.markdown)
 
     async def finish(self, state: str, note: str = "") -> None:
-        """Stop streaming: one full Markdown update, then mark the state."""
-        self._unsent = []
+        """Stop streaming (sending what is left), then mark the state.
+
+        The full Markdown update (a re-render of the whole answer, slow at the end of a
+        long stream) only runs when the streamed text differs from the answer.
+        """
         if self._stream is not None:
+            if self._unsent:
+                await self._stream.write(for_display("".join(self._unsent)))
             await self._stream.stop()
             self._stream = None
-        await self.markdown.update(for_display(self.answer))
+        self._unsent = []
+        text = for_display(self.answer)
+        if self.markdown.source != text:
+            await self.markdown.update(text)
         self.state = state
         self.think_start = None
         self.note = note
@@ -164,8 +172,8 @@ class Transcript(FollowMixin, VerticalScroll):
     """The scrolling transcript; follows the end while the user is at the bottom."""
 
     BINDINGS = [
-        Binding("[", "prev_answer", "Prev answer"),
-        Binding("]", "next_answer", "Next answer"),
+        Binding("[", "prev_answer", "Prev answer", id="pane_prev_answer"),
+        Binding("]", "next_answer", "Next answer", id="pane_next_answer"),
     ]
 
     def on_mount(self) -> None:
@@ -185,6 +193,11 @@ class Transcript(FollowMixin, VerticalScroll):
         return block
 
     def answers(self) -> list[AnswerBlock]:
+        """The answers on screen (one per prompt: the displayed alternative)."""
+        return [block for block in self.query(AnswerBlock) if block.display]
+
+    def all_answers(self) -> list[AnswerBlock]:
+        """Every answer block, hidden alternatives included."""
         return list(self.query(AnswerBlock))
 
     def move(self, delta: int) -> AnswerBlock | None:

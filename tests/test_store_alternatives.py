@@ -1,0 +1,147 @@
+"""Selected alternatives: migration 0004, select_alternative, export/import, follow-up turns, Recorder.attach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tui.llm.endpoint import EndpointSettings
+from tui.llm.events import AnswerDelta, Failed, Finished, ReasoningDelta, Started, Usage
+from tui.llm.request import Turn
+from tui.llm.transcript import Transcript
+from tui.recorder import Recorder
+from tui.store import HistoryStore, StoreError
+from tui.store import db as store_db
+from tui.store.schema import KNOWN, MIGRATIONS, applied_migrations, migrate
+from tui.ui.history import build_turns, selected_index
+
+STAMP = "2026-01-02T03:04:05.678Z"
+
+
+def build_at(path: Path, upto: int) -> None:
+    """An older schema (first ``upto`` migrations) with a prompt answered twice."""
+    store_db.ensure_private_file(path)
+    conn = store_db.connect(path, read_only=False)
+    store_db.configure_rw(conn)
+    migrate(conn, path, upto=upto)
+    conn.execute("INSERT INTO conversations(id, title, created_at, updated_at) VALUES ('c1', 't', ?, ?)", (STAMP, STAMP))
+    conn.execute("INSERT INTO messages(id, conversation_id, role, content, created_at, updated_at) "
+                 "VALUES ('u1', 'c1', 'user', 'q', ?, ?)", (STAMP, STAMP))
+    for mid, choice in (("a1", 0), ("a2", 1)):
+        conn.execute("INSERT INTO messages(id, conversation_id, role, content, reasoning, state, created_at, "
+                     "updated_at, reply_to, choice_index) VALUES (?, 'c1', 'assistant', ?, 'r', 'complete', ?, ?, "
+                     "'u1', ?)", (mid, f"answer {mid}", STAMP, STAMP, choice))
+    conn.close()
+
+
+@pytest.mark.parametrize("upto", range(1, len(MIGRATIONS)))
+def test_selected_alternative_after_migrating_from_every_older_version(tmp_path: Path, upto: int) -> None:
+    path = tmp_path / "h.db"
+    build_at(path, upto)
+    with HistoryStore.open(path) as store:
+        assert applied_migrations(store._conn) == list(KNOWN)
+        assert "0004_selected_alternative" in KNOWN
+        messages = store.get_conversation("c1").messages
+        assert [m.selected for m in messages] == [False, False, False]
+        assert build_turns(messages)[1] == Turn("assistant", "answer a1")
+        store.select_alternative("a2")
+        messages = store.get_conversation("c1").messages
+        assert [m.selected for m in messages] == [False, False, True]
+        assert build_turns(messages)[1] == Turn("assistant", "answer a2")
+        store.select_alternative("a1")
+        assert [m.selected for m in store.get_conversation("c1").messages] == [False, True, False]
+
+
+def test_select_alternative_rejects_prompts_and_unknown_ids(tmp_path: Path) -> None:
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        conv = store.create_conversation("t")
+        user = store.add_user_message(conv, "q")
+        with pytest.raises(StoreError):
+            store.select_alternative(user)
+        with pytest.raises(StoreError):
+            store.select_alternative("nope")
+
+
+def test_export_import_keeps_the_selection(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    build_at(path, len(MIGRATIONS))
+    with HistoryStore.open(path) as store:
+        store.select_alternative("a2")
+        data = store.export_conversation("c1")
+    assert [m["selected"] for m in data["messages"]] == [False, False, True]
+    with HistoryStore.open(tmp_path / "other.db") as other:
+        other.import_conversation(data)
+        assert other.export_conversation("c1") == data
+        del data["messages"][2]["selected"]  # older exports have no "selected"
+        data["id"] = "c2"
+        for m in data["messages"]:
+            m["id"] += "x"
+        other.import_conversation(data)
+        assert not any(m.selected for m in other.get_conversation("c2").messages)
+
+
+@dataclass
+class M:
+    id: str
+    role: str
+    content: str
+    reply_to: str | None = None
+    state: str = "complete"
+    choice_index: int = 0
+    created_at: str = "0"
+    selected: bool = False
+
+
+def test_build_turns_uses_the_selected_usable_alternative_and_stops_before() -> None:
+    messages = [
+        M("u1", "user", "q1"), M("a", "assistant", "A", "u1"), M("b", "assistant", "B", "u1", choice_index=1, selected=True),
+        M("u2", "user", "q2"), M("c", "assistant", "C", "u2"), M("d", "assistant", "", "u2", "failed", 1, selected=True),
+        M("u3", "user", "q3"),
+    ]
+    assert build_turns(messages) == [Turn("user", "q1"), Turn("assistant", "B"), Turn("user", "q2"), Turn("assistant", "C")]
+    assert build_turns(messages, before="u2") == [Turn("user", "q1"), Turn("assistant", "B")]
+    assert selected_index([messages[1], messages[2]]) == 1
+    assert selected_index([M("x", "assistant", "", state="failed"), M("y", "assistant", "Y")]) == 1
+
+
+def test_transcript_per_choice_state_and_timing() -> None:
+    now = [0.0]
+    t = Transcript(clock=lambda: now[0])
+    for at, event in [(1.0, Started()), (2.0, ReasoningDelta("r", 0)), (3.0, ReasoningDelta("s", 1)),
+                      (5.0, AnswerDelta("a", 0)), (6.0, Finished("stop", 0)), (7.0, AnswerDelta("b", 1)),
+                      (8.0, Failed("interrupted", "cut"))]:
+        now[0] = at
+        t.apply(event)
+    assert (t.choice_state(0), t.choice_state(1), t.state) == ("complete", "interrupted", "interrupted")
+    assert (t.choice_first_token_s(0), t.choice_first_token_s(1)) == (2.0, 3.0)
+    assert (t.choice_reasoning_s(0), t.choice_reasoning_s(1)) == (3.0, 4.0)
+    t2 = Transcript(clock=lambda: 0.0)
+    t2.apply(Finished("content_filter", 0))
+    t2.stop()
+    assert t2.choice_state(0) == "filtered" and t2.choice_state(1) == "stopped"
+
+
+def test_recorder_attach_adds_an_alternative_with_usage_once(tmp_path: Path) -> None:
+    endpoint = EndpointSettings("http://127.0.0.1:9/v1/", "dep", "none")
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        first = Recorder(store)
+        first.begin("q", endpoint)
+        prompt_id = first.prompt_id
+        first.finish(Transcript())
+        again = Recorder(store)
+        seen: list[tuple[int, str]] = []
+        again.on_message = lambda choice, msg_id: seen.append((choice, msg_id))
+        again.attach(first.conversation_id, prompt_id, endpoint, choice_base=1)
+        assert again.open(0) == seen[0][1]
+        t = Transcript()
+        for event in (AnswerDelta("x", 0), AnswerDelta("y", 1), Finished("stop", 0), Finished("stop", 1), Usage(1, 2, 3)):
+            t.apply(event)
+            again.on_event(event, t)
+        again.finish(t)
+        answers = [m for m in store.get_conversation(first.conversation_id).messages if m.role == "assistant"]
+    assert [(a.choice_index, a.content, a.state, a.reply_to) for a in answers] == [
+        (0, "", "interrupted", prompt_id), (1, "x", "complete", prompt_id), (2, "y", "complete", prompt_id)]
+    assert [a.usage.total_tokens for a in answers] == [None, 3, None]
+    assert [c for c, _ in seen] == [0, 1]

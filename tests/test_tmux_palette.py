@@ -1,0 +1,99 @@
+"""The installed ``r1-tui`` at 80x24 in tmux, driven only from the keyboard: palette, settings, theme, first run."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.config import read_config_file
+from tui.config_write import write_private
+
+try:
+    from tests.test_tmux import Tmux, _r1_tui
+except ImportError:  # tests/ itself on sys.path
+    from test_tmux import Tmux, _r1_tui  # type: ignore
+
+pytestmark = [
+    pytest.mark.tmux,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+
+def _command(tmp_path: Path, term: str) -> str:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "TERM": term,
+        "LANG": "C.UTF-8",
+    }
+    command = "env -i " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    return command + " " + shlex.quote(_r1_tui()) + "; echo R1TUI-EXITED=$?; sleep 30"
+
+
+def _palette(tmux: Tmux, typed: str, expect: str) -> None:
+    tmux.keys("C-p")
+    tmux.wait_for("Search for commands")
+    tmux.keys(typed, literal=True)
+    tmux.wait_for(expect)
+    time.sleep(0.3)
+    tmux.keys("Enter")
+
+
+@pytest.mark.parametrize("term", ["xterm-256color", "screen"])
+def test_palette_settings_and_theme_from_the_keyboard(azure_server, tmp_path: Path, term: str) -> None:
+    cfg = tmp_path / "config" / "r1-tui" / "config.toml"
+    write_private(cfg, f'default_profile = "main"\n# hand-written\n[profiles.main]\nendpoint = "{azure_server.base_url}"\n'
+                       'deployment = "dep"\nauth = "none"   # loopback\n\n[profiles.other]\n'
+                       f'endpoint = "{azure_server.base_url}"\ndeployment = "dep-b"\nauth = "none"\n')
+    tmux = Tmux(tmp_path)
+    try:
+        tmux.start(_command(tmp_path, term))
+        tmux.wait_for("Type a prompt", "dep @ 127.0.0.1")
+        _palette(tmux, "settings", "Settings")
+        tmux.wait_for("Stop sequences", "loosely", "Save (^S)", "Cancel (Esc)")  # all of it fits 80x24
+        tmux.keys("123", literal=True)
+        time.sleep(0.3)
+        tmux.keys("C-s")
+        tmux.wait_for("Type a prompt", absent=("Stop sequences",))
+        _palette(tmux, "profile other", "Switch profile: other")
+        tmux.wait_for("dep-b @ 127.0.0.1")
+        _palette(tmux, "change theme", "Change theme")
+        tmux.wait_for("Search for themes")
+        tmux.keys("ansi-light", literal=True)
+        tmux.wait_for("ansi-light")
+        time.sleep(0.3)
+        tmux.keys("Enter")
+        tmux.wait_for("Type a prompt", absent=("Search for themes",))
+        tmux.keys("C-q")
+        tmux.wait_for("R1TUI-EXITED=0")
+    finally:
+        tmux.kill()
+    data = read_config_file(cfg)
+    assert data["profiles"]["main"]["max_tokens"] == 123
+    assert data["theme"] == "ansi-light"
+    assert cfg.read_text().startswith('default_profile = "main"\n# hand-written\n')
+    assert 'auth = "none"   # loopback' in cfg.read_text()
+
+
+def test_first_run_offers_setup_and_keeps_history_browsable(tmp_path: Path) -> None:
+    tmux = Tmux(tmp_path)
+    try:
+        tmux.start(_command(tmp_path, "screen"))
+        tmux.wait_for("Set up an endpoint", "--demo", "Ctrl+S save")
+        tmux.keys("Escape")
+        tmux.wait_for("no endpoint configured", absent=("Set up an endpoint",))
+        _palette(tmux, "help", "Help: keys")
+        tmux.wait_for("r1-tui keys", "Copy answer")
+        tmux.keys("Escape")
+        tmux.wait_for("no endpoint configured", absent=("r1-tui keys",))
+        tmux.keys("C-q")
+        tmux.wait_for("R1TUI-EXITED=0")
+    finally:
+        tmux.kill()

@@ -1,0 +1,268 @@
+"""Regenerate, alternatives (n > 1 too), interrupted / filtered answers and an unreachable endpoint."""
+
+from __future__ import annotations
+
+import select
+import socket
+import socketserver
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.llm.client import ChatClient
+from tui.llm.endpoint import EndpointSettings
+from tui.llm.request import RequestDefaults
+from tui.llm.retry import RetryPolicy
+from tui.store import HistoryStore
+from tui.ui.app import R1App
+from tui.ui.widgets.alternatives import AnswerGroup
+from tui.ui.widgets.prompt import PromptInput
+from tui.ui.widgets.reasoning import ReasoningLog
+
+try:
+    from tests.loopback import Stream
+except ImportError:  # tests/ itself on sys.path
+    from loopback import Stream  # type: ignore
+
+
+@pytest.fixture(autouse=True)
+def _tmp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+def think(reasoning: str, answer: str, **kw) -> Stream:
+    return Stream(content_chunks=["<think>", reasoning, "</think>", answer], **kw)
+
+
+def make_app(base_url: str, db: Path, **kwargs) -> tuple[R1App, HistoryStore, ChatClient]:
+    client = ChatClient(EndpointSettings(base_url, "dep", "none", retry=RetryPolicy(max_attempts=2, base_delay_s=0.02)))
+    store = HistoryStore.open(db)
+    return R1App(client=client, store=store, defaults=RequestDefaults(), **kwargs), store, client
+
+
+async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(0.05)
+
+
+def reasoning_text(app: R1App) -> str:
+    log = app.query_one(ReasoningLog)
+    parts = [str(w.render()) for w in log.query(".reasoning-block")]
+    return " ".join([*parts, str(log.query_one(".reasoning-tail").render())]).strip()
+
+
+def header(block) -> str:
+    return str(block.query_one(".answer-header").render())
+
+
+def marker(group: AnswerGroup) -> str:
+    return str(group.query_one(".alt-marker").render()) if group.has_class("-several") else ""
+
+
+async def press_and_wait(pilot, app: R1App, *keys: str) -> None:
+    """Press ``keys``; wait until a new answer block exists and its generation is over."""
+    before = len(app.transcript.all_answers())
+    await pilot.press(*keys)
+    await wait_for(pilot, lambda: len(app.transcript.all_answers()) > before and app.generation is None)
+    await pilot.pause(0.1)
+
+
+async def send(pilot, app: R1App, text: str) -> None:
+    app.query_one(PromptInput).focus()
+    app.query_one(PromptInput).insert(text)
+    await press_and_wait(pilot, app, "enter")
+
+
+def assistants(store: HistoryStore) -> list:
+    conv = store.get_conversation(store.list_conversations()[0].id)
+    return [m for m in conv.messages if m.role == "assistant"]
+
+
+async def test_regenerate_adds_an_alternative_and_cycling_follows_it(azure_server, tmp_path: Path) -> None:
+    azure_server.enqueue(think("first thoughts", "Answer one."), think("second thoughts", "Answer two."))
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send(pilot, app, "question")
+        group = app.query_one(AnswerGroup)
+        assert marker(group) == ""
+        app.transcript.answers()[0].focus()
+        await press_and_wait(pilot, app, "r")  # ask again from the focused answer
+        assert len(group.blocks) == 2 and "2/2" in marker(group)
+        assert [b.answer for b in app.transcript.answers()] == ["Answer two."]
+        assert "second thoughts" in reasoning_text(app)
+        app.transcript.answers()[0].focus()
+        await pilot.press("less_than_sign")
+        await pilot.pause(0.2)
+        assert "1/2" in marker(group)
+        assert [b.answer for b in app.transcript.answers()] == ["Answer one."]
+        assert "first thoughts" in reasoning_text(app) and "second" not in reasoning_text(app)
+        await pilot.press("alt+right")
+        await pilot.pause(0.2)
+        assert "2/2" in marker(group) and "second thoughts" in reasoning_text(app)
+    first, second = azure_server.requests[-2].json, azure_server.requests[-1].json
+    assert first["messages"] == second["messages"] == [{"role": "user", "content": "question"}]
+    answers = assistants(store)
+    assert [(a.content, a.choice_index, a.selected) for a in answers] == [("Answer one.", 0, False), ("Answer two.", 1, True)]
+    assert answers[0].reply_to == answers[1].reply_to
+    store.close()
+    await client.aclose()
+
+
+async def test_follow_up_sends_the_selected_alternative_and_reopen_shows_it(azure_server, tmp_path: Path) -> None:
+    azure_server.enqueue(think("alpha r", "Alpha."), think("beta r", "Beta."), think("f r", "Follow."))
+    db = tmp_path / "h.db"
+    app, store, client = make_app(azure_server.base_url, db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send(pilot, app, "pick one")
+        await press_and_wait(pilot, app, "ctrl+g")  # from the prompt: the last answer
+        group = app.query_one(AnswerGroup)
+        group.visible.focus()
+        await pilot.press("greater_than_sign")  # wraps around to alternative 1
+        await pilot.pause(0.2)
+        assert "1/2" in marker(group) and app.transcript.answers()[0].answer == "Alpha."
+        await send(pilot, app, "and then?")
+    body = azure_server.requests[-1].json
+    assert body["messages"] == [
+        {"role": "user", "content": "pick one"},
+        {"role": "assistant", "content": "Alpha."},
+        {"role": "user", "content": "and then?"},
+    ]
+    assert "alpha r" not in str(body) and "reasoning" not in str(body)
+    store.close()
+    await client.aclose()
+
+    app2, store2, client2 = make_app(azure_server.base_url, db)
+    async with app2.run_test(size=(120, 40)) as pilot:
+        app2.conversations.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(app2.transcript.answers()) == 2)
+        await pilot.pause(0.1)
+        first = app2.query(AnswerGroup).first()
+        assert len(first.blocks) == 2 and "1/2" in marker(first)
+        assert [b.answer for b in app2.transcript.answers()] == ["Alpha.", "Follow."]
+        first.visible.focus()
+        await pilot.press("greater_than_sign")
+        await pilot.pause(0.2)
+        assert "2/2" in marker(first) and "beta r" in reasoning_text(app2)
+    assert [a.selected for a in assistants(store2)][:2] == [False, True]
+    store2.close()
+    await client2.aclose()
+
+
+async def test_n2_choices_are_alternatives(azure_server, tmp_path: Path) -> None:
+    azure_server.enqueue(Stream(n=2, choice_content=[["<think>", "r0", "</think>", "A zero"], ["<think>", "r1", "</think>", "B one"]]))
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
+    app.defaults = RequestDefaults(n=2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send(pilot, app, "two")
+        group = app.query_one(AnswerGroup)
+        assert "1/2" in marker(group) and [b.answer for b in app.transcript.answers()] == ["A zero"]
+        group.visible.focus()
+        await pilot.press("greater_than_sign")
+        await pilot.pause(0.2)
+        assert "2/2" in marker(group) and [b.answer for b in app.transcript.answers()] == ["B one"]
+        assert "r1" in reasoning_text(app)
+    answers = assistants(store)
+    assert [(a.choice_index, a.selected) for a in answers] == [(0, False), (1, True)]
+    assert answers[0].usage.total_tokens is not None and answers[1].usage.total_tokens is None  # usage once
+    store.close()
+    await client.aclose()
+
+
+@pytest.mark.parametrize("script", [
+    Stream(content_chunks=["<think>", "partial thought", "</think>", "Half an", " answer", " never"], cut_after=5),
+    Stream(content_chunks=["<think>", "partial thought", "</think>", "Half an", " answer", " never"], error_event_after=5),
+    Stream(content_chunks=["<think>", "partial thought", "</think>", "Half an", " answer"], no_finish_reason=True),
+], ids=["cut", "sse-error", "no-finish-reason"])
+async def test_broken_stream_is_kept_and_marked_interrupted(azure_server, tmp_path: Path, script: Stream) -> None:
+    azure_server.enqueue(script)
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send(pilot, app, "go")
+        block = app.transcript.answers()[0]
+        assert block.state == "interrupted" and "interrupted" in header(block)
+        assert block.answer == "Half an answer" and "partial thought" in reasoning_text(app)
+        assert "interrupted" in app.status.build_text().plain
+    [msg] = assistants(store)
+    assert msg.state == "interrupted" and msg.content == "Half an answer" and msg.reasoning == "partial thought"
+    store.close()
+    await client.aclose()
+
+
+async def test_content_filter_is_marked_filtered(azure_server, tmp_path: Path) -> None:
+    azure_server.enqueue(think("hm", "Part", finish_reason="content_filter"))
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send(pilot, app, "go")
+        block = app.transcript.answers()[0]
+        assert block.state == "filtered" and "filtered" in header(block)
+        assert "content filter" in app.status.build_text().plain
+    [msg] = assistants(store)
+    assert msg.state == "filtered" and msg.content == "Part"
+    store.close()
+    await client.aclose()
+
+
+class _Forwarder(socketserver.ThreadingTCPServer):
+    """A TCP pipe from ``port`` to the loopback server: the endpoint "comes back"."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, port: int, target: int) -> None:
+        self.target = target
+        super().__init__(("127.0.0.1", port), _Pipe)
+
+
+class _Pipe(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        upstream = socket.create_connection(("127.0.0.1", self.server.target))  # type: ignore[attr-defined]
+        ends = [self.request, upstream]
+        try:
+            while True:
+                ready, _, _ = select.select(ends, [], [], 5)
+                if not ready:
+                    return
+                for end in ready:
+                    data = end.recv(65536)
+                    if not data:
+                        return
+                    (upstream if end is self.request else self.request).sendall(data)
+        finally:
+            upstream.close()
+
+
+async def test_unreachable_endpoint_then_back(azure_server, tmp_path: Path) -> None:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()  # nothing listens here: connection refused
+    app, store, client = make_app(f"http://127.0.0.1:{port}/openai/v1/", tmp_path / "h.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send(pilot, app, "anyone there?")
+        block = app.transcript.answers()[0]
+        assert block.state == "failed"
+        text = app.status.build_text().plain
+        assert "endpoint unreachable — history still browsable" in text
+        assert app.conversations.option_count == 1  # history still there
+        forwarder = _Forwarder(port, azure_server.port)
+        thread = threading.Thread(target=forwarder.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread.start()
+        try:
+            azure_server.enqueue(think("back", "Hello again."))
+            await press_and_wait(pilot, app, "ctrl+g")
+            assert app.transcript.answers()[0].answer == "Hello again."
+            assert "unreachable" not in app.status.build_text().plain
+        finally:
+            forwarder.shutdown()
+            forwarder.server_close()
+    states = [a.state for a in assistants(store)]
+    assert states == ["failed", "complete"]
+    store.close()
+    await client.aclose()

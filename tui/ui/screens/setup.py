@@ -1,0 +1,180 @@
+"""First-run setup: endpoint, deployment and auth, checked like ``r1-tui doctor``, saved as a profile.
+
+The API key itself is never asked for unless the user ticks "save the key in the config
+file" (the file is then written 0600); otherwise only the NAME of the environment
+variable holding it is saved (``api_key_env``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+
+from tui.config import ConfigError, Overrides
+from tui.config_write import load_document, save_document, update_profile
+from tui.llm.endpoint import EndpointError, is_azure_host, normalize_endpoint
+from tui.sanitize import for_display, one_line
+
+AUTH_MODES = ("entra", "key", "none")
+INTRO = (
+    "Nothing is configured yet: history is browsable read-only. Fill in your endpoint to chat. "
+    "To try r1-tui without an account, quit (Ctrl+Q) and run `r1-tui --demo`."
+)
+
+
+def _row(label: str, widget: Any) -> Horizontal:
+    return Horizontal(Label(label, classes="field-label"), widget, classes="field-row")
+
+
+class SetupScreen(ModalScreen[str | None]):
+    """Dismisses with the saved profile name, or None."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", show=False, priority=True, id="setup.save"),
+        Binding("ctrl+t", "check", "Check connection", show=False, priority=True, id="setup.check"),
+        Binding("escape", "cancel", "Cancel", show=False, id="setup.cancel"),
+    ]
+
+    def __init__(self, config_path: Path, *, first_run: bool = False) -> None:
+        super().__init__()
+        self.config_path = config_path
+        self.first_run = first_run
+        self.check_lines: list[str] = []
+        self._trial = ""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="setup-dialog", classes="r1-dialog"):
+            yield Static(Text("Set up an endpoint", style="bold"), markup=False)
+            yield Static(Text(INTRO if self.first_run else INTRO.split(": ", 1)[1]), id="setup-intro", markup=False)
+            yield _row("Profile", Input(value="default", id="setup-profile", compact=True))
+            yield _row("Endpoint", Input(placeholder="https://NAME.openai.azure.com/openai/v1/", id="setup-endpoint", compact=True))
+            yield _row("Deployment", Input(placeholder="DeepSeek-R1 (deployment name, not model name)", id="setup-deployment", compact=True))
+            yield _row("Auth", RadioSet(*(RadioButton(m, value=m == "entra") for m in AUTH_MODES), id="setup-auth", compact=True))
+            yield _row("Key env var", Input(value="AZURE_OPENAI_API_KEY", id="setup-key-env", compact=True))
+            yield Checkbox("Save the key itself in config.toml (written 0600)", id="setup-save-key", compact=True)
+            yield _row("API key", Input(password=True, id="setup-key", compact=True, disabled=True))
+            yield Static(Text("Ctrl+T check connection · Ctrl+S save · Esc cancel", style="dim"), markup=False)
+            yield Static("", id="setup-checks", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Check (^T)", id="setup-check-button", compact=True)
+                yield Button("Save (^S)", id="setup-save-button", variant="primary", compact=True)
+                yield Button("Cancel (Esc)", id="setup-cancel-button", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#setup-endpoint", Input).focus()
+
+    # -- form ------------------------------------------------------------------------
+
+    @property
+    def auth(self) -> str:
+        pressed = self.query_one("#setup-auth", RadioSet).pressed_index
+        return AUTH_MODES[pressed] if 0 <= pressed < len(AUTH_MODES) else "entra"
+
+    def _value(self, field: str) -> str:
+        return self.query_one(f"#setup-{field}", Input).value.strip()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self.query_one("#setup-key", Input).disabled = not event.value
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "setup-endpoint":  # suggest the usual key variable for the host
+            host = event.value.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+            env = self.query_one("#setup-key-env", Input)
+            if env.value in ("AZURE_OPENAI_API_KEY", "OPENAI_API_KEY"):
+                env.value = "AZURE_OPENAI_API_KEY" if is_azure_host(host) else "OPENAI_API_KEY"
+
+    def profile_values(self) -> tuple[str, dict[str, Any]]:
+        """The profile name and its keys; raises ConfigError for a missing or bad field."""
+        name = self._value("profile") or "default"
+        if not name.replace("-", "").replace("_", "").isalnum():
+            raise ConfigError("the profile name may use letters, digits, - and _ only")
+        endpoint, deployment = self._value("endpoint"), self._value("deployment")
+        if not endpoint or not deployment:
+            raise ConfigError("endpoint and deployment are both needed")
+        try:
+            normalize_endpoint(endpoint)
+        except EndpointError as exc:
+            raise ConfigError(str(exc)) from exc
+        values: dict[str, Any] = {"endpoint": endpoint, "deployment": deployment, "auth": self.auth,
+                                  "api_key_env": None, "api_key": None}
+        if self.auth == "key":
+            if self.query_one("#setup-save-key", Checkbox).value:
+                key = self.query_one("#setup-key", Input).value.strip()
+                if not key:
+                    raise ConfigError("type the key, or untick saving it and name its environment variable")
+                values["api_key"] = key
+            else:
+                values.pop("api_key")  # keep whatever the file has; the variable wins
+                values["api_key_env"] = self._value("key-env") or None
+        return name, values
+
+    def _error(self, message: str) -> None:
+        self.query_one("#setup-checks", Static).update(Text("✗ " + one_line(message, 400)))
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        try:
+            name, values = self.profile_values()
+            update_profile(self.config_path, name, values, make_default=True)
+        except (ConfigError, OSError) as exc:
+            self._error(str(exc))
+            return
+        self.dismiss(name)
+
+    def action_check(self) -> None:
+        try:
+            name, values = self.profile_values()
+        except ConfigError as exc:
+            self._error(str(exc))
+            return
+        self.check_lines = []
+        self.query_one("#setup-checks", Static).update(Text("checking…"))
+        self.run_checks(name, values)
+
+    @work(exclusive=True, group="setup-check")
+    async def run_checks(self, name: str, values: dict[str, Any]) -> None:
+        """The doctor's checks against a private temporary copy of the config with this profile."""
+        from tui.doctor import run_checks
+
+        with tempfile.TemporaryDirectory(prefix="r1-tui-setup-") as tmp:
+            trial = Path(tmp) / "config.toml"
+            self._trial = str(trial)
+            try:
+                save_document(trial, load_document(self.config_path))
+                update_profile(trial, name, values, make_default=True)
+            except (ConfigError, OSError) as exc:
+                self._error(str(exc))
+                return
+            report = await run_checks(Overrides(profile=name), env=os.environ, config_path=trial, on_check=self._show)
+        self.check_lines.append("All checks passed: Ctrl+S saves." if report.ok else "Fix what failed, then check again.")
+        self._render_checks()
+
+    def _show(self, check: Any) -> None:
+        mark = "–" if check.skipped else "✓" if check.ok else "✗"
+        detail = check.detail.replace(self._trial, str(self.config_path))  # name the real file, not the trial copy
+        self.check_lines.append(f"{mark} {check.title:<14} {for_display(detail)}")
+        if not check.ok and not check.skipped and check.fix:
+            self.check_lines.append(f"    fix: {for_display(check.fix)}")
+        self._render_checks()
+
+    def _render_checks(self) -> None:
+        self.query_one("#setup-checks", Static).update(Text("\n".join(self.check_lines)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        {"setup-check-button": self.action_check, "setup-save-button": self.action_save,
+         "setup-cancel-button": self.action_cancel}[event.button.id or "setup-cancel-button"]()

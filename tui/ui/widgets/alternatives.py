@@ -1,0 +1,118 @@
+"""The answers to one prompt (regenerations, n > 1 choices), shown one at a time.
+
+An :class:`AnswerGroup` holds one :class:`AnswerBlock` per alternative; only the
+selected one is displayed, with an "answer 2/3" marker above it when there are
+several. ``<`` / ``>`` (or Alt+Left / Alt+Right) on a focused answer flip between
+them and ``r`` asks again (the app's ``regenerate`` action).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from tui.ui.widgets.transcript import AnswerBlock
+
+
+class AnswerGroup(Vertical):
+    """Alternative answers to the prompt ``prompt_id``; ``index`` is the one displayed."""
+
+    DEFAULT_CSS = """
+    AnswerGroup { height: auto; }
+    AnswerGroup > .alt-marker { height: 1; color: $text-muted; padding: 0 0 0 1; display: none; }
+    AnswerGroup.-several > .alt-marker { display: block; }
+    """
+
+    BINDINGS = [
+        Binding("<,alt+left", "cycle(-1)", "Prev alternative", id="prev_alternative"),
+        Binding(">,alt+right", "cycle(1)", "Next alternative", id="next_alternative"),
+        Binding("r", "app.regenerate", "Ask again", id="regenerate_answer"),
+    ]
+
+    class Switched(Message):
+        """The user flipped to another alternative (persist it, show its reasoning)."""
+
+        def __init__(self, group: AnswerGroup, block: AnswerBlock) -> None:
+            super().__init__()
+            self.group = group
+            self.block = block
+
+    def __init__(self, *blocks: AnswerBlock, prompt_id: str | None = None, prompt: str = "",
+                 index: int = 0) -> None:
+        super().__init__(classes="answer-group")
+        self.prompt_id = prompt_id
+        self.prompt = prompt
+        self._initial = list(blocks)
+        self.index = max(0, min(index, len(blocks) - 1)) if blocks else 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self._marker_for(len(self._initial)), style="italic"), classes="alt-marker", markup=False)
+        for i, block in enumerate(self._initial):
+            block.display = i == self.index
+            yield block
+        self.set_class(len(self._initial) > 1, "-several")
+
+    @property
+    def blocks(self) -> list[AnswerBlock]:
+        """The alternatives, oldest first."""
+        return [w for w in self.children if isinstance(w, AnswerBlock)]
+
+    @property
+    def visible(self) -> AnswerBlock | None:
+        """The alternative displayed."""
+        blocks = self.blocks
+        return blocks[self.index] if 0 <= self.index < len(blocks) else None
+
+    @property
+    def marker_text(self) -> str:
+        """"answer 2/3 · < > to switch" (empty with one alternative)."""
+        return self._marker_for(len(self.blocks))
+
+    def _marker_for(self, count: int) -> str:
+        if count < 2:
+            return ""
+        return f"answer {self.index + 1}/{count} · < > to switch · r asks again"
+
+    async def add(self, block: AnswerBlock, *, select: bool) -> AnswerBlock:
+        """Mount another alternative; display it when ``select``."""
+        block.display = select or not self.blocks
+        await self.mount(block)
+        if select or len(self.blocks) == 1:
+            self.show(len(self.blocks) - 1)
+        else:
+            self._refresh_marker()
+        return block
+
+    def show(self, index: int) -> AnswerBlock | None:
+        """Display alternative ``index`` (the others are hidden, not removed)."""
+        blocks = self.blocks
+        if not blocks:
+            return None
+        self.index = max(0, min(index, len(blocks) - 1))
+        for i, block in enumerate(blocks):
+            block.display = i == self.index
+        self._refresh_marker()
+        return blocks[self.index]
+
+    def cycle(self, delta: int) -> AnswerBlock | None:
+        """Flip to the next/previous alternative (wrapping), focus it and announce it."""
+        count = len(self.blocks)
+        if count < 2:
+            return None
+        block = self.show((self.index + delta) % count)
+        if block is not None:
+            block.focus()
+            self.post_message(self.Switched(self, block))
+        return block
+
+    def action_cycle(self, delta: int) -> None:
+        self.cycle(delta)
+
+    def _refresh_marker(self) -> None:
+        self.set_class(len(self.blocks) > 1, "-several")
+        if self.is_mounted:
+            self.query_one(".alt-marker", Static).update(Text(self.marker_text, style="italic"))

@@ -1,0 +1,142 @@
+"""Pre-wrapped text rows drawn with Textual's line API, for cheap incremental repaints.
+
+A :class:`WrappedText` keeps its (already sanitised) text as a list of *rows*: pieces
+of the source, one per screen line, whose concatenation is the text. Appending
+re-wraps only the last, unfinished row (greedy word wrap is prefix-stable), so the
+work per append is bounded, and only the rows that changed are repainted: a growing
+trace costs a few short lines per frame instead of a whole block.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.cells import cell_len, chop_cells
+from rich.segment import Segment
+from rich.text import Text
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui.ui.highlight import highlight_strip
+
+_WORD = re.compile(r"[^ \n]*[ ]*")
+
+
+def wrap_line(text: str, width: int) -> list[str]:
+    """Greedy word wrap of one logical line (no ``\\n``); the pieces concatenate to ``text``.
+
+    A piece keeps its trailing spaces (not drawn); a word wider than ``width`` is cut.
+    """
+    width = max(1, width)
+    rows: list[str] = []
+    cur, cur_w = "", 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if not word:
+            continue
+        bare = word.rstrip(" ")
+        bare_w = cell_len(bare)
+        if cur and cur_w + bare_w > width:
+            rows.append(cur)
+            cur, cur_w = "", 0
+        if bare_w > width and not cur:
+            pieces = chop_cells(bare, width)
+            rows.extend(pieces[:-1])
+            word = pieces[-1] + word[len(bare) :]
+        cur += word
+        cur_w += cell_len(word)
+    if cur or not rows:
+        rows.append(cur)
+    return rows
+
+
+class WrappedText(Widget):
+    """A block of plain text wrapped to the content width; height is set by the owner."""
+
+    highlight: re.Pattern[str] | None = None  # words drawn highlighted (search results)
+
+    DEFAULT_CSS = """
+    WrappedText {
+        height: auto;
+    }
+    """
+
+    def __init__(self, *, classes: str = "") -> None:
+        super().__init__(classes=classes)
+        self.rows: list[str] = []
+        self.wrap_width = 0
+        self._height = -1
+
+    # -- text --------------------------------------------------------------------------
+
+    @property
+    def text(self) -> str:
+        """The text shown (sanitised)."""
+        return "".join(self.rows)
+
+    def render(self) -> Text:
+        """The whole text (for inspection; drawing goes through :meth:`render_line`)."""
+        return Text(self.text)
+
+    def append(self, text: str) -> int:
+        """Append sanitised ``text``; return the index of the first row that changed."""
+        rows = self.rows
+        start = ""
+        if rows and not rows[-1].endswith("\n"):
+            start = rows.pop()
+        first = len(rows)
+        pieces = (start + text.replace("\t", "    ")).split("\n")
+        last = len(pieces) - 1
+        for i, piece in enumerate(pieces):
+            if i == last and not piece:
+                break
+            wrapped = wrap_line(piece, self.wrap_width)
+            if i < last:
+                wrapped[-1] += "\n"
+            rows.extend(wrapped)
+        return first
+
+    def take_rows(self, count: int) -> list[str]:
+        """Remove and return the first ``count`` rows."""
+        taken, self.rows = self.rows[:count], self.rows[count:]
+        return taken
+
+    def rewrap(self, width: int) -> None:
+        """Wrap everything again at ``width``."""
+        text, self.rows, self.wrap_width = self.text, [], width
+        self.append(text)
+
+    # -- geometry and drawing -----------------------------------------------------------
+
+    def set_height(self, rows: int) -> bool:
+        """Set the height in rows; ``True`` if it changed (a layout follows)."""
+        if rows == self._height:
+            return False
+        self._height = rows
+        self.styles.height = rows
+        return True
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # Textual marks a resized widget wholly dirty *after* the layout pass that already
+        # painted its new region, i.e. a second full repaint. Rows keep their place when
+        # only the height changes, so skip that (the rows that changed are refreshed).
+        if size.width == self._size.width:
+            self._size = size
+            layout = False
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def refresh_rows(self, first: int, last: int) -> None:
+        """Repaint rows ``first``..``last - 1`` only."""
+        if last > first:
+            self.refresh(Region(0, first, self.size.width, last - first))
+
+    def render_line(self, y: int) -> Strip:
+        style = self.rich_style
+        width = self.size.width
+        if y >= len(self.rows):
+            return Strip.blank(width, style)
+        line = self.rows[y].rstrip("\n").rstrip(" ")
+        if self.highlight is not None:  # search matches (set by tui/ui/search_jump.py)
+            return highlight_strip(line, self.highlight, style, width)
+        return Strip([Segment(line, style)], cell_len(line)).adjust_cell_length(width, style)
