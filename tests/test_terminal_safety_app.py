@@ -43,13 +43,14 @@ def assert_clean(output: bytes) -> None:
 
 
 def test_streamed_reasoning_and_answer(tmp_path: Path, azure_server) -> None:
-    azure_server.enqueue(Stream(content_chunks=["<think>", "REASON " + PAYLOAD, "</think>", "ANSWER " + PAYLOAD]))
+    azure_server.enqueue(Stream(content_chunks=["<think>", "REASON [bold red]rmarkup[/] " + PAYLOAD, "</think>",
+                                                "ANSWER [bold red]amarkup[/] " + PAYLOAD]))
     term = PtyTerminal([sys.executable, "-m", "tui", "--endpoint", azure_server.base_url, "--deployment", "d",
                         "--auth", "none"], env_for(tmp_path))
     try:
         assert term.wait_for("Enter sends", timeout=30), term.output[-2000:]
         start = term.mark()
-        term.send(b"show me\r")
+        term.send(b"show [b]pmarkup[/b]\r")
         assert term.wait_for("ANSWER", since=start), term.output[start:][-3000:]
         time.sleep(1.0)  # let the last frames (final Markdown update, status) arrive
         session = term.output[start:]
@@ -59,6 +60,8 @@ def test_streamed_reasoning_and_answer(tmp_path: Path, azure_server) -> None:
     text = session.decode("utf-8", "replace")
     assert "\u241b]0;PWNED-TITLE" in text  # shown visibly, not obeyed
     assert "PWNED-DCS" in text and "\u241b" in text
+    # Content is never taken as Rich/Textual markup: the brackets show literally.
+    assert "[bold red]rmarkup[/]" in text and "[bold red]amarkup[/]" in text and "[b]pmarkup[/b]" in text
 
 
 def test_history_entry_and_imported_file(tmp_path: Path) -> None:
