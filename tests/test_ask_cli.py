@@ -209,3 +209,22 @@ def test_sigkill_while_streaming_keeps_all_but_the_last_second(tmp_path: Path, a
     # ~3 s at 50 words/s streamed; at most the last second (50 words) may be lost, plus startup slack.
     assert len(saved_words) >= 60, len(saved_words)
     assert saved_words == [f"w{i}" for i in range(len(saved_words))]
+
+
+def test_key_never_reaches_history_exports_or_output(tmp_path: Path, azure_server) -> None:
+    key = "sk-live-NEVERSTORED-1234567890"
+    azure_server.require_auth(bearer=key)
+    azure_server.enqueue(Stream(content_chunks=["<think>r</think>a"]))
+    azure_server.enqueue(ErrorResponse(401, {"error": {"message": f"bad key {key}"}}))
+    ok = ask(tmp_path, azure_server, "--auth", "key", "q", OPENAI_API_KEY=key)
+    bad = ask(tmp_path, azure_server, "--auth", "key", "--json", "q2", OPENAI_API_KEY=key)
+    assert ok.returncode == 0 and bad.returncode == 3
+    exported = subprocess.run([sys.executable, "-m", "tui", "history", "export", "--all", "--format", "json"],
+                              capture_output=True, text=True, timeout=30, env=env_for(tmp_path))
+    data_dir = tmp_path / "data" / "r1-tui"
+    stored = b"".join(p.read_bytes() for p in data_dir.iterdir() if p.is_file())
+    for text in (ok.stdout, ok.stderr, bad.stdout, bad.stderr, exported.stdout):
+        assert key not in text
+    assert key.encode() not in stored
+    assert (data_dir.stat().st_mode & 0o777) == 0o700
+    assert ((data_dir / "history.db").stat().st_mode & 0o777) == 0o600
