@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -22,3 +23,19 @@ def azure_server() -> Iterator[LoopbackServer]:
     finally:
         server.stop()
 # --- end loopback block ---------------------------------------------------------------
+
+
+# --- private home for every test (test helpers) ------------------------------------------
+CREDENTIAL_ENV = ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_DEPLOYMENT", "AZURE_OPENAI_API_KEY", "OPENAI_BASE_URL",
+                  "OPENAI_API_KEY")
+
+
+@pytest.fixture(autouse=True)
+def _tmp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Config, data and HOME under the test's tmp_path; no endpoint or key from the developer's environment."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for name in CREDENTIAL_ENV:
+        monkeypatch.delenv(name, raising=False)
+# --- end private home block ---------------------------------------------------------------

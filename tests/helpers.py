@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
 from tui.llm.client import ChatClient
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import Event
 from tui.llm.request import ChatRequest, Turn
 from tui.llm.retry import RetryPolicy
 from tui.llm.transcript import Transcript
+from tui.store import db as store_db
+from tui.store.schema import migrate
 
 
 def endpoint_for(base_url: str, *, auth: str = "none", api_key: str | None = None,
@@ -35,3 +41,30 @@ async def collect(endpoint: EndpointSettings, request: ChatRequest | None = None
     finally:
         await client.aclose()
     return events, transcript
+
+
+STAMP = "2026-01-02T03:04:05.678Z"
+
+
+def db_at_schema(path: Path, upto: int) -> sqlite3.Connection:
+    """A new private database with only the first ``upto`` migrations applied (an older r1-tui's file)."""
+    store_db.ensure_private_file(path)
+    conn = store_db.connect(path, read_only=False)
+    store_db.configure_rw(conn)
+    migrate(conn, path, upto=upto)
+    return conn
+
+
+@dataclass
+class StoredMessage:
+    """Stands in for a MessageRecord where only these fields matter (history helpers)."""
+
+    id: str
+    role: str
+    content: str
+    reply_to: str | None = None
+    state: str = "complete"
+    choice_index: int = 0
+    created_at: str = "0"
+    reasoning: str | None = None
+    selected: bool = False

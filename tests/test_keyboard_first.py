@@ -5,10 +5,8 @@ from __future__ import annotations
 import base64
 import re
 import stat
-import time
 from pathlib import Path
 
-import pytest
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.widgets import Checkbox, Input, RadioSet, TextArea
 
@@ -17,7 +15,7 @@ from tui.config_write import write_private
 from tui.history_cli import to_markdown
 from tui.llm.client import ChatClient
 from tui.llm.request import RequestDefaults
-from tui.store import HistoryStore, TimingRecord, UsageRecord
+from tui.store import HistoryStore
 from tui.ui.app import R1App
 from tui.ui.commands import palette_commands
 from tui.ui.copying import clipboard_text, code_blocks
@@ -33,28 +31,13 @@ try:
 except ImportError:  # tests/ itself on sys.path
     from loopback import Stream, usage  # type: ignore
 
+try:
+    from tests.uihelpers import seed, wait_for
+except ImportError:  # tests/ itself on sys.path
+    from uihelpers import seed, wait_for  # type: ignore[no-redef]
+
 ANSWER = "Here:\n\n```python\nprint('one')\n```\n\nand\n\n```sh\necho two\x1b]0;pwned\x07\n```\n\u001b[31mred\u001b[0m done\r\n"
 REASONING = "Think \x1b]52;c;ZXZpbA==\x07 hard.\x9b2J"
-
-
-@pytest.fixture(autouse=True)
-def _tmp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    for name in ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_DEPLOYMENT", "AZURE_OPENAI_API_KEY", "OPENAI_BASE_URL",
-                 "OPENAI_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def seed(store: HistoryStore, pairs: list[tuple[str, str, str]]) -> str:
-    conv = store.create_conversation(pairs[0][0])
-    for prompt, reasoning, answer in pairs:
-        user = store.add_user_message(conv, prompt)
-        msg = store.begin_answer(conv, user, model="m", deployment="dep", endpoint_host="h")
-        store.update_answer(msg, answer=answer, reasoning=reasoning, state="complete", finish_reason="stop",
-                            usage=UsageRecord(5, 7, 12, 3, False), timing=TimingRecord(0.1, 1.5, 2.0))
-    return conv
 
 
 def config_text(base_url: str) -> str:
@@ -84,14 +67,6 @@ def factory_for(path: Path):
         return ChatClient(settings.endpoint), settings.defaults
 
     return make
-
-
-async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.05)
 
 
 async def type_text(pilot, text: str) -> None:
@@ -152,7 +127,7 @@ async def open_first(pilot, app: R1App) -> None:
 
 async def test_palette_new_conversation_toggle_reasoning_help(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
-    seed(store, [("old question", "old reasoning", "old answer")])
+    seed(store, None, [("old question", "old reasoning", "old answer")])
     app = R1App(client=None, store=store, defaults=RequestDefaults())
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first(pilot, app)
@@ -173,7 +148,7 @@ async def test_palette_new_conversation_toggle_reasoning_help(tmp_path: Path) ->
 
 async def test_search_and_regenerate_commands_follow_the_app(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
-    seed(store, [("q", "r", "a")])
+    seed(store, None, [("q", "r", "a")])
     app = R1App(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         names = [c.name for c in palette_commands(app)]
@@ -232,7 +207,7 @@ async def test_palette_switch_profile_and_deployment(azure_server, tmp_path: Pat
 
 async def test_palette_export_writes_private_markdown(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
-    conv = seed(store, [("export me", "why", "because")])
+    conv = seed(store, None, [("export me", "why", "because")])
     app = R1App(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first(pilot, app)
@@ -247,7 +222,7 @@ async def test_palette_export_writes_private_markdown(tmp_path: Path) -> None:
 
 async def test_palette_copy_commands_emit_osc52_with_raw_clean_text(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
-    seed(store, [("code please", REASONING, ANSWER)])
+    seed(store, None, [("code please", REASONING, ANSWER)])
     app = R1App(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first(pilot, app)
@@ -275,7 +250,7 @@ def test_clipboard_cleaning_and_code_blocks() -> None:
 
 async def test_copy_keys_cycle_code_blocks(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
-    seed(store, [("code please", REASONING, ANSWER)])
+    seed(store, None, [("code please", REASONING, ANSWER)])
     app = R1App(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first(pilot, app)
@@ -436,8 +411,8 @@ async def test_keymap_conflicts_and_unknown_ids_are_reported(tmp_path: Path) -> 
 
 async def test_j_k_tab_and_prompt_jumps(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
-    seed(store, [("first conv", "r", "a")])
-    seed(store, [("p1", "r1", "a1"), ("p2", "r2", "a2"), ("p3", "r3", "a3")])
+    seed(store, None, [("first conv", "r", "a")])
+    seed(store, None, [("p1", "r1", "a1"), ("p2", "r2", "a2"), ("p3", "r3", "a3")])
     app = R1App(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.conversations.has_focus and app.conversations.highlighted == 0

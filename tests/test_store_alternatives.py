@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import STAMP, db_at_schema
+from tests.helpers import StoredMessage as M
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import AnswerDelta, Failed, Finished, ReasoningDelta, Started, Usage
 from tui.llm.request import Turn
 from tui.llm.transcript import Transcript
 from tui.recorder import Recorder
 from tui.store import HistoryStore, StoreError
-from tui.store import db as store_db
-from tui.store.schema import KNOWN, MIGRATIONS, applied_migrations, migrate
+from tui.store.schema import KNOWN, MIGRATIONS, applied_migrations
 from tui.ui.history import build_turns, selected_index
-
-STAMP = "2026-01-02T03:04:05.678Z"
-
 
 def build_at(path: Path, upto: int) -> None:
     """An older schema (first ``upto`` migrations) with a prompt answered twice."""
-    store_db.ensure_private_file(path)
-    conn = store_db.connect(path, read_only=False)
-    store_db.configure_rw(conn)
-    migrate(conn, path, upto=upto)
+    conn = db_at_schema(path, upto)
     conn.execute("INSERT INTO conversations(id, title, created_at, updated_at) VALUES ('c1', 't', ?, ?)", (STAMP, STAMP))
     conn.execute("INSERT INTO messages(id, conversation_id, role, content, created_at, updated_at) "
                  "VALUES ('u1', 'c1', 'user', 'q', ?, ?)", (STAMP, STAMP))
@@ -80,18 +74,6 @@ def test_export_import_keeps_the_selection(tmp_path: Path) -> None:
             m["id"] += "x"
         other.import_conversation(data)
         assert not any(m.selected for m in other.get_conversation("c2").messages)
-
-
-@dataclass
-class M:
-    id: str
-    role: str
-    content: str
-    reply_to: str | None = None
-    state: str = "complete"
-    choice_index: int = 0
-    created_at: str = "0"
-    selected: bool = False
 
 
 def test_build_turns_uses_the_selected_usable_alternative_and_stops_before() -> None:

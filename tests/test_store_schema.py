@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import STAMP, db_at_schema
 from tui.store import (
     CorruptDatabaseError,
     HistoryStore,
@@ -17,18 +18,11 @@ from tui.store import (
     StoreError,
     fresh_path_beside,
 )
-from tui.store import db as store_db
-from tui.store.schema import KNOWN, MIGRATIONS, applied_migrations, migrate
-
-STAMP = "2026-01-02T03:04:05.678Z"
-
+from tui.store.schema import KNOWN, MIGRATIONS, applied_migrations
 
 def build_at(path: Path, upto: int) -> None:
     """A database at an older schema (the first ``upto`` migrations) holding one chat."""
-    store_db.ensure_private_file(path)
-    conn = store_db.connect(path, read_only=False)
-    store_db.configure_rw(conn)
-    migrate(conn, path, upto=upto)
+    conn = db_at_schema(path, upto)
     if upto >= 1:
         conn.execute("INSERT INTO conversations(id, title, created_at, updated_at) VALUES "
                      "('c1', 'old chat', ?, ?)", (STAMP, STAMP))

@@ -2,73 +2,28 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-import pytest
-
-from tui.llm.client import ChatClient
-from tui.llm.endpoint import EndpointSettings
-from tui.llm.request import RequestDefaults
-from tui.llm.retry import RetryPolicy
 from tui.sanitize import ESC_SYMBOL
-from tui.store import HistoryStore
 from tui.ui.app import R1App
 from tui.ui.widgets.prompt import PromptInput
-from tui.ui.widgets.reasoning import ReasoningLog, ReasoningPane
+from tui.ui.widgets.reasoning import ReasoningPane
 from tui.ui.widgets.status import StatusBar
-from tui.ui.widgets.transcript import AnswerBlock, Transcript
+from tui.ui.widgets.transcript import Transcript
 
 try:
     from tests.loopback import ErrorResponse, Stream, azure_429_body, rate_limit_headers, usage
 except ImportError:  # tests/ itself on sys.path
     from loopback import ErrorResponse, Stream, azure_429_body, rate_limit_headers, usage  # type: ignore
 
-
-@pytest.fixture(autouse=True)
-def _tmp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-
-
-def make_app(server, db: Path, **kwargs) -> tuple[R1App, HistoryStore, ChatClient]:
-    endpoint = EndpointSettings(server.base_url, "dep", "none", retry=RetryPolicy(max_attempts=6, base_delay_s=0.05))
-    client = ChatClient(endpoint)
-    store = HistoryStore.open(db)
-    return R1App(client=client, store=store, defaults=RequestDefaults(), **kwargs), store, client
-
-
-async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.05)
-
-
-def reasoning_text(app: R1App) -> str:
-    log = app.query_one(ReasoningLog)
-    blocks = [str(w.render()) for w in log.query(".reasoning-block")]
-    return " ".join([*blocks, str(log.query_one(".reasoning-tail").render())])
+try:
+    from tests.uihelpers import make_app, reasoning_text, send, send_and_wait, wait_for
+except ImportError:  # tests/ itself on sys.path
+    from uihelpers import make_app, reasoning_text, send, send_and_wait, wait_for  # type: ignore[no-redef]
 
 
 def status_text(app: R1App) -> str:
     return app.query_one(StatusBar).build_text().plain
-
-
-async def send(pilot, app: R1App, text: str) -> None:
-    app.query_one(PromptInput).focus()
-    app.query_one(PromptInput).insert(text)
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: app.generation is not None or app.transcript.answers())
-
-
-async def send_and_wait(pilot, app: R1App, text: str) -> AnswerBlock:
-    await send(pilot, app, text)
-    await wait_for(pilot, lambda: app.generation is None)
-    await pilot.pause(0.1)
-    return app.transcript.answers()[-1]
 
 
 THINK = Stream(
@@ -81,7 +36,7 @@ THINK = Stream(
 async def test_send_fills_both_panes_status_and_history(azure_server, tmp_path: Path) -> None:
     azure_server.enqueue(THINK)
     db = tmp_path / "h.db"
-    app, store, client = make_app(azure_server, db)
+    app, store, client = make_app(azure_server.base_url, db, attempts=6)
     async with app.run_test(size=(120, 40)) as pilot:
         block = await send_and_wait(pilot, app, "What is 2+2?")
         assert block.answer == "The answer is **4**."
@@ -105,7 +60,7 @@ async def test_send_fills_both_panes_status_and_history(azure_server, tmp_path: 
     await client.aclose()
 
     # A restarted app on the same database lists the conversation and shows its reasoning.
-    app2, store2, client2 = make_app(azure_server, db)
+    app2, store2, client2 = make_app(azure_server.base_url, db, attempts=6)
     async with app2.run_test(size=(120, 40)) as pilot:
         assert app2.conversations.option_count == 1
         app2.conversations.focus()
@@ -123,7 +78,7 @@ async def test_escape_stops_and_keeps_partial(azure_server, tmp_path: Path) -> N
     azure_server.enqueue(
         Stream(reasoning_chunks=[f"step {i}. " for i in range(200)], content_chunks=["never"], delay_s=0.05)
     )
-    app, store, client = make_app(azure_server, tmp_path / "h.db")
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db", attempts=6)
     async with app.run_test(size=(120, 40)) as pilot:
         await send(pilot, app, "count slowly")
         await wait_for(pilot, lambda: "step 3." in reasoning_text(app))
@@ -152,7 +107,7 @@ def _visible(app: R1App, widget) -> bool:
 
 async def test_small_terminal_80x24_is_usable(azure_server, tmp_path: Path) -> None:
     azure_server.enqueue(THINK)
-    app, store, client = make_app(azure_server, tmp_path / "h.db")
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db", attempts=6)
     async with app.run_test(size=(80, 24)) as pilot:
         await send_and_wait(pilot, app, "hi")
         prompt, answer, status = app.query_one(PromptInput), app.query_one(Transcript), app.query_one(StatusBar)
@@ -184,7 +139,7 @@ async def test_429_countdown_then_success(azure_server, tmp_path: Path) -> None:
         ErrorResponse(429, azure_429_body(), headers=rate_limit_headers(retry_after_ms=1500)),
         THINK,
     )
-    app, store, client = make_app(azure_server, tmp_path / "h.db")
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db", attempts=6)
     seen: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await send(pilot, app, "hi")
@@ -205,7 +160,7 @@ async def test_429_countdown_then_success(azure_server, tmp_path: Path) -> None:
 
 async def test_multi_turn_sends_answers_but_never_reasoning(azure_server, tmp_path: Path) -> None:
     azure_server.enqueue(THINK, Stream(content_chunks=["<think>", "again", "</think>", "Five."]))
-    app, store, client = make_app(azure_server, tmp_path / "h.db")
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db", attempts=6)
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "What is 2+2?")
         await send_and_wait(pilot, app, "And plus one?")
@@ -224,7 +179,7 @@ async def test_escape_sequences_never_reach_widgets_raw(azure_server, tmp_path: 
     azure_server.enqueue(
         Stream(content_chunks=["<think>", f"think {evil} done", "</think>", f"answer {evil} end"])
     )
-    app, store, client = make_app(azure_server, tmp_path / "h.db")
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db", attempts=6)
     async with app.run_test(size=(120, 40)) as pilot:
         block = await send_and_wait(pilot, app, f"prompt {evil}")
         assert ESC_SYMBOL in block.markdown.source and "\x1b" not in block.markdown.source

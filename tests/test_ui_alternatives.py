@@ -6,55 +6,29 @@ import select
 import socket
 import socketserver
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from tui.llm.client import ChatClient
-from tui.llm.endpoint import EndpointSettings
 from tui.llm.request import RequestDefaults
-from tui.llm.retry import RetryPolicy
 from tui.store import HistoryStore
 from tui.ui.app import R1App
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.prompt import PromptInput
-from tui.ui.widgets.reasoning import ReasoningLog
 
 try:
     from tests.loopback import Stream
 except ImportError:  # tests/ itself on sys.path
     from loopback import Stream  # type: ignore
 
-
-@pytest.fixture(autouse=True)
-def _tmp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+try:
+    from tests.uihelpers import assistants, make_app, reasoning_text, wait_for
+except ImportError:  # tests/ itself on sys.path
+    from uihelpers import assistants, make_app, reasoning_text, wait_for  # type: ignore[no-redef]
 
 
 def think(reasoning: str, answer: str, **kw) -> Stream:
     return Stream(content_chunks=["<think>", reasoning, "</think>", answer], **kw)
-
-
-def make_app(base_url: str, db: Path, **kwargs) -> tuple[R1App, HistoryStore, ChatClient]:
-    client = ChatClient(EndpointSettings(base_url, "dep", "none", retry=RetryPolicy(max_attempts=2, base_delay_s=0.02)))
-    store = HistoryStore.open(db)
-    return R1App(client=client, store=store, defaults=RequestDefaults(), **kwargs), store, client
-
-
-async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.05)
-
-
-def reasoning_text(app: R1App) -> str:
-    log = app.query_one(ReasoningLog)
-    parts = [str(w.render()) for w in log.query(".reasoning-block")]
-    return " ".join([*parts, str(log.query_one(".reasoning-tail").render())]).strip()
 
 
 def header(block) -> str:
@@ -77,11 +51,6 @@ async def send(pilot, app: R1App, text: str) -> None:
     app.query_one(PromptInput).focus()
     app.query_one(PromptInput).insert(text)
     await press_and_wait(pilot, app, "enter")
-
-
-def assistants(store: HistoryStore) -> list:
-    conv = store.get_conversation(store.list_conversations()[0].id)
-    return [m for m in conv.messages if m.role == "assistant"]
 
 
 async def test_regenerate_adds_an_alternative_and_cycling_follows_it(azure_server, tmp_path: Path) -> None:
@@ -266,3 +235,26 @@ async def test_unreachable_endpoint_then_back(azure_server, tmp_path: Path) -> N
     assert states == ["failed", "complete"]
     store.close()
     await client.aclose()
+
+
+async def test_prompt_jump_focuses_the_displayed_alternative(tmp_path: Path) -> None:
+    store = HistoryStore.open(tmp_path / "h.db")
+    conv = store.create_conversation("alts")
+    user = store.add_user_message(conv, "question")
+    for choice, text in enumerate(("Alt one.", "Alt two.")):
+        msg = store.begin_answer(conv, user, model="m", deployment="dep", endpoint_host="h", choice_index=choice)
+        store.update_answer(msg, answer=text, reasoning="r", state="complete", finish_reason="stop")
+    app = R1App(client=None, store=store, defaults=RequestDefaults())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.query(AnswerGroup) and len(app.query_one(AnswerGroup).blocks) == 2)
+        group = app.query_one(AnswerGroup)
+        group.blocks[group.index].focus()
+        if group.index == 0:
+            await pilot.press(">")
+            await wait_for(pilot, lambda: group.index == 1)
+        assert not group.blocks[0].display  # the first alternative is hidden
+        await pilot.press("{")
+        await pilot.pause()
+        assert app.focused is group.blocks[1] and app.focused.display
+    store.close()

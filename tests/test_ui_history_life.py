@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import time
 from pathlib import Path
 
 import pytest
@@ -24,31 +23,18 @@ from tui.ui.widgets.message_stats import MessageStats, Stats, format_stats, stat
 from tui.ui.widgets.prompt import PromptInput
 from tui.ui.widgets.transcript import PromptBlock
 
-
-@pytest.fixture(autouse=True)
-def _tmp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-
-
-async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.05)
+try:
+    from tests import uihelpers
+    from tests.uihelpers import wait_for
+except ImportError:  # tests/ itself on sys.path
+    import uihelpers  # type: ignore[no-redef]
+    from uihelpers import wait_for  # type: ignore[no-redef]
 
 
 def seed(store: HistoryStore, title: str, pairs: list[tuple[str, str, str]]) -> str:
-    conv = store.create_conversation(title)
-    for prompt, reasoning, answer in pairs:
-        user = store.add_user_message(conv, prompt)
-        msg = store.begin_answer(conv, user, model="m", deployment="dep", endpoint_host="h")
-        store.update_answer(
-            msg, answer=answer, reasoning=reasoning, state="complete", finish_reason="stop",
-            usage=UsageRecord(100, 800, 900, 500, False), timing=TimingRecord(0.8, 9.5, 14.2),
-        )
-    return conv
+    """A stored conversation with long-ish stats (seconds of reasoning, hundreds of tokens)."""
+    return uihelpers.seed(store, title, pairs, usage=UsageRecord(100, 800, 900, 500, False),
+                          timing=TimingRecord(0.8, 9.5, 14.2))
 
 
 def seeded(tmp_path: Path) -> tuple[HistoryStore, str]:

@@ -2,51 +2,20 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-import pytest
-
 from tui.llm.request import RequestDefaults
-from tui.store import HistoryStore, TimingRecord, UsageRecord
+from tui.store import HistoryStore
 from tui.ui.app import R1App
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.prompt import PromptInput
 from tui.ui.widgets.reasoning import ReasoningLog
 
-
-@pytest.fixture(autouse=True)
-def _tmp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-
-
-async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.05)
-
-
-def reasoning_text(app: R1App) -> str:
-    log = app.query_one(ReasoningLog)
-    parts = [str(w.render()) for w in log.query(".reasoning-block")]
-    return " ".join([*parts, str(log.query_one(".reasoning-tail").render())]).strip()
-
-
-def seed(store: HistoryStore, title: str, pairs: list[tuple[str, str, str]]) -> str:
-    """A stored conversation of (prompt, reasoning, answer) turns."""
-    conv = store.create_conversation(title)
-    for prompt, reasoning, answer in pairs:
-        user = store.add_user_message(conv, prompt)
-        msg = store.begin_answer(conv, user, model="m", deployment="dep", endpoint_host="h")
-        store.update_answer(
-            msg, answer=answer, reasoning=reasoning, state="complete", finish_reason="stop",
-            usage=UsageRecord(5, 7, 12, 3, False), timing=TimingRecord(0.1, 1.5, 2.0),
-        )
-    return conv
+try:
+    from tests.uihelpers import reasoning_text, seed, wait_for
+except ImportError:  # tests/ itself on sys.path
+    from uihelpers import reasoning_text, seed, wait_for  # type: ignore[no-redef]
 
 
 async def test_offline_browses_history_and_disables_prompt(tmp_path: Path) -> None:

@@ -5,14 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
-from tui.llm.client import ChatClient
-from tui.llm.endpoint import EndpointSettings
 from tui.llm.request import RequestDefaults
-from tui.llm.retry import RetryPolicy
-from tui.store import HistoryStore
-from tui.ui.app import R1App
 from tui.ui.widgets.prompt import PromptInput
 from tui.ui.widgets.reasoning import ReasoningLog
 
@@ -21,44 +14,15 @@ try:
 except ImportError:  # tests/ itself on sys.path
     from loopback import AZURE_401_BODY, ErrorResponse, Stream  # type: ignore
 
-
-@pytest.fixture(autouse=True)
-def _tmp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-
-
-async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.05)
-
-
-def reasoning_text(app: R1App) -> str:
-    log = app.query_one(ReasoningLog)
-    parts = [str(w.render()) for w in log.query(".reasoning-block")]
-    return " ".join([*parts, str(log.query_one(".reasoning-tail").render())]).strip()
-
-
-def live_app(server, db: Path, **kwargs) -> tuple[R1App, HistoryStore, ChatClient]:
-    client = ChatClient(EndpointSettings(server.base_url, "dep", "none", retry=RetryPolicy(max_attempts=2, base_delay_s=0.05)))
-    store = HistoryStore.open(db)
-    return R1App(client=client, store=store, defaults=RequestDefaults(), **kwargs), store, client
-
-
-async def send_and_wait(pilot, app: R1App, text: str) -> None:
-    app.query_one(PromptInput).insert(text)
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: app.generation is None and app.transcript.answers())
-    await pilot.pause(0.1)
-
+try:
+    from tests.uihelpers import make_app, reasoning_text, send_and_wait, wait_for
+except ImportError:  # tests/ itself on sys.path
+    from uihelpers import make_app, reasoning_text, send_and_wait, wait_for  # type: ignore[no-redef]
 
 
 async def test_reclassified_moves_provisional_reasoning_to_the_answer(azure_server, tmp_path: Path) -> None:
     azure_server.enqueue(Stream(content_chunks=["Just", " a plain", " answer."]))
-    app, store, client = live_app(azure_server, tmp_path / "h.db")
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "hi")
         block = app.transcript.answers()[0]
@@ -75,7 +39,7 @@ async def test_n2_saves_each_choice(azure_server, tmp_path: Path) -> None:
     azure_server.enqueue(
         Stream(n=2, choice_content=[["<think>", "r0", "</think>", "A zero"], ["<think>", "r1", "</think>", "B one"]])
     )
-    app, store, client = live_app(azure_server, tmp_path / "h.db")
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
     app.defaults = RequestDefaults(n=2)
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "two please")
@@ -93,7 +57,7 @@ async def test_n2_saves_each_choice(azure_server, tmp_path: Path) -> None:
 
 async def test_failure_before_output_keeps_prompt_and_shows_hint(azure_server, tmp_path: Path) -> None:
     azure_server.enqueue(ErrorResponse(401, AZURE_401_BODY))
-    app, store, client = live_app(azure_server, tmp_path / "h.db")
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "hello?")
         block = app.transcript.answers()[0]
@@ -110,7 +74,7 @@ async def test_failure_before_output_keeps_prompt_and_shows_hint(azure_server, t
 async def test_long_reasoning_without_blank_lines_stays_in_small_blocks(azure_server, tmp_path: Path) -> None:
     words = [f"word{i} " + ("and so. " if i % 7 == 0 else "") for i in range(6000)]
     azure_server.enqueue(Stream(reasoning_chunks=words, content_chunks=["done"]))
-    app, store, client = live_app(azure_server, tmp_path / "h.db", low_bandwidth=True)
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db", low_bandwidth=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "think long")
         log = app.query_one(ReasoningLog)
@@ -129,7 +93,7 @@ async def test_escape_cancels_a_retry_wait(azure_server, tmp_path: Path) -> None
     except ImportError:
         from loopback import azure_429_body, rate_limit_headers  # type: ignore
     azure_server.enqueue(ErrorResponse(429, azure_429_body(), headers=rate_limit_headers(retry_after_ms=30_000)))
-    app, store, client = live_app(azure_server, tmp_path / "h.db")
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
     async with app.run_test(size=(120, 40)) as pilot:
         app.query_one(PromptInput).insert("hi")
         await pilot.press("enter")
@@ -156,7 +120,7 @@ async def test_notice_toast_and_filtered_answer(azure_server, tmp_path: Path) ->
         ErrorResponse(400, STREAM_OPTIONS_400_BODY),
         Stream(content_chunks=["<think>", "hmm", "</think>", "Part"], finish_reason="content_filter"),
     )
-    app, store, client = live_app(azure_server, tmp_path / "h.db")
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "hi")
         assert any("stream_options" in str(n.message) for n in app._notifications)
@@ -175,7 +139,7 @@ async def test_second_answer_reasoning_reads_from_the_top(azure_server, tmp_path
         Stream(reasoning_chunks=long, content_chunks=["one"]),
         Stream(reasoning_chunks=["short ", "thought"], content_chunks=["two"], delay_s=0.3),
     )
-    app, store, client = live_app(azure_server, tmp_path / "h.db")
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "first")
         log = app.query_one(ReasoningLog)
@@ -192,7 +156,7 @@ async def test_second_answer_reasoning_reads_from_the_top(azure_server, tmp_path
 
 async def test_quit_while_streaming_saves_stopped(azure_server, tmp_path: Path) -> None:
     azure_server.enqueue(Stream(reasoning_chunks=[f"r{i} " for i in range(100)], content_chunks=["x"], delay_s=0.05))
-    app, store, client = live_app(azure_server, tmp_path / "h.db", low_bandwidth=True)
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db", low_bandwidth=True)
     async with app.run_test(size=(120, 40)) as pilot:
         app.query_one(PromptInput).insert("hi")
         await pilot.press("enter")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 
+from tests.helpers import StoredMessage as M
 from tui.llm.request import Turn
 from tui.ui.history import build_turns, display_order, make_title
 from tui.ui.widgets.reasoning import HARD_LIMIT, ReasoningLog, split_tail
@@ -89,18 +89,6 @@ async def test_reasoning_log_20k_tokens_linear_and_flushed() -> None:
         await pilot.pause()
         assert log.block_count == 1 and log.tail_text == "again"
         assert len(log.query(".reasoning-block")) == 1
-
-
-@dataclass
-class M:
-    id: str
-    role: str
-    content: str
-    reply_to: str | None = None
-    state: str = "complete"
-    choice_index: int = 0
-    created_at: str = "0"
-    reasoning: str | None = None
 
 
 def test_build_turns_uses_first_usable_answer_and_never_reasoning() -> None:

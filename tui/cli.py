@@ -186,8 +186,11 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
     from tui.ui.app import R1App
 
     interactive = sys.stdin.isatty() and sys.stderr.isatty()
-    store = open_history(paths.history_db_path(), read_only=offline, interactive=interactive,
-                         report=_error, stdin=sys.stdin, stderr=sys.stderr)
+    # Nothing configured: browse read-only (no file written) until setup gives a client;
+    # the app then reopens the history read-write (tui/ui/store_switch.py).
+    read_only_store = offline or settings.endpoint is None
+    store = open_history(paths.history_db_path(), read_only=read_only_store, interactive=interactive,
+                         report=_error, stdin=sys.stdin, stderr=sys.stderr, offer_fresh=not offline)
     if store is None:  # corrupt (fresh one declined / no terminal) or from a newer r1-tui
         return 1
     client = None if offline or settings.endpoint is None else ChatClient(settings.endpoint)
@@ -206,6 +209,8 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
             await client.aclose()
         if app is not None:
             await app.aclose_owned_clients()  # clients built by a profile/deployment switch
+            if app.store is not store:  # reopened read-write after setup
+                app.store.close()
         store.close()
 
 

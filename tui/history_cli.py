@@ -1,8 +1,8 @@
 """``r1-tui history ...``: list, show, search, export, import, delete, rename, archive.
 
 The lead's tui/cli.py calls :func:`add_history_parser` and then :func:`run_history`.
-Every untrusted string printed goes through tui.sanitize; JSON output escapes C1
-controls and line separators too (still valid JSON, still lossless).
+Every untrusted string printed goes through tui.sanitize (the formatting is in
+tui/history_format.py; JSON output escapes C1 controls and line separators too).
 Exit codes: 0 ok, 1 unusable database (corrupt / newer schema), 2 bad usage / unknown id.
 """
 
@@ -11,17 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from tui.history_format import conversation_text, dumps, hits_json, hits_lines, summaries_json, summaries_table
+from tui.history_format import to_markdown
 from tui.sanitize import for_display, one_line
 from tui.store import CorruptDatabaseError, HistoryStore, NewerSchemaError, StoreError
 from tui.store.export import FORMAT, validate
 
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
-DIM, RESET = "\x1b[2m", "\x1b[0m"
+__all__ = ["add_history_parser", "dumps", "run_history", "to_markdown"]  # dumps, to_markdown: from history_format
 _READ_ONLY = {"list", "show", "search", "export"}
 
 
@@ -87,16 +87,6 @@ def _err(message: str) -> None:
     print(f"r1-tui history: {for_display(message)}", file=sys.stderr)
 
 
-def dumps(data: Any) -> str:
-    """JSON text that is safe on a terminal (C1 controls escaped) and still lossless."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def _when(stamp: str) -> str:
-    return for_display(stamp[:16].replace("T", " "))
-
-
 def _all_summaries(store: HistoryStore, archived: bool) -> list[Any]:
     out, offset = [], 0
     while True:
@@ -117,26 +107,16 @@ def _write_output(text: str, output: str | None) -> None:
         fh.write(text)
 
 
-def _indent(text: str, prefix: str) -> str:
-    return "\n".join(prefix + line for line in text.split("\n"))
-
-
 # ----------------------------------------------------------------- commands
 def _cmd_list(store: HistoryStore, args: argparse.Namespace) -> int:
     rows = _all_summaries(store, args.archived)
     if args.json:
-        print(dumps([{"id": r.id, "title": r.title, "created_at": r.created_at,
-                      "updated_at": r.updated_at, "message_count": r.message_count,
-                      "archived": r.archived} for r in rows]))
+        print(summaries_json(rows))
         return 0
     if not rows:
         print("No archived conversations." if args.archived else "No conversations yet.")
         return 0
-    width = max(2, max(len(for_display(r.id)) for r in rows))
-    print(f"{'ID':<{width}}  {'UPDATED (UTC)':<16}  {'MSGS':>4}  TITLE")
-    for r in rows:
-        print(f"{one_line(r.id, 40):<{width}}  {_when(r.updated_at):<16}  {r.message_count:>4}  "
-              f"{one_line(r.title, 80)}")
+    print("\n".join(summaries_table(rows)))
     return 0
 
 
@@ -145,52 +125,19 @@ def _cmd_show(store: HistoryStore, args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(data))
         return 0
-    tty = sys.stdout.isatty()
-    print(one_line(data["title"], 200))
-    flags = ", archived" if data["archived"] else ""
-    print(f"id {for_display(data['id'])} · created {_when(data['created_at'])} · "
-          f"updated {_when(data['updated_at'])}{flags}")
-    for m in data["messages"]:
-        print()
-        if m["role"] == "user":
-            print(f"You · {_when(m['created_at'])}")
-            print(_indent(for_display(m["content"]), "  "))
-            continue
-        print(_assistant_header(m))
-        if m["reasoning"]:
-            body = _indent(for_display(m["reasoning"]), "  │ ")
-            print("  Reasoning:")
-            print(f"{DIM}{body}{RESET}" if tty else body)
-        print(_indent(for_display(m["content"]), "  ") if m["content"] else "  (no answer)")
+    print("\n".join(conversation_text(data, dim_reasoning=sys.stdout.isatty())))
     return 0
-
-
-def _assistant_header(m: dict[str, Any]) -> str:
-    parts = [one_line(m["model"] or m["deployment"] or "assistant", 60), _when(m["created_at"]),
-             one_line(m["state"], 20)]
-    if m["finish_reason"] and m["finish_reason"] != "stop":
-        parts.append(one_line(m["finish_reason"], 30))
-    usage = m["usage"]
-    if usage["total_tokens"] is not None:
-        approx = "~" if usage["estimated"] else ""
-        parts.append(f"{approx}{usage['total_tokens']} tokens")
-    if m["timing"]["total_s"] is not None:
-        parts.append(f"{m['timing']['total_s']:.1f}s")
-    return " · ".join(parts)
 
 
 def _cmd_search(store: HistoryStore, args: argparse.Namespace) -> int:
     hits = store.search(args.query)
     if args.json:
-        print(dumps([{"conversation_id": h.conversation_id, "message_id": h.message_id,
-                      "title": h.title, "field": h.field, "snippet": h.snippet} for h in hits]))
+        print(hits_json(hits))
         return 0
     if not hits:
         print("No matches.")
         return 0
-    for h in hits:
-        print(f"{one_line(h.conversation_id, 40)}  {h.field:<9}  {one_line(h.title, 50)}")
-        print(f"    {one_line(h.snippet, 200)}")
+    print("\n".join(hits_lines(hits)))
     return 0
 
 
@@ -209,22 +156,6 @@ def _cmd_export(store: HistoryStore, args: argparse.Namespace) -> int:
         text = "\n---\n\n".join(to_markdown(c) for c in convs)
     _write_output(text, args.output)
     return 0
-
-
-def to_markdown(conv: dict[str, Any]) -> str:
-    """A readable Markdown rendering; reasoning goes in a collapsed <details> block."""
-    lines = [f"# {one_line(conv['title'], 200)}", "",
-             f"_id {for_display(conv['id'])} · created {_when(conv['created_at'])} UTC_", ""]
-    for m in conv["messages"]:
-        if m["role"] == "user":
-            lines += ["## You", "", for_display(m["content"]), ""]
-            continue
-        lines += [f"## {_assistant_header(m)}", ""]
-        if m["reasoning"]:
-            lines += ["<details><summary>Reasoning</summary>", "", for_display(m["reasoning"]), "",
-                      "</details>", ""]
-        lines += [for_display(m["content"]), ""]
-    return "\n".join(lines)
 
 
 def _load_import(path: str) -> list[Any]:

@@ -2,7 +2,7 @@
 
 A corrupt / non-SQLite file is never touched: on a terminal the user is offered a fresh
 history beside it (``history.fresh-<stamp>.db``, or the newest such file already made
-by an earlier answer); without a terminal, or offline (read-only), the error is printed
+by an earlier answer); without a terminal, or with ``--offline``, the error is printed
 and the caller exits 1. A file from a newer r1-tui is refused with its clear message.
 """
 
@@ -43,13 +43,21 @@ def open_history(
     report: Report,
     stdin: TextIO,
     stderr: TextIO,
+    offer_fresh: bool | None = None,
 ) -> HistoryStore | None:
-    """The store for the app, or None after reporting why it cannot be opened."""
+    """The store for the app, or None after reporting why it cannot be opened.
+
+    ``offer_fresh`` (default: not ``read_only``) allows offering a fresh history for a
+    corrupt file on a terminal; the app opens read-only with nothing configured but may
+    still start a fresh history (read-write: the user said yes) for after setup.
+    """
+    if offer_fresh is None:
+        offer_fresh = not read_only
     try:
         return HistoryStore.open(path, read_only=read_only)
     except CorruptDatabaseError as exc:
         report(str(exc))
-        if read_only or not interactive:
+        if not offer_fresh or not interactive:
             report(f"Move {path} aside (or run r1-tui in a terminal to start a fresh history beside it).")
             return None
         return _offer_fresh(path, report, stdin, stderr)

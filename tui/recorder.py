@@ -34,6 +34,7 @@ class Recorder:
         self._writers: dict[int, StreamingWriter] = {}
         self._endpoint: EndpointSettings | None = None
         self._model: str | None = None  # from the stream's first chunk
+        self._model_saved: set[int] = set()  # choices whose stored answer carries self._model
         self.message_ids: dict[int, str] = {}
         self.choice_base = 0  # stored choice_index = choice_base + the stream's choice index
         self.on_message: Callable[[int, str], None] | None = None  # (choice, msg_id) when an answer is created
@@ -56,6 +57,7 @@ class Recorder:
         self.choice_base = choice_base
         self._endpoint = endpoint
         self._model = None
+        self._model_saved.clear()
         self._writers.clear()
         self.message_ids.clear()
 
@@ -78,6 +80,8 @@ class Recorder:
                 choice_index=self.choice_base + choice,
             )
             self.message_ids[choice] = msg_id
+            if self._model:
+                self._model_saved.add(choice)
             writer = self._writers[choice] = StreamingWriter(self.store, msg_id)
             if self.on_message is not None:
                 self.on_message(choice, msg_id)
@@ -88,6 +92,7 @@ class Recorder:
         match event:
             case Started(model=model):
                 self._model = model or self._model
+                self._save_model()
             case ReasoningDelta(text=text, choice=choice):
                 self._writer(choice).append_reasoning(text)
             case AnswerDelta(text=text, choice=choice):
@@ -97,6 +102,15 @@ class Recorder:
             case _:
                 for writer in self._writers.values():
                     writer.maybe_flush()
+
+    def _save_model(self) -> None:
+        """Store the model on answers created before the stream reported it (the app opens them early)."""
+        if not self._model:
+            return
+        for choice, msg_id in self.message_ids.items():
+            if choice not in self._model_saved:
+                self.store.update_answer(msg_id, model=self._model)
+                self._model_saved.add(choice)
 
     def finish(self, transcript: Transcript) -> None:
         """Write everything left, with each choice's final state and timings.
@@ -113,6 +127,7 @@ class Recorder:
         )
         if not self._writers and self.prompt_id is not None:
             self._writer(0)  # record the failed or stopped attempt, even with no output
+        self._save_model()
         first = min(self._writers, default=0)
         for choice, writer in self._writers.items():
             state = transcript.choice_state(choice)

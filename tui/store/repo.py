@@ -202,9 +202,11 @@ class HistoryStore:
     def update_answer(self, msg_id: str, *, answer: str | None = None,
                       reasoning: str | None = None, state: str | None = None,
                       finish_reason: str | None = None, usage: UsageRecord | None = None,
-                      timing: TimingRecord | None = None) -> None:
+                      timing: TimingRecord | None = None, model: str | None = None) -> None:
         """Replace the given fields of an answer (None leaves a field unchanged)."""
         sets: dict[str, Any] = {}
+        if model is not None:
+            sets["model"] = model
         if answer is not None:
             sets["content"] = answer
         if reasoning is not None:

@@ -22,19 +22,19 @@ from tui.ui import keys
 from tui.ui.generation import Generation
 from tui.ui.regenerate import RegenerateMixin
 from tui.ui.commands import R1Commands
+from tui.ui.conversation_actions import ConversationActionsMixin
 from tui.ui.history import build_turns, make_title
 from tui.ui.history_actions import HistoryActionsMixin
 from tui.ui.keyboard_first import ClientFactory, KeyboardFirstMixin
 from tui.ui.keymap import KEYBOARD_BINDINGS, PALETTE_BINDING
-from tui.ui.loader import load
-from tui.ui.screens.confirm import ConfirmScreen
-from tui.ui.screens.help import HELP_EXTRA, HelpScreen, app_help_rows
-from tui.ui.frames import start_frame_clock
+from tui.ui.list_refresh import refresh_current, set_sub_title
+from tui.ui.frames import start_frame_clock, warm_up_after_first_paint
 from tui.ui.widgets.conversations import ConversationList
 from tui.ui.widgets.prompt import PromptInput
-from tui.ui.widgets.reasoning import ReasoningLog, ReasoningPane
+from tui.ui.widgets.reasoning import ReasoningPane
 from tui.ui.widgets.status import StatusBar, Tokens
 from tui.ui.widgets.transcript import AnswerBlock, Transcript
+from tui.ui.view_actions import ViewActionsMixin
 
 if TYPE_CHECKING:
     from tui.llm.client import ChatClient
@@ -53,7 +53,8 @@ def _css_path() -> str:
         return str(Path(tui.__file__).resolve().parent.parent / "styles" / "app.tcss")
 
 
-class R1App(HistoryActionsMixin, KeyboardFirstMixin, RegenerateMixin, App[None]):
+class R1App(ConversationActionsMixin, ViewActionsMixin, HistoryActionsMixin, KeyboardFirstMixin, RegenerateMixin,
+            App[None]):
     """The interactive client (``r1-tui`` with no subcommand)."""
 
     TITLE = "r1-tui"
@@ -142,6 +143,7 @@ class R1App(HistoryActionsMixin, KeyboardFirstMixin, RegenerateMixin, App[None])
         self.conversations = self.query_one(ConversationList)
         self.install_history_features()
         start_frame_clock(self)
+        warm_up_after_first_paint(self)  # the SDK import (~0.4 s) off the first send
         self.status.model.endpoint = self._endpoint_label()
         self.status.render_now()
         if self.offline:
@@ -166,48 +168,12 @@ class R1App(HistoryActionsMixin, KeyboardFirstMixin, RegenerateMixin, App[None])
 
     # -- conversations ---------------------------------------------------------------
 
-    def refresh_list(self) -> None:
-        """Redraw the list from ``store.list_conversations`` (no messages loaded)."""
-        self.reload_list()  # tui/ui/history_actions.py: archived view, pages of 500
+    # (refresh_list, open_conversation, show_reasoning, new / delete: tui/ui/conversation_actions.py)
 
     @on(OptionList.OptionSelected, "#sidebar")
     async def _open_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
             await self.open_conversation(event.option.id)
-
-    async def open_conversation(self, conv_id: str) -> None:
-        """Show a stored conversation: transcript, and the last answer's reasoning."""
-        if self._busy("open another conversation"):
-            return
-        conversation = self.store.get_conversation(conv_id)
-        if conversation is None:
-            self.notify("That conversation no longer exists.", severity="warning")
-            self.refresh_list()
-            return
-        self.conv_id = conv_id
-        await self.transcript.clear()
-        loaded = load(conversation.messages)
-        await self.transcript.mount_all(loaded.widgets)
-        self.status.model.conversation = loaded.totals
-        self.status.model.last = loaded.last_tokens
-        self.status.model.error = ""
-        self.status.changed()
-        await self.show_reasoning(loaded.last_block)
-        self.transcript.scroll_end(animate=False)
-        self.sub_title = one_line(conversation.title, 60)
-
-    async def show_reasoning(self, block: AnswerBlock | None) -> None:
-        if block is None:
-            await self.reasoning_pane.show(None, "")
-            return
-        await self.reasoning_pane.show(
-            block,
-            block.reasoning,
-            live=block.live,
-            think_start=block.think_start,
-            thought_s=block.thought_s,
-            state="" if block.live else block.state,
-        )
 
     @on(AnswerBlock.Selected)
     async def _answer_selected(self, event: AnswerBlock.Selected) -> None:
@@ -216,20 +182,7 @@ class R1App(HistoryActionsMixin, KeyboardFirstMixin, RegenerateMixin, App[None])
 
     @on(ConversationList.DeleteRequested)
     def _delete_requested(self, event: ConversationList.DeleteRequested) -> None:
-        if self._busy("delete a conversation"):
-            return
-        conv_id = event.conv_id
-
-        async def done(yes: bool | None) -> None:
-            if not yes:
-                return
-            self.store.delete_conversation(conv_id)
-            if conv_id == self.conv_id:
-                await self.action_new_conversation()
-            self.refresh_list()
-            self.notify("Conversation deleted.")
-
-        self.push_screen(ConfirmScreen(f"Delete “{event.title}”? This cannot be undone."), done)
+        self.confirm_delete(event.conv_id, event.title)
 
     # -- sending ---------------------------------------------------------------------
 
@@ -250,12 +203,12 @@ class R1App(HistoryActionsMixin, KeyboardFirstMixin, RegenerateMixin, App[None])
         if self.conv_id is None:
             self.conv_id = self.store.create_conversation(make_title(text))
             self.status.model.conversation = Tokens()
-            self.sub_title = one_line(make_title(text), 60)
+            set_sub_title(self, one_line(make_title(text), 60))
         else:
             conversation = self.store.get_conversation(self.conv_id)
             turns = build_turns(conversation.messages) if conversation else []
         user_id = self.store.add_user_message(self.conv_id, text)
-        self.refresh_list()
+        refresh_current(self)  # one row, not the whole list
         await self.transcript.add_prompt(text)
         self.transcript.follow(True)
         request = self.defaults.request([*turns, Turn("user", text)])
@@ -266,7 +219,7 @@ class R1App(HistoryActionsMixin, KeyboardFirstMixin, RegenerateMixin, App[None])
         if self.generation is generation:
             self.generation = None
             self.prompt.cursor_blink = True
-        self.refresh_list()
+        refresh_current(self)  # one row, not the whole list
 
     def show_usage(self, tokens: Tokens, *, final: bool) -> None:
         self.status.model.last = tokens
@@ -290,50 +243,7 @@ class R1App(HistoryActionsMixin, KeyboardFirstMixin, RegenerateMixin, App[None])
         elif not self.offline:
             self.prompt.focus()
 
-    async def action_new_conversation(self) -> None:
-        if self._busy("start a new conversation"):
-            return
-        self.conv_id = None
-        await self.transcript.clear()
-        await self.reasoning_pane.show(None, "")
-        self.status.model.conversation = Tokens()
-        self.status.model.last = None
-        self.status.model.error = ""
-        self.status.changed()
-        self.sub_title = ""
-        self.refresh_list()
-        if not self.offline:
-            self.prompt.focus()
-
-    def action_toggle_list(self) -> None:
-        self.toggle_class("-hide-list")
-        if not self.has_class("-hide-list"):
-            self.conversations.focus()
-        elif self.conversations.has_focus:
-            self._focus_default()
-
-    def action_toggle_reasoning(self) -> None:
-        self.toggle_class("-hide-reasoning")
-        if self.has_class("-hide-reasoning") and self.query_one(ReasoningLog).has_focus:
-            self._focus_default()
-
-    def action_prev_answer(self) -> None:
-        self.transcript.move(-1)
-
-    def action_next_answer(self) -> None:
-        self.transcript.move(1)
-
-    def action_focus_prompt(self) -> None:
-        self._focus_default()
-
-    def _focus_default(self) -> None:
-        if self.offline:
-            self.transcript.focus()
-        else:
-            self.prompt.focus()
-
-    def action_help(self) -> None:
-        self.push_screen(HelpScreen(app_help_rows(self.BINDINGS), HELP_EXTRA))
+    # (new conversation: conversation_actions.py; panes, answers, focus, help: view_actions.py)
 
     async def action_quit(self) -> None:
         """Quit; a running generation is stopped and saved first."""

@@ -251,16 +251,17 @@ class Generation:
             self.recorder.finish(self.transcript)
         except Exception as exc:  # the store failing must not lose the screen
             self.app.notify(one_line(f"could not save: {exc}", 200), severity="error", markup=False)
-        try:
-            for choice, view in self.views.items():
-                state = self.choice_state(choice)
-                self._end_thinking(view)
-                await view.block.finish(state, self._note(view, state))
-                self._timing(view)
-                await self.app.reasoning_pane.finish(view.block)
-            self._final_status()
-        finally:
-            self.app.generation_done(self)
+        with self.app.batch_update():  # the final render, stats and status in one frame
+            try:
+                for choice, view in self.views.items():
+                    state = self.choice_state(choice)
+                    self._end_thinking(view)
+                    await view.block.finish(state, self._note(view, state))
+                    self._timing(view)
+                    await self.app.reasoning_pane.finish(view.block)
+                self._final_status()
+            finally:
+                self.app.generation_done(self)
 
     def _final_status(self) -> None:
         status = self.app.status.model

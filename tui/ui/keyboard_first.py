@@ -17,6 +17,7 @@ from tui.config import ConfigError
 from tui.sanitize import one_line
 from tui.ui.copying import CopyMixin
 from tui.ui.navigation import NavigationMixin
+from tui.ui.store_switch import make_store_writable
 
 if TYPE_CHECKING:
     from tui.llm.client import ChatClient
@@ -81,6 +82,9 @@ class KeyboardFirstMixin(CopyMixin, NavigationMixin):
             client, defaults = self.client_factory(profile, deployment)
         except (ConfigError, ValueError) as exc:
             app.notify(one_line(str(exc), 400), title="Cannot switch", severity="error", timeout=12, markup=False)
+            return False
+        if not make_store_writable(app):  # no endpoint at start: the history was opened read-only
+            await client.aclose()
             return False
         old = app.client
         app.client, app.defaults = client, defaults

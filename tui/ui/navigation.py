@@ -118,11 +118,11 @@ class NavigationMixin:
 
 
 def _answer_after(prompt: PromptBlock, transcript: Widget) -> AnswerBlock | None:
-    """The first answer following ``prompt`` in the transcript (answers may sit in containers)."""
+    """The first displayed answer following ``prompt`` (answers may sit in containers; hidden alternatives are skipped)."""
     blocks = list(transcript.query("PromptBlock, AnswerBlock"))
     for widget in blocks[blocks.index(prompt) + 1 :] if prompt in blocks else []:
         if isinstance(widget, PromptBlock):
             return None
-        if isinstance(widget, AnswerBlock):
+        if isinstance(widget, AnswerBlock) and widget.display:
             return widget
     return None

@@ -8,6 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -126,6 +127,37 @@ class ConversationList(OptionList):
         if more:
             options.append(Option(Text(f"Load more… (showing {self.loaded})", style="italic"), id=self.MORE_ID))
         self.add_options(options)
+
+    def update_row(self, row: Any) -> bool:
+        """Redraw one listed conversation's row in place (its count changed).
+
+        Repaints that row only (a full redraw sends the whole list again); ``False`` when
+        it cannot (not listed, or the title changed): the caller redraws everything.
+        """
+        title = one_line(row.title or "untitled", 60)
+        if self._titles.get(row.id) != title:
+            return False
+        try:
+            index = self.get_option_index(row.id)
+        except Exception:  # OptionDoesNotExist: the list changed meanwhile
+            return False
+        self._raw_titles[row.id] = row.title or ""
+        label = Text(title)
+        label.append(f"  {row.message_count}", style="dim")
+        height = self._heights.get(index)
+        self.get_option_at_index(index)._set_prompt(label)
+        self._option_render_cache.clear()
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        width -= self.get_component_styles("option-list--option").padding.width
+        if width < 1 or height is None:  # hidden (narrow terminal) or not laid out yet
+            self._clear_caches()
+            return True
+        if self._get_visual(self.get_option_at_index(index)).get_height(self.styles, width) != height:
+            self._clear_caches()  # the row wraps differently: lines move, redraw all
+            return True
+        top = self._index_to_line[index] - int(self.scroll_offset.y)
+        self.refresh(Region(0, top, self.size.width, height or 1))
+        return True
 
     def request_more(self) -> None:
         """Ask (once per page) for the next page."""

@@ -126,10 +126,34 @@ class WrappedText(Widget):
             layout = False
         return super()._size_updated(size, virtual_size, container_size, layout)
 
-    def refresh_rows(self, first: int, last: int) -> None:
-        """Repaint rows ``first``..``last - 1`` only."""
-        if last > first:
-            self.refresh(Region(0, first, self.size.width, last - first))
+    def refresh_rows(self, first: int, last: int, old_first: str | None = None) -> None:
+        """Repaint rows ``first``..``last - 1`` only.
+
+        With ``old_first`` (what row ``first`` held before an append; the rows after it were
+        blank) only the new cells are repainted: a streamed line costs its new characters,
+        not the whole row and its padding.
+        """
+        if last <= first:
+            return
+        width = self.size.width
+        if old_first is None or self.highlight is not None:
+            self.refresh(Region(0, first, width, last - first))
+            return
+        regions = []
+        for y in range(first, min(last, len(self.rows))):
+            now = self.rows[y].rstrip("\n").rstrip(" ")
+            start = 0
+            if y == first:
+                before = old_first.rstrip("\n").rstrip(" ")
+                if not now.startswith(before):  # the row was re-wrapped: repaint all of it
+                    regions.append(Region(0, y, width, 1))
+                    continue
+                start = cell_len(before)
+            end = min(width, cell_len(now))
+            if end > start:
+                regions.append(Region(start, y, end - start, 1))
+        if regions:
+            self.refresh(*regions)
 
     def render_line(self, y: int) -> Strip:
         style = self.rich_style
@@ -139,4 +163,7 @@ class WrappedText(Widget):
         line = self.rows[y].rstrip("\n").rstrip(" ")
         if self.highlight is not None:  # search matches (set by tui/ui/search_jump.py)
             return highlight_strip(line, self.highlight, style, width)
-        return Strip([Segment(line, style)], cell_len(line)).adjust_cell_length(width, style)
+        cells = cell_len(line)
+        if cells < width:  # one segment with its padding: one style sequence per row, not two
+            return Strip([Segment(line + " " * (width - cells), style)], width)
+        return Strip([Segment(line, style)], cells).adjust_cell_length(width, style)

@@ -183,9 +183,11 @@ class ReasoningLog(FollowMixin, VerticalScroll):
         self._raw = [keep] if keep else []
         if keep:
             raw = raw[:-1]
+        rows = live.rows
+        old_last = "" if not rows or rows[-1].endswith("\n") else rows[-1]
         first = live.append(for_display(raw)) if raw else len(live.rows)
         grew = self._fit()
-        live.refresh_rows(first, len(live.rows))
+        live.refresh_rows(first, len(live.rows), None if page_all else old_last)
         if page_all or (len(live.rows) >= PAGE_ROWS and (grew or not self.is_anchored)):
             await self._freeze(all_complete=page_all)
 
@@ -193,6 +195,8 @@ class ReasoningLog(FollowMixin, VerticalScroll):
         """Size the live block (with reserved rows while streaming); ``True`` if it changed."""
         rows = len(self._live.rows)
         height = rows
+        if not self._streaming and self._want_follow and self._live._height >= rows:
+            return False  # the stream ended: keep the reserved rows (shrinking repaints the pane)
         if self._streaming and self._want_follow:
             step = max(2, self.scrollable_content_region.height // 2)
             total = self._frozen_rows + rows
@@ -322,6 +326,10 @@ class ReasoningPane(Vertical):
             log = self.log_widget
             log.end_stream()
             await log.flush()
+            for stats in self.query("#message-stats"):  # the final stats in the same frame
+                refresh_now = getattr(stats, "refresh_now", None)
+                if refresh_now is not None:
+                    refresh_now()
 
     def _render_header(self) -> None:
         text = Text("Reasoning", style="bold")

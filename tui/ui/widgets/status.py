@@ -72,7 +72,15 @@ class StatusModel:
 
 
 class StatusBar(Static):
-    """A small, throttled status bar (one to three rows)."""
+    """A small, throttled status bar (two or three rows)."""
+
+    # Two rows from the start: the usage row appearing after the first answer must not
+    # shrink the panes above (a re-layout and repaint of the whole screen).
+    DEFAULT_CSS = """
+    StatusBar {
+        min-height: 2;
+    }
+    """
 
     def __init__(self, *, hz: float = 4.0, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)

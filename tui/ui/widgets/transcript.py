@@ -1,9 +1,11 @@
 """The answer pane: the conversation transcript (prompts and Markdown answers).
 
-Each answer is a focusable :class:`AnswerBlock` holding one ``Markdown`` widget. A
-streamed answer is fed through ``Markdown.get_stream()`` and gets one full update at
-the end, so a message is never re-rendered per token. Every string is sanitised with
-:func:`tui.sanitize.for_display` before a widget sees it.
+Each answer is a focusable :class:`AnswerBlock` holding one ``Markdown`` widget. While
+an answer streams, its source is shown as plain pre-wrapped rows (``LiveAnswer``,
+flushed by the app's frame clock through :meth:`Transcript.tick`); the Markdown is
+rendered once, when the stream ends, so a message is never re-rendered per token or per
+line. Every string is sanitised with :func:`tui.sanitize.for_display` before a widget
+sees it.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Markdown, Static
-from textual.widgets.markdown import MarkdownStream
 
 from tui.sanitize import for_display, one_line
+from tui.ui.widgets.answer_live import LiveAnswer
 from tui.ui.widgets.follow import FollowMixin
 
 STATE_LABELS = {
@@ -69,11 +72,11 @@ class AnswerBlock(Vertical, can_focus=True):
         self.think_start: float | None = None
         self.label = label
         self.note = note
-        self._stream: MarkdownStream | None = None
         self._initial = answer
-        self.min_interval = 0.0  # seconds between Markdown appends (low bandwidth: 0.25)
-        self._unsent: list[str] = []
+        self.min_interval = 0.0  # seconds between live flushes (low bandwidth: 0.25)
         self._last_sent = 0.0
+        self._live = LiveAnswer()
+        self._live.display = False
 
     @property
     def answer(self) -> str:
@@ -90,6 +93,7 @@ class AnswerBlock(Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(self._header_text(), classes="answer-header", markup=False)
         yield Markdown(for_display(self._initial), open_links=False)
+        yield self._live
 
     @property
     def markdown(self) -> Markdown:
@@ -114,54 +118,69 @@ class AnswerBlock(Vertical, can_focus=True):
     def on_focus(self) -> None:
         self.post_message(self.Selected(self))
 
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # A taller block (the streamed answer grew) was painted by the layout that resized
+        # it; Textual would mark it wholly dirty and send it a second time in another frame.
+        if size.width == self._size.width:
+            self._size = size
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
     # -- live streaming -------------------------------------------------------------
 
+    def _transcript(self) -> Transcript | None:
+        for node in self.ancestors:
+            if isinstance(node, Transcript):
+                return node
+        return None
+
     def begin(self) -> None:
-        """Start streaming into this block."""
+        """Start streaming into this block (shown as plain rows until :meth:`finish`)."""
         self.state = "streaming"
         self.think_start = None  # the thinking timer starts when the stream opens
-        self._stream = Markdown.get_stream(self.markdown)
+        self.markdown.display = False
+        self._live.reset(self.answer)
+        self._live.display = True
+        transcript = self._transcript()
+        if transcript is not None:
+            transcript.live_blocks.append(self)
         self.refresh_header()
 
     async def write(self, text: str) -> None:
-        """Append raw answer text (sanitised here)."""
+        """Append raw answer text (sanitised when shown, at the next frame)."""
         self.answer_parts.append(text)
-        if self._stream is None:
-            return
-        self._unsent.append(text)
+        if self._live.display:
+            self._live.add(text)
+
+    def flush_live(self, step: int) -> None:
+        """Show the queued answer text (called by :meth:`Transcript.tick`)."""
         now = time.monotonic()
-        if now - self._last_sent >= self.min_interval:
+        if self._live.pending and now - self._last_sent >= self.min_interval:
             self._last_sent = now
-            fragment, self._unsent = "".join(self._unsent), []
-            await self._stream.write(for_display(fragment))
+            self._live.flush(step)
 
     async def replace(self, reasoning: str, answer: str) -> None:
         """Replace the whole split (``Reclassified``)."""
         self.reasoning_parts = [reasoning] if reasoning else []
         self.answer_parts = [answer] if answer else []
-        self._unsent = []
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
-        await self.markdown.update(for_display(answer))
-        if self.state == "streaming":
-            self._stream = Markdown.get_stream(self.markdown)
+        if self._live.display:
+            self._live.reset(answer)
+        else:
+            await self.markdown.update(for_display(answer))
 
     async def finish(self, state: str, note: str = "") -> None:
-        """Stop streaming (sending what is left), then mark the state.
-
-        The full Markdown update (a re-render of the whole answer, slow at the end of a
-        long stream) only runs when the streamed text differs from the answer.
-        """
-        if self._stream is not None:
-            if self._unsent:
-                await self._stream.write(for_display("".join(self._unsent)))
-            await self._stream.stop()
-            self._stream = None
-        self._unsent = []
+        """Stop streaming, then render the whole answer as Markdown once and mark the state."""
+        transcript = self._transcript()
+        if transcript is not None and self in transcript.live_blocks:
+            transcript.live_blocks.remove(self)
         text = for_display(self.answer)
-        if self.markdown.source != text:
-            await self.markdown.update(text)
+        markdown = self.markdown
+        if markdown.source != text:
+            await markdown.update(text)
+        if self._live.display:
+            with self.app.batch_update():
+                self._live.display = False
+                self._live.clear_text()
+                markdown.display = True
         self.state = state
         self.think_start = None
         self.note = note
@@ -171,16 +190,39 @@ class AnswerBlock(Vertical, can_focus=True):
 class Transcript(FollowMixin, VerticalScroll):
     """The scrolling transcript; follows the end while the user is at the bottom."""
 
+    # A stable gutter: the scrollbar appearing or going must not re-wrap (re-lay out and
+    # repaint) every answer.
+    DEFAULT_CSS = """
+    Transcript {
+        scrollbar-gutter: stable;
+    }
+    """
+
     BINDINGS = [
         Binding("[", "prev_answer", "Prev answer", id="pane_prev_answer"),
         Binding("]", "next_answer", "Next answer", id="pane_next_answer"),
     ]
 
-    def on_mount(self) -> None:
-        self.set_interval(0.25, self.check_follow)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.live_blocks: list[AnswerBlock] = []  # answers streaming now (flushed by tick)
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # The layout that changed the virtual height already placed (and painted) the
+        # children; Textual would lay out and repaint the whole pane a second time.
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+    def tick(self) -> None:
+        """One frame of the app's shared clock: show new answer text, keep following."""
+        if self.live_blocks:
+            step = max(2, self.scrollable_content_region.height // 2)
+            for block in self.live_blocks:
+                block.flush_live(step)
+        self.check_follow()
 
     async def clear(self) -> None:
         self.follow(False)
+        self.live_blocks.clear()
         await self.remove_children()
 
     async def add_prompt(self, prompt: str) -> PromptBlock:

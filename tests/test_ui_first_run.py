@@ -1,0 +1,95 @@
+"""Nothing configured: the app browses history read-only and offline until first-run setup, then saves."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+from pathlib import Path
+
+import pytest
+from textual.widgets import RadioSet
+
+from tui import cli, paths
+from tui.config import Overrides, load_settings
+from tui.store import HistoryStore, StoreError
+from tui.ui.app import R1App
+from tui.ui.screens.setup import SetupScreen
+
+try:
+    from tests.loopback import Stream
+    from tests.uihelpers import send_and_wait, wait_for
+except ImportError:  # tests/ itself on sys.path
+    from loopback import Stream  # type: ignore[no-redef]
+    from uihelpers import send_and_wait, wait_for  # type: ignore[no-redef]
+
+
+class SocketLog:
+    """Record every connect / name lookup (and let it through: setup talks to the loopback server)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.attempts: list[str] = []
+        for owner, name in ((socket.socket, "connect"), (socket.socket, "connect_ex"),
+                            (socket, "create_connection"), (socket, "getaddrinfo")):
+            monkeypatch.setattr(owner, name, self._wrap(name, getattr(owner, name)))
+
+    def _wrap(self, name: str, original):
+        def record(*args, **kwargs):
+            self.attempts.append(name)
+            return original(*args, **kwargs)
+        return record
+
+
+async def test_no_endpoint_is_read_only_until_setup_then_saves(azure_server, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    azure_server.enqueue(Stream(content_chunks=["<think>", "hm", "</think>", "saved answer"]))
+    db = paths.history_db_path()
+    with HistoryStore.open(db) as writer:
+        writer.create_conversation("earlier")
+    settings = load_settings(Overrides())
+    assert settings.endpoint is None
+    sockets = SocketLog(monkeypatch)
+    seen: dict[str, object] = {}
+
+    async def drive(app: R1App) -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen))  # first-run setup offered
+            first = app.store
+            assert first.read_only and app.client is None and app.offline
+            with pytest.raises(StoreError):
+                first.create_conversation("refused")
+            assert [c.title for c in first.list_conversations()] == ["earlier"]
+            assert sockets.attempts == []  # nothing configured: no network, no credential
+            await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "setup-endpoint")
+            await pilot.press(*azure_server.base_url)
+            await pilot.press("tab", *"depx", "tab", "right", "right", "enter")  # auth: none
+            assert app.screen.query_one(RadioSet).pressed_index == 2
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: app.client is not None)
+            assert not app.store.read_only and app.store is not first
+            await send_and_wait(pilot, app, "after setup")
+            seen["store"] = app.store
+
+    monkeypatch.setattr(R1App, "run_async", drive)
+    assert await cli._run_app(settings, offline=False, low_bandwidth=False, overrides=Overrides()) == 0
+    with pytest.raises(sqlite3.ProgrammingError):  # the CLI closed the reopened store
+        seen["store"].list_conversations()  # type: ignore[attr-defined]
+    with HistoryStore.open(db, read_only=True) as store:
+        titles = [c.title for c in store.list_conversations()]
+        assert titles == ["after setup", "earlier"]
+        messages = store.get_conversation(store.list_conversations()[0].id).messages
+        assert [m.content for m in messages] == ["after setup", "saved answer"]
+        assert messages[1].state == "complete" and messages[1].deployment == "depx"
+
+
+async def test_no_endpoint_and_no_history_writes_no_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load_settings(Overrides())
+    sockets = SocketLog(monkeypatch)
+    stores: list[object] = []
+
+    async def fake_run(app: R1App) -> None:
+        stores.append(app.store)
+
+    monkeypatch.setattr(R1App, "run_async", fake_run)
+    assert await cli._run_app(settings, offline=False, low_bandwidth=False) == 0
+    assert stores[0].read_only  # type: ignore[attr-defined]
+    assert not paths.history_db_path().exists() and sockets.attempts == []

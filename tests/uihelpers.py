@@ -1,0 +1,80 @@
+"""Helpers shared by the app (Pilot) tests: building apps, waiting, reading widgets, seeding a store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tui.llm.client import ChatClient
+from tui.llm.endpoint import EndpointSettings
+from tui.llm.request import RequestDefaults
+from tui.llm.retry import RetryPolicy
+from tui.store import HistoryStore, TimingRecord, UsageRecord
+from tui.ui.app import R1App
+from tui.ui.widgets.prompt import PromptInput
+from tui.ui.widgets.reasoning import ReasoningLog
+from tui.ui.widgets.transcript import AnswerBlock
+
+USAGE = UsageRecord(5, 7, 12, 3, False)
+TIMING = TimingRecord(0.1, 1.5, 2.0)
+
+
+def make_app(base_url: str, db: Path, *, attempts: int = 2, base_delay_s: float = 0.05,
+             **kwargs: object) -> tuple[R1App, HistoryStore, ChatClient]:
+    """An app with a client for ``base_url`` (fast retries) and a fresh store at ``db``."""
+    client = ChatClient(EndpointSettings(base_url, "dep", "none",
+                                         retry=RetryPolicy(max_attempts=attempts, base_delay_s=base_delay_s)))
+    store = HistoryStore.open(db)
+    return R1App(client=client, store=store, defaults=RequestDefaults(), **kwargs), store, client  # type: ignore[arg-type]
+
+
+async def wait_for(pilot, condition: Callable[[], object], timeout: float = 10.0) -> None:
+    """Let the app run until ``condition()`` is true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await pilot.pause(0.05)
+
+
+def reasoning_text(app: R1App) -> str:
+    """All the reasoning the pane shows (blocks and tail), stripped."""
+    log = app.query_one(ReasoningLog)
+    parts = [str(w.render()) for w in log.query(".reasoning-block")]
+    return " ".join([*parts, str(log.query_one(".reasoning-tail").render())]).strip()
+
+
+async def send(pilot, app: R1App, text: str) -> None:
+    """Type ``text`` into the prompt and send it; wait until the generation started."""
+    app.query_one(PromptInput).focus()
+    app.query_one(PromptInput).insert(text)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.generation is not None or app.transcript.answers())
+
+
+async def send_and_wait(pilot, app: R1App, text: str) -> AnswerBlock:
+    """Send ``text`` and wait for the generation to end; return the last answer block."""
+    await send(pilot, app, text)
+    await wait_for(pilot, lambda: app.generation is None)
+    await pilot.pause(0.1)
+    return app.transcript.answers()[-1]
+
+
+def seed(store: HistoryStore, title: str | None, pairs: Sequence[tuple[str, str, str]], *,
+         usage: UsageRecord = USAGE, timing: TimingRecord = TIMING) -> str:
+    """A stored conversation of complete (prompt, reasoning, answer) turns; title defaults to the first prompt."""
+    conv = store.create_conversation(pairs[0][0] if title is None else title)
+    for prompt, reasoning, answer in pairs:
+        user = store.add_user_message(conv, prompt)
+        msg = store.begin_answer(conv, user, model="m", deployment="dep", endpoint_host="h")
+        store.update_answer(msg, answer=answer, reasoning=reasoning, state="complete", finish_reason="stop",
+                            usage=usage, timing=timing)
+    return conv
+
+
+def assistants(store: HistoryStore) -> list:
+    """The stored answers of the newest conversation, in order."""
+    conv = store.get_conversation(store.list_conversations()[0].id)
+    assert conv is not None
+    return [m for m in conv.messages if m.role == "assistant"]

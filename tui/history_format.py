@@ -1,0 +1,114 @@
+"""Text output of ``r1-tui history``: tables, the ``show`` transcript, Markdown and safe JSON.
+
+Pure functions (no I/O, no store): every untrusted string goes through tui.sanitize, and
+JSON escapes C1 controls and line separators (still valid JSON, still lossless).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from tui.sanitize import for_display, one_line
+
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+DIM, RESET = "\x1b[2m", "\x1b[0m"
+
+
+def dumps(data: Any) -> str:
+    """JSON text that is safe on a terminal (C1 controls escaped) and still lossless."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def when(stamp: str) -> str:
+    """An ISO timestamp as "YYYY-MM-DD HH:MM"."""
+    return for_display(stamp[:16].replace("T", " "))
+
+
+def indent(text: str, prefix: str) -> str:
+    """``text`` with ``prefix`` before every line."""
+    return "\n".join(prefix + line for line in text.split("\n"))
+
+
+def summaries_json(rows: Sequence[Any]) -> str:
+    """``history list --json``."""
+    return dumps([{"id": r.id, "title": r.title, "created_at": r.created_at, "updated_at": r.updated_at,
+                   "message_count": r.message_count, "archived": r.archived} for r in rows])
+
+
+def summaries_table(rows: Sequence[Any]) -> list[str]:
+    """``history list``: one line per conversation under a header (``rows`` not empty)."""
+    width = max(2, max(len(for_display(r.id)) for r in rows))
+    lines = [f"{'ID':<{width}}  {'UPDATED (UTC)':<16}  {'MSGS':>4}  TITLE"]
+    for r in rows:
+        lines.append(f"{one_line(r.id, 40):<{width}}  {when(r.updated_at):<16}  {r.message_count:>4}  "
+                     f"{one_line(r.title, 80)}")
+    return lines
+
+
+def assistant_header(m: dict[str, Any]) -> str:
+    """"model · time · state · finish · tokens · seconds" of an exported assistant message."""
+    parts = [one_line(m["model"] or m["deployment"] or "assistant", 60), when(m["created_at"]),
+             one_line(m["state"], 20)]
+    if m["finish_reason"] and m["finish_reason"] != "stop":
+        parts.append(one_line(m["finish_reason"], 30))
+    usage = m["usage"]
+    if usage["total_tokens"] is not None:
+        approx = "~" if usage["estimated"] else ""
+        parts.append(f"{approx}{usage['total_tokens']} tokens")
+    if m["timing"]["total_s"] is not None:
+        parts.append(f"{m['timing']['total_s']:.1f}s")
+    return " · ".join(parts)
+
+
+def conversation_text(data: dict[str, Any], *, dim_reasoning: bool) -> list[str]:
+    """``history show``: the exported conversation ``data`` as lines (reasoning dimmed on a terminal)."""
+    flags = ", archived" if data["archived"] else ""
+    lines = [one_line(data["title"], 200),
+             f"id {for_display(data['id'])} · created {when(data['created_at'])} · "
+             f"updated {when(data['updated_at'])}{flags}"]
+    for m in data["messages"]:
+        lines.append("")
+        if m["role"] == "user":
+            lines += [f"You · {when(m['created_at'])}", indent(for_display(m["content"]), "  ")]
+            continue
+        lines.append(assistant_header(m))
+        if m["reasoning"]:
+            body = indent(for_display(m["reasoning"]), "  │ ")
+            lines += ["  Reasoning:", f"{DIM}{body}{RESET}" if dim_reasoning else body]
+        lines.append(indent(for_display(m["content"]), "  ") if m["content"] else "  (no answer)")
+    return lines
+
+
+def hits_json(hits: Sequence[Any]) -> str:
+    """``history search --json``."""
+    return dumps([{"conversation_id": h.conversation_id, "message_id": h.message_id,
+                   "title": h.title, "field": h.field, "snippet": h.snippet} for h in hits])
+
+
+def hits_lines(hits: Sequence[Any]) -> list[str]:
+    """``history search``: two lines per hit (id, field, title; then the snippet)."""
+    lines: list[str] = []
+    for h in hits:
+        lines.append(f"{one_line(h.conversation_id, 40)}  {h.field:<9}  {one_line(h.title, 50)}")
+        lines.append(f"    {one_line(h.snippet, 200)}")
+    return lines
+
+
+def to_markdown(conv: dict[str, Any]) -> str:
+    """A readable Markdown rendering; reasoning goes in a collapsed <details> block."""
+    lines = [f"# {one_line(conv['title'], 200)}", "",
+             f"_id {for_display(conv['id'])} · created {when(conv['created_at'])} UTC_", ""]
+    for m in conv["messages"]:
+        if m["role"] == "user":
+            lines += ["## You", "", for_display(m["content"]), ""]
+            continue
+        lines += [f"## {assistant_header(m)}", ""]
+        if m["reasoning"]:
+            lines += ["<details><summary>Reasoning</summary>", "", for_display(m["reasoning"]), "",
+                      "</details>", ""]
+        lines += [for_display(m["content"]), ""]
+    return "\n".join(lines)
