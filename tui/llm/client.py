@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from tui.llm.errors import (
 from tui.llm.events import Event, Failed, Notice, Retrying, Started
 from tui.llm.request import ChatRequest, build_params
 from tui.llm.retry import is_retryable_status, retry_delay
+from tui.llm.sse import StreamErrorEvent, sse_json
 
 if TYPE_CHECKING:
     import openai
@@ -77,6 +79,12 @@ class ChatClient:
             )
         return self._client
 
+    async def _chunks(self, params: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+        """The JSON chunks of one streamed completion (raw SSE: no SDK model per chunk)."""
+        async with self._sdk().chat.completions.with_streaming_response.create(**params) as response:
+            async for chunk in sse_json(response.iter_lines()):
+                yield chunk
+
     async def aclose(self) -> None:
         """Close the HTTP client and the credential."""
         client, self._client = self._client, None
@@ -100,16 +108,14 @@ class ChatClient:
             retry_headers: Any = None
             started = False
             try:
-                response = await self._sdk().chat.completions.create(**params)
-                try:
-                    async for chunk in response:
+                async with aclosing(self._chunks(params)) as chunks:
+                    async for chunk in chunks:
                         if not started:
                             started = True
-                            yield Started(getattr(chunk, "model", None) or None)
+                            model = chunk.get("model")
+                            yield Started(model if isinstance(model, str) and model else None)
                         for event in decoder.on_chunk(chunk):
                             yield event
-                finally:
-                    await response.close()
                 end_events = decoder.on_end()
                 self.last_reasoning_source = decoder.reasoning_source  # "tags", "reasoning_content", "reasoning"
                 for event in end_events:
@@ -138,8 +144,8 @@ class ChatClient:
                     yield failure_for_connection(exc, self.endpoint, attempt)
                     return
                 reason = "timed out" if isinstance(exc, (openai.APITimeoutError, httpx2.TimeoutException)) else "connection failed"
-            except openai.APIError as exc:  # an error event inside the stream
-                message = redact(error_message(exc), secrets)
+            except (StreamErrorEvent, openai.APIError) as exc:  # an error event inside the stream
+                message = redact(str(exc) if isinstance(exc, StreamErrorEvent) else error_message(exc), secrets)
                 if decoder.output_started:
                     failure = Failed("interrupted", f"The server reported an error mid-answer, so the answer is cut off: {message}",
                                      KEPT_HINT)

@@ -26,6 +26,10 @@ def estimate_tokens(chars: int) -> int:
     return int(round(chars / CHARS_PER_TOKEN)) if chars else 0
 
 
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 @dataclass
 class _Choice:
     splitter: ThinkSplitter = field(default_factory=ThinkSplitter)
@@ -34,13 +38,8 @@ class _Choice:
     answer_chars: int = 0
 
 
-def _extra(obj: Any, name: str) -> Any:
-    """A field the SDK's typed model does not declare (servers add their own)."""
-    value = getattr(obj, name, None)
-    if value is None:
-        extra = getattr(obj, "model_extra", None) or {}
-        value = extra.get(name)
-    return value
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 class StreamDecoder:
@@ -48,7 +47,7 @@ class StreamDecoder:
 
     def __init__(self, prompt_chars: int = 0) -> None:
         self._choices: dict[int, _Choice] = {}
-        self._usage: Any = None
+        self._usage: dict[str, Any] | None = None
         self._prompt_chars = prompt_chars
         self.output_started = False
         self.model: str | None = None
@@ -60,27 +59,30 @@ class StreamDecoder:
             state = self._choices[index] = _Choice()
         return state
 
-    def on_chunk(self, chunk: Any) -> list[Event]:
-        """Events for one ``ChatCompletionChunk``."""
+    def on_chunk(self, chunk: dict[str, Any]) -> list[Event]:
+        """Events for one chat-completion chunk (the parsed JSON of one SSE ``data:`` line)."""
         events: list[Event] = []
-        if self.model is None and getattr(chunk, "model", None):
-            self.model = chunk.model
-        usage = getattr(chunk, "usage", None)
-        if usage is not None:
+        if self.model is None and isinstance(chunk.get("model"), str) and chunk["model"]:
+            self.model = chunk["model"]
+        usage = chunk.get("usage")
+        if isinstance(usage, dict):
             self._usage = usage
-        for choice in getattr(chunk, "choices", None) or ():
-            index = getattr(choice, "index", 0) or 0
-            state = self._choice(index)
-            delta = getattr(choice, "delta", None)
-            if delta is not None:
+        for choice in chunk.get("choices") or ():
+            if not isinstance(choice, dict):
+                continue
+            index = choice.get("index") or 0
+            state = self._choice(index if isinstance(index, int) else 0)
+            delta = choice.get("delta")
+            if isinstance(delta, dict):
                 self._on_delta(delta, index, state, events)
-            if choice.finish_reason:
-                state.finish_reason = choice.finish_reason
+            finish = choice.get("finish_reason")
+            if isinstance(finish, str) and finish:
+                state.finish_reason = finish
         return events
 
-    def _on_delta(self, delta: Any, index: int, state: _Choice, events: list[Event]) -> None:
+    def _on_delta(self, delta: dict[str, Any], index: int, state: _Choice, events: list[Event]) -> None:
         for name in REASONING_FIELDS:
-            text = _extra(delta, name)
+            text = delta.get(name)
             if isinstance(text, str) and text:
                 self.reasoning_source = self.reasoning_source or name
                 state.splitter.reasoning_arrives_separately()
@@ -88,7 +90,7 @@ class StreamDecoder:
                 self.output_started = True
                 events.append(ReasoningDelta(text, index))
                 break
-        content = getattr(delta, "content", None)
+        content = delta.get("content")
         if isinstance(content, str) and content:
             self.output_started = True
             self._pieces(state.splitter.feed(content), index, state, events)
@@ -125,15 +127,16 @@ class StreamDecoder:
             completion = estimate_tokens(reasoning_chars + answer_chars)
             reasoning = estimate_tokens(reasoning_chars)
             return Usage(prompt, completion, prompt + completion, reasoning, True, True)
-        details = getattr(u, "completion_tokens_details", None)
-        reasoning_tokens = getattr(details, "reasoning_tokens", None) if details is not None else None
+        reasoning_tokens = _dict(u.get("completion_tokens_details")).get("reasoning_tokens")
+        if not isinstance(reasoning_tokens, int):
+            reasoning_tokens = None
         reasoning_estimated = False
-        completion = int(getattr(u, "completion_tokens", 0) or 0)
+        completion = _int(u.get("completion_tokens"))
         if not reasoning_tokens and reasoning_chars:
             reasoning_tokens = min(completion or estimate_tokens(reasoning_chars), estimate_tokens(reasoning_chars))
             reasoning_estimated = True
-        prompt = int(getattr(u, "prompt_tokens", 0) or 0)
-        total = int(getattr(u, "total_tokens", 0) or (prompt + completion))
+        prompt = _int(u.get("prompt_tokens"))
+        total = _int(u.get("total_tokens")) or prompt + completion
         return Usage(prompt, completion, total, reasoning_tokens, False, reasoning_estimated)
 
     def on_end(self) -> list[Event]:
