@@ -97,3 +97,34 @@ def test_first_run_offers_setup_and_keeps_history_browsable(tmp_path: Path) -> N
         tmux.wait_for("R1TUI-EXITED=0")
     finally:
         tmux.kill()
+
+
+def test_alternatives_from_the_keyboard(azure_server, tmp_path: Path) -> None:
+    """Ask, ask again (Ctrl+G), then flip between the two answers with the keyboard at 80x24."""
+    from tests.loopback import Stream
+
+    cfg = tmp_path / "config" / "r1-tui" / "config.toml"
+    write_private(cfg, f'[profiles.main]\nendpoint = "{azure_server.base_url}"\ndeployment = "dep"\nauth = "none"\n')
+    azure_server.enqueue(Stream(content_chunks=["<think>", "first-thought", "</think>", "FIRST-ANSWER"]))
+    azure_server.enqueue(Stream(content_chunks=["<think>", "second-thought", "</think>", "SECOND-ANSWER"]))
+    tmux = Tmux(tmp_path)
+    try:
+        tmux.start(_command(tmp_path, "xterm-256color"))
+        tmux.wait_for("Type a prompt")
+        tmux.keys("which one?", literal=True)
+        tmux.keys("Enter")
+        tmux.wait_for("FIRST-ANSWER", "first-thought")
+        tmux.keys("C-g")
+        tmux.wait_for("SECOND-ANSWER", "2/2", "second-thought")
+        tmux.keys("Tab")  # from the prompt to the next area, then onto the answer
+        tmux.keys("C-Up")
+        tmux.keys("<", literal=True)
+        tmux.wait_for("FIRST-ANSWER", "1/2", "first-thought", absent=("SECOND-ANSWER",))
+        tmux.keys("M-Right")
+        tmux.wait_for("SECOND-ANSWER", "2/2", absent=("FIRST-ANSWER",))
+        tmux.keys("C-q")
+        tmux.wait_for("R1TUI-EXITED=0")
+    finally:
+        tmux.kill()
+    assert len(azure_server.requests) == 2
+    assert "first-thought" not in azure_server.requests[1].body.decode()
