@@ -22,7 +22,7 @@ from tui.store import HistoryStore
 from tui.ui.app import R1App
 from tui.ui.widgets.prompt import PromptInput
 
-QUESTION = "Why is the sky blue? Keep it short."
+QUESTION = "How do I reverse a string in Python?"
 ROOT = Path(__file__).resolve().parent.parent
 
 
