@@ -143,7 +143,8 @@ async def test_second_answer_reasoning_reads_from_the_top(azure_server, tmp_path
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "first")
         log = app.query_one(ReasoningLog)
-        assert log.is_anchored and log.scroll_y == log.max_scroll_y > 0  # followed the long trace
+        # Followed the long trace (the last frame of the shared clock may land just after the end).
+        await wait_for(pilot, lambda: log.is_anchored and log.scroll_y == log.max_scroll_y > 0)
         app.query_one(PromptInput).insert("second")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "short" in reasoning_text(app))
