@@ -309,3 +309,20 @@ async def test_stats_of_a_streamed_answer(azure_server, tmp_path: Path) -> None:
         assert "tok/s" in stats.plain and "TTFT" in stats.plain
     store.close()
     await client.aclose()
+
+
+async def test_stats_line_says_streaming_while_the_answer_streams(azure_server, tmp_path: Path) -> None:
+    from tests.loopback import Stream
+
+    azure_server.enqueue(Stream(content_chunks=["<think>"] + [f"step{i} " for i in range(60)] + ["</think>", "done"],
+                                delay_s=0.05))
+    app, store, client = uihelpers.make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await uihelpers.send(pilot, app, "go")
+        stats = app.query_one(MessageStats)
+        await wait_for(pilot, lambda: "step5" in uihelpers.reasoning_text(app))
+        await wait_for(pilot, lambda: stats.display and str(stats.render()).startswith("streaming · TTFT "))
+        await wait_for(pilot, lambda: app.generation is None)
+        await wait_for(pilot, lambda: "reasoning " in str(stats.render()) and "tok" in str(stats.render()))
+    store.close()
+    await client.aclose()

@@ -67,14 +67,16 @@ def format_stats(stats: Stats) -> Text:
 def live_stats(app: Any, block: Any) -> Text | None:
     """What is known of the answer streaming into ``block`` (None if it is not streaming)."""
     generation = getattr(app, "generation", None)
-    runs = getattr(generation, "runs", None) or {}
-    for run in runs.values():
-        if getattr(run, "block", None) is block:
-            first = getattr(run, "first_token", None)
-            sent = getattr(generation, "sent_at", None)
-            if first is not None and sent is not None:
-                return Text(f"streaming · TTFT {first - sent:.2f} s", style="dim")
-            return Text("streaming · waiting for the first token", style="dim")
+    if generation is None:
+        return None
+    for view in generation.views.values():
+        if view.block is block:
+            first = generation.transcript.choice_first_token_s(view.choice)
+            if first is None:
+                return Text("streaming · waiting for the first token", style="dim")
+            # No live rate here: the status bar has it, and a line that changes on every
+            # poll would cost a frame each time.
+            return Text(f"streaming · TTFT {first:.2f} s", style="dim")
     return None
 
 
