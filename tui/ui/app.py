@@ -130,7 +130,8 @@ class R1App(ConversationActionsMixin, ViewActionsMixin, HistoryActionsMixin, Key
                     id="prompt",
                     placeholder="Type a prompt · Enter sends · Ctrl+J newline"
                     if not self.offline
-                    else "Composing is disabled: " + ("read-only history" if self.client else "no endpoint configured"),
+                    else "Composing is disabled: "
+                    + ("read-only history" if self.client or self.read_only else "no endpoint configured"),
                 )
                 yield StatusBar(hz=0, id="status")
         yield Footer()
@@ -161,7 +162,7 @@ class R1App(ConversationActionsMixin, ViewActionsMixin, HistoryActionsMixin, Key
 
     def _endpoint_label(self) -> str:
         if self.client is None:
-            return "offline · no endpoint"
+            return "offline · read-only history" if self.read_only else "offline · no endpoint"
         ep = self.client.endpoint
         mode = "read-only · " if self.read_only else ""
         return f"{mode}{one_line(ep.deployment, 40)} @ {one_line(ep.label, 60)} · auth {ep.auth}"
