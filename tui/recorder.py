@@ -13,15 +13,20 @@ from collections.abc import Callable
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import AnswerDelta, Event, ReasoningDelta, Reclassified, Started
 from tui.llm.transcript import Transcript
-from tui.sanitize import one_line
 from tui.store import HistoryStore, StreamingWriter, TimingRecord, UsageRecord
 
 TITLE_CHARS = 60
 
 
-def title_for(prompt: str) -> str:
-    """A conversation title from its first prompt: one line, at most 60 characters."""
-    return one_line(prompt, TITLE_CHARS) or "Untitled"
+def title_for(prompt: str, limit: int = TITLE_CHARS) -> str:
+    """A conversation title from its first prompt: one line, at most ``limit`` characters.
+
+    Stored as the user typed it; like all text it is sanitised when displayed.
+    """
+    flat = " ".join(prompt.split())
+    if len(flat) <= limit:
+        return flat or "untitled"
+    return flat[: limit - 1].rstrip() + "\u2026"
 
 
 class Recorder:

@@ -23,7 +23,8 @@ from tui.ui.generation import Generation
 from tui.ui.regenerate import RegenerateMixin
 from tui.ui.commands import R1Commands
 from tui.ui.conversation_actions import ConversationActionsMixin
-from tui.ui.history import build_turns, make_title
+from tui.recorder import title_for
+from tui.ui.history import build_turns
 from tui.ui.history_actions import HistoryActionsMixin
 from tui.ui.keyboard_first import ClientFactory, KeyboardFirstMixin
 from tui.ui.keymap import KEYBOARD_BINDINGS, PALETTE_BINDING
@@ -202,9 +203,9 @@ class R1App(ConversationActionsMixin, ViewActionsMixin, HistoryActionsMixin, Key
         self.prompt.cursor_blink = False  # a blink is a frame: none while streaming
         turns: list[Turn] = []
         if self.conv_id is None:
-            self.conv_id = self.store.create_conversation(make_title(text))
+            self.conv_id = self.store.create_conversation(title_for(text))
             self.status.model.conversation = Tokens()
-            set_sub_title(self, one_line(make_title(text), 60))
+            set_sub_title(self, one_line(title_for(text), 60))
         else:
             conversation = self.store.get_conversation(self.conv_id)
             turns = build_turns(conversation.messages) if conversation else []

@@ -14,17 +14,6 @@ from typing import Any
 
 from tui.llm.request import Turn
 
-TITLE_LIMIT = 60
-
-
-def make_title(prompt: str, limit: int = TITLE_LIMIT) -> str:
-    """One line of at most ``limit`` characters from the first prompt."""
-    flat = " ".join(prompt.split())
-    if len(flat) <= limit:
-        return flat or "untitled"
-    return flat[: limit - 1].rstrip() + "\u2026"
-
-
 def usable_answer(message: Any) -> bool:
     """May this assistant message go back to the model as context?"""
     return message.state != "failed" and bool((message.content or "").strip())
