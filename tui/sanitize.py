@@ -16,6 +16,7 @@ import re
 ESC_SYMBOL = "\u241b"  # ␛
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_C0_C1 = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -40,6 +41,15 @@ def for_display(text: str) -> str:
         return text
     text = text.replace("\r\n", "\n")
     return _CONTROL.sub(_visible, text)
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without C0/C1 controls other than ``\\n`` and ``\\t`` (CR LF becomes LF).
+
+    For text that leaves the app as data (the clipboard): removed rather than shown, so a
+    model cannot smuggle an escape sequence into a paste.
+    """
+    return _C0_C1.sub("", text.replace("\r\n", "\n"))
 
 
 def one_line(text: str, limit: int = 200) -> str:

@@ -8,23 +8,15 @@ paste. Code blocks are found with the same Markdown parser the answer pane uses.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
+from tui.sanitize import strip_controls as clipboard_text
 from tui.ui.widgets.transcript import AnswerBlock
 
 if TYPE_CHECKING:
     from textual.widget import Widget
-
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def clipboard_text(text: str) -> str:
-    """``text`` without C0/C1 controls other than ``\\n`` and ``\\t`` (CR LF -> LF)."""
-    return _CONTROLS.sub("", text.replace("\r\n", "\n"))
-
 
 def code_blocks(markdown: str) -> list[str]:
     """The contents of the fenced and indented code blocks of ``markdown``, in order."""
