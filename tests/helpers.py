@@ -11,7 +11,7 @@ from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import Event
 from tui.llm.request import ChatRequest, Turn
 from tui.llm.retry import RetryPolicy
-from tui.llm.transcript import Transcript
+from tui.chat.transcript import Transcript
 from tui.store import db as store_db
 from tui.store.schema import migrate
 

@@ -263,7 +263,7 @@ class StaticCredential:
 
 async def _entra_collect(server, credential: StaticCredential):
     from tui.llm.auth import EntraTokenSource
-    from tui.llm.transcript import Transcript
+    from tui.chat.transcript import Transcript
 
     endpoint = endpoint_for(server.base_url, auth="entra")
     client = ChatClient(endpoint, token_source=EntraTokenSource(endpoint.token_scope, credential))

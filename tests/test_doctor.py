@@ -27,9 +27,9 @@ from tests.loopback import (
     usage,
 )
 from tui.config import Overrides
-from tui.doctor import DoctorReport, run_checks, run_doctor
-from tui.doctor.model import CHECKS
-from tui.doctor.network import check_dns, check_tls
+from tui.commands.doctor import DoctorReport, run_checks, run_doctor
+from tui.checks.model import CHECKS
+from tui.checks.network import check_dns, check_tls
 
 NAMES = [name for name, _ in CHECKS]
 
@@ -352,7 +352,7 @@ async def test_profile_and_environment_sources(tmp_path: Path, azure_server) -> 
 
 
 async def test_endpoint_form_rejects_non_v1_azure_path(tmp_path: Path) -> None:
-    from tui.doctor.setup import check_endpoint
+    from tui.checks.setup import check_endpoint
     from tui.llm.endpoint import EndpointSettings
 
     check = check_endpoint(EndpointSettings("https://res.openai.azure.com/custom/", "d", "entra"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.history_cli import add_history_parser, run_history
+from tui.commands.history import add_history_parser, run_history
 from tui.store import HistoryStore, StreamingWriter, TimingRecord, UsageRecord
 
 REPO = Path(__file__).resolve().parents[1]
@@ -201,7 +201,7 @@ def test_corrupt_db_exit_1(tmp_path: Path, capsys) -> None:
 
 def test_subprocess_round_trip(db: Path) -> None:
     code = ("import sys, argparse; from pathlib import Path; "
-            "from tui.history_cli import add_history_parser, run_history; "
+            "from tui.commands.history import add_history_parser, run_history; "
             "p = argparse.ArgumentParser(); add_history_parser(p.add_subparsers(dest='command')); "
             "sys.exit(run_history(p.parse_args(sys.argv[2:]), Path(sys.argv[1])))")
 

@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, Input, RadioSet, TextArea
 
 from tui.config import ConfigError, Overrides, load_settings, read_config_file
 from tui.config_write import write_private
-from tui.history_cli import to_markdown
+from tui.formats.markdown import to_markdown
 from tui.llm.client import ChatClient
 from tui.llm.request import RequestDefaults
 from tui.store import HistoryStore

@@ -66,6 +66,6 @@ def test_only_the_ui_imports_textual_at_module_level() -> None:
 
 
 def test_ask_path_does_not_load_textual() -> None:
-    code = "import sys, tui.cli, tui.ask, tui.recorder, tui.llm.client, tui.store; print('textual' in sys.modules)"
+    code = "import sys, tui.cli, tui.commands.ask, tui.chat.recorder, tui.llm.client, tui.store; print('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from tui.ask import run_ask
+from tui.commands.ask import run_ask
 from tui.llm.client import ChatClient
 from tui.llm.request import RequestDefaults
-from tui.recorder import Recorder
+from tui.chat.recorder import Recorder
 from tui.store import HistoryStore
 
 try:

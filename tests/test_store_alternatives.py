@@ -11,11 +11,11 @@ from tests.helpers import StoredMessage as M
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import AnswerDelta, Failed, Finished, ReasoningDelta, Started, Usage
 from tui.llm.request import Turn
-from tui.llm.transcript import Transcript
-from tui.recorder import Recorder
+from tui.chat.transcript import Transcript
+from tui.chat.recorder import Recorder
 from tui.store import HistoryStore, StoreError
 from tui.store.schema import KNOWN, MIGRATIONS, applied_migrations
-from tui.ui.history import build_turns, selected_index
+from tui.chat.context import build_turns, selected_index
 
 def build_at(path: Path, upto: int) -> None:
     """An older schema (first ``upto`` migrations) with a prompt answered twice."""

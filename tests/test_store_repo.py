@@ -143,5 +143,5 @@ def test_store_does_not_import_textual() -> None:
     import subprocess
     import sys
 
-    code = "import sys, tui.store, tui.history_cli; assert 'textual' not in sys.modules, 'textual'"
+    code = "import sys, tui.store, tui.commands.history; assert 'textual' not in sys.modules, 'textual'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])

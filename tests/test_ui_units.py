@@ -10,8 +10,8 @@ from textual.app import App, ComposeResult
 
 from tests.helpers import StoredMessage as M
 from tui.llm.request import Turn
-from tui.recorder import title_for as make_title
-from tui.ui.history import build_turns, display_order
+from tui.chat.recorder import title_for as make_title
+from tui.chat.context import build_turns, display_order
 from tui.ui.widgets.reasoning import HARD_LIMIT, ReasoningLog, split_tail
 from tui.ui.widgets.status import StatusBar, Tokens
 

@@ -57,10 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--no-save", action="store_true", help="do not save this exchange to history")
     _connection_options(ask, in_subcommand=True)
 
-    from tui.history_cli import add_history_parser
+    from tui.commands.history import add_history_parser
 
     add_history_parser(sub)
-    # --- doctor subcommand (tui/doctor) ---
+    # --- doctor subcommand (tui/commands/doctor.py) ---
     doctor = sub.add_parser("doctor", help="check the configuration, network, credential and deployment, with fixes")
     doctor.add_argument("--json", action="store_true", help='print {"ok": ..., "checks": [...]} instead of lines')
     _connection_options(doctor, in_subcommand=True)
@@ -129,7 +129,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 async def _ask(args: argparse.Namespace, settings: Settings, prompt: str) -> int:
-    from tui.ask import run_ask
+    from tui.commands.ask import run_ask
     from tui.llm.client import ChatClient
 
     assert settings.endpoint is not None
@@ -137,7 +137,7 @@ async def _ask(args: argparse.Namespace, settings: Settings, prompt: str) -> int
     store = recorder = None
     try:
         if not args.no_save:
-            from tui.recorder import Recorder
+            from tui.chat.recorder import Recorder
             from tui.store import HistoryStore, StoreError
 
             try:
@@ -181,7 +181,7 @@ def _client_factory(overrides: Overrides) -> Any:
 
 
 async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, overrides: Overrides | None = None) -> int:
-    from tui.history_open import open_history
+    from tui.commands.open_history import open_history
     from tui.llm.client import ChatClient
     from tui.ui.app import R1App
 
@@ -222,12 +222,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "ask":
             return _cmd_ask(args)
         if args.command == "doctor":  # --- doctor dispatch ---
-            from tui.doctor import run_doctor
+            from tui.commands.doctor import run_doctor
 
             with _demo_server(args.demo) as demo_url:
                 return run_doctor(_overrides(args, demo_url), as_json=args.json)
         if args.command == "history":
-            from tui.history_cli import run_history
+            from tui.commands.history import run_history
 
             return run_history(args, paths.history_db_path())
         return _cmd_app(args)

@@ -23,8 +23,8 @@ from tui.ui.generation import Generation
 from tui.ui.regenerate import RegenerateMixin
 from tui.ui.commands import R1Commands
 from tui.ui.conversation_actions import ConversationActionsMixin
-from tui.recorder import title_for
-from tui.ui.history import build_turns
+from tui.chat.recorder import title_for
+from tui.chat.context import build_turns
 from tui.ui.history_actions import HistoryActionsMixin
 from tui.ui.keyboard_first import ClientFactory, KeyboardFirstMixin
 from tui.ui.keymap import KEYBOARD_BINDINGS, PALETTE_BINDING

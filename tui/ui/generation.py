@@ -1,7 +1,7 @@
 """One streamed generation: the UI side of a request (answer blocks, reasoning pane, status bar).
 
-State and timings come from :class:`tui.llm.transcript.Transcript` and saving goes
-through :class:`tui.recorder.Recorder`, exactly as for ``r1-tui ask``; this module only
+State and timings come from :class:`tui.chat.transcript.Transcript` and saving goes
+through :class:`tui.chat.recorder.Recorder`, exactly as for ``r1-tui ask``; this module only
 shows what they hold. The app runs :meth:`Generation.run` in an exclusive worker;
 cancelling the worker (Esc) stops the stream or the retry wait, and the partial text is
 kept and saved "stopped". Each choice of the request becomes one alternative in the
@@ -27,8 +27,8 @@ from tui.llm.events import (
     Started,
     Usage,
 )
-from tui.llm.transcript import Transcript
-from tui.recorder import Recorder
+from tui.chat.transcript import Transcript
+from tui.chat.recorder import Recorder
 from tui.sanitize import one_line
 from tui.ui.widgets.status import Tokens
 from tui.ui.widgets.transcript import AnswerBlock

@@ -179,7 +179,7 @@ class KeyboardFirstMixin(CopyMixin, NavigationMixin):
     def action_export(self) -> Path | None:
         """Write the open conversation as Markdown (the ``history export`` format), 0600."""
         from tui.config_write import write_private
-        from tui.history_cli import to_markdown
+        from tui.formats.markdown import to_markdown
 
         app: Any = self
         if app.conv_id is None:

@@ -13,7 +13,7 @@ from typing import Any
 from textual.widget import Widget
 
 from tui.sanitize import one_line
-from tui.ui.history import answers_for, selected_index
+from tui.chat.context import answers_for, selected_index
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.status import Tokens
 from tui.ui.widgets.transcript import AnswerBlock, PromptBlock

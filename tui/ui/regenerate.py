@@ -15,7 +15,7 @@ from typing import Any
 from tui.llm.request import ChatRequest, Turn
 from tui.sanitize import one_line
 from tui.ui.generation import Generation
-from tui.ui.history import answers_for, build_turns
+from tui.chat.context import answers_for, build_turns
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.transcript import AnswerBlock
 

@@ -145,7 +145,7 @@ class SetupScreen(ModalScreen[str | None]):
     @work(exclusive=True, group="setup-check")
     async def run_checks(self, name: str, values: dict[str, Any]) -> None:
         """The doctor's checks against a private temporary copy of the config with this profile."""
-        from tui.doctor import run_checks
+        from tui.checks.runner import run_checks
 
         with tempfile.TemporaryDirectory(prefix="r1-tui-setup-") as tmp:
             trial = Path(tmp) / "config.toml"

@@ -9,11 +9,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tui.config import Overrides
-from tui.doctor.credential import BorrowedCredential, check_credential, default_credential
-from tui.doctor.model import CHECKS, Check, DoctorReport, skipped
-from tui.doctor.network import check_dns, check_tcp, check_tls
-from tui.doctor.probe import check_deployment, check_reasoning, check_usage, run_probe
-from tui.doctor.setup import check_config, check_endpoint, key_source
+from tui.checks.credential import BorrowedCredential, check_credential, default_credential
+from tui.checks.model import CHECKS, Check, DoctorReport, skipped
+from tui.checks.network import check_dns, check_tcp, check_tls
+from tui.checks.probe import check_deployment, check_reasoning, check_usage, run_probe
+from tui.checks.setup import check_config, check_endpoint, key_source
 from tui.llm.auth import EntraTokenSource
 
 

@@ -9,7 +9,7 @@ import ssl
 import time
 from collections.abc import Mapping
 
-from tui.doctor.model import Check, failed, not_applicable, passed
+from tui.checks.model import Check, failed, not_applicable, passed
 
 DNS_TIMEOUT_S = 5.0
 TCP_TIMEOUT_S = 5.0

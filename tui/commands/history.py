@@ -15,13 +15,14 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from tui.history_format import conversation_text, dumps, hits_json, hits_lines, summaries_json, summaries_table
-from tui.history_format import to_markdown
+from tui.formats.history_text import conversation_text, hits_json, hits_lines, summaries_json, summaries_table
+from tui.formats.markdown import to_markdown
+from tui.formats.safe_json import dumps
 from tui.sanitize import for_display, one_line
 from tui.store import CorruptDatabaseError, HistoryStore, NewerSchemaError, StoreError
 from tui.store.export import FORMAT, validate
 
-__all__ = ["add_history_parser", "dumps", "run_history", "to_markdown"]  # dumps, to_markdown: from history_format
+__all__ = ["add_history_parser", "run_history"]
 _READ_ONLY = {"list", "show", "search", "export"}
 
 

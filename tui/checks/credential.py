@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Any
 
-from tui.doctor.model import Check, failed, passed
+from tui.checks.model import Check, failed, passed
 from tui.llm.endpoint import EndpointSettings
 
 TOKEN_TIMEOUT_S = 60.0

@@ -26,8 +26,8 @@ from tui.llm.events import (
     Retrying,
 )
 from tui.llm.request import RequestDefaults, Turn
-from tui.llm.transcript import Transcript
-from tui.recorder import Recorder
+from tui.chat.transcript import Transcript
+from tui.chat.recorder import Recorder
 from tui.sanitize import for_display
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tui.config import Overrides
-from tui.doctor.model import Check, DoctorReport
-from tui.doctor.report import format_check, summary, write_json
-from tui.doctor.runner import run_checks
+from tui.checks.model import Check, DoctorReport
+from tui.commands.doctor_report import format_check, summary, write_json
+from tui.checks.runner import run_checks
 
 __all__ = ["Check", "DoctorReport", "run_checks", "run_doctor"]
 

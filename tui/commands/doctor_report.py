@@ -7,7 +7,7 @@ import shutil
 import textwrap
 from typing import TextIO
 
-from tui.doctor.model import Check, DoctorReport
+from tui.checks.model import Check, DoctorReport
 
 UNICODE_MARKS = ("\u2713", "\u2717", "\u2013")  # ✓ ✗ –
 ASCII_MARKS = ("ok", "XX", "--")

@@ -1,4 +1,4 @@
-"""Text output of ``r1-tui history``: tables, the ``show`` transcript, Markdown and safe JSON.
+"""Text output of ``r1-tui history``: tables, the ``show`` transcript and search hits.
 
 Pure functions (no I/O, no store): every untrusted string goes through tui.sanitize, and
 JSON escapes C1 controls and line separators (still valid JSON, still lossless).
@@ -6,21 +6,13 @@ JSON escapes C1 controls and line separators (still valid JSON, still lossless).
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
+from tui.formats.safe_json import dumps
 from tui.sanitize import for_display, one_line
 
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
 DIM, RESET = "\x1b[2m", "\x1b[0m"
-
-
-def dumps(data: Any) -> str:
-    """JSON text that is safe on a terminal (C1 controls escaped) and still lossless."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def when(stamp: str) -> str:
@@ -96,19 +88,3 @@ def hits_lines(hits: Sequence[Any]) -> list[str]:
         lines.append(f"{one_line(h.conversation_id, 40)}  {h.field:<9}  {one_line(h.title, 50)}")
         lines.append(f"    {one_line(h.snippet, 200)}")
     return lines
-
-
-def to_markdown(conv: dict[str, Any]) -> str:
-    """A readable Markdown rendering; reasoning goes in a collapsed <details> block."""
-    lines = [f"# {one_line(conv['title'], 200)}", "",
-             f"_id {for_display(conv['id'])} · created {when(conv['created_at'])} UTC_", ""]
-    for m in conv["messages"]:
-        if m["role"] == "user":
-            lines += ["## You", "", for_display(m["content"]), ""]
-            continue
-        lines += [f"## {assistant_header(m)}", ""]
-        if m["reasoning"]:
-            lines += ["<details><summary>Reasoning</summary>", "", for_display(m["reasoning"]), "",
-                      "</details>", ""]
-        lines += [for_display(m["content"]), ""]
-    return "\n".join(lines)

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tui.config import ConfigError, Overrides, Settings, load_settings, read_config_file
-from tui.doctor.model import Check, failed, passed
+from tui.checks.model import Check, failed, passed
 from tui.llm.endpoint import (
     AZURE_SUFFIXES,
     V1_EXAMPLE,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import AnswerDelta, Event, ReasoningDelta, Reclassified, Started
-from tui.llm.transcript import Transcript
+from tui.chat.transcript import Transcript
 from tui.store import HistoryStore, StreamingWriter, TimingRecord, UsageRecord
 
 TITLE_CHARS = 60

@@ -5,14 +5,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from tui.doctor.model import Check, failed, passed
+from tui.checks.model import Check, failed, passed
 from tui.llm.auth import EntraTokenSource
 from tui.llm.client import ChatClient
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import Event, ReasoningDelta, Reclassified
 from tui.llm.request import ChatRequest, Turn
 from tui.llm.retry import RetryPolicy
-from tui.llm.transcript import Transcript
+from tui.chat.transcript import Transcript
 
 PROMPT = "Reply with OK."
 MAX_TOKENS = 64  # reasoning models may spend all of it on reasoning: finish_reason "length" passes

@@ -1,0 +1,1 @@
+"""The conversation engine: a conversation, one streaming exchange, and saving it (no Textual)."""

@@ -1,0 +1,1 @@
+"""The command fronts: ``ask``, ``history`` and ``doctor`` (no Textual)."""

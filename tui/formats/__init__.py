@@ -1,0 +1,1 @@
+"""Stored conversations rendered for people and tools: text, Markdown, safe JSON (no I/O)."""

@@ -1,0 +1,24 @@
+"""A stored conversation (its export dict) as a readable Markdown document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.formats.history_text import assistant_header, when
+from tui.sanitize import for_display, one_line
+
+
+def to_markdown(conv: dict[str, Any]) -> str:
+    """A readable Markdown rendering; reasoning goes in a collapsed <details> block."""
+    lines = [f"# {one_line(conv['title'], 200)}", "",
+             f"_id {for_display(conv['id'])} · created {when(conv['created_at'])} UTC_", ""]
+    for m in conv["messages"]:
+        if m["role"] == "user":
+            lines += ["## You", "", for_display(m["content"]), ""]
+            continue
+        lines += [f"## {assistant_header(m)}", ""]
+        if m["reasoning"]:
+            lines += ["<details><summary>Reasoning</summary>", "", for_display(m["reasoning"]), "",
+                      "</details>", ""]
+        lines += [for_display(m["content"]), ""]
+    return "\n".join(lines)
