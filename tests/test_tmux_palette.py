@@ -115,8 +115,10 @@ def test_alternatives_from_the_keyboard(azure_server, tmp_path: Path) -> None:
         tmux.keys("Enter")
         tmux.wait_for("FIRST-ANSWER", "first-thought")
         tmux.keys("C-g")
-        tmux.wait_for("SECOND-ANSWER", "2/2", "second-thought")
-        tmux.keys("Tab")  # from the prompt to the next area, then onto the answer
+        tmux.wait_for("SECOND-ANSWER", "2/2", "second-thought", "conv: 32 total")  # the second answer is complete
+        # Keys go where the focus is when they arrive: wait for each move before the next key.
+        tmux.keys("Tab")  # from the prompt to the next area: the answer
+        tmux.wait_for("Prev alternative")  # the footer shows the focused answer's keys
         tmux.keys("C-Up")
         tmux.keys("<", literal=True)
         tmux.wait_for("FIRST-ANSWER", "1/2", "first-thought", absent=("SECOND-ANSWER",))

@@ -183,7 +183,7 @@ def _client_factory(overrides: Overrides) -> Any:
 async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, overrides: Overrides | None = None) -> int:
     from tui.commands.open_history import open_history
     from tui.llm.client import ChatClient
-    from tui.ui.app import R1App
+    from tui.ui.factory import build_app
 
     interactive = sys.stdin.isatty() and sys.stderr.isatty()
     # Nothing configured: browse read-only (no file written) until setup gives a client;
@@ -197,7 +197,7 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
     hint = "Offline: history is read-only. Run r1-tui without --offline to chat." if offline else settings.setup_hint
     app = None
     try:
-        app = R1App(client=client, store=store, defaults=settings.defaults, read_only=offline,
+        app = build_app(client=client, store=store, defaults=settings.defaults, read_only=offline,
                     setup_hint=hint, low_bandwidth=low_bandwidth,
                     client_factory=_client_factory(overrides or Overrides()), keymap=settings.extra.get("keys"),
                     theme=settings.extra.get("theme"), profile=settings.profile_name,
@@ -208,9 +208,9 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
         if client is not None:
             await client.aclose()
         if app is not None:
-            await app.aclose_owned_clients()  # clients built by a profile/deployment switch
-            if app.store is not store:  # reopened read-write after setup
-                app.store.close()
+            await app.context.aclose_owned_clients()  # clients built by a profile/deployment switch
+            if app.context.store is not store:  # reopened read-write after setup
+                app.context.store.close()
         store.close()
 
 

@@ -9,7 +9,7 @@ dropped so roles keep alternating.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from tui.llm.request import Turn
@@ -60,19 +60,3 @@ def build_turns(messages: Sequence[Any], *, before: str | None = None) -> list[T
         turns.append(Turn("user", message.content))
         turns.append(Turn("assistant", chosen.content))
     return turns
-
-
-def display_order(messages: Iterable[Any]) -> list[Any]:
-    """Messages in transcript order: each prompt followed by its answers (choice order)."""
-    messages = list(messages)
-    order: list[Any] = []
-    placed: set[str] = set()
-    for message in messages:
-        if message.role == "user":
-            order.append(message)
-            placed.add(message.id)
-            for answer in answers_for(messages, message.id):
-                order.append(answer)
-                placed.add(answer.id)
-    order.extend(m for m in messages if m.id not in placed)
-    return order

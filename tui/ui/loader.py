@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from textual.widget import Widget
 
-from tui.sanitize import one_line
 from tui.chat.context import answers_for, selected_index
+from tui.sanitize import one_line
+from tui.store import MessageRecord, TimingRecord, UsageRecord
 from tui.ui.widgets.alternatives import AnswerGroup
+from tui.ui.widgets.answer_block import AnswerBlock
+from tui.ui.widgets.message_stats import Stats, stats_of
+from tui.ui.widgets.prompt_block import PromptBlock
 from tui.ui.widgets.status import Tokens
-from tui.ui.widgets.transcript import AnswerBlock, PromptBlock
 
 
 @dataclass
@@ -29,7 +31,7 @@ class LoadedConversation:
     totals: Tokens = field(default_factory=Tokens)
 
 
-def finish_note(message: Any) -> str:
+def finish_note(message: MessageRecord) -> str:
     """A note for the answer header from its finish reason."""
     if message.finish_reason == "length":
         return "cut at max_tokens (finish_reason: length)"
@@ -43,16 +45,22 @@ def shown_state(state: str) -> str:
     return "interrupted" if state == "streaming" else state
 
 
-def tokens_of(usage: Any) -> Tokens | None:
+def stats_from_record(usage: UsageRecord, timing: TimingRecord) -> Stats:
+    """Stats of a stored answer from its usage and timing."""
+    return stats_of(usage.completion_tokens, usage.reasoning_tokens, bool(usage.estimated),
+                    timing.first_token_s, timing.reasoning_s, timing.total_s)
+
+
+def tokens_of(usage: UsageRecord) -> Tokens | None:
     """Tokens from a ``UsageRecord``; None when nothing was recorded."""
     if usage.total_tokens is None and usage.completion_tokens is None:
         return None
     return Tokens(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens, usage.reasoning_tokens, usage.estimated)
 
 
-def answer_block(message: Any) -> AnswerBlock:
-    """The block of one stored answer."""
-    return AnswerBlock(
+def answer_block(message: MessageRecord) -> AnswerBlock:
+    """The block of one stored answer (with its stats, for the reasoning pane)."""
+    block = AnswerBlock(
         msg_id=message.id,
         choice=message.choice_index,
         answer=message.content or "",
@@ -62,9 +70,11 @@ def answer_block(message: Any) -> AnswerBlock:
         label=one_line(message.deployment or "assistant", 40),
         note=finish_note(message),
     )
+    block.stats = stats_from_record(message.usage, message.timing)
+    return block
 
 
-def load(messages: Sequence[Any]) -> LoadedConversation:
+def load(messages: Sequence[MessageRecord]) -> LoadedConversation:
     """Prompt blocks and answer groups (selected alternative shown) in transcript order, with token totals."""
     out = LoadedConversation()
     messages = list(messages)
@@ -83,7 +93,7 @@ def load(messages: Sequence[Any]) -> LoadedConversation:
     return out
 
 
-def _add_group(out: LoadedConversation, answers: list[Any], prompt_id: str | None, prompt: str) -> None:
+def _add_group(out: LoadedConversation, answers: list[MessageRecord], prompt_id: str | None, prompt: str) -> None:
     index = selected_index(answers)
     blocks = [answer_block(a) for a in answers]
     out.widgets.append(AnswerGroup(*blocks, prompt_id=prompt_id, prompt=prompt, index=index))

@@ -13,11 +13,13 @@ import re
 
 from rich.cells import cell_len, chop_cells
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.ui.compat import SteadySize
 from tui.ui.highlight import highlight_strip
 
 _WORD = re.compile(r"[^ \n]*[ ]*")
@@ -51,8 +53,42 @@ def wrap_line(text: str, width: int) -> list[str]:
     return rows
 
 
-class WrappedText(Widget):
+def append_rows(rows: list[str], text: str, width: int) -> int:
+    """Append sanitised ``text`` to pre-wrapped ``rows``; return the index of the first row that changed.
+
+    Only the last, unfinished row is wrapped again (greedy word wrap is prefix-stable).
+    """
+    start = ""
+    if rows and not rows[-1].endswith("\n"):
+        start = rows.pop()
+    first = len(rows)
+    pieces = (start + text.replace("\t", "    ")).split("\n")
+    last = len(pieces) - 1
+    for i, piece in enumerate(pieces):
+        if i == last and not piece:
+            break
+        wrapped = wrap_line(piece, width)
+        if i < last:
+            wrapped[-1] += "\n"
+        rows.extend(wrapped)
+    return first
+
+
+def row_strip(row: str, style: Style, width: int, highlight: re.Pattern[str] | None = None) -> Strip:
+    """One pre-wrapped row as a Strip of ``width`` cells (one segment with its padding when it fits)."""
+    line = row.rstrip("\n").rstrip(" ")
+    if highlight is not None:  # search matches
+        return highlight_strip(line, highlight, style, width)
+    cells = cell_len(line)
+    if cells < width:  # one segment with its padding: one style sequence per row, not two
+        return Strip([Segment(line + " " * (width - cells), style)], width)
+    return Strip([Segment(line, style)], cells).adjust_cell_length(width, style)
+
+
+class WrappedText(SteadySize, Widget):
     """A block of plain text wrapped to the content width; height is set by the owner."""
+
+    STEADY_RELAYOUT = False  # rows keep their place when only the height changes
 
     highlight: re.Pattern[str] | None = None  # words drawn highlighted (search results)
 
@@ -81,21 +117,7 @@ class WrappedText(Widget):
 
     def append(self, text: str) -> int:
         """Append sanitised ``text``; return the index of the first row that changed."""
-        rows = self.rows
-        start = ""
-        if rows and not rows[-1].endswith("\n"):
-            start = rows.pop()
-        first = len(rows)
-        pieces = (start + text.replace("\t", "    ")).split("\n")
-        last = len(pieces) - 1
-        for i, piece in enumerate(pieces):
-            if i == last and not piece:
-                break
-            wrapped = wrap_line(piece, self.wrap_width)
-            if i < last:
-                wrapped[-1] += "\n"
-            rows.extend(wrapped)
-        return first
+        return append_rows(self.rows, text, self.wrap_width)
 
     def take_rows(self, count: int) -> list[str]:
         """Remove and return the first ``count`` rows."""
@@ -116,15 +138,6 @@ class WrappedText(Widget):
         self._height = rows
         self.styles.height = rows
         return True
-
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        # Textual marks a resized widget wholly dirty *after* the layout pass that already
-        # painted its new region, i.e. a second full repaint. Rows keep their place when
-        # only the height changes, so skip that (the rows that changed are refreshed).
-        if size.width == self._size.width:
-            self._size = size
-            layout = False
-        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def refresh_rows(self, first: int, last: int, old_first: str | None = None) -> None:
         """Repaint rows ``first``..``last - 1`` only.
@@ -160,10 +173,4 @@ class WrappedText(Widget):
         width = self.size.width
         if y >= len(self.rows):
             return Strip.blank(width, style)
-        line = self.rows[y].rstrip("\n").rstrip(" ")
-        if self.highlight is not None:  # search matches (set by tui/ui/search_jump.py)
-            return highlight_strip(line, self.highlight, style, width)
-        cells = cell_len(line)
-        if cells < width:  # one segment with its padding: one style sequence per row, not two
-            return Strip([Segment(line + " " * (width - cells), style)], width)
-        return Strip([Segment(line, style)], cells).adjust_cell_length(width, style)
+        return row_strip(self.rows[y], style, width, self.highlight)

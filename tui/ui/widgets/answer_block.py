@@ -1,11 +1,11 @@
-"""The answer pane: the conversation transcript (prompts and Markdown answers).
+"""One answer of the answer pane: a header line and the answer (Markdown once complete).
 
 Each answer is a focusable :class:`AnswerBlock` holding one ``Markdown`` widget. While
 an answer streams, its source is shown as plain pre-wrapped rows (``LiveAnswer``,
-flushed by the app's frame clock through :meth:`Transcript.tick`); the Markdown is
+flushed by the app's frame clock through :meth:`AnswerPane.tick`); the Markdown is
 rendered once, when the stream ends, so a message is never re-rendered per token or per
 line. Every string is sanitised with :func:`tui.sanitize.for_display` before a widget
-sees it.
+sees it. The block keeps the reasoning of its answer for the reasoning pane.
 """
 
 from __future__ import annotations
@@ -14,15 +14,14 @@ import time
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.geometry import Size
+from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Markdown, Static
 
 from tui.sanitize import for_display, one_line
+from tui.ui.compat import SteadySize
 from tui.ui.widgets.answer_live import LiveAnswer
-from tui.ui.widgets.follow import FollowMixin
+from tui.ui.widgets.message_stats import Stats
 
 STATE_LABELS = {
     "streaming": "streaming…",
@@ -33,14 +32,7 @@ STATE_LABELS = {
 }
 
 
-class PromptBlock(Static):
-    """One user prompt (plain text, never markup)."""
-
-    def __init__(self, prompt: str) -> None:
-        super().__init__(Text(for_display(prompt)), classes="prompt-block", markup=False)
-
-
-class AnswerBlock(Vertical, can_focus=True):
+class AnswerBlock(SteadySize, Vertical, can_focus=True):
     """One assistant message: header line, Markdown answer, and its reasoning kept for the pane."""
 
     class Selected(Message):
@@ -72,6 +64,7 @@ class AnswerBlock(Vertical, can_focus=True):
         self.think_start: float | None = None
         self.label = label
         self.note = note
+        self.stats: Stats | None = None  # usage and timings, once known (the reasoning pane shows them)
         self._initial = answer
         self.min_interval = 0.0  # seconds between live flushes (low bandwidth: 0.25)
         self._last_sent = 0.0
@@ -118,20 +111,7 @@ class AnswerBlock(Vertical, can_focus=True):
     def on_focus(self) -> None:
         self.post_message(self.Selected(self))
 
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        # A taller block (the streamed answer grew) was painted by the layout that resized
-        # it; Textual would mark it wholly dirty and send it a second time in another frame.
-        if size.width == self._size.width:
-            self._size = size
-        return super()._size_updated(size, virtual_size, container_size, layout)
-
-    # -- live streaming -------------------------------------------------------------
-
-    def _transcript(self) -> Transcript | None:
-        for node in self.ancestors:
-            if isinstance(node, Transcript):
-                return node
-        return None
+    # -- live streaming (the answer pane's tick calls flush_live) ---------------------
 
     def begin(self) -> None:
         """Start streaming into this block (shown as plain rows until :meth:`finish`)."""
@@ -140,9 +120,6 @@ class AnswerBlock(Vertical, can_focus=True):
         self.markdown.display = False
         self._live.reset(self.answer)
         self._live.display = True
-        transcript = self._transcript()
-        if transcript is not None:
-            transcript.live_blocks.append(self)
         self.refresh_header()
 
     async def write(self, text: str) -> None:
@@ -152,7 +129,7 @@ class AnswerBlock(Vertical, can_focus=True):
             self._live.add(text)
 
     def flush_live(self, step: int) -> None:
-        """Show the queued answer text (called by :meth:`Transcript.tick`)."""
+        """Show the queued answer text (called by :meth:`AnswerPane.tick`)."""
         now = time.monotonic()
         if self._live.pending and now - self._last_sent >= self.min_interval:
             self._last_sent = now
@@ -169,9 +146,6 @@ class AnswerBlock(Vertical, can_focus=True):
 
     async def finish(self, state: str, note: str = "") -> None:
         """Stop streaming, then render the whole answer as Markdown once and mark the state."""
-        transcript = self._transcript()
-        if transcript is not None and self in transcript.live_blocks:
-            transcript.live_blocks.remove(self)
         text = for_display(self.answer)
         markdown = self.markdown
         if markdown.source != text:
@@ -185,82 +159,3 @@ class AnswerBlock(Vertical, can_focus=True):
         self.think_start = None
         self.note = note
         self.refresh_header()
-
-
-class Transcript(FollowMixin, VerticalScroll):
-    """The scrolling transcript; follows the end while the user is at the bottom."""
-
-    # A stable gutter: the scrollbar appearing or going must not re-wrap (re-lay out and
-    # repaint) every answer.
-    DEFAULT_CSS = """
-    Transcript {
-        scrollbar-gutter: stable;
-    }
-    """
-
-    BINDINGS = [
-        Binding("[", "prev_answer", "Prev answer", id="pane_prev_answer"),
-        Binding("]", "next_answer", "Next answer", id="pane_next_answer"),
-    ]
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.live_blocks: list[AnswerBlock] = []  # answers streaming now (flushed by tick)
-
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        # The layout that changed the virtual height already placed (and painted) the
-        # children; Textual would lay out and repaint the whole pane a second time.
-        return super()._size_updated(size, virtual_size, container_size, layout=False)
-
-    def tick(self) -> None:
-        """One frame of the app's shared clock: show new answer text, keep following."""
-        if self.live_blocks:
-            step = max(2, self.scrollable_content_region.height // 2)
-            for block in self.live_blocks:
-                block.flush_live(step)
-        self.check_follow()
-
-    async def clear(self) -> None:
-        self.follow(False)
-        self.live_blocks.clear()
-        await self.remove_children()
-
-    async def add_prompt(self, prompt: str) -> PromptBlock:
-        block = PromptBlock(prompt)
-        await self.mount(block)
-        return block
-
-    async def add_answer(self, block: AnswerBlock) -> AnswerBlock:
-        await self.mount(block)
-        return block
-
-    def answers(self) -> list[AnswerBlock]:
-        """The answers on screen (one per prompt: the displayed alternative)."""
-        return [block for block in self.query(AnswerBlock) if block.display]
-
-    def all_answers(self) -> list[AnswerBlock]:
-        """Every answer block, hidden alternatives included."""
-        return list(self.query(AnswerBlock))
-
-    def move(self, delta: int) -> AnswerBlock | None:
-        """Focus the previous/next answer (relative to the focused one, or the last)."""
-        blocks = self.answers()
-        if not blocks:
-            return None
-        focused = self.app.focused
-        if isinstance(focused, AnswerBlock) and focused in blocks:
-            index = max(0, min(len(blocks) - 1, blocks.index(focused) + delta))
-        else:
-            index = len(blocks) - 1 if delta < 0 else 0
-            if delta < 0:
-                index = len(blocks) - 1
-        block = blocks[index]
-        block.focus()
-        self.scroll_to_widget(block, animate=False, top=True)
-        return block
-
-    def action_prev_answer(self) -> None:
-        self.move(-1)
-
-    def action_next_answer(self) -> None:
-        self.move(1)

@@ -1,0 +1,20 @@
+"""Export the open conversation as Markdown (the ``history export`` format), 0600."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tui import paths
+from tui.config_write import write_private
+from tui.formats.markdown import to_markdown
+from tui.store import HistoryStore
+
+
+def export_conversation(store: HistoryStore, conv_id: str) -> Path:
+    """Write conversation ``conv_id`` under the data directory's ``exports/``; return the file."""
+    text = to_markdown(store.export_conversation(conv_id))
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = paths.data_dir(ensure=True) / "exports" / f"{stamp}-{conv_id}.md"
+    write_private(path, text)
+    return path
