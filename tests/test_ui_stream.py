@@ -145,7 +145,8 @@ async def test_second_answer_reasoning_reads_from_the_top(azure_server, tmp_path
         await send_and_wait(pilot, app, "first")
         log = app.query_one(ReasoningLog)
         # Followed the long trace (the last frame of the shared clock may land just after the end).
-        await wait_for(pilot, lambda: log.is_anchored and log.scroll_y == log.max_scroll_y > 0)
+        await wait_for(pilot, lambda: log.following and log.scroll_y == log.max_scroll_y > 0)
+        assert "Thought number 79 is here." in "".join(log.render_line(y).text for y in range(log.size.height))
         app.query_one(PromptInput).insert("second")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "short" in reasoning_text(app))

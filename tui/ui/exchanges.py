@@ -30,11 +30,12 @@ class Exchanges:
     """Starts answers in the screen's worker; one runs at a time."""
 
     def __init__(self, context: AppContext, panes: Panes, host: Screen[None], notify: Callable[[str], None],
-                 on_done: Callable[[], None]) -> None:
+                 on_started: Callable[[], None], on_done: Callable[[], None]) -> None:
         self.context = context
         self.panes = panes
         self.host = host
         self.notify = notify
+        self.on_started = on_started  # the prompt and its (empty) answer are stored
         self.on_done = on_done
         self.current: Generation | None = None
         self._worker: Worker[None] | None = None
@@ -86,7 +87,8 @@ class Exchanges:
         assert client is not None
         panes = self.panes
         view = StreamView(group, panes.answers, panes.reasoning, panes.status, self.notify,
-                          label=client.endpoint.deployment, low_bandwidth=self.context.low_bandwidth)
+                          label=client.endpoint.deployment, low_bandwidth=self.context.low_bandwidth,
+                          opened=self.on_started)
         generation = Generation(client, self.context.store, view, conv_id, user_id, request,
                                 choice_base=choice_base, regenerate=regenerate)
         self.current = generation

@@ -36,6 +36,7 @@ class StreamView:
     notify: Notify
     label: str = "assistant"
     low_bandwidth: bool = False
+    opened: Callable[[], None] | None = None  # called once the first answer is stored and shown
     blocks: dict[int, AnswerBlock] = field(default_factory=dict)
 
     # -- choices -------------------------------------------------------------------------
@@ -54,6 +55,8 @@ class StreamView:
         self.answers.track_live(block)
         if shown:
             self.reasoning.show(block)
+            if self.opened is not None:
+                self.opened()
         return block
 
     # -- the request ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 
+from tui.chat.recorder import title_for
 from tui.sanitize import one_line
 from tui.ui.bindings import SCREEN_BINDINGS, areas
 from tui.ui.connection import ConnectionController
@@ -68,7 +69,7 @@ class MainScreen(Screen[None]):
             status=StatusBar(hz=0, id="status"),
         )
         self.history = HistoryController(context, self.panes, self, keymap, self.busy)
-        self.exchanges = Exchanges(context, self.panes, self, self._notice, self._answer_done)
+        self.exchanges = Exchanges(context, self.panes, self, self._notice, self._answer_started, self._answer_done)
         self.clipboard = Clipboard(self.panes, keymap, self.notify, self._copy)
         self.navigator = Navigator(self.panes, self.area_shown, self.notify)
         self.connection = ConnectionController(context, self, self.busy, self.went_online)
@@ -198,9 +199,7 @@ class MainScreen(Screen[None]):
         conv_id = self.history.conv_id
         new_id = await self.exchanges.send(conv_id, event.text)
         if new_id != conv_id:
-            conversation = self.context.store.get_conversation(new_id)
-            self.history.started(new_id, conversation.title if conversation else "")
-        self.history.refresh_current()  # one row, not the whole list
+            self.history.started(new_id, title_for(event.text))
         self.refresh_bindings()
 
     @on(OptionList.OptionSelected, "#sidebar")
@@ -239,8 +238,11 @@ class MainScreen(Screen[None]):
     def on_conversation_list_more_requested(self, event: ConversationList.MoreRequested) -> None:
         self.history.load_more(event.offset)
 
+    def _answer_started(self) -> None:
+        self.history.refresh_current()  # its count: one row (the whole list for a new conversation)
+
     def _answer_done(self) -> None:
-        self.history.refresh_current()
+        self.history.refresh_current()  # more choices may have been stored (n > 1); else no repaint
         self.refresh_bindings()
 
     def _notice(self, message: str) -> None:

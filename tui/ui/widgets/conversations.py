@@ -109,6 +109,7 @@ class ConversationList(OptionList):
         super().__init__(id=id)
         self._titles: dict[str, str] = {}
         self._raw_titles: dict[str, str] = {}
+        self._counts: dict[str, int] = {}
         self.archived_view = False  # listing archived conversations
         self.read_only = False  # rename / archive / delete refused (and hidden from the footer)
         self.current: str | None = None  # the open conversation
@@ -159,6 +160,7 @@ class ConversationList(OptionList):
         self.clear_options()
         self._titles = {}
         self._raw_titles = {}
+        self._counts = {}
         self.loaded = 0
         if self.archived_view:
             header = "Archived (A: back)" if rows else "No archived conversations (A: back)"
@@ -193,6 +195,7 @@ class ConversationList(OptionList):
             title = one_line(row.title or "untitled", 60)
             self._titles[row.id] = title
             self._raw_titles[row.id] = row.title or ""
+            self._counts[row.id] = row.message_count
             options.append(Option(ListRow(title, row.message_count), id=row.id))
         self.loaded += len(options)
         self.has_more = more
@@ -206,6 +209,9 @@ class ConversationList(OptionList):
         title = one_line(row.title or "untitled", 60)
         if self._titles.get(row.id) != title:
             return False
+        if self._counts.get(row.id) == row.message_count:
+            return True  # nothing to redraw
+        self._counts[row.id] = row.message_count
         try:
             self.replace_option_prompt(row.id, ListRow(title, row.message_count))
         except OptionDoesNotExist:  # the list changed meanwhile

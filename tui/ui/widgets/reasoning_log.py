@@ -6,10 +6,11 @@ trace is a list of pre-wrapped, sanitised rows (:func:`tui.ui.widgets.lines.appe
 each flush wraps only the new text and repaints only the cells that changed, so a
 flush costs the same at token 40,000 as at token 400.
 
-Following: while a stream is followed the view is anchored at the end, and the
-virtual height grows in steps of half a pane (blank rows reserved below the text),
-so the view scrolls once per step rather than once per row (a scroll repaints the
-pane). Scrolling up stops following; End (or scrolling back to the bottom) resumes.
+Following: while a stream is followed the view keeps to the end, and the virtual
+height grows in steps of half a pane (blank rows reserved below the text), so the
+view moves once per step rather than once per row: that step's repaint (the pane's
+new size) also draws it at its new offset. Scrolling up stops following; End (or
+scrolling back to the bottom) resumes.
 When the stream ends, a trace that fits the pane is shown from its first line; a
 longer one stays at its end if followed, and where the user put it otherwise.
 """
@@ -43,6 +44,7 @@ class ReasoningLog(ScrollView, can_focus=True):
         self.wrap_width = 0
         self._pending: list[str] = []
         self._streaming = False
+        self._follow = False
         self._highlight: re.Pattern[str] | None = None
 
     # -- text ----------------------------------------------------------------------------
@@ -60,7 +62,7 @@ class ReasoningLog(ScrollView, can_focus=True):
     @property
     def following(self) -> bool:
         """The view keeps to the end of the trace."""
-        return self.is_anchored and self.is_vertical_scroll_end
+        return self._follow
 
     def append(self, text: str) -> None:
         """Add raw (unsanitised) trace text; shown at the next flush."""
@@ -73,23 +75,21 @@ class ReasoningLog(ScrollView, can_focus=True):
         self._pending = [text] if text else []
         self._streaming = live
         self._highlight = None
-        self.anchor(live)
+        self._follow = live
         self.flush(force=True)
-        if not live:
-            self.scroll_home(animate=False, immediate=True)
+        self._scroll_now(0)
 
     def end_stream(self) -> None:
-        """The stream ended: show the first line if it all fits, else keep the view where it is."""
+        """The stream ended: a trace that fits shows its first line; a longer one its end if it
+        was followed, else the rows the user scrolled to. The rows reserved for growth go."""
         self.flush()
         self._streaming = False
-        height = self.scrollable_content_region.height
-        if len(self.rows) <= height or not self.following:
-            self._set_virtual_height(len(self.rows))
-            if len(self.rows) <= height:
-                self.anchor(False)
-                self.scroll_home(animate=False, immediate=True)
-        # A followed trace longer than the pane keeps its reserved rows: shrinking would
-        # repaint the whole pane for no visible change.
+        fits = len(self.rows) <= self.scrollable_content_region.height
+        if fits:
+            self._follow = False
+        self._set_virtual_height(len(self.rows))  # a followed view moves to the new end with it
+        if fits:
+            self._scroll_now(0)
 
     # -- search highlights ---------------------------------------------------------------
 
@@ -123,20 +123,40 @@ class ReasoningLog(ScrollView, can_focus=True):
             self.refresh()
         else:
             self._refresh_rows(first, len(rows), old_last)
+        if self._follow and self.scroll_y != self.max_scroll_y:  # the pane's height changed meanwhile
+            self._scroll_now(self.max_scroll_y)
         return True
 
     def _height_for(self, rows: int) -> int:
         """Rows of the virtual height: while a followed stream grows, whole steps of half a pane."""
-        if not (self._streaming and self.is_anchored):
+        if not (self._streaming and self._follow):
             return rows
         step = max(2, self.scrollable_content_region.height // 2)
         return -(-rows // step) * step
 
     def _set_virtual_height(self, rows: int) -> bool:
+        """A new height repaints the pane (a layout); a followed view moves to the end in that same repaint."""
         if rows == self.virtual_size.height and self.virtual_size.width == self.wrap_width:
             return False
         self.virtual_size = Size(self.wrap_width, rows)
+        if self._follow:
+            self._scroll_now(self.max_scroll_y)
         return True
+
+    def _scroll_now(self, y: int) -> None:
+        """Put row ``y`` at the top without a repaint of its own (the caller's repaint draws it)."""
+        y = max(0, min(y, self.max_scroll_y))
+        if y == self.scroll_y:
+            return
+        self.set_reactive(ScrollView.scroll_y, float(y))
+        self.set_reactive(ScrollView.scroll_target_y, float(y))
+        self.vertical_scrollbar.position = y
+        self.refresh()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self._streaming:  # the user scrolled: up stops following, to the bottom resumes
+            self._follow = new >= self.max_scroll_y
 
     def _rewrap(self, width: int) -> None:
         text, self.rows, self.wrap_width = self.text, [], width
@@ -175,3 +195,5 @@ class ReasoningLog(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         if self.scrollable_content_region.width != self.wrap_width:
             self.flush(force=True)
+        elif self._follow:
+            self._scroll_now(self.max_scroll_y)
