@@ -230,3 +230,48 @@ def test_remapped_enter_inserts_a_newline_and_ctrl_s_sends(azure_server, tmp_pat
     with history(tmp_path) as store:
         (row,) = store.list_conversations()
         assert store.get_conversation(row.id).messages[0].content == "top line\nbottom line"
+
+
+def reasoning_rows(screen: str) -> list[str]:
+    """The reasoning pane's rows (right of the answer pane at 120 columns), below its header and stats."""
+    rows = screen.splitlines()
+    top = next(i for i, row in enumerate(rows) if "Reasoning ·" in row)
+    col = rows[top].index("Reasoning ·")
+    pane = [row[col:].rstrip() for row in rows[top + 1 :]]
+    pane = pane[: next(i for i, row in enumerate(pane) if row.startswith("──"))]  # down to the prompt's border
+    first = next(i for i, row in enumerate(pane) if row.startswith(("Reasoning line", "Step", "Late")))
+    return pane[first:]
+
+
+def test_reasoning_pane_after_a_stream_at_120x40(azure_server, tmp_path: Path) -> None:
+    def lines(prefix: str, count: int) -> list[str]:
+        return [f"{prefix} {i}.\n" for i in range(count - 1)] + [f"{prefix} {count - 1}."]
+
+    azure_server.enqueue(
+        Stream(content_chunks=["<think>", *lines("Reasoning line", 25), "</think>", "FITS"],
+               usage=usage(12, 40, reasoning=21), delay_s=0.02),  # over several frames: rows are reserved
+        Stream(content_chunks=["<think>", *lines("Step", 60), "</think>", "LONG"], usage=usage(1, 2)),
+        Stream(content_chunks=["<think>", *lines("Late", 200), "</think>", "SCROLLED"], usage=usage(1, 2),
+               delay_s=0.03),
+    )
+    tmux = start(tmp_path, azure_server.base_url, size=(120, 40))
+    try:
+        tmux.keys("one", literal=True)
+        tmux.keys("Enter")
+        rows = reasoning_rows(tmux.wait_for("FITS", "Thought for", "40 compl"))
+        assert rows[0].strip() == "Reasoning line 0." and "Reasoning line 24." in rows  # it fits: all of it
+        tmux.keys("two", literal=True)
+        tmux.keys("Enter")
+        rows = reasoning_rows(tmux.wait_for("LONG", "Step 59.", "conv: "))
+        assert rows[-1].strip() == "Step 59."  # followed to its end, no blank rows reserved below
+        tmux.keys("three", literal=True)
+        tmux.keys("Enter")
+        tmux.wait_for("Late 40.")
+        tmux.keys("Tab", "Tab", "Tab")  # prompt -> list -> answer pane -> reasoning pane
+        tmux.keys("Home")  # the user scrolls away: following stops ...
+        tmux.wait_for("Late 0.")
+        rows = reasoning_rows(tmux.wait_for("SCROLLED", "Thought for"))
+        assert rows[0].strip() == "Late 0."  # ... and the end of the stream leaves the view where it was
+        quit_app(tmux)
+    finally:
+        tmux.kill()

@@ -57,7 +57,7 @@ class Navigator:
                 target = source
             elif shown:
                 target = shown[-1]
-        target.focus()
+        focus_now(target)
 
     def step(self, focused: Widget | None, delta: int) -> None:
         """j / k: next item of a list, next answer, or scroll a pane."""
@@ -88,7 +88,13 @@ class Navigator:
         answers.scroll_to_widget(target, animate=False, top=True)
         answer = answer_after(target, answers)
         if answer is not None and not self.panes.prompt.has_focus:
-            answer.focus(scroll_visible=False)
+            focus_now(answer, scroll_visible=False)
+
+
+def focus_now(widget: Widget, *, scroll_visible: bool = True) -> None:
+    """Focus ``widget`` at once (``Widget.focus`` waits a turn: keys typed meanwhile would go to the old one)."""
+    if widget.is_attached:
+        widget.screen.set_focus(widget, scroll_visible=scroll_visible)
 
 
 def answer_after(prompt: PromptBlock, pane: Widget) -> AnswerBlock | None:

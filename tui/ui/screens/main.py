@@ -101,7 +101,7 @@ class MainScreen(Screen[None]):
         if self.app.size.width < NARROW_SCREEN and not self.context.offline:  # offline, the list is all there is
             self.add_class("-hide-list")
         self.history.reload_list()
-        self.navigator.default_focus().focus()
+        self.set_focus(self.navigator.default_focus())
         self.frames.start(self)
 
     def on_resize(self, event: Resize) -> None:
@@ -129,7 +129,7 @@ class MainScreen(Screen[None]):
         self.panes.status.model.endpoint = self.context.endpoint_label()
         self.panes.status.render_now()
         self.history.reload_list()
-        self.panes.prompt.focus()
+        self.set_focus(self.panes.prompt)
 
     def area_shown(self, area: str) -> bool:
         """Is ``area`` ("list", "reasoning", "prompt") on screen and usable?"""
@@ -206,7 +206,7 @@ class MainScreen(Screen[None]):
     async def _open_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None and event.option.id not in (ConversationList.MORE_ID, ConversationList.HEADER_ID):
             await self.history.open(event.option.id)
-            self.navigator.default_focus().focus()
+            self.set_focus(self.navigator.default_focus())
 
     @on(AnswerBlock.Selected)
     def _answer_selected(self, event: AnswerBlock.Selected) -> None:
@@ -263,15 +263,19 @@ class MainScreen(Screen[None]):
         return self.focused
 
     def _keep_focus_visible(self) -> None:
+        """After a pane was hidden: if it had the focus, the prompt (or the next useful area) gets it."""
         focused = self.focused
-        if focused is None or not focused.is_attached or not focused.visible or focused.region.area == 0:
-            self.navigator.default_focus().focus()
+        panes = self.panes
+        hidden = (focused is panes.listing and not self.area_shown("list")) or (
+            focused is panes.reasoning.trace and not self.area_shown("reasoning"))
+        if focused is None or hidden:
+            self.set_focus(self.navigator.default_focus())
 
     # -- actions (keys: tui/ui/bindings.py) ------------------------------------------------------
 
     async def action_new_conversation(self) -> None:
         if await self.history.new() and not self.context.offline:
-            self.panes.prompt.focus()
+            self.set_focus(self.panes.prompt)
 
     def action_search(self) -> None:
         self.history.search()
@@ -298,7 +302,7 @@ class MainScreen(Screen[None]):
                     f"{self.keymap.describe('copy_answer')} copies the answer.", timeout=4)
 
     def action_focus_prompt(self) -> None:
-        self.navigator.default_focus().focus()
+        self.set_focus(self.navigator.default_focus())
 
     def action_toggle_list(self) -> None:
         self.toggle_class("-hide-list")

@@ -105,7 +105,7 @@ class AnswerGroup(Vertical):
             return None
         block = self.show((self.index + delta) % count)
         if block is not None:
-            block.focus()
+            self.screen.set_focus(block)  # at once: the hidden one had the focus
             self.post_message(self.Switched(self, block))
         return block
 

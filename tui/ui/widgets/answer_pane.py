@@ -89,7 +89,7 @@ class AnswerPane(FollowMixin, NoRelayout, VerticalScroll):
         else:
             index = len(blocks) - 1 if delta < 0 else 0
         block = blocks[index]
-        block.focus()
+        self.screen.set_focus(block, scroll_visible=False)  # at once: the next key goes to it
         self.scroll_to_widget(block, animate=False, top=True)
         return block
 
