@@ -275,3 +275,19 @@ def test_reasoning_pane_after_a_stream_at_120x40(azure_server, tmp_path: Path) -
         quit_app(tmux)
     finally:
         tmux.kill()
+
+
+def test_copy_right_after_opening_a_conversation(azure_server, tmp_path: Path) -> None:
+    with history(tmp_path) as store:
+        seed(store, "Stored conversation", [("a question", "its reasoning", "THE STORED ANSWER")])
+    tmux = start(tmp_path, azure_server.base_url)
+    try:
+        tmux.keys("F2")
+        tmux.wait_for("Stored conversatio")
+        tmux.keys("Tab")
+        tmux.wait_for("Rename")
+        tmux.keys("Enter", "F5")  # open, and copy at once: the copy waits for the answers to show
+        tmux.wait_for("THE STORED ANSWER", "Copied the answer")
+        quit_app(tmux)
+    finally:
+        tmux.kill()

@@ -8,6 +8,7 @@ Opening a conversation never moves the keyboard focus: the prompt keeps it.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from textual.screen import Screen
@@ -41,6 +42,17 @@ class HistoryController:
         self.keymap = keymap
         self.busy = busy
         self.conv_id: str | None = None
+        self._loading: asyncio.Future[None] | None = None  # a conversation is being put on screen
+
+    async def settled(self) -> None:
+        """Wait until a conversation being opened is on screen (a key pressed right after Enter acts on it)."""
+        listing = self.panes.listing
+        for _ in range(100):  # Enter in the list posted the open; it starts when that message is handled
+            if listing.opening is None:
+                break
+            await asyncio.sleep(0.01)
+        if self._loading is not None:
+            await asyncio.shield(self._loading)
 
     def notify(self, message: str, *, severity: str = "information", timeout: float = 4) -> None:
         self.host.notify(message, severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
@@ -113,9 +125,15 @@ class HistoryController:
             self.reload_list()
             return False
         answers = self.panes.answers
-        await answers.clear()
-        loaded = load(conversation.messages)
-        await answers.mount_all(loaded.widgets)
+        loading = self._loading = asyncio.get_running_loop().create_future()
+        try:
+            await answers.clear()
+            loaded = load(conversation.messages)
+            await answers.mount_all(loaded.widgets)
+        finally:
+            loading.set_result(None)
+            if self._loading is loading:
+                self._loading = None
         status = self.panes.status
         status.model.reset_answer()
         status.model.conversation = loaded.totals

@@ -204,6 +204,7 @@ class MainScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#sidebar")
     async def _open_selected(self, event: OptionList.OptionSelected) -> None:
+        self.panes.listing.opening = None  # history.open marks itself loading before it awaits anything
         if event.option.id is not None and event.option.id not in (ConversationList.MORE_ID, ConversationList.HEADER_ID):
             await self.history.open(event.option.id)
             self.set_focus(self.navigator.default_focus())
@@ -377,16 +378,22 @@ class MainScreen(Screen[None]):
     def action_cursor_up(self) -> None:
         self.navigator.step(self.focused, -1)
 
-    def action_copy_answer(self) -> None:
+    # The copy keys act on what is on screen: right after Enter opened a conversation, on it.
+
+    async def action_copy_answer(self) -> None:
+        await self.history.settled()
         self.clipboard.copy_answer()
 
-    def action_copy_reasoning(self) -> None:
+    async def action_copy_reasoning(self) -> None:
+        await self.history.settled()
         self.clipboard.copy_reasoning()
 
-    def action_next_code_block(self) -> None:
+    async def action_next_code_block(self) -> None:
+        await self.history.settled()
         self.clipboard.next_code_block()
 
-    def action_copy_code_block(self) -> None:
+    async def action_copy_code_block(self) -> None:
+        await self.history.settled()
         self.clipboard.copy_code_block()
 
     def action_settings(self) -> None:

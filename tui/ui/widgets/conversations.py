@@ -118,6 +118,7 @@ class ConversationList(OptionList):
         self._more_asked = False
         self._epoch = 0  # bumped by each full redraw; drops a deferred append of an older one
         self._last_archived: tuple[str, str, bool] | None = None  # (id, title, archived) for undo
+        self.opening: str | None = None  # selected, its OptionSelected not handled yet (keys may follow)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.WRITES and self.read_only:
@@ -252,6 +253,12 @@ class ConversationList(OptionList):
     def title_of(self, conv_id: str) -> str:
         """The stored (unsanitised) title of a listed conversation."""
         return self._raw_titles.get(conv_id, "")
+
+    def action_select(self) -> None:
+        conv_id = self.highlighted_id
+        if conv_id is not None:
+            self.opening = conv_id
+        super().action_select()
 
     def action_rename(self) -> None:
         conv_id = self.highlighted_id
