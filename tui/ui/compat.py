@@ -85,6 +85,7 @@ def install_scroll_repaint_fix() -> bool:
         return original(self, parent, size)
 
     setattr(reflow_visible, _PATCHED, True)
+    reflow_visible.__wrapped__ = original  # type: ignore[attr-defined]
     compositor.reflow_visible = reflow_visible
     return True
 
@@ -215,6 +216,8 @@ def install_paste_guard(limit: int) -> bool:
         yield from original_tick(self)
 
     setattr(feed, _PATCHED, True)
+    feed.__wrapped__ = original_feed  # type: ignore[attr-defined]
+    tick.__wrapped__ = original_tick  # type: ignore[attr-defined]
     parser_class.feed = feed
     parser_class.tick = tick
     return True
