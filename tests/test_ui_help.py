@@ -25,7 +25,7 @@ def test_every_key_is_listed() -> None:
     expected = {
         ("Global", "Search"): "ctrl+f",
         ("Global", "Search (outside the prompt)"): "/",
-        ("Global", "Commands"): "ctrl+p",
+        ("Global", "Command palette: every action by name"): "ctrl+p",
         ("Global", "Copy answer"): "f5, y",
         ("Global", "Copy reasoning"): "f6, Y",
         ("Global", "Next code block"): "f7, c",

@@ -33,17 +33,20 @@ APP_BINDINGS: list[BindingType] = [
 ]
 
 SCREEN_BINDINGS: list[BindingType] = [
-    Binding("ctrl+n", "new_conversation", "New", id="new_conversation"),
+    Binding("ctrl+n", "new_conversation", "New", tooltip="New conversation", id="new_conversation"),
     Binding("ctrl+f", "search", "Search", priority=True, id="search"),
-    Binding("escape", "stop", "Stop", id="stop"),  # shown while an answer streams
-    Binding("f1", "help", "Help", id="help"),
-    Binding("ctrl+q", "app.quit", "Quit", priority=True, id="quit"),
-    Binding("f2", "toggle_list", "List", id="toggle_list"),
-    Binding("f3,ctrl+r", "toggle_reasoning", "Reasoning", id="toggle_reasoning"),
-    Binding("ctrl+p", "app.command_palette", "Commands", priority=True, id="command_palette"),
+    Binding("escape", "stop", "Stop", tooltip="Stop the answer (or the retry wait)", id="stop"),  # shown while an answer streams
+    Binding("f1", "help", "Help", tooltip="Every key (this list)", id="help"),
+    Binding("ctrl+q", "app.quit", "Quit", tooltip="Quit (a running answer is saved first)", priority=True,
+            id="quit"),
+    Binding("f2", "toggle_list", "List", tooltip="Show / hide the conversation list", id="toggle_list"),
+    Binding("f3,ctrl+r", "toggle_reasoning", "Reasoning", tooltip="Show / hide the reasoning pane",
+            id="toggle_reasoning"),
+    Binding("ctrl+p", "app.command_palette", "Commands", tooltip="Command palette: every action by name",
+            priority=True, id="command_palette"),
     Binding("ctrl+c", "interrupt", "Stop (or copy the selection)", show=False, priority=True, id="interrupt"),
     Binding("ctrl+g", "regenerate", "Ask again", show=False, id="regenerate"),
-    Binding("f4,escape", "focus_prompt", "Prompt", show=False, id="focus_prompt"),
+    Binding("f4,escape", "focus_prompt", "Back to the prompt", show=False, id="focus_prompt"),
     Binding("ctrl+up", "prev_answer", "Prev answer", show=False, id="prev_answer"),
     Binding("ctrl+down", "next_answer", "Next answer", show=False, id="next_answer"),
     Binding("f5,y", "copy_answer", "Copy answer", show=False, id="copy_answer"),
