@@ -205,3 +205,16 @@ async def test_status_bar_keeps_two_lines_at_80x24_with_an_error() -> None:
         assert len(lines) == 2 and all(len(line) <= bar.content_size.width for line in lines)
         assert lines[1].startswith("connection:")  # the error outranks the usage row
         assert not any(line.endswith("TTFT 0.18") for line in lines)
+
+
+async def test_a_long_title_keeps_its_count_on_its_row(tmp_path: Path) -> None:
+    store = HistoryStore.open(tmp_path / "h.db")
+    seed(store, "A very long conversation title that does not fit the list at all", [("q", "r", "a")])
+    app = build_app(client=None, store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        listing = app.main_screen.panes.listing
+        rows = [listing.render_line(y).text.rstrip() for y in range(3)]
+        assert rows[0].startswith("A very long") and "…" in rows[0] and rows[0].endswith("  2")
+        assert rows[1] == ""  # one row per conversation: nothing wrapped onto the next line
+    store.close()
