@@ -90,7 +90,7 @@ def test_first_run_offers_setup_and_keeps_history_browsable(tmp_path: Path) -> N
         tmux.keys("Escape")
         tmux.wait_for("no endpoint configured", absent=("Set up an endpoint",))
         _palette(tmux, "help", "Help: keys")
-        tmux.wait_for("r1-tui keys", "Copy answer")
+        tmux.wait_for("r1-tui keys", "New conversation", "new_conversation")  # keys, what they do, their ids
         tmux.keys("Escape")
         tmux.wait_for("no endpoint configured", absent=("r1-tui keys",))
         tmux.keys("C-q")

@@ -59,7 +59,7 @@ HELP_EXTRA = (
 def help_table(rows: list[HelpRow], notes: dict[str, str], extra: str = HELP_EXTRA) -> Table:
     """The help as one table: a heading per area, then ``keys  description  id`` rows."""
     table = Table.grid(padding=(0, 1), expand=True)
-    table.add_column("keys", no_wrap=True, max_width=22, style="bold")
+    table.add_column("keys", max_width=16, style="bold")
     table.add_column("what", ratio=1)
     table.add_column("id", no_wrap=True, style="dim")
     table.add_row(Text("r1-tui keys", style="bold"), "", "")
