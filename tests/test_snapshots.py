@@ -15,7 +15,6 @@ from tui.llm.client import ChatClient
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.request import RequestDefaults
 from tui.store import HistoryStore
-from tui.ui.app import R1App
 from tui.ui.factory import build_app
 from tui.ui.widgets.message_stats import MessageStats
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from tui.llm.request import RequestDefaults
 from tui.store import HistoryStore
-from tui.ui.app import R1App
 from tui.ui.factory import build_app
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen

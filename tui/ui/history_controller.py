@@ -16,6 +16,7 @@ from textual.screen import Screen
 from tui.sanitize import one_line
 from tui.store import SearchHit
 from tui.ui.context import STORE_ERRORS, AppContext
+from tui.ui.exporting import export_conversation
 from tui.ui.keymap import Keymap
 from tui.ui.loader import load
 from tui.ui.panes import Panes
@@ -28,6 +29,7 @@ from tui.ui.widgets.conversations import EMPTY_HINT, EMPTY_OFFLINE, Conversation
 from tui.ui.widgets.status import Tokens
 
 PAGE = 500
+EXPORT_ERRORS: tuple[type[Exception], ...] = (*STORE_ERRORS, ValueError)
 
 Busy = Callable[[str], bool]  # "would this interrupt a running answer?" (and say so)
 
@@ -242,6 +244,27 @@ class HistoryController:
             self.notify("Conversation deleted.")
 
         self.host.app.push_screen(ConfirmScreen(f"Delete “{one_line(title, 80)}”? This cannot be undone."), done)
+
+    def alternative_shown(self, block: AnswerBlock) -> None:
+        """The user flipped to alternative ``block``: remember the choice, show its reasoning."""
+        if block.msg_id and self.context.history_writable:
+            try:
+                self.context.store.select_alternative(block.msg_id)
+            except STORE_ERRORS as exc:  # the store failing must not break browsing
+                self.notify(one_line(f"could not save the choice: {exc}", 200), severity="error")
+        self.show_reasoning(block)
+
+    def export(self) -> None:
+        """Write the open conversation as Markdown into the exports folder; say where."""
+        if self.conv_id is None:
+            self.notify("Open or start a conversation to export it.", severity="warning")
+            return
+        try:
+            path = export_conversation(self.context.store, self.conv_id)
+        except EXPORT_ERRORS as exc:  # store or file system: say so, keep running
+            self.notify(one_line(f"Export failed: {exc}", 300), severity="error")
+            return
+        self.host.notify(f"Exported to {one_line(str(path), 300)}", title="Export", timeout=15, markup=False)
 
     def show_reasoning(self, block: AnswerBlock | None) -> None:
         if block is not self.panes.reasoning.source:

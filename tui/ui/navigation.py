@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList
 
 from tui.ui.panes import Panes
+from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.answer_block import AnswerBlock
 from tui.ui.widgets.prompt_block import PromptBlock
 
@@ -58,6 +59,15 @@ class Navigator:
             elif shown:
                 target = shown[-1]
         focus_now(target)
+
+    def target_group(self, focused: Widget | None) -> AnswerGroup | None:
+        """The answers of the focused answer's prompt, else of the last prompt."""
+        if focused is not None:
+            for node in (focused, *focused.ancestors):
+                if isinstance(node, AnswerGroup):
+                    return node
+        groups = [g for g in self.panes.answers.query(AnswerGroup) if g.prompt_id is not None]
+        return groups[-1] if groups else None
 
     def step(self, focused: Widget | None, delta: int) -> None:
         """j / k: next item of a list, next answer, or scroll a pane."""

@@ -26,10 +26,10 @@ from tui.chat.recorder import title_for
 from tui.sanitize import one_line
 from tui.ui.bindings import SCREEN_BINDINGS, areas
 from tui.ui.connection import ConnectionController
-from tui.ui.context import STORE_ERRORS, AppContext
+from tui.ui.context import AppContext
 from tui.ui.copying import Clipboard
 from tui.ui.exchanges import Exchanges
-from tui.ui.exporting import export_conversation
+from tui.ui.availability import why_not
 from tui.ui.frames import FrameClock
 from tui.ui.history_controller import HistoryController
 from tui.ui.keymap import Keymap
@@ -45,7 +45,6 @@ from tui.ui.widgets.reasoning_pane import ReasoningPane
 from tui.ui.widgets.status import StatusBar
 from tui.ui.widgets.title_bar import TitleBar
 
-EXPORT_ERRORS: tuple[type[Exception], ...] = (*STORE_ERRORS, ValueError)
 SHORT_SCREEN = 30  # rows: below this the status bar keeps to 2 lines
 NARROW_SCREEN = 100  # columns: below this the list starts hidden
 
@@ -151,26 +150,8 @@ class MainScreen(Screen[None]):
 
     def unavailable(self, action: str) -> str | None:
         """Why ``action`` cannot run now (None if it can); the palette shows it."""
-        context, answers = self.context, self.panes.answers
-        if action in ("regenerate", "switch_deployment", "switch_profile", "settings") and context.read_only:
-            return "offline (--offline): history is read-only"
-        if action in ("regenerate", "switch_deployment") and context.client is None:
-            return "no endpoint is configured (Set up an endpoint)"
-        if action in ("regenerate", "copy_answer", "copy_reasoning", "copy_code_block", "next_code_block") \
-                and not answers.answers():
-            return "there is no answer yet"
-        if action in ("prev_prompt", "next_prompt") and not answers.prompts():
-            return "no prompts in this conversation yet"
-        if action == "export" and self.history.conv_id is None:
-            return "open or start a conversation first"
-        if action == "undo_archive" and not self.panes.listing.check_action("undo_archive", ()):
-            return "nothing was archived just now"
-        if action in ("new_conversation", "regenerate", "settings", "switch_deployment", "setup") \
-                and self.exchanges.running:
-            return "an answer is streaming (Esc stops it)"
-        if action == "stop" and not self.exchanges.running:
-            return "nothing is streaming"
-        return None
+        return why_not(action, self.context, self.panes, conv_id=self.history.conv_id,
+                       streaming=self.exchanges.running)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """What the footer shows (and the keys do) now."""
@@ -215,14 +196,7 @@ class MainScreen(Screen[None]):
 
     @on(AnswerGroup.Switched)
     def _alternative_switched(self, event: AnswerGroup.Switched) -> None:
-        """Persist the alternative now displayed and show its reasoning."""
-        block = event.block
-        if block.msg_id and self.context.history_writable:
-            try:
-                self.context.store.select_alternative(block.msg_id)
-            except STORE_ERRORS as exc:  # the store failing must not break browsing
-                self.notify(one_line(f"could not save the choice: {exc}", 200), severity="error", markup=False)
-        self.history.show_reasoning(block)
+        self.history.alternative_shown(event.block)
 
     def on_conversation_list_rename_requested(self, event: ConversationList.RenameRequested) -> None:
         self.history.rename(event)
@@ -330,7 +304,7 @@ class MainScreen(Screen[None]):
             return
         if self.busy("ask again"):
             return
-        group = self._target_group()
+        group = self.navigator.target_group(self.focused)
         conv_id = self.history.conv_id
         if group is None or conv_id is None:
             self.notify("There is no answer to ask again yet.", severity="warning", timeout=3)
@@ -339,26 +313,6 @@ class MainScreen(Screen[None]):
         if problem is not None:
             self.notify(problem, severity="warning")
         self.refresh_bindings()
-
-    def _target_group(self) -> AnswerGroup | None:
-        """The group of the focused answer, else the last group of the answer pane."""
-        focused = self.focused
-        if focused is not None:
-            for node in (focused, *focused.ancestors):
-                if isinstance(node, AnswerGroup):
-                    return node
-        groups = [g for g in self.panes.answers.query(AnswerGroup) if g.prompt_id is not None]
-        return groups[-1] if groups else None
-
-    def action_next_alternative(self) -> None:
-        group = self._target_group()
-        if group is not None:
-            group.cycle(1)
-
-    def action_prev_alternative(self) -> None:
-        group = self._target_group()
-        if group is not None:
-            group.cycle(-1)
 
     def action_prev_answer(self) -> None:
         self.panes.answers.move(-1)
@@ -406,13 +360,4 @@ class MainScreen(Screen[None]):
         self.connection.switch_deployment()
 
     def action_export(self) -> None:
-        conv_id = self.history.conv_id
-        if conv_id is None:
-            self.notify("Open or start a conversation to export it.", severity="warning")
-            return
-        try:
-            path = export_conversation(self.context.store, conv_id)
-        except EXPORT_ERRORS as exc:  # store or file system: say so, keep running
-            self.notify(one_line(f"Export failed: {exc}", 300), severity="error", markup=False)
-            return
-        self.notify(f"Exported to {one_line(str(path), 300)}", title="Export", timeout=15, markup=False)
+        self.history.export()
