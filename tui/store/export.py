@@ -2,7 +2,7 @@
 
 The export dict is the ``history show --json`` shape plus ``format``, and per message
 ``updated_at``, ``endpoint_host``, ``reply_to``, ``choice_index`` and ``selected``. Import keeps the
-ids; a conversation (or message) id that already exists is refused with StoreError
+ids, which must match ``IMPORTED_ID`` (a safe subset, see ``ID_RULE``); a conversation (or message) id that already exists is refused with StoreError
 (the CLI reports it and skips that conversation), so export -> import into an empty
 history -> export is identical.
 """
@@ -21,7 +21,10 @@ FORMAT = "r1-tui/1"
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 _USAGE_INTS = ("prompt_tokens", "completion_tokens", "total_tokens", "reasoning_tokens")
 _TIMINGS = ("first_token_s", "reasoning_s", "total_s")
-MAX_ID_LEN = 200
+# Ids accepted from an imported file: a safe subset that every id r1-tui generates (12 base32
+# characters, see ids.py) belongs to. No "/", "." or "..": an id can never name another path.
+IMPORTED_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+ID_RULE = "1 to 64 ASCII letters, digits, '-' or '_', starting with a letter or digit"
 
 
 def export_message(m: MessageRecord) -> dict[str, Any]:
@@ -98,8 +101,8 @@ def _str(obj: dict[str, Any], key: str, where: str, *, nullable: bool = False,
 def _ident(obj: dict[str, Any], key: str, where: str) -> str:
     value = _str(obj, key, where, nonempty=True)
     assert value is not None
-    if len(value) > MAX_ID_LEN or any(ord(ch) < 32 for ch in value):
-        raise _fail(f"{where}.{key}", "is not a valid id")
+    if not IMPORTED_ID.fullmatch(value):
+        raise _fail(f"{where}.{key}", f"is not a valid id ({ID_RULE})")
     return value
 
 
@@ -168,7 +171,7 @@ def _message_row(m: Any, where: str, conv_id: str) -> tuple[Any, ...]:
         1 if _bool(usage.get("estimated", False), f"{where}.usage.estimated") else 0,
         *(_seconds(timing.get(k), f"{where}.timing.{k}") for k in _TIMINGS),
         created, _stamp(m, "updated_at", where, default=created),
-        _str(m, "reply_to", where, nullable=True, default=None), choice,
+        _ident(m, "reply_to", where) if m.get("reply_to") is not None else None, choice,
         1 if _bool(m.get("selected", False), f"{where}.selected") else 0,
     )
 
