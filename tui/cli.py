@@ -101,6 +101,14 @@ def _error(message: str) -> None:
     sys.stderr.write("r1-tui: " + for_display(message) + "\n")
 
 
+def _client(endpoint: Any) -> Any:
+    """A ChatClient that remembers per deployment whether it sends reasoning (not for the demo)."""
+    from tui.llm.client import ChatClient
+    from tui.llm.tag_memory import FILE_NAME, TagMemory
+
+    return ChatClient(endpoint, tag_memory=None if endpoint.is_demo else TagMemory(paths.data_dir() / FILE_NAME))
+
+
 def _load(args: argparse.Namespace, demo_url: str | None) -> Settings:
     settings = load_settings(_overrides(args, demo_url))
     for warning in settings.warnings:
@@ -130,10 +138,9 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 async def _ask(args: argparse.Namespace, settings: Settings, prompt: str) -> int:
     from tui.commands.ask import run_ask
-    from tui.llm.client import ChatClient
 
     assert settings.endpoint is not None
-    client = ChatClient(settings.endpoint)
+    client = _client(settings.endpoint)
     store = recorder = None
     try:
         if not args.no_save:
@@ -166,8 +173,6 @@ def _client_factory(overrides: Overrides) -> Any:
     """(profile, deployment) -> (ChatClient, RequestDefaults) for the app's profile/deployment switch."""
 
     def make(profile: str | None, deployment: str | None) -> Any:
-        from tui.llm.client import ChatClient
-
         if profile is not None:  # a chosen profile replaces the connection flags
             chosen = Overrides(profile=profile, deployment=deployment)
         else:
@@ -175,14 +180,13 @@ def _client_factory(overrides: Overrides) -> Any:
         settings = load_settings(chosen)
         if settings.endpoint is None:
             raise ConfigError(settings.setup_hint)
-        return ChatClient(settings.endpoint), settings.defaults
+        return _client(settings.endpoint), settings.defaults
 
     return make
 
 
 async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, overrides: Overrides | None = None) -> int:
     from tui.commands.open_history import open_history
-    from tui.llm.client import ChatClient
     from tui.ui.app import R1App
 
     interactive = sys.stdin.isatty() and sys.stderr.isatty()
@@ -193,7 +197,7 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
                          report=_error, stdin=sys.stdin, stderr=sys.stderr, offer_fresh=not offline)
     if store is None:  # corrupt (fresh one declined / no terminal) or from a newer r1-tui
         return 1
-    client = None if offline or settings.endpoint is None else ChatClient(settings.endpoint)
+    client = None if offline or settings.endpoint is None else _client(settings.endpoint)
     hint = "Offline: history is read-only. Run r1-tui without --offline to chat." if offline else settings.setup_hint
     app = None
     try:

@@ -97,6 +97,9 @@ def check_reasoning(result: ProbeResult) -> Check:
     how = _SOURCES.get(result.reasoning_source, result.reasoning_source)
     if result.reasoning_source == "tags" and _without_opening_tag(result.events):
         how = "<think> tags without an opening tag"
+        if result.transcript.finish_reason == "length" and not result.transcript.choice(0).answer:
+            how = ("text without <think> tags, cut at max_tokens before any </think>: taken as reasoning "
+                   "(a template that drops <think>?)")
     return passed("reasoning", f"{how} ({len(reasoning)} characters)")
 
 

@@ -13,8 +13,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from tui.llm.auth import CredentialError, EntraTokenSource, api_key_for
+from tui.llm.chunk_check import ProtocolError, clean, label
 from tui.llm.decode import StreamDecoder
-from tui.llm.endpoint import EndpointSettings, check_transport_security
+from tui.llm.endpoint import EndpointError, EndpointSettings, check_transport_security
 from tui.llm.errors import (
     auth_hint,
     error_message,
@@ -28,6 +29,7 @@ from tui.llm.events import Event, Failed, Notice, Retrying, Started
 from tui.llm.request import ChatRequest, build_params
 from tui.llm.retry import is_retryable_status, retry_delay
 from tui.llm.sse import StreamErrorEvent, sse_json
+from tui.llm.tag_memory import TagMemory
 
 if TYPE_CHECKING:
     import openai
@@ -50,8 +52,10 @@ def sdk_modules() -> tuple[ModuleType, ModuleType]:
 class ChatClient:
     """Talks to one endpoint. Create it once, call :meth:`stream` per request, then :meth:`aclose`."""
 
-    def __init__(self, endpoint: EndpointSettings, token_source: EntraTokenSource | None = None) -> None:
+    def __init__(self, endpoint: EndpointSettings, token_source: EntraTokenSource | None = None,
+                 tag_memory: TagMemory | None = None) -> None:
         self.endpoint = endpoint
+        self.tag_memory = tag_memory  # per deployment: has it ever sent </think>? (None: not remembered)
         self._tokens = token_source
         if self._tokens is None and endpoint.auth == "entra":
             self._tokens = EntraTokenSource(endpoint.token_scope)
@@ -79,11 +83,23 @@ class ChatClient:
             )
         return self._client
 
-    async def _chunks(self, params: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    async def _chunks(self, params: dict[str, Any], decoder: StreamDecoder) -> AsyncIterator[dict[str, Any]]:
         """The JSON chunks of one streamed completion (raw SSE: no SDK model per chunk)."""
         async with self._sdk().chat.completions.with_streaming_response.create(**params) as response:
-            async for chunk in sse_json(response.iter_lines()):
+            decoder.content_encoding = response.headers.get("content-encoding")
+            async for chunk in sse_json(response.iter_lines(), decoder.skipped):
                 yield chunk
+
+    def _decoder(self, params: dict[str, Any]) -> StreamDecoder:
+        prompt_chars = sum(len(m["content"]) for m in params["messages"] if isinstance(m.get("content"), str))
+        n = params.get("n", 1)
+        plain = self.tag_memory is not None and self.tag_memory.is_plain(self.endpoint)
+        return StreamDecoder(prompt_chars, n=n if isinstance(n, int) else 1, answer_first=plain)
+
+    def _remember(self, decoder: StreamDecoder) -> None:
+        verdict = decoder.tag_verdict()
+        if self.tag_memory is not None and verdict is not None:
+            self.tag_memory.record(self.endpoint, verdict)
 
     async def aclose(self) -> None:
         """Close the HTTP client and the credential."""
@@ -102,22 +118,21 @@ class ChatClient:
         secrets = (self.endpoint.api_key or "",)
         while True:
             params = build_params(request, self.endpoint.deployment, frozenset(self._dropped))
-            prompt_chars = sum(len(m["content"]) for m in params["messages"])
-            decoder = StreamDecoder(prompt_chars)
+            decoder = self._decoder(params)
             status: int | None = None
             retry_headers: Any = None
             started = False
             try:
-                async with aclosing(self._chunks(params)) as chunks:
+                async with aclosing(self._chunks(params, decoder)) as chunks:
                     async for chunk in chunks:
                         if not started:
                             started = True
-                            model = chunk.get("model")
-                            yield Started(model if isinstance(model, str) and model else None)
+                            yield Started(label(chunk.get("model")))
                         for event in decoder.on_chunk(chunk):
                             yield event
                 end_events = decoder.on_end()
                 self.last_reasoning_source = decoder.reasoning_source  # "tags", "reasoning_content", "reasoning"
+                self._remember(decoder)
                 for event in end_events:
                     yield event
                 return
@@ -144,18 +159,37 @@ class ChatClient:
                     yield failure_for_connection(exc, self.endpoint, attempt)
                     return
                 reason = "timed out" if isinstance(exc, (openai.APITimeoutError, httpx2.TimeoutException)) else "connection failed"
-            except (StreamErrorEvent, openai.APIError) as exc:  # an error event inside the stream
-                message = redact(str(exc) if isinstance(exc, StreamErrorEvent) else error_message(exc), secrets)
+            except (StreamErrorEvent, ProtocolError, openai.APIError) as exc:  # an error event inside the stream
+                message = redact(str(exc) if isinstance(exc, (StreamErrorEvent, ProtocolError)) else error_message(exc), secrets)
+                if isinstance(exc, StreamErrorEvent):
+                    for event in _error_chunk_events(decoder, exc):  # its usage and finish_reason count
+                        yield event
+                if isinstance(exc, StreamErrorEvent) and decoder.all_finished:
+                    yield Notice(f"The server reported an error after the answer had finished: {message}")
+                    self.last_reasoning_source = decoder.reasoning_source
+                    for event in decoder.on_end():
+                        yield event
+                    return
                 if decoder.output_started:
                     failure = Failed("interrupted", f"The server reported an error mid-answer, so the answer is cut off: {message}",
                                      KEPT_HINT)
                     for event in decoder.on_break(failure):
                         yield event
                     return
+                if isinstance(exc, ProtocolError):
+                    yield Failed("server", message, PROTOCOL_HINT)
+                    return
                 if attempt >= policy.max_attempts:
                     yield Failed("server", message, f"The service failed after {attempt} attempts; try again later.")
                     return
                 reason = "server error"
+            except httpx2.DecodingError as exc:  # e.g. Content-Encoding: gzip on a body that is not gzip
+                encoding = clean(decoder.content_encoding or "?")[:40]
+                message = redact(f"The server's answer could not be decoded: it declared Content-Encoding {encoding} "
+                                 f"but the body is not ({clean(str(exc))[:200]}).", secrets)
+                for event in _give_up(decoder, message):
+                    yield event
+                return
             except CredentialError as exc:
                 # One more try: token endpoints (IMDS, the az CLI) fail transiently too;
                 # a missing `az login` should not cost the user a whole backoff series.
@@ -164,10 +198,38 @@ class ChatClient:
                     return
                 credential_failures += 1
                 reason = "no token yet"
+            except EndpointError as exc:  # the endpoint or its route cannot be used (checked before connecting)
+                yield Failed("config", redact(str(exc), secrets), "Fix the endpoint or the proxy settings it names.")
+                return
+            except Exception as exc:  # the last line of defence: a stream always ends in a final state
+                message = redact(f"r1-tui could not read the server's answer ({type(exc).__name__}: "
+                                 f"{clean(str(exc))[:300]}).", secrets)
+                for event in _give_up(decoder, message):
+                    yield event
+                return
             attempt += 1
             delay = retry_delay(attempt - 1, policy, retry_headers)
             yield Retrying(attempt, policy.max_attempts, delay, status, reason)
             await asyncio.sleep(delay)
+
+
+PROTOCOL_HINT = ("The endpoint is not behaving like an OpenAI-compatible chat-completions endpoint; "
+                 "`r1-tui doctor` checks it step by step.")
+
+
+def _error_chunk_events(decoder: StreamDecoder, exc: StreamErrorEvent) -> list[Event]:
+    """What the chunk that carried an error adds (usage, a finish_reason), if it is readable."""
+    try:
+        return decoder.on_chunk(exc.chunk)
+    except ProtocolError:
+        return []
+
+
+def _give_up(decoder: StreamDecoder, message: str) -> list[Event]:
+    """A failure the retry loop cannot help: after output, what arrived is kept."""
+    if decoder.output_started:
+        return decoder.on_break(Failed("interrupted", f"{message} The answer is cut off.", KEPT_HINT))
+    return [Failed("server", message, PROTOCOL_HINT)]
 
 
 def _dropped_notice(name: str) -> str:
