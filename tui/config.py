@@ -40,8 +40,19 @@ from tui.llm.endpoint import (
     is_loopback_host,
     normalize_endpoint,
 )
+from tui.config_values import (
+    MAX_TIMEOUT_S,
+    ConfigError,
+    find_api_key,
+    bounded,
+    key_variable,
+    retry_policy,
+    secrets_in,
+    shown_variable,
+    typed,
+)
+from tui.llm.errors import redact
 from tui.llm.request import RequestDefaults
-from tui.llm.retry import RetryPolicy
 
 DEMO_DEPLOYMENT = "demo-r1"
 SAMPLING_KEYS = ("temperature", "top_p", "presence_penalty", "frequency_penalty")
@@ -57,10 +68,6 @@ SETUP_HINT = (
     "AZURE_OPENAI_API_KEY), pass --endpoint and --deployment, or add a profile to {path}. "
     "To try r1-tui without an endpoint, run it with --demo."
 )
-
-
-class ConfigError(ValueError):
-    """The configuration cannot be used; ``r1-tui`` exits 2 with this message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,20 +150,23 @@ def _require_private(path: Path) -> None:
         )
 
 
-def _typed(path: Path, where: str, key: str, value: Any, kind: type | tuple[type, ...]) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ConfigError(f"{path}: {where}: {key} must be {names}, not {value!r}")
-    return value
-
-
 def load_settings(overrides: Overrides, env: Mapping[str, str] | None = None, path: Path | None = None) -> Settings:
-    """Resolve the settings in force. Raises :class:`ConfigError` with a message to show."""
+    """Resolve the settings in force. Raises :class:`ConfigError` with a message to show.
+
+    No message ever holds a key: values that are or may be keys are redacted by value.
+    """
     env = os.environ if env is None else env
     path = path or paths.config_file()
     data = read_config_file(path)
+    profiles = data.get("profiles", {})
+    secrets = tuple(s for p in profiles.values() for s in secrets_in(p, env)) or secrets_in({}, env)
+    try:
+        return _load(overrides, env, path, data)
+    except ConfigError as exc:
+        raise ConfigError(redact(str(exc), secrets)) from None
+
+
+def _load(overrides: Overrides, env: Mapping[str, str], path: Path, data: dict[str, Any]) -> Settings:
     extra = {k: data[k] for k in ("theme", "keys", "ui") if k in data}
     warnings = [f"{path}: unknown top-level key {k!r} ignored" for k in sorted(set(data) - TOP_LEVEL_KEYS)]
     profiles: dict[str, dict[str, Any]] = data.get("profiles", {})
@@ -177,14 +187,14 @@ def load_settings(overrides: Overrides, env: Mapping[str, str] | None = None, pa
 
 
 def _request_defaults(path: Path, where: str, profile: Mapping[str, Any], o: Overrides) -> RequestDefaults:
-    max_tokens = o.max_tokens if o.max_tokens is not None else _typed(path, where, "max_tokens", profile.get("max_tokens"), int)
-    n = o.n if o.n is not None else _typed(path, where, "n", profile.get("n"), int)
+    max_tokens = o.max_tokens if o.max_tokens is not None else typed(path, where, "max_tokens", profile.get("max_tokens"), int)
+    n = o.n if o.n is not None else typed(path, where, "n", profile.get("n"), int)
     stop_raw = o.stop if o.stop is not None else profile.get("stop", ())
     if isinstance(stop_raw, str):
         stop_raw = (stop_raw,)
     if not isinstance(stop_raw, (list, tuple)) or not all(isinstance(s, str) for s in stop_raw):
         raise ConfigError(f"{path}: {where}: stop must be a string or a list of strings")
-    system = o.system if o.system is not None else _typed(path, where, "system_prompt", profile.get("system_prompt"), str)
+    system = o.system if o.system is not None else typed(path, where, "system_prompt", profile.get("system_prompt"), str)
     if max_tokens is not None and max_tokens < 1:
         raise ConfigError(f"max_tokens must be at least 1, not {max_tokens}")
     if n is not None and not 1 <= n <= 16:
@@ -194,14 +204,14 @@ def _request_defaults(path: Path, where: str, profile: Mapping[str, Any], o: Ove
 
 def _endpoint(path: Path, where: str, profile: Mapping[str, Any], o: Overrides, env: Mapping[str, str],
               explicit_profile: bool) -> EndpointSettings | None:
-    retry = _retry_policy(path, where, profile.get("retry", {}))
-    timeout_s = float(_typed(path, where, "timeout_s", profile.get("timeout_s", 600.0), (int, float)))
+    retry = retry_policy(path, where, profile.get("retry", {}))
+    timeout_s = float(bounded(path, where, "timeout_s", profile.get("timeout_s", 600.0), 1, MAX_TIMEOUT_S))
     if o.demo_url:
         return EndpointSettings(o.demo_url, DEMO_DEPLOYMENT, "none", None, DEFAULT_TOKEN_SCOPE, retry, timeout_s, is_demo=True)
 
     def pick(flag: str | None, env_names: tuple[str, ...], key: str) -> str | None:
         env_value = next((env[n] for n in env_names if env.get(n)), None)
-        file_value = _typed(path, where, key, profile.get(key), str)
+        file_value = typed(path, where, key, profile.get(key), str)
         if flag:
             return flag
         if explicit_profile and file_value:
@@ -222,39 +232,21 @@ def _endpoint(path: Path, where: str, profile: Mapping[str, Any], o: Overrides, 
             f"No deployment for {base_url}. Set AZURE_OPENAI_DEPLOYMENT, pass --deployment, or set deployment in "
             f"{where} of {path}. On Azure this is the deployment name shown in the Foundry portal, not the model name."
         )
-    api_key = _api_key(path, where, profile, env, is_azure_host(host))
-    auth = o.auth or _typed(path, where, "auth", profile.get("auth"), str)
+    api_key = find_api_key(path, where, profile, env, is_azure_host(host))
+    auth = o.auth or typed(path, where, "auth", profile.get("auth"), str)
     if auth is None:
         auth = "key" if api_key else "entra" if is_azure_host(host) else "none"
     if auth not in AUTH_MODES:
         raise ConfigError(f"auth must be one of {', '.join(AUTH_MODES)}, not {auth!r}")
     if auth == "key" and not api_key:
-        var = profile.get("api_key_env") or ("AZURE_OPENAI_API_KEY" if is_azure_host(host) else "OPENAI_API_KEY")
+        named = key_variable(path, where, profile)
+        var = shown_variable(named) if named else ("AZURE_OPENAI_API_KEY" if is_azure_host(host) else "OPENAI_API_KEY")
         raise ConfigError(f"auth is 'key' but no API key was found: set {var} (keys are never taken on the command line).")
     if auth == "none" and not is_loopback_host(host) and is_azure_host(host):
         raise ConfigError("Azure endpoints need credentials: use auth 'entra' (after `az login`) or 'key'.")
-    scope = _typed(path, where, "token_scope", profile.get("token_scope"), str) or DEFAULT_TOKEN_SCOPE
+    scope = typed(path, where, "token_scope", profile.get("token_scope"), str) or DEFAULT_TOKEN_SCOPE
     try:
         check_transport_security(base_url, auth)  # type: ignore[arg-type]
     except EndpointError as exc:
         raise ConfigError(str(exc)) from exc
     return EndpointSettings(base_url, deployment, auth, api_key if auth == "key" else None, scope, retry, timeout_s)  # type: ignore[arg-type]
-
-
-def _api_key(path: Path, where: str, profile: Mapping[str, Any], env: Mapping[str, str], azure: bool) -> str | None:
-    var = _typed(path, where, "api_key_env", profile.get("api_key_env"), str)
-    if var:
-        return env.get(var) or None
-    names = ("AZURE_OPENAI_API_KEY",) if azure else ("OPENAI_API_KEY",)
-    from_env = next((env[n] for n in names if env.get(n)), None)
-    return from_env or _typed(path, where, "api_key", profile.get("api_key"), str)
-
-
-def _retry_policy(path: Path, where: str, raw: Mapping[str, Any]) -> RetryPolicy:
-    base = RetryPolicy()
-    attempts = _typed(path, where, "retry.max_attempts", raw.get("max_attempts", base.max_attempts), int)
-    base_delay = _typed(path, where, "retry.base_delay_s", raw.get("base_delay_s", base.base_delay_s), (int, float))
-    max_delay = _typed(path, where, "retry.max_delay_s", raw.get("max_delay_s", base.max_delay_s), (int, float))
-    if attempts < 1 or base_delay < 0 or max_delay < 0:
-        raise ConfigError(f"{path}: {where}: retry values must be positive")
-    return RetryPolicy(attempts, float(base_delay), float(max_delay))

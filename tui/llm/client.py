@@ -12,7 +12,7 @@ from contextlib import aclosing
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from tui.llm.auth import CredentialError, EntraTokenSource, api_key_for
+from tui.llm.auth import CredentialError, EntraTokenSource, api_key_for, key_problem
 from tui.llm.chunk_check import ProtocolError, clean, label
 from tui.llm.decode import StreamDecoder
 from tui.llm.endpoint import EndpointError, EndpointSettings, check_transport_security
@@ -28,6 +28,7 @@ from tui.llm.errors import (
 from tui.llm.events import Event, Failed, Notice, Retrying, Started
 from tui.llm.request import ChatRequest, build_params
 from tui.llm.retry import is_retryable_status, retry_delay
+from tui.llm.route import route_for
 from tui.llm.sse import StreamErrorEvent, sse_json
 from tui.llm.tag_memory import TagMemory
 
@@ -72,14 +73,20 @@ class ChatClient:
         openai, httpx2 = sdk_modules()
         if self._client is None:
             check_transport_security(self.endpoint.base_url, self.endpoint.auth)
+            problem = key_problem(self.endpoint.api_key or "") if self.endpoint.auth == "key" else None
+            if problem:
+                raise EndpointError(f"The API key {problem}; set it again without it.")
+            route = route_for(self.endpoint.base_url, auth=self.endpoint.auth)  # loopback: no proxy
             timeout = httpx2.Timeout(self.endpoint.timeout_s, connect=min(15.0, self.endpoint.timeout_s))
             self._client = openai.AsyncOpenAI(
                 base_url=self.endpoint.base_url,
                 api_key=api_key_for(self.endpoint, self._tokens),
                 max_retries=0,
                 timeout=timeout,
-                # No redirects: credentials must not follow a redirect to another host.
-                http_client=httpx2.AsyncClient(timeout=timeout, follow_redirects=False),
+                # No redirects: credentials must not follow a redirect to another host. The route's
+                # transport is explicit, so the environment's proxies are not applied a second time.
+                http_client=httpx2.AsyncClient(timeout=timeout, follow_redirects=False,
+                                               transport=httpx2.AsyncHTTPTransport(proxy=route.proxy)),
             )
         return self._client
 
