@@ -9,7 +9,6 @@ Exit codes: 0 ok, 1 unusable database (corrupt / newer schema), 2 bad usage / un
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -21,6 +20,7 @@ from tui.formats.safe_json import dumps
 from tui.sanitize import for_display, one_line
 from tui.store import CorruptDatabaseError, HistoryStore, NewerSchemaError, StoreError
 from tui.store.export import FORMAT, validate
+from tui.store.import_file import Record, read_records
 
 __all__ = ["add_history_parser", "run_history"]
 _READ_ONLY = {"list", "show", "search", "export"}
@@ -159,50 +159,56 @@ def _cmd_export(store: HistoryStore, args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_import(path: str) -> list[Any]:
+def _load_import(path: str) -> list[Record]:
     try:
         if path == "-":
             raw = sys.stdin.read()
         else:
             raw = Path(path).read_text(encoding="utf-8")
-        data = json.loads(raw)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise UsageError(f"{path} is not a JSON export: {exc}") from exc
-    if isinstance(data, dict) and "conversations" in data:
-        if data.get("format", FORMAT) != FORMAT:
-            raise UsageError(f"{path}: unsupported format {str(data.get('format'))[:40]!r}")
-        convs = data["conversations"]
-        if not isinstance(convs, list):
-            raise UsageError(f"{path}: 'conversations' must be a list")
-        return convs
-    return [data]
+    try:
+        return read_records(raw, path)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _label(record: Record) -> str:
+    """"conversation 3 (id '01abc…')" for messages about a record."""
+    ident = record.data.get("id") if isinstance(record.data, dict) else None
+    shown = f" (id {one_line(repr(ident), 40)})" if isinstance(ident, str) else ""
+    return f"conversation {record.number}{shown}"
 
 
 def _cmd_import(store: HistoryStore, args: argparse.Namespace) -> int:
-    convs = _load_import(args.file)
-    problems = []
-    for i, conv in enumerate(convs):
+    """Import every conversation that is valid; name each refused one and why; exit 2 if any was refused."""
+    records = _load_import(args.file)
+    imported = present = refused = 0
+    for record in records:
+        problem = record.problem
+        if problem is None:
+            try:
+                validate(record.data)
+            except StoreError as exc:
+                problem = str(exc)
+        if problem is not None:
+            _err(f"refused {_label(record)}: {problem}")
+            refused += 1
+            continue
         try:
-            validate(conv)
-        except StoreError as exc:
-            problems.append(f"conversation {i + 1}: {exc}")
-    if problems:
-        for p in problems:
-            _err(p)
-        raise UsageError(f"nothing imported from {args.file}")
-    imported = skipped = 0
-    for conv in convs:
-        try:
-            store.import_conversation(conv)
+            store.import_conversation(record.data)
             imported += 1
         except StoreError as exc:
-            _err(f"skipped: {exc}")
-            skipped += 1
+            _err(f"skipped {_label(record)}: {exc}")
+            present += 1
+    if refused and not imported:
+        raise UsageError(f"nothing imported from {args.file}")
     print(f"Imported {imported} conversation{'s' if imported != 1 else ''}"
-          + (f", skipped {skipped} already present." if skipped else "."))
-    return 0
+          + (f", skipped {present} already present" if present else "")
+          + (f", refused {refused} (see above)" if refused else "") + ".")
+    return 2 if refused else 0
 
 
 def _confirm(prompt: str, stdin: TextIO) -> bool:
