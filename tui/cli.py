@@ -109,6 +109,13 @@ def _client(endpoint: Any) -> Any:
     return ChatClient(endpoint, tag_memory=None if endpoint.is_demo else TagMemory(paths.data_dir() / FILE_NAME))
 
 
+def _history_path() -> Any:
+    """The history file for ``ask`` and ``history``: the fresh one if the app started one beside a damaged file."""
+    from tui.commands.open_history import history_for_commands
+
+    return history_for_commands(paths.history_db_path(), _error)
+
+
 def _load(args: argparse.Namespace, demo_url: str | None) -> Settings:
     settings = load_settings(_overrides(args, demo_url))
     for warning in settings.warnings:
@@ -148,14 +155,17 @@ async def _ask(args: argparse.Namespace, settings: Settings, prompt: str) -> int
             from tui.store import HistoryStore, StoreError
 
             try:
-                store = HistoryStore.open(paths.history_db_path())
+                store = HistoryStore.open(_history_path())
                 recorder = Recorder(store)
             except StoreError as exc:
                 _error(f"{exc} (the answer is not saved)")
-        return await run_ask(
+        code = await run_ask(
             client, prompt, settings.defaults, recorder,
             as_json=args.json, show_reasoning=not args.hide_reasoning,
         )
+        if recorder is not None and recorder.error:
+            _error(f"{recorder.error} (the answer is not saved)")
+        return code
     finally:
         await client.aclose()
         if store is not None:
@@ -197,11 +207,15 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
                          report=_error, stdin=sys.stdin, stderr=sys.stderr, offer_fresh=not offline)
     if store is None:  # corrupt (fresh one declined / no terminal) or from a newer r1-tui
         return 1
-    client = None if offline or settings.endpoint is None else _client(settings.endpoint)
-    hint = "Offline: history is read-only. Run r1-tui without --offline to chat." if offline else settings.setup_hint
+    unwritable = store.read_only and not read_only_store  # a read-only folder: browse, do not chat unsaved
+    read_only = offline or unwritable
+    client = None if read_only or settings.endpoint is None else _client(settings.endpoint)
+    hint = ("Offline: history is read-only. Run r1-tui without --offline to chat." if offline else
+            f"History is read-only: {store.path.parent} cannot be written. Fix that to chat." if unwritable else
+            settings.setup_hint)
     app = None
     try:
-        app = R1App(client=client, store=store, defaults=settings.defaults, read_only=offline,
+        app = R1App(client=client, store=store, defaults=settings.defaults, read_only=read_only,
                     setup_hint=hint, low_bandwidth=low_bandwidth,
                     client_factory=_client_factory(overrides or Overrides()), keymap=settings.extra.get("keys"),
                     theme=settings.extra.get("theme"), profile=settings.profile_name,
@@ -233,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "history":
             from tui.commands.history import run_history
 
-            return run_history(args, paths.history_db_path())
+            return run_history(args, _history_path())
         return _cmd_app(args)
     except ConfigError as exc:
         _error(str(exc))

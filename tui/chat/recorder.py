@@ -13,7 +13,7 @@ from collections.abc import Callable
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import AnswerDelta, Event, ReasoningDelta, Reclassified, Started
 from tui.chat.transcript import Transcript
-from tui.store import HistoryStore, StreamingWriter, TimingRecord, UsageRecord
+from tui.store import HistoryStore, StoreError, StreamingWriter, TimingRecord, UsageRecord
 
 TITLE_CHARS = 60
 
@@ -43,12 +43,20 @@ class Recorder:
         self.message_ids: dict[int, str] = {}
         self.choice_base = 0  # stored choice_index = choice_base + the stream's choice index
         self.on_message: Callable[[int, str], None] | None = None  # (choice, msg_id) when an answer is created
+        self.error: str | None = None  # why saving stopped (a full disk...): the stream goes on unsaved
+
+    def _failed(self, exc: StoreError) -> None:
+        """Saving failed: remember why (the caller says so once) and stop writing."""
+        self.error = self.error or str(exc)
 
     def begin(self, prompt: str, endpoint: EndpointSettings) -> None:
         """Save the prompt (creating the conversation on first use) and open choice 0."""
-        if self.conversation_id is None:
-            self.conversation_id = self.store.create_conversation(title_for(prompt))
-        self.attach(self.conversation_id, self.store.add_user_message(self.conversation_id, prompt), endpoint)
+        try:
+            if self.conversation_id is None:
+                self.conversation_id = self.store.create_conversation(title_for(prompt))
+            self.attach(self.conversation_id, self.store.add_user_message(self.conversation_id, prompt), endpoint)
+        except StoreError as exc:
+            self._failed(exc)
 
     def attach(self, conversation_id: str, prompt_id: str, endpoint: EndpointSettings, *,
                choice_base: int = 0) -> None:
@@ -94,6 +102,14 @@ class Recorder:
 
     def on_event(self, event: Event, transcript: Transcript) -> None:
         """Append what ``event`` adds; writes are batched by the writer."""
+        if self.error is not None:
+            return
+        try:
+            self._on_event(event)
+        except StoreError as exc:
+            self._failed(exc)
+
+    def _on_event(self, event: Event) -> None:
         match event:
             case Started(model=model):
                 self._model = model or self._model
@@ -122,6 +138,14 @@ class Recorder:
 
         Usage covers the whole request, so it is stored once, on the first choice.
         """
+        if self.error is not None:
+            return
+        try:
+            self._finish(transcript)
+        except StoreError as exc:
+            self._failed(exc)
+
+    def _finish(self, transcript: Transcript) -> None:
         usage = transcript.usage
         record = UsageRecord(
             usage.prompt_tokens if usage else None,

@@ -88,6 +88,20 @@ def _err(message: str) -> None:
     print(f"r1-tui history: {for_display(message)}", file=sys.stderr)
 
 
+def _report_damage(problems: list[str]) -> None:
+    """A tampered file: say which row held what, once per problem; the rest is shown as usual."""
+    for problem in problems[:20]:
+        _err(f"damaged row: {problem} (shown as best it can be)")
+    if len(problems) > 20:
+        _err(f"... and {len(problems) - 20} more damaged values")
+
+
+def _conversation_damage(store: HistoryStore, conv_id: str) -> None:
+    conv = store.get_conversation(conv_id)
+    if conv is not None:
+        _report_damage(conv.damage)
+
+
 def _all_summaries(store: HistoryStore, archived: bool) -> list[Any]:
     out, offset = [], 0
     while True:
@@ -111,6 +125,7 @@ def _write_output(text: str, output: str | None) -> None:
 # ----------------------------------------------------------------- commands
 def _cmd_list(store: HistoryStore, args: argparse.Namespace) -> int:
     rows = _all_summaries(store, args.archived)
+    _report_damage([f"conversation {r.id}: {d}" for r in rows for d in r.damaged])
     if args.json:
         print(summaries_json(rows))
         return 0
@@ -122,7 +137,9 @@ def _cmd_list(store: HistoryStore, args: argparse.Namespace) -> int:
 
 
 def _cmd_show(store: HistoryStore, args: argparse.Namespace) -> int:
-    data = store.export_conversation(store.resolve_id(args.id))
+    conv_id = store.resolve_id(args.id)
+    _conversation_damage(store, conv_id)
+    data = store.export_conversation(conv_id)
     if args.json:
         print(dumps(data))
         return 0
@@ -149,6 +166,8 @@ def _cmd_export(store: HistoryStore, args: argparse.Namespace) -> int:
         ids = [r.id for r in _all_summaries(store, False) + _all_summaries(store, True)]
     else:
         ids = [store.resolve_id(args.id)]
+    for conv_id in ids:
+        _conversation_damage(store, conv_id)
     convs = [store.export_conversation(i) for i in ids]
     if args.format == "json":
         data = {"format": FORMAT, "conversations": convs} if args.all else convs[0]

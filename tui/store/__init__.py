@@ -4,7 +4,7 @@ See CONTRACTS.md "Store" for the public API.
 """
 
 from .db import fresh_path_beside
-from .errors import CorruptDatabaseError, NewerSchemaError, StoreError
+from .errors import CorruptDatabaseError, NewerSchemaError, ReadOnlyError, StoreError
 from .export import FORMAT as EXPORT_FORMAT
 from .models import (
     ROLES,
@@ -29,6 +29,7 @@ __all__ = [
     "HistoryStore",
     "MessageRecord",
     "NewerSchemaError",
+    "ReadOnlyError",
     "SearchHit",
     "StoreError",
     "StreamingWriter",

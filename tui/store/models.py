@@ -53,6 +53,7 @@ class MessageRecord:
     choice_index: int
     updated_at: str = ""
     selected: bool = False  # the alternative the user picked among answers to the same prompt
+    damaged: tuple[str, ...] = ()  # wrong-typed values found in this row (a tampered file), shown coerced
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class ConversationSummary:
     updated_at: str
     message_count: int
     archived: bool
+    damaged: tuple[str, ...] = ()  # wrong-typed values found in this row (a tampered file), shown coerced
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,13 @@ class Conversation:
     updated_at: str
     archived: bool
     messages: list[MessageRecord] = field(default_factory=list)
+    damaged: tuple[str, ...] = ()  # "message ID: prompt_tokens is str 'abc'": rows shown coerced
+
+    @property
+    def damage(self) -> list[str]:
+        """Every wrong-typed value in the conversation and its messages, naming the row."""
+        found = [f"conversation {self.id}: {d}" for d in self.damaged]
+        return found + [f"message {m.id}: {d}" for m in self.messages for d in m.damaged]
 
 
 @dataclass(frozen=True)
