@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Role = Literal["user", "assistant"]
-Field = Literal["prompt", "answer", "reasoning"]
+Field = Literal["prompt", "answer", "reasoning", "note"]
 
 STATES: tuple[str, ...] = ("streaming", "complete", "stopped", "interrupted", "filtered", "failed")
 ROLES: tuple[str, ...] = ("user", "assistant")
@@ -88,3 +88,14 @@ class SearchHit:
     title: str
     field: Field
     snippet: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note the user attached to a message."""
+
+    id: str
+    message_id: str
+    body: str
+    created_at: str
+    updated_at: str

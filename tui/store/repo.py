@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from . import opening
+from .annotations import AnnotationsMixin
 from .errors import StoreError
 from .ids import new_id, now_iso
 from .models import STATES, Conversation, ConversationSummary, MessageRecord, SearchHit
@@ -18,8 +19,11 @@ from .rows import MESSAGE_COLUMNS, SUMMARY_COLUMNS, message_from_row, summary_fr
 STALE_STREAMING_S = 10.0
 
 
-class HistoryStore:
-    """Chat history. Use :meth:`open`; thread-safe (one connection behind a lock)."""
+class HistoryStore(AnnotationsMixin):
+    """Chat history. Use :meth:`open`; thread-safe (one connection behind a lock).
+
+    Timelines and notes: see tui/store/annotations.py.
+    """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool) -> None:
         self._conn = conn
@@ -289,7 +293,7 @@ class HistoryStore:
         conv = self.get_conversation(conv_id)
         if conv is None:
             raise StoreError(f"no conversation with id {conv_id!r}")
-        return export_conversation(conv)
+        return export_conversation(conv, self.notes_for(conv_id), self.timelines_for(conv_id))
 
     def import_conversation(self, data: dict[str, Any]) -> str:
         """Insert an exported conversation keeping its ids; StoreError if invalid or present."""
