@@ -121,3 +121,11 @@ def test_read_only_open_of_an_older_file_has_no_timelines(tmp_path: Path) -> Non
     with HistoryStore.open(path, read_only=True) as ro:
         assert ro.get_timeline("m") is None and ro.get_notes("m") == []
     assert len(MIGRATIONS) >= 6
+
+
+def test_markdown_export_shows_notes(store: HistoryStore) -> None:
+    from tui.formats.markdown import to_markdown
+
+    cid, _, aid = conversation(store)
+    store.add_note(aid, "remember\nthis")
+    assert "> **Note:** remember\n> this" in to_markdown(store.export_conversation(cid))
