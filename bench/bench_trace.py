@@ -62,7 +62,12 @@ def main() -> None:
                 acc += c
                 splitter.update(acc)
 
-        total = best(incremental, runs=2)
+        def concat_only() -> None:
+            acc = ""
+            for c in chunks:
+                acc += c
+
+        total = best(incremental, runs=2) - best(concat_only, runs=2)
         out[f"split_incremental_us_per_chunk_{label}"] = round(total / len(chunks) * 1e6, 2)
     answer = ("The product is computed as follows. $17 \\times 23 = 391$ and $\\frac{a}{b}$ with "
               "$x^2 + y_1$ and $\\sqrt{x}$.\n\n$$\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}$$\n\n"

@@ -137,7 +137,7 @@ class StepSplitter:
 
     @property
     def steps(self) -> list[Step]:
-        """The steps of the text last given to :meth:`update`."""
+        """The steps of the text last given to :meth:`update` (the same list, updated in place)."""
         return self._steps
 
     def update(self, text: str) -> list[Step]:
@@ -148,9 +148,10 @@ class StepSplitter:
         if not self._paragraphs:
             if _BLANK_LINE.search(text, _blank_line_search_from(old)):
                 return self._reset(text)
-        keep = self._steps[:-2]
         tail = _steps_from(text, self._steps[-2].start, self._patterns, self._paragraphs)
-        self._text, self._steps = text, keep + tail
+        del self._steps[-2:]
+        self._steps.extend(tail)
+        self._text = text
         return self._steps
 
     def _reset(self, text: str) -> list[Step]:
