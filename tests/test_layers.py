@@ -36,7 +36,7 @@ def modules_under(sub: str) -> list[Path]:
 
 def test_core_layers_never_import_the_ui() -> None:
     offenders = []
-    for layer in ("llm", "store", "demo"):
+    for layer in ("llm", "store", "demo", "trace"):
         for path in modules_under(layer):
             for name in imports_of(path):
                 if name.split(".")[0] in ("textual", "rich") or name.startswith("tui.ui"):
