@@ -13,7 +13,7 @@ import pytest
 
 from tui.commands.history import add_history_parser, run_history
 from tui.formats.html_export import html_document, text_html
-from tui.store import HistoryStore, StreamingWriter, TimingRecord, UsageRecord
+from tui.store import HistoryStore, TimingRecord, UsageRecord
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> <a href="https://evil.example">x</a>'
 
@@ -26,10 +26,8 @@ def run(db: Path, *argv: str) -> int:
 
 def answer(store: HistoryStore, cid: str, uid: str, reasoning: str, text: str, choice: int = 0) -> str:
     aid = store.begin_answer(cid, uid, model="DeepSeek-R1", deployment="r1", endpoint_host="h", choice_index=choice)
-    w = StreamingWriter(store, aid)
-    w.append_reasoning(reasoning)
-    w.append_answer(text)
-    w.finish("complete", "stop", UsageRecord(5, 9, 14, 4, False), TimingRecord(0.1, 0.5, 1.0))
+    store.update_answer(aid, reasoning=reasoning, answer=text, state="complete", finish_reason="stop",
+                        usage=UsageRecord(5, 9, 14, 4, False), timing=TimingRecord(0.1, 0.5, 1.0))
     return aid
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from tui.commands.history import add_history_parser, run_history
 from tui.commands.history_trace import cmd_replay
-from tui.store import HistoryStore, StreamingWriter, TimingRecord, UsageRecord
+from tui.store import HistoryStore, TimingRecord, UsageRecord
 from tui.trace.replay import Piece, play, schedule
 from tui.trace.timeline import Sample, Timeline, TimelineRecorder, encode
 
@@ -53,10 +53,8 @@ def db(tmp_path: Path) -> Path:
         for choice, timeline in ((0, True), (1, False)):
             aid = store.begin_answer(cid, uid, model="DeepSeek-R1", deployment="r1", endpoint_host="h",
                                      choice_index=choice)
-            w = StreamingWriter(store, aid)
-            w.append_reasoning(REASONING)
-            w.append_answer(ANSWER)
-            w.finish("complete", "stop", UsageRecord(10, 40, 50, 20, False), TimingRecord(1.0, 4.0, 5.5))
+            store.update_answer(aid, reasoning=REASONING, answer=ANSWER, state="complete", finish_reason="stop",
+                                usage=UsageRecord(10, 40, 50, 20, False), timing=TimingRecord(1.0, 4.0, 5.5))
             if timeline:
                 store.save_timeline(aid, recorded_timeline())
     return path

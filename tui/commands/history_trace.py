@@ -1,7 +1,7 @@
 """``r1-tui history trace`` (an answer's reasoning as an outline) and ``history replay``.
 
 Both open the history read-only. The answer is ``--message MSG_ID`` (a unique prefix is
-enough) or, by default, the selected answer of the conversation's last prompt. Replay
+enough) or, by default, the selected answer of the last prompt on the active path. Replay
 writes the reasoning to stderr and the answer to stdout like ``ask`` (same printer), at
 the recorded pace times ``--speed``; Ctrl-C ends it cleanly (exit 130).
 """
@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from tui.chat.context import answers_for, selected_index
+from tui.chat.tree import ConversationTree
 from tui.config import ConfigError, configured_pivots
 from tui.formats.safe_json import dumps
 from tui.formats.trace_report import NO_TIMELINE, TraceReport, trace_lines, trace_object
@@ -53,7 +53,7 @@ def add_trace_parsers(sub: Any) -> None:
 
 
 def pick_answer(store: HistoryStore, conv_id: str, message: str | None) -> MessageRecord:
-    """The answer to show: ``message`` (id or unique prefix) or the last prompt's selected answer."""
+    """The answer to show: ``message`` (id or unique prefix) or the last prompt's answer on the active path."""
     conv = store.get_conversation(conv_id)
     if conv is None:
         raise StoreError(f"no conversation with id {conv_id!r}")
@@ -66,10 +66,12 @@ def pick_answer(store: HistoryStore, conv_id: str, message: str | None) -> Messa
             what = "matches several answers" if found else "is not an answer in this conversation"
             raise StoreError(f"message {message!r} {what}")
         return found[0]
-    for prompt in reversed([m for m in conv.messages if m.role == "user"]):
-        group = answers_for(conv.messages, prompt.id)
-        if group:
-            return group[selected_index(group)]
+    tree = ConversationTree(conv.id, conv.title, conv.messages)
+    for node in reversed(tree.active_path()):
+        if node.role == "user":
+            shown = tree.active_child(node.id)
+            if shown is not None and shown.role == "assistant":
+                return shown
     if answers:
         return answers[-1]
     raise StoreError(f"conversation {conv_id} has no answer yet")
