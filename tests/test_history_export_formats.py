@@ -107,3 +107,25 @@ def test_html_document_of_several_conversations_is_one_page(db: Path) -> None:
         data = store.export_conversation(conv_id(db))
     page = html_document([data, data])
     assert page.count("<html") == 1 and page.count("<article>") == 2 and "2 conversations" in page
+
+
+def test_jsonl_follows_branches_of_the_tree(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "tree.db"
+    with HistoryStore.open(path) as store:
+        cid = store.create_conversation("Branches")
+        u1 = store.add_user_message(cid, "Q1")
+        a1 = answer(store, cid, u1, "r1", "A1")
+        u2 = store.add_user_message(cid, "Q2 first wording", parent_id=a1)
+        answer(store, cid, u2, "r2", "A2")
+        edited = store.add_user_message(cid, "Q2 edited", parent_id=a1)  # an edited prompt: a sibling branch
+        answer(store, cid, edited, "r2e", "A2e")
+        store.select(edited)
+    assert run(path, "export", cid, "--format", "jsonl") == 0
+    active = lines(capsys.readouterr().out)
+    assert [r["messages"][-1]["content"] for r in active] == ["A1", "A2e"]
+    assert [m["content"] for m in active[1]["messages"]] == ["Q1", "A1", "Q2 edited", "A2e"]
+    assert run(path, "export", cid, "--format", "jsonl", "--tree") == 0
+    every = lines(capsys.readouterr().out)
+    assert sorted(r["messages"][-1]["content"] for r in every) == ["A1", "A2", "A2e"]
+    branch = next(r for r in every if r["messages"][-1]["content"] == "A2")
+    assert [m["content"] for m in branch["messages"]] == ["Q1", "A1", "Q2 first wording", "A2"]

@@ -185,3 +185,22 @@ def test_speed_must_be_positive(capsys) -> None:
         parse("replay", "x", "--speed", "0")
     assert "not a speed" in capsys.readouterr().err
     assert parse("replay", "x", "--speed", "x16").speed == 16.0
+
+
+def test_default_answer_is_on_the_active_path(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "tree.db"
+    with HistoryStore.open(path) as store:
+        cid = store.create_conversation("Branches")
+        u1 = store.add_user_message(cid, "Q1")
+        a1 = store.begin_answer(cid, u1, model="m", deployment="d", endpoint_host="h")
+        store.update_answer(a1, reasoning="r1", answer="A1", state="complete")
+        later = store.add_user_message(cid, "Q2", parent_id=a1)
+        a2 = store.begin_answer(cid, later, model="m", deployment="d", endpoint_host="h")
+        store.update_answer(a2, reasoning="r2", answer="A2", state="complete")
+        store.select(u1)  # back to the first prompt's branch... whose leaf is still a2
+        edited = store.add_user_message(cid, "Q2 edited", parent_id=a1)
+        a3 = store.begin_answer(cid, edited, model="m", deployment="d", endpoint_host="h")
+        store.update_answer(a3, reasoning="r3", answer="A3", state="complete")
+        store.select(later)  # the older branch is the active one
+    assert run(path, "trace", cid, "--json") == 0
+    assert json.loads(capsys.readouterr().out)["message_id"] == a2
