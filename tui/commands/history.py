@@ -51,7 +51,7 @@ def add_history_parser(subparsers: Any) -> None:
     s.add_argument("--format", choices=("md", "json", "jsonl", "html"), default="json",
                    help="json (lossless, importable), md, jsonl (one line per answer), html (one page); default: json")
     s.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of stdout")
-    s.add_argument("--tree", action="store_true", help="jsonl: every answer, alternatives too (default: the active path)")
+    s.add_argument("--tree", action="store_true", help="jsonl: every answer of every branch (default: the active path)")
     s.add_argument("--think-tags", action="store_true",
                    help="jsonl: reasoning inside <think>…</think> in content instead of reasoning_content")
     s = sub.add_parser("import", help="import conversations from a JSON export")
