@@ -3,7 +3,7 @@
 Each choice's answer is created when the choice first appears (choice 0 at once, so a
 failed or stopped attempt is recorded too), its text is appended in timed batches while it
 streams (the writer's timer, not the next event), and it ends as one row with its final
-state, finish reason, usage, timings and cost. Usage (and so the cost) covers the whole
+state, finish reason, usage, timings, cost and timeline (when each part arrived). Usage (and so the cost) covers the whole
 request, so it is stored once, on the first choice.
 """
 
@@ -13,6 +13,7 @@ from tui.chat.transcript import Transcript
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import AnswerDelta, Event, ReasoningDelta, Reclassified, Started
 from tui.metrics import Prices
+from tui.trace.timeline import encode
 from tui.store.background import BackgroundWriter
 
 
@@ -63,3 +64,7 @@ class Recorder:
                 timing=transcript.timing(choice), model=transcript.model or self._model,
                 cost=cost if choice == first else None,
             )
+            if text.timeline is not None:
+                text.timeline.finish()  # where a stopped or broken stream stood (idempotent)
+                encoded = encode(text.timeline.timeline())
+                self.writer.submit(lambda store, msg_id=msg_id, encoded=encoded: store.save_timeline(msg_id, encoded))

@@ -132,11 +132,17 @@ class TimelineRecorder:
         self._answer = 0
         self._pending: Sample | None = None
         self._last_kind: Kind | None = None
+        self._finished = False
 
     def start(self) -> None:
         """The request was sent (times count from here); called once, else at the first text."""
         if self._t0 is None:
             self._t0 = self._clock()
+
+    def start_at(self, t0: float) -> None:
+        """The request was sent at clock time ``t0`` (a choice seen later still counts from the request)."""
+        if self._t0 is None:
+            self._t0 = t0
 
     def reasoning(self, chars: int) -> None:
         """``chars`` characters of reasoning arrived now."""
@@ -153,7 +159,10 @@ class TimelineRecorder:
         self._reasoning, self._answer = reasoning_chars, answer_chars
 
     def finish(self) -> None:
-        """The stream ended: record where it stood."""
+        """The stream ended: record where it stood (once; later calls change nothing)."""
+        if self._finished:
+            return
+        self._finished = True
         self.start()
         self._flush_pending()
         now = self._now()
