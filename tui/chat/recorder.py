@@ -9,12 +9,19 @@ request, so it is stored once, on the first choice.
 
 from __future__ import annotations
 
+from functools import partial
+
 from tui.chat.transcript import Transcript
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import AnswerDelta, Event, ReasoningDelta, Reclassified, Started
 from tui.metrics import Prices
 from tui.trace.timeline import encode
 from tui.store.background import BackgroundWriter
+from tui.store.repo import HistoryStore
+
+
+def _save_timeline(store: HistoryStore, *, msg_id: str, data: str) -> None:
+    store.save_timeline(msg_id, data)
 
 
 class Recorder:
@@ -66,5 +73,4 @@ class Recorder:
             )
             if text.timeline is not None:
                 text.timeline.finish()  # where a stopped or broken stream stood (idempotent)
-                encoded = encode(text.timeline.timeline())
-                self.writer.submit(lambda store, msg_id=msg_id, encoded=encoded: store.save_timeline(msg_id, encoded))
+                self.writer.submit(partial(_save_timeline, msg_id=msg_id, data=encode(text.timeline.timeline())))
