@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.store import HistoryStore, StreamingWriter, TimingRecord, UsageRecord
+from tui.store import HistoryStore, TimingRecord, UsageRecord
 
 try:
     from tests.test_history_cli import run
@@ -86,9 +86,9 @@ def test_server_supplied_negative_usage_and_huge_indexes_round_trip(tmp_path: Pa
         cid = store.create_conversation("odd server")
         uid = store.add_user_message(cid, "q")
         aid = store.begin_answer(cid, uid, model="m", deployment="d", endpoint_host="h", choice_index=2**40)
-        writer = StreamingWriter(store, aid)
-        writer.append_answer("a")
-        writer.finish("complete", "stop", UsageRecord(-5, -1, -6, -2, False), TimingRecord(0.1, None, 0.2))
+        store.append_to_answer(aid, answer="a")
+        store.update_answer(aid, state="complete", finish_reason="stop", usage=UsageRecord(-5, -1, -6, -2, False),
+                            timing=TimingRecord(0.1, None, 0.2))
         exported = store.export_conversation(cid)
     path = tmp_path / "odd.json"
     path.write_text(json.dumps(exported))

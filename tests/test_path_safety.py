@@ -76,7 +76,7 @@ async def test_app_export_of_a_tampered_id_stays_in_the_exports_folder(tmp_path:
     store = HistoryStore.open(db)
     app = R1App(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.conv_id = TRAVERSAL
+        app.session.open(TRAVERSAL)
         path = app.action_export()
         await pilot.pause()
     store.close()

@@ -11,12 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import endpoint_for
 from tests.loopback import Stream
-from tui.chat.recorder import Recorder
-from tui.chat.transcript import Transcript
-from tui.llm.events import AnswerDelta, Finished, ReasoningDelta
-from tui.store import HistoryStore, StoreError, StreamingWriter, TimingRecord, UsageRecord
+from tui.store import HistoryStore, StoreError, TimingRecord, UsageRecord
+from tui.store.background import BackgroundWriter
+from tui.store.ids import new_id
 
 try:
     from tests.test_ask_cli import env_for
@@ -52,23 +50,23 @@ def seeded(data: Path) -> Path:
         cid = store.create_conversation("kept conversation")
         uid = store.add_user_message(cid, "q")
         aid = store.begin_answer(cid, uid, model="m", deployment="d", endpoint_host="h")
-        writer = StreamingWriter(store, aid)
-        writer.append_answer("stored answer")
-        writer.finish("complete", "stop", UsageRecord(1, 2, 3, None, False), TimingRecord(0.1, 0.2, 0.3))
+        store.append_to_answer(aid, answer="stored answer")
+        store.update_answer(aid, state="complete", finish_reason="stop", usage=UsageRecord(1, 2, 3, None, False),
+                            timing=TimingRecord(0.1, 0.2, 0.3))
     return path
 
 
 # --------------------------------------------------------------------------- full disk
 
-def full_store(tmp_path: Path) -> HistoryStore:
-    store = HistoryStore.open(tmp_path / "h.db")
+def limit_pages(store: HistoryStore) -> None:
+    """A disk with two pages left: SQLite's max_page_count makes writes beyond it fail as SQLITE_FULL."""
     pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
-    store._conn.execute(f"PRAGMA max_page_count = {pages + 2}")  # a disk with two pages left
-    return store
+    store._conn.execute(f"PRAGMA max_page_count = {pages + 2}")
 
 
 def test_a_full_disk_says_so(tmp_path: Path) -> None:
-    store = full_store(tmp_path)
+    store = HistoryStore.open(tmp_path / "h.db")
+    limit_pages(store)
     cid = store.create_conversation("t")
     uid = store.add_user_message(cid, "q")
     aid = store.begin_answer(cid, uid, model="m", deployment="d", endpoint_host="h")
@@ -79,16 +77,18 @@ def test_a_full_disk_says_so(tmp_path: Path) -> None:
     store.close()
 
 
-def test_recording_on_a_full_disk_goes_on_and_says_why(tmp_path: Path) -> None:
-    store = full_store(tmp_path)
-    recorder, transcript = Recorder(store), Transcript()
-    recorder.begin("q", endpoint_for("http://127.0.0.1:1/v1/"))
-    for event in [ReasoningDelta("r" * 300_000), AnswerDelta("a" * 300_000), Finished("stop")]:
-        transcript.apply(event)
-        recorder.on_event(event, transcript)
-    recorder.finish(transcript)
-    assert recorder.error is not None and "database or disk is full" in recorder.error
-    store.close()
+def test_the_background_writer_reports_a_full_disk(tmp_path: Path) -> None:
+    errors: list[BaseException] = []
+    writer = BackgroundWriter(tmp_path / "h.db", on_error=errors.append)
+    limit_pages(writer._store)
+    conv, prompt, answer = new_id(), new_id(), new_id()
+    writer.create_conversation(conv, "t")
+    writer.add_prompt(conv, prompt, "q", None)
+    writer.begin_answer(conv, answer, prompt, model="m", deployment="d", endpoint_host="h", choice_index=0)
+    writer.append(answer, reasoning="r" * 300_000, answer="a" * 300_000)
+    writer.flush().exception(timeout=30)
+    writer.close()
+    assert errors and "database or disk is full" in str(errors[0]) and "rollback" not in str(errors[0])
 
 
 # --------------------------------------------------------------------------- read-only folder

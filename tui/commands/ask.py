@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from tui.chat.exchange import Update
 from tui.llm.client import ChatClient
 from tui.llm.events import (
     EXIT_CODES,
@@ -25,9 +26,9 @@ from tui.llm.events import (
     Reclassified,
     Retrying,
 )
-from tui.llm.request import RequestDefaults, Turn
+from tui.chat.session import Session
+from tui.store.models import Attachment
 from tui.chat.transcript import Transcript
-from tui.chat.recorder import Recorder
 from tui.sanitize import for_display
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
@@ -58,8 +59,8 @@ class AskPrinter:
             self.err.flush()
             self._in_reasoning = False
 
-    def on_event(self, event: Event) -> None:
-        """Print what this event adds."""
+    def on_event(self, event: Update) -> None:
+        """Print what this update adds (engine-only updates print nothing)."""
         match event:
             case Retrying() | Notice() | Failed():
                 self._end_reasoning()
@@ -142,6 +143,10 @@ def result_object(transcript: Transcript, client: ChatClient, conversation_id: s
             {"index": i, "answer": c.answer, "reasoning": c.reasoning, "finish_reason": c.finish_reason}
             for i, c in sorted(transcript.choices.items())
         ]
+        from tui.trace.vote import vote  # lazily: only -n N pays for the math converter
+
+        tally = vote([c.answer for _, c in sorted(transcript.choices.items())])
+        obj["vote"] = tally.as_json() if tally else None
     if transcript.failure is not None:
         f = transcript.failure
         obj["error"] = {"kind": f.kind, "message": f.message, "hint": f.hint, "status": f.status}
@@ -153,40 +158,31 @@ def _round(value: float | None) -> float | None:
 
 
 async def run_ask(
-    client: ChatClient,
+    session: Session,
     prompt: str,
-    defaults: RequestDefaults,
-    recorder: Recorder | None,
+    attachments: tuple[Attachment, ...] = (),
     *,
     as_json: bool = False,
     show_reasoning: bool = True,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Ask ``prompt`` once; print as configured; return the exit code."""
+    """Ask ``prompt`` (with ``attachments``) in ``session``: a new conversation, or the one it has open."""
     out, err = out or sys.stdout, err or sys.stderr
     printer = AskPrinter(out, err, show_reasoning, quiet=as_json)
-    transcript = Transcript()
-    request = defaults.request([Turn("user", prompt)])
+    assert session.client is not None
+    client = session.client
     if client.endpoint.is_demo and not as_json:
         err.write("r1-tui: demo endpoint: canned reasoning and answers from the built-in demo server\n")
-    if recorder is not None:
-        recorder.begin(prompt, client.endpoint)
-    try:
-        async for event in client.stream(request):
-            transcript.apply(event)
-            printer.on_event(event)
-            if recorder is not None:
-                recorder.on_event(event, transcript)
-    except asyncio.CancelledError:
-        transcript.stop()
-        if recorder is not None:
-            recorder.finish(transcript)
-        raise
-    if recorder is not None:
-        recorder.finish(transcript)
+    exchange = session.send(prompt, attachments)
+    if exchange.plan is not None and exchange.plan.notice:
+        err.write(f"r1-tui: {exchange.plan.notice} (context_window {session.context_window:,} tokens)\n")
+    transcript = await exchange.run(printer.on_event)
     if as_json:
-        conversation_id = recorder.conversation_id if recorder else None
-        out.write(json.dumps(result_object(transcript, client, conversation_id), ensure_ascii=False) + "\n")
+        obj = result_object(transcript, client, exchange.conversation_id)
+        if exchange.plan is not None:
+            obj["context"] = {"turns_sent": exchange.plan.turns_sent, "turns_left_out": exchange.plan.turns_left_out,
+                              "estimated_tokens": exchange.plan.estimated_tokens}
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         out.flush()
     return exit_code(transcript)

@@ -5,31 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from tui.metrics import Timing, Usage
+
 Role = Literal["user", "assistant"]
-Field = Literal["prompt", "answer", "reasoning"]
+Field = Literal["prompt", "answer", "reasoning", "attachment", "note"]
 
 STATES: tuple[str, ...] = ("streaming", "complete", "stopped", "interrupted", "filtered", "failed")
 ROLES: tuple[str, ...] = ("user", "assistant")
 
 
-@dataclass(frozen=True)
-class UsageRecord:
-    """Token usage of one answer; any count may be unknown (None)."""
-
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-    total_tokens: int | None = None
-    reasoning_tokens: int | None = None
-    estimated: bool = False
+# The shared usage/timing types (tui/metrics.py); the Record names stay for the store's callers.
+UsageRecord = Usage
+TimingRecord = Timing
 
 
-@dataclass(frozen=True)
-class TimingRecord:
-    """Seconds to first token, spent reasoning, and in total (None when unknown)."""
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A text file attached to a prompt: its name (as given) and its text."""
 
-    first_token_s: float | None = None
-    reasoning_s: float | None = None
-    total_s: float | None = None
+    name: str
+    content: str
 
 
 @dataclass(frozen=True)
@@ -52,7 +47,10 @@ class MessageRecord:
     reply_to: str | None
     choice_index: int
     updated_at: str = ""
-    selected: bool = False  # the alternative the user picked among answers to the same prompt
+    selected: bool = False  # picked among its siblings (the children of the same parent)
+    parent_id: str | None = None  # the message this one follows in the conversation tree
+    attachments: tuple[Attachment, ...] = ()  # a prompt's attached files, sent before its text
+    cost: float | None = None  # an answer's price from the profile's price table, when it had one
     damaged: tuple[str, ...] = ()  # wrong-typed values found in this row (a tampered file), shown coerced
 
 
@@ -97,3 +95,14 @@ class SearchHit:
     title: str
     field: Field
     snippet: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note the user attached to a message."""
+
+    id: str
+    message_id: str
+    body: str
+    created_at: str
+    updated_at: str

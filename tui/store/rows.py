@@ -18,7 +18,7 @@ MESSAGE_COLUMNS = (
     "id, conversation_id, role, content, reasoning, state, finish_reason, model, deployment, "
     "endpoint_host, prompt_tokens, completion_tokens, total_tokens, reasoning_tokens, "
     "usage_estimated, first_token_s, reasoning_s, total_s, created_at, reply_to, choice_index, "
-    "updated_at, selected"
+    "updated_at, selected, parent_id, reasoning_estimated, cost"
 )
 SUMMARY_COLUMNS = "id, title, created_at, updated_at, message_count, archived"
 
@@ -67,7 +67,7 @@ def message_from_row(row: tuple[Any, ...]) -> MessageRecord:
     """Build a MessageRecord from a row selected with MESSAGE_COLUMNS."""
     (mid, conv, role, content, reasoning, state, finish, model, deployment, host,
      p_tok, c_tok, t_tok, r_tok, estimated, first, reasoning_s, total_s, created, reply_to,
-     choice, updated, selected) = row
+     choice, updated, selected, parent_id, reasoning_estimated, cost) = row
     c = _Checker()
     role = c.text("role", role)
     return MessageRecord(
@@ -83,7 +83,8 @@ def message_from_row(row: tuple[Any, ...]) -> MessageRecord:
         endpoint_host=c.text("endpoint_host", host, nullable=True),
         usage=UsageRecord(c.count("prompt_tokens", p_tok), c.count("completion_tokens", c_tok),
                           c.count("total_tokens", t_tok), c.count("reasoning_tokens", r_tok),
-                          bool(c.count("usage_estimated", estimated, nullable=False))),
+                          bool(c.count("usage_estimated", estimated, nullable=False)),
+                          bool(c.count("reasoning_estimated", reasoning_estimated, nullable=False))),
         timing=TimingRecord(c.seconds("first_token_s", first), c.seconds("reasoning_s", reasoning_s),
                             c.seconds("total_s", total_s)),
         created_at=c.text("created_at", created),
@@ -91,6 +92,8 @@ def message_from_row(row: tuple[Any, ...]) -> MessageRecord:
         choice_index=c.count("choice_index", choice, nullable=False),
         updated_at=c.text("updated_at", updated),
         selected=bool(c.count("selected", selected, nullable=False)),
+        parent_id=c.text("parent_id", parent_id, nullable=True),
+        cost=c.seconds("cost", cost),
         damaged=tuple(c.problems),
     )
 
