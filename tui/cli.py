@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from tui import __version__, paths
@@ -115,7 +116,7 @@ def _client(endpoint: Any) -> Any:
     return ChatClient(endpoint, tag_memory=None if endpoint.is_demo else TagMemory(paths.data_dir() / FILE_NAME))
 
 
-def _history_path() -> Any:
+def _history_path() -> Path:
     """The history file for ``ask`` and ``history``: the fresh one if the app started one beside a damaged file."""
     from tui.commands.open_history import history_for_commands
 
@@ -166,7 +167,7 @@ async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, attach
     continuing = args.continue_latest or args.conversation is not None
     client = _client(settings.endpoint)
     writer = reader = None
-    db_path = _history_path() if continuing or not args.no_save else None
+    db_path = _history_path() if continuing or not args.no_save else paths.history_db_path()
     try:
         if continuing:
             try:
