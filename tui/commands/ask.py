@@ -8,7 +8,6 @@ is dimmed; into a pipe or file the text is written exactly as received.
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -28,6 +27,7 @@ from tui.llm.events import (
 from tui.llm.request import RequestDefaults, Turn
 from tui.chat.transcript import Transcript
 from tui.chat.recorder import Recorder
+from tui.formats.safe_json import dumps
 from tui.sanitize import for_display
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
@@ -186,6 +186,7 @@ async def run_ask(
         recorder.finish(transcript)
     if as_json:
         conversation_id = recorder.conversation_id if recorder else None
-        out.write(json.dumps(result_object(transcript, client, conversation_id), ensure_ascii=False) + "\n")
+        # One line, C1 controls and DEL escaped exactly as in `history --json`.
+        out.write(dumps(result_object(transcript, client, conversation_id), indent=None) + "\n")
         out.flush()
     return exit_code(transcript)
