@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.loopback import Stream
 from tests.test_ask_cli import ask
 
@@ -31,3 +33,41 @@ def _env(tmp_path: Path) -> dict[str, str]:
     from tests.test_ask_cli import env_for
 
     return env_for(tmp_path)
+
+
+def test_n_2_text_mode_prints_every_choice_under_a_header(tmp_path: Path, azure_server) -> None:
+    azure_server.enqueue(Stream(n=2, choice_content=[["<think>", "first thought", "</think>", "answer one"],
+                                                     ["<think>", "second thought", "</think>", "answer two"]]))
+    result = ask(tmp_path, azure_server, "-n", "2", "q")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "── choice 1/2 ──\nanswer one\n\n── choice 2/2 ──\nanswer two\n"
+    # Each choice's reasoning goes to stderr, in choice order, as it does for one choice.
+    assert result.stderr.index("first thought") < result.stderr.index("second thought")
+
+
+def test_n_2_a_choice_that_sent_nothing_is_reported(tmp_path: Path, azure_server) -> None:
+    azure_server.enqueue(Stream(content_chunks=["<think>t</think>", "only one"]))  # an endpoint that ignores n
+    result = ask(tmp_path, azure_server, "-n", "2", "q")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "── choice 1/2 ──\nonly one\n"
+    assert "sent 1 of the 2 choices" in result.stderr
+
+
+@pytest.mark.parametrize(("finish", "args", "words"), [
+    ("stop", ("--stop", "391"), "a stop sequence ('391') matched inside the reasoning"),
+    ("length", ("--max-tokens", "5"), "max_tokens (5) ran out before the answer"),
+    ("content_filter", (), "the content filter removed it"),
+    ("stop", (), "the model sent no answer text"),
+], ids=["stop-sequence", "length", "filtered", "plain-stop"])
+def test_an_empty_answer_says_why(tmp_path: Path, azure_server, finish: str, args: tuple[str, ...],
+                                  words: str) -> None:
+    azure_server.enqueue(Stream(content_chunks=["<think>", "17 × 23 = "], finish_reason=finish))
+    result = ask(tmp_path, azure_server, *args, "q")
+    assert result.stdout == ""
+    assert f"r1-tui: the answer is empty: {words}" in result.stderr
+
+
+def test_a_non_empty_answer_gets_no_explanation(tmp_path: Path, azure_server) -> None:
+    azure_server.enqueue(Stream(content_chunks=["<think>r</think>", "391"], finish_reason="stop"))
+    result = ask(tmp_path, azure_server, "--stop", "x", "q")
+    assert result.stdout == "391\n" and "empty" not in result.stderr

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from tui import __version__, paths
+from tui.commands.closed_output import QuietWhenClosed, silence
 from tui.config import ConfigError, Overrides, Settings, load_settings
 from tui.sanitize import for_display
 
@@ -214,25 +215,42 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
         store.close()
 
 
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "ask":
+        return _cmd_ask(args)
+    if args.command == "doctor":  # --- doctor dispatch ---
+        from tui.commands.doctor import run_doctor
+
+        with _demo_server(args.demo) as demo_url:
+            return run_doctor(_overrides(args, demo_url), as_json=args.json)
+    if args.command == "history":
+        from tui.commands.history import run_history
+
+        return run_history(args, paths.history_db_path())
+    return _cmd_app(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``r1-tui`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    real_stdout = sys.stdout
+    if args.command in ("history", "doctor"):
+        # `history list | head`, `doctor | head -3`: once the reader is gone, output is dropped
+        # and the command ends normally (doctor still exits with its checks' status).
+        sys.stdout = QuietWhenClosed(real_stdout)  # type: ignore[assignment]
     try:
-        if args.command == "ask":
-            return _cmd_ask(args)
-        if args.command == "doctor":  # --- doctor dispatch ---
-            from tui.commands.doctor import run_doctor
-
-            with _demo_server(args.demo) as demo_url:
-                return run_doctor(_overrides(args, demo_url), as_json=args.json)
-        if args.command == "history":
-            from tui.commands.history import run_history
-
-            return run_history(args, paths.history_db_path())
-        return _cmd_app(args)
+        code = _dispatch(args)
+        sys.stdout.flush()
+        return code
     except ConfigError as exc:
         _error(str(exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # a reader went away somewhere else: end quietly
+        silence(real_stdout)
+        silence(sys.stderr)
+        return 0
+    finally:
+        sys.stdout = real_stdout

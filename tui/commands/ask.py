@@ -1,104 +1,27 @@
 """``r1-tui ask``: one question, the answer on stdout, the reasoning on stderr.
 
-Streams as it arrives; ``--json`` prints one object at the end instead. On a terminal
-the text is sanitised (no escape sequence from the model reaches it) and the reasoning
-is dimmed; into a pipe or file the text is written exactly as received.
+Streams as it arrives (the printing is :class:`AskPrinter`'s, tui/commands/ask_printer.py);
+``--json`` prints one object at the end instead. On a terminal the text is sanitised (no
+escape sequence from the model reaches it) and the reasoning is dimmed; into a pipe or
+file the text is written exactly as received. Ctrl-C saves what arrived (marked stopped)
+and says so; a reader that goes away (``| head``) stops the request quietly, exit 0.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from dataclasses import dataclass
 from typing import Any, TextIO
 
 from tui.llm.client import ChatClient
-from tui.llm.events import (
-    EXIT_CODES,
-    AnswerDelta,
-    Event,
-    Failed,
-    Finished,
-    Notice,
-    ReasoningDelta,
-    Reclassified,
-    Retrying,
-)
+from tui.llm.events import EXIT_CODES
 from tui.llm.request import RequestDefaults, Turn
 from tui.chat.transcript import Transcript
 from tui.chat.recorder import Recorder
+from tui.commands.ask_printer import AskPrinter
 from tui.formats.safe_json import dumps
-from tui.sanitize import for_display
 
-DIM, RESET = "\x1b[2m", "\x1b[0m"
-
-
-@dataclass
-class AskPrinter:
-    """Writes events to the terminal or pipe as they come."""
-
-    out: TextIO
-    err: TextIO
-    show_reasoning: bool = True
-    quiet: bool = False  # --json: print nothing while streaming
-
-    def __post_init__(self) -> None:
-        self._out_tty = self.out.isatty()
-        self._err_tty = self.err.isatty()
-        self._in_reasoning = False
-        self._answer_started = False
-
-    def _write(self, stream: TextIO, text: str, tty: bool) -> None:
-        stream.write(for_display(text) if tty else text)
-        stream.flush()
-
-    def _end_reasoning(self) -> None:
-        if self._in_reasoning:
-            self.err.write((RESET if self._err_tty else "") + "\n\n")
-            self.err.flush()
-            self._in_reasoning = False
-
-    def on_event(self, event: Event) -> None:
-        """Print what this event adds."""
-        match event:
-            case Retrying() | Notice() | Failed():
-                self._end_reasoning()
-                self.status(event)
-            case _ if self.quiet:
-                return
-            case ReasoningDelta(text=text, choice=0) if self.show_reasoning:
-                if not self._in_reasoning:
-                    self.err.write(DIM if self._err_tty else "")
-                    self._in_reasoning = True
-                self._write(self.err, text, self._err_tty)
-            case AnswerDelta(text=text, choice=0):
-                self._end_reasoning()
-                self._answer_started = True
-                self._write(self.out, text, self._out_tty)
-            case Reclassified(answer=answer, choice=0):
-                self._end_reasoning()
-                if self.show_reasoning and self._err_tty and answer:
-                    self.err.write("(no </think> arrived: the text above is the answer)\n")
-                if answer and not self._answer_started:
-                    self._answer_started = True
-                    self._write(self.out, answer, self._out_tty)
-            case Finished(choice=0):
-                self._end_reasoning()
-                if self._answer_started:
-                    self.out.write("\n")
-                    self.out.flush()
-
-    def status(self, event: Retrying | Notice | Failed) -> None:
-        """A line on stderr about retries, notices and failures."""
-        match event:
-            case Retrying(attempt=a, max_attempts=m, delay_s=d, reason=reason):
-                line = f"r1-tui: {reason} · retry {a}/{m} in {d:.1f} s"
-            case Notice(message=message):
-                line = f"r1-tui: {message}"
-            case Failed(message=message, hint=hint):
-                line = f"r1-tui: error: {message}" + (f"\n  hint: {hint}" if hint else "")
-        self.err.write(for_display(line) + "\n")
-        self.err.flush()
+__all__ = ["AskPrinter", "exit_code", "result_object", "run_ask"]
 
 
 def exit_code(transcript: Transcript) -> int:
@@ -164,7 +87,8 @@ async def run_ask(
 ) -> int:
     """Ask ``prompt`` once; print as configured; return the exit code."""
     out, err = out or sys.stdout, err or sys.stderr
-    printer = AskPrinter(out, err, show_reasoning, quiet=as_json)
+    printer = AskPrinter(out, err, show_reasoning, quiet=as_json, choices=defaults.n or 1, stop=defaults.stop,
+                         max_tokens=defaults.max_tokens)
     transcript = Transcript()
     request = defaults.request([Turn("user", prompt)])
     if client.endpoint.is_demo and not as_json:
@@ -177,16 +101,20 @@ async def run_ask(
             printer.on_event(event)
             if recorder is not None:
                 recorder.on_event(event, transcript)
+            if printer.output_closed:  # the reader went away (`| head`): stop quietly, keep what arrived
+                transcript.stop()
+                break
     except asyncio.CancelledError:
         transcript.stop()
         if recorder is not None:
             recorder.finish(transcript)
+        printer.stopped(recorder.conversation_id if recorder else None)
         raise
     if recorder is not None:
         recorder.finish(transcript)
+    printer.end(transcript)
     if as_json:
         conversation_id = recorder.conversation_id if recorder else None
         # One line, C1 controls and DEL escaped exactly as in `history --json`.
-        out.write(dumps(result_object(transcript, client, conversation_id), indent=None) + "\n")
-        out.flush()
+        printer.write_result(dumps(result_object(transcript, client, conversation_id), indent=None))
     return exit_code(transcript)
