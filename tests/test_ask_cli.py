@@ -35,7 +35,8 @@ def ask(tmp_path: Path, server, *args: str, stdin: str | None = None, **env: str
     conn = ["--endpoint", server.base_url, "--deployment", "dep"] if server is not None else []
     return subprocess.run(
         [sys.executable, "-m", "tui", "ask", *conn, *args],
-        input=stdin, capture_output=True, text=True, timeout=60, env=env_for(tmp_path, **env),
+        input=stdin if stdin is not None else "", capture_output=True, text=True, timeout=60,
+        env=env_for(tmp_path, **env),
     )
 
 

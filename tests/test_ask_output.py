@@ -71,3 +71,26 @@ def test_a_non_empty_answer_gets_no_explanation(tmp_path: Path, azure_server) ->
     azure_server.enqueue(Stream(content_chunks=["<think>r</think>", "391"], finish_reason="stop"))
     result = ask(tmp_path, azure_server, "--stop", "x", "q")
     assert result.stdout == "391\n" and "empty" not in result.stderr
+
+
+def test_piped_input_and_a_prompt_argument_are_combined(tmp_path: Path, azure_server) -> None:
+    diff = "--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
+    azure_server.enqueue(Stream(content_chunks=["<think>r</think>", "looks fine"]))
+    result = ask(tmp_path, azure_server, "review this", stdin=diff)
+    assert result.returncode == 0, result.stderr
+    sent = azure_server.requests[0].json["messages"][-1]["content"]
+    assert sent == "review this\n\n```\n" + diff + "```"
+
+
+def test_combined_input_with_backticks_gets_a_longer_fence(tmp_path: Path, azure_server) -> None:
+    notes = "Example:\n```python\nprint(1)\n```"
+    azure_server.enqueue(Stream(content_chunks=["ok"]))
+    ask(tmp_path, azure_server, "summarise", stdin=notes)
+    sent = azure_server.requests[0].json["messages"][-1]["content"]
+    assert sent == "summarise\n\n````\n" + notes + "\n````"
+
+
+def test_empty_piped_input_leaves_the_prompt_alone(tmp_path: Path, azure_server) -> None:
+    azure_server.enqueue(Stream(content_chunks=["ok"]))
+    ask(tmp_path, azure_server, "just this", stdin="")
+    assert azure_server.requests[0].json["messages"][-1]["content"] == "just this"

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -109,10 +110,27 @@ def _load(args: argparse.Namespace, demo_url: str | None) -> Settings:
     return settings
 
 
+def _fenced(text: str) -> str:
+    """``text`` in a Markdown code fence longer than any run of backticks inside it."""
+    longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{text}{'' if text.endswith(chr(10)) else chr(10)}{fence}"
+
+
 def _read_prompt(args: argparse.Namespace) -> str | None:
-    if args.prompt == "-" or (args.prompt is None and not sys.stdin.isatty()):
-        data = sys.stdin.buffer.read()
-        return data.decode("utf-8", errors="replace")
+    """The prompt: the argument, standard input (``-`` or no argument), or both.
+
+    With an argument and piped input (``git diff | r1-tui ask "review this"``) the prompt is
+    the argument, a blank line, then the input in a fenced block.
+    """
+    stdin = sys.stdin
+    piped = stdin is not None and not stdin.isatty()
+    if args.prompt == "-" or (args.prompt is None and piped):
+        return stdin.buffer.read().decode("utf-8", errors="replace")
+    if args.prompt is not None and piped:
+        extra = stdin.buffer.read().decode("utf-8", errors="replace")
+        if extra.strip():
+            return f"{args.prompt}\n\n{_fenced(extra)}"
     return args.prompt
 
 
