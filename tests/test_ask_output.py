@@ -94,3 +94,40 @@ def test_empty_piped_input_leaves_the_prompt_alone(tmp_path: Path, azure_server)
     azure_server.enqueue(Stream(content_chunks=["ok"]))
     ask(tmp_path, azure_server, "just this", stdin="")
     assert azure_server.requests[0].json["messages"][-1]["content"] == "just this"
+
+
+def test_partial_configuration_names_the_profile_section_and_the_variable(tmp_path: Path) -> None:
+    result = ask(tmp_path, None, "q", AZURE_OPENAI_ENDPOINT="https://res.openai.azure.com/openai/v1/")
+    assert result.returncode == 2
+    assert "[profiles.NAME]" in result.stderr and "AZURE_OPENAI_DEPLOYMENT" in result.stderr
+    assert "AZURE_OPENAI_ENDPOINT" in result.stderr  # where the endpoint came from
+    assert "defaults" not in result.stderr
+    assert "config.toml" not in result.stderr  # no file exists: none is named
+
+
+def test_partial_configuration_in_a_profile_names_it_and_its_file(tmp_path: Path) -> None:
+    cfg = tmp_path / "cfg" / "r1-tui" / "config.toml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('[profiles.work]\nendpoint = "https://res.openai.azure.com/openai/v1/"\n')
+    result = ask(tmp_path, None, "q")
+    assert result.returncode == 2
+    assert f"[profiles.work] of {cfg}" in result.stderr and "AZURE_OPENAI_DEPLOYMENT" in result.stderr
+
+
+def test_partial_configuration_is_typed_for_the_app() -> None:
+    from tui.config import Overrides, PartialConfigError, load_settings
+
+    env = {"AZURE_OPENAI_ENDPOINT": "https://res.openai.azure.com"}
+    try:
+        load_settings(Overrides(), env=env, path=Path("/nonexistent/config.toml"))
+    except PartialConfigError as exc:
+        assert (exc.endpoint, exc.endpoint_from, exc.profile, exc.missing) == (
+            "https://res.openai.azure.com/openai/v1/", "AZURE_OPENAI_ENDPOINT", None, ("deployment",))
+    else:
+        raise AssertionError("no PartialConfigError")
+
+
+def test_nothing_configured_names_no_missing_file(tmp_path: Path) -> None:
+    result = ask(tmp_path, None, "q")
+    assert result.returncode == 2 and "--demo" in result.stderr
+    assert "config.toml" not in result.stderr and "[profiles.NAME]" in result.stderr
