@@ -154,7 +154,8 @@ def test_broken_config_exits_2_naming_file_and_line(tmp_path: Path) -> None:
 def test_ctrl_c_exits_130_and_keeps_partial(tmp_path: Path, azure_server) -> None:
     azure_server.enqueue(Stream(content_chunks=["<think>", "slow "] + ["thought "] * 200, delay_s=0.05))
     proc = subprocess.Popen([sys.executable, "-m", "tui", "ask", "--endpoint", azure_server.base_url, "--deployment", "d",
-                             "q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_for(tmp_path))
+                             "q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                            env=env_for(tmp_path))
     time.sleep(2.0)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
@@ -189,7 +190,8 @@ def test_sigkill_while_streaming_keeps_all_but_the_last_second(tmp_path: Path, a
     words = [f"w{i} " for i in range(400)]
     azure_server.enqueue(Stream(content_chunks=["<think>"] + words, delay_s=0.02))
     proc = subprocess.Popen([sys.executable, "-m", "tui", "ask", "--endpoint", azure_server.base_url, "--deployment", "d",
-                             "q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_for(tmp_path))
+                             "q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            env=env_for(tmp_path))
     time.sleep(3.0)
     proc.kill()
     proc.wait(timeout=10)
