@@ -13,7 +13,7 @@ from collections.abc import Callable
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import AnswerDelta, Event, ReasoningDelta, Reclassified, Started
 from tui.chat.transcript import Transcript
-from tui.store import HistoryStore, StreamingWriter, TimingRecord, UsageRecord
+from tui.store import ErrorRecord, HistoryStore, StreamingWriter, TimingRecord, UsageRecord
 
 TITLE_CHARS = 60
 
@@ -130,6 +130,8 @@ class Recorder:
             usage.reasoning_tokens if usage else None,
             bool(usage and (usage.estimated or usage.reasoning_estimated)),
         )
+        failure = transcript.failure
+        error = ErrorRecord(failure.kind, failure.message, failure.hint or None) if failure else None
         if not self._writers and self.prompt_id is not None:
             self._writer(0)  # record the failed or stopped attempt, even with no output
         self._save_model()
@@ -140,4 +142,5 @@ class Recorder:
                 state = "interrupted"  # the stream ended without a finish_reason
             timing = TimingRecord(transcript.choice_first_token_s(choice), transcript.choice_reasoning_s(choice),
                                   transcript.total_s)
-            writer.finish(state, transcript.choice(choice).finish_reason, record if choice == first else None, timing)
+            writer.finish(state, transcript.choice(choice).finish_reason, record if choice == first else None, timing,
+                          error=error if state in ("failed", "interrupted") else None)

@@ -229,6 +229,8 @@ def _cmd_delete(store: HistoryStore, args: argparse.Namespace) -> int:
 
 
 def _cmd_rename(store: HistoryStore, args: argparse.Namespace) -> int:
+    if not args.title.strip():
+        raise UsageError("a title cannot be empty: give the new title, e.g. r1-tui history rename ID \"Zebra stripes\"")
     conv_id = store.resolve_id(args.id)
     store.rename_conversation(conv_id, args.title)
     print(f"Renamed {for_display(conv_id)} to “{one_line(args.title, 80)}”.")

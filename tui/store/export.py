@@ -1,7 +1,8 @@
 """Lossless JSON export/import of one conversation (format "r1-tui/1").
 
 The export dict is the ``history show --json`` shape plus ``format``, and per message
-``updated_at``, ``endpoint_host``, ``reply_to``, ``choice_index`` and ``selected``. Import keeps the
+``updated_at``, ``endpoint_host``, ``reply_to``, ``choice_index``, ``selected`` and ``error``
+(``{"kind", "message", "hint"}`` or null; timings are rounded to milliseconds). Import keeps the
 ids; a conversation (or message) id that already exists is refused with StoreError
 (the CLI reports it and skips that conversation), so export -> import into an empty
 history -> export is identical.
@@ -15,7 +16,7 @@ import sqlite3
 from typing import Any
 
 from .errors import StoreError
-from .models import ROLES, STATES, Conversation, MessageRecord
+from .models import ROLES, STATES, Conversation, ErrorRecord, MessageRecord
 
 FORMAT = "r1-tui/1"
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
@@ -42,10 +43,10 @@ def export_message(m: MessageRecord) -> dict[str, Any]:
             "reasoning_tokens": m.usage.reasoning_tokens,
             "estimated": m.usage.estimated,
         },
-        "timing": {
-            "first_token_s": m.timing.first_token_s,
-            "reasoning_s": m.timing.reasoning_s,
-            "total_s": m.timing.total_s,
+        "timing": {  # rounded as `ask --json` rounds them
+            "first_token_s": _ms(m.timing.first_token_s),
+            "reasoning_s": _ms(m.timing.reasoning_s),
+            "total_s": _ms(m.timing.total_s),
         },
         "created_at": m.created_at,
         "updated_at": m.updated_at,
@@ -53,7 +54,16 @@ def export_message(m: MessageRecord) -> dict[str, Any]:
         "reply_to": m.reply_to,
         "choice_index": m.choice_index,
         "selected": m.selected,
+        "error": _error_dict(m.error),
     }
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 3)
+
+
+def _error_dict(error: ErrorRecord | None) -> dict[str, Any] | None:
+    return None if error is None else {"kind": error.kind, "message": error.message, "hint": error.hint}
 
 
 def export_conversation(conv: Conversation) -> dict[str, Any]:
@@ -170,7 +180,17 @@ def _message_row(m: Any, where: str, conv_id: str) -> tuple[Any, ...]:
         created, _stamp(m, "updated_at", where, default=created),
         _str(m, "reply_to", where, nullable=True, default=None), choice,
         1 if _bool(m.get("selected", False), f"{where}.selected") else 0,
+        *_error_columns(m.get("error"), f"{where}.error"),
     )
+
+
+def _error_columns(value: Any, where: str) -> tuple[str | None, str | None, str | None]:
+    """(kind, message, hint) of an exported ``error`` (absent or null: no error)."""
+    if value is None:
+        return None, None, None
+    error = _dict(value, where)
+    kind = _str(error, "kind", where, nonempty=True)
+    return kind, _str(error, "message", where, default=""), _str(error, "hint", where, nullable=True, default=None)
 
 
 def validate(data: Any) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
@@ -209,7 +229,8 @@ def import_into(conn: sqlite3.Connection, data: Any) -> str:
         "INSERT INTO messages(id, conversation_id, role, content, reasoning, state, finish_reason, "
         "model, deployment, endpoint_host, prompt_tokens, completion_tokens, total_tokens, "
         "reasoning_tokens, usage_estimated, first_token_s, reasoning_s, total_s, created_at, "
-        "updated_at, reply_to, choice_index, selected) VALUES (" + ", ".join("?" * 23) + ")",
+        "updated_at, reply_to, choice_index, selected, error_kind, error_message, error_hint) VALUES ("
+        + ", ".join("?" * 26) + ")",
         rows,
     )
     return conv_id

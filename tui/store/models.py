@@ -33,6 +33,15 @@ class TimingRecord:
 
 
 @dataclass(frozen=True)
+class ErrorRecord:
+    """Why an answer did not end well: the failure's kind (see tui.llm.events), message and hint."""
+
+    kind: str
+    message: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
 class MessageRecord:
     """One stored message: a user prompt or an assistant answer (with its reasoning)."""
 
@@ -53,6 +62,7 @@ class MessageRecord:
     choice_index: int
     updated_at: str = ""
     selected: bool = False  # the alternative the user picked among answers to the same prompt
+    error: ErrorRecord | None = None  # why it failed or was cut off (None when it ended well)
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,7 @@ class ConversationSummary:
     updated_at: str
     message_count: int
     archived: bool
+    last_answer_state: str | None = None  # state of the newest answer (None: no answer yet; lists only)
 
 
 @dataclass(frozen=True)

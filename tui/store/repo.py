@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator
 from . import opening
 from .errors import StoreError
 from .ids import new_id, now_iso
-from .models import STATES, Conversation, ConversationSummary, MessageRecord, SearchHit
+from .models import STATES, Conversation, ConversationSummary, ErrorRecord, MessageRecord, SearchHit
 from .models import TimingRecord, UsageRecord
 from .rows import MESSAGE_COLUMNS, SUMMARY_COLUMNS, message_from_row, summary_from_row
 
@@ -163,7 +163,8 @@ class HistoryStore:
 
     # ---------------------------------------------------------------- writes
     def create_conversation(self, title: str) -> str:
-        """A new, empty conversation; returns its id."""
+        """A new, empty conversation; returns its id. StoreError for an empty title."""
+        _check_title(title)
         stamp = now_iso()
         return self._insert_with_new_id(lambda conn, ident: conn.execute(
             "INSERT INTO conversations(id, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
@@ -202,9 +203,12 @@ class HistoryStore:
     def update_answer(self, msg_id: str, *, answer: str | None = None,
                       reasoning: str | None = None, state: str | None = None,
                       finish_reason: str | None = None, usage: UsageRecord | None = None,
-                      timing: TimingRecord | None = None, model: str | None = None) -> None:
+                      timing: TimingRecord | None = None, model: str | None = None,
+                      error: ErrorRecord | None = None) -> None:
         """Replace the given fields of an answer (None leaves a field unchanged)."""
         sets: dict[str, Any] = {}
+        if error is not None:
+            sets.update(error_kind=error.kind, error_message=error.message, error_hint=error.hint)
         if model is not None:
             sets["model"] = model
         if answer is not None:
@@ -251,7 +255,8 @@ class HistoryStore:
             )
 
     def rename_conversation(self, conv_id: str, title: str) -> None:
-        """Set the title (does not change updated_at, so the list order is kept)."""
+        """Set the title (does not change updated_at, so the list order is kept); StoreError if empty."""
+        _check_title(title)
         self._update_conversation(conv_id, "title", title)
 
     def set_archived(self, conv_id: str, archived: bool) -> None:
@@ -298,3 +303,9 @@ class HistoryStore:
         with self._write() as conn:
             return import_into(conn, data)
 
+
+
+def _check_title(title: str) -> None:
+    """Refuse a title with nothing visible in it."""
+    if not isinstance(title, str) or not title.strip():
+        raise StoreError("a title cannot be empty")

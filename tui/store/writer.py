@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING, Callable
 
 from .errors import StoreError
-from .models import TimingRecord, UsageRecord
+from .models import ErrorRecord, TimingRecord, UsageRecord
 
 if TYPE_CHECKING:
     from .repo import HistoryStore
@@ -87,13 +87,14 @@ class StreamingWriter:
         self.writes += 1
 
     def finish(self, state: str = "complete", finish_reason: str | None = None,
-               usage: UsageRecord | None = None, timing: TimingRecord | None = None) -> None:
-        """Write all text plus the final state, finish reason, usage and timing (once)."""
+               usage: UsageRecord | None = None, timing: TimingRecord | None = None,
+               error: ErrorRecord | None = None) -> None:
+        """Write all text plus the final state, finish reason, usage, timing and error (once)."""
         if self.finished:
             return
         reasoning, answer = self.reasoning, self.answer
         self._store.update_answer(self.msg_id, answer=answer, reasoning=reasoning, state=state,
-                                  finish_reason=finish_reason, usage=usage, timing=timing)
+                                  finish_reason=finish_reason, usage=usage, timing=timing, error=error)
         self._dirty = False
         self._last_write = self._clock()
         self.writes += 1
