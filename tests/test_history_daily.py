@@ -120,3 +120,32 @@ def test_migration_0011_marks_conversations_saved_before_it(tmp_path: Path) -> N
         assert row.last_answer_state == "failed"
         assert store.get_message("m3").error is None  # nothing was kept then: show says so
         store.delete_conversation("c1")
+
+
+def test_export_refuses_to_follow_a_symlink_and_never_chmods_its_target(stopped_db: tuple[Path, str],
+                                                                         tmp_path: Path, capsys) -> None:
+    path, cid = stopped_db
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    target.chmod(0o644)
+    link = tmp_path / "out.json"
+    link.symlink_to(target)
+    assert run(path, "export", cid, "-o", str(link)) == 2
+    assert "is a symbolic link" in capsys.readouterr().err
+    assert target.read_text() == "keep me" and (target.stat().st_mode & 0o777) == 0o644
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "nowhere" / "x.json")
+    assert run(path, "export", cid, "-o", str(dangling)) == 2
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_export_into_a_missing_directory_or_onto_a_directory_says_so(stopped_db: tuple[Path, str],
+                                                                      tmp_path: Path, capsys) -> None:
+    path, cid = stopped_db
+    assert run(path, "export", cid, "-o", str(tmp_path / "no" / "such" / "x.md"), "--format", "md") == 2
+    assert f"the directory {tmp_path / 'no' / 'such'} does not exist" in capsys.readouterr().err
+    assert run(path, "export", cid, "-o", str(tmp_path)) == 2
+    assert "is a directory" in capsys.readouterr().err
+    good = tmp_path / "fine.json"
+    assert run(path, "export", cid, "-o", str(good)) == 0
+    assert json.loads(good.read_text())["id"] == cid and (good.stat().st_mode & 0o777) == 0o600
