@@ -160,7 +160,7 @@ async def _ask(args: argparse.Namespace, settings: Settings, prompt: str) -> int
             from tui.store import HistoryStore, StoreError
 
             try:
-                store = HistoryStore.open(paths.history_db_path())
+                store = HistoryStore.open(paths.history_db_path(demo=args.demo))
                 recorder = Recorder(store)
             except StoreError as exc:
                 _error(f"{exc} (the answer is not saved)")
@@ -178,7 +178,7 @@ def _cmd_app(args: argparse.Namespace) -> int:
     with _demo_server(args.demo and not args.offline) as demo_url:
         settings = _load(args, demo_url)
         return asyncio.run(_run_app(settings, offline=args.offline, low_bandwidth=args.low_bandwidth,
-                                    overrides=_overrides(args, demo_url)))
+                                    overrides=_overrides(args, demo_url), demo=args.demo))
 
 
 def _client_factory(overrides: Overrides) -> Any:
@@ -199,7 +199,8 @@ def _client_factory(overrides: Overrides) -> Any:
     return make
 
 
-async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, overrides: Overrides | None = None) -> int:
+async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, overrides: Overrides | None = None,
+                   demo: bool = False) -> int:
     from tui.commands.open_history import open_history
     from tui.llm.client import ChatClient
     from tui.ui.app import R1App
@@ -208,7 +209,7 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
     # Nothing configured: browse read-only (no file written) until setup gives a client;
     # the app then reopens the history read-write (tui/ui/store_switch.py).
     read_only_store = offline or settings.endpoint is None
-    store = open_history(paths.history_db_path(), read_only=read_only_store, interactive=interactive,
+    store = open_history(paths.history_db_path(demo=demo), read_only=read_only_store, interactive=interactive,
                          report=_error, stdin=sys.stdin, stderr=sys.stderr, offer_fresh=not offline)
     if store is None:  # corrupt (fresh one declined / no terminal) or from a newer r1-tui
         return 1
@@ -244,7 +245,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "history":
         from tui.commands.history import run_history
 
-        return run_history(args, paths.history_db_path())
+        return run_history(args, paths.history_db_path(demo=args.demo))
     return _cmd_app(args)
 
 

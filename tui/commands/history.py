@@ -35,6 +35,8 @@ def add_history_parser(subparsers: Any) -> None:
     """Register the ``history`` subcommand and its own subcommands."""
     p = subparsers.add_parser("history", help="browse, search, export and manage saved conversations",
                               description="Browse, search, export and manage saved conversations.")
+    p.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                   help="browse the conversations of --demo runs (kept apart from real history)")
     sub = p.add_subparsers(dest="history_command", metavar="COMMAND", required=True)
     s = sub.add_parser("list", help="list conversations, newest first")
     s.add_argument("--json", action="store_true", help="print JSON")
