@@ -1,9 +1,14 @@
-"""``r1-tui ask`` on a real terminal (a pty that is its controlling terminal): Ctrl-C, byte for byte."""
+"""Journeys of the installed ``r1-tui ask`` as a person drives it.
+
+``ask ... | head -1`` in a real shell pipeline, and Ctrl-C on a real terminal (a pty that is
+``ask``'s controlling terminal, so the typed ``\x03`` arrives as SIGINT), checked byte for byte.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -57,3 +62,24 @@ def test_ctrl_c_mid_answer_ends_the_line(tmp_path: Path, azure_server, save: boo
     assert out.rfind(RESET) > out.rfind(DIM)
     said = r"saved as \w+" if save else "not saved"
     assert re.search(r"word ?(\^C)?\r\nr1-tui: stopped — " + said + r"\r\n$", text), text[-200:]
+
+
+def test_ask_piped_into_head_prints_one_line_ends_quietly_and_keeps_what_arrived(tmp_path: Path,
+                                                                                 azure_server) -> None:
+    lines = [f"line {i}\n" for i in range(300)]
+    azure_server.enqueue(Stream(content_chunks=["<think>", "pondering", "</think>", *lines], delay_s=0.005))
+    ask = shlex.join([r1_tui(), "ask", "--endpoint", azure_server.base_url, "--deployment", "d", "count"])
+    result = subprocess.run(["bash", "-c", f'{ask} | head -1; echo "STATUS ${{PIPESTATUS[*]}}" >&2'],
+                            capture_output=True, text=True, timeout=60, env=env_for(tmp_path),
+                            stdin=subprocess.DEVNULL)
+    assert result.stdout == "line 0\n"
+    assert "STATUS 0 0" in result.stderr, result.stderr  # ask exits 0, not 1
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+    listed = subprocess.run([r1_tui(), "history", "list", "--json"], capture_output=True, text=True, timeout=30,
+                            env=env_for(tmp_path), stdin=subprocess.DEVNULL)
+    (conv,) = json.loads(listed.stdout)
+    shown = subprocess.run([r1_tui(), "history", "show", conv["id"], "--json"], capture_output=True, text=True,
+                           timeout=30, env=env_for(tmp_path), stdin=subprocess.DEVNULL)
+    answer = json.loads(shown.stdout)["messages"][1]
+    assert answer["reasoning"] == "pondering" and answer["content"].startswith("line 0\nline 1\n")
+    assert answer["state"] == "stopped" and len(answer["content"].splitlines()) < 300
