@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -38,6 +39,19 @@ def ask(tmp_path: Path, server, *args: str, stdin: str | None = None, **env: str
         input=stdin if stdin is not None else "", capture_output=True, text=True, timeout=60,
         env=env_for(tmp_path, **env),
     )
+
+
+def wait_for_output(stream, needle: str, timeout: float = 30.0) -> bool:
+    """Read ``stream`` (a subprocess pipe) until ``needle`` has appeared: a readiness signal, not a sleep."""
+    fd, seen, deadline = stream.fileno(), b"", time.monotonic() + timeout
+    while needle.encode() not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            seen += chunk
+    return needle.encode() in seen
 
 
 def test_streams_answer_to_stdout_and_reasoning_to_stderr(tmp_path: Path, azure_server) -> None:
@@ -156,7 +170,7 @@ def test_ctrl_c_exits_130_and_keeps_partial(tmp_path: Path, azure_server) -> Non
     proc = subprocess.Popen([sys.executable, "-m", "tui", "ask", "--endpoint", azure_server.base_url, "--deployment", "d",
                              "q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
                             env=env_for(tmp_path))
-    time.sleep(2.0)
+    assert wait_for_output(proc.stderr, "thought thought"), "no reasoning arrived"  # streaming: stop it now
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
@@ -192,7 +206,7 @@ def test_sigkill_while_streaming_keeps_all_but_the_last_second(tmp_path: Path, a
     proc = subprocess.Popen([sys.executable, "-m", "tui", "ask", "--endpoint", azure_server.base_url, "--deployment", "d",
                              "q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                             env=env_for(tmp_path))
-    time.sleep(3.0)
+    assert wait_for_output(proc.stderr, "w150 "), "the reasoning did not stream"  # about 3 s of it
     proc.kill()
     proc.wait(timeout=10)
     killed_at = time.monotonic()

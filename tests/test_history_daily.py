@@ -13,7 +13,7 @@ from tests.helpers import db_at_schema
 from tests.loopback import AZURE_401_BODY, ErrorResponse, Stream
 from tests.test_ask_cli import ask, env_for
 from tests.test_history_cli import run
-from tui.store import ErrorRecord, HistoryStore, StoreError, StreamingWriter, TimingRecord
+from tui.store import ErrorRecord, HistoryStore, StoreError, TimingRecord
 from tui.store.schema import KNOWN
 
 
@@ -54,9 +54,9 @@ def stopped_db(tmp_path: Path) -> tuple[Path, str]:
     with HistoryStore.open(path) as store:
         cid = store.create_conversation("halted")
         uid = store.add_user_message(cid, "count to a million")
-        writer = StreamingWriter(store, store.begin_answer(cid, uid, model="m", deployment="d", endpoint_host="h"))
-        writer.append_answer("1, 2, 3")
-        writer.finish("stopped", None, None, TimingRecord(0.123456789, 1.00000049, 2.3456789))
+        aid = store.begin_answer(cid, uid, model="m", deployment="d", endpoint_host="h")
+        store.append_to_answer(aid, answer="1, 2, 3")
+        store.update_answer(aid, state="stopped", timing=TimingRecord(0.123456789, 1.00000049, 2.3456789))
     return path, cid
 
 
@@ -92,8 +92,8 @@ def test_errors_survive_export_and_import(tmp_path: Path) -> None:
     with HistoryStore.open(tmp_path / "a.db") as store:
         cid = store.create_conversation("t")
         uid = store.add_user_message(cid, "q")
-        writer = StreamingWriter(store, store.begin_answer(cid, uid, model=None, deployment="d", endpoint_host="h"))
-        writer.finish("failed", error=ErrorRecord("connection", "h cannot be reached", "start the server"))
+        aid = store.begin_answer(cid, uid, model=None, deployment="d", endpoint_host="h")
+        store.update_answer(aid, state="failed", error=ErrorRecord("connection", "h cannot be reached", "start the server"))
         exported = store.export_conversation(cid)
     assert exported["messages"][1]["error"] == {"kind": "connection", "message": "h cannot be reached",
                                                 "hint": "start the server"}

@@ -7,7 +7,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from tui.formats.markdown import demote_headings, to_markdown
-from tui.store import HistoryStore, StreamingWriter
+from tui.store import HistoryStore
 
 ANSWER = "# Result\n\nIt is **391**.\n\nDetails\n=======\n\n```python\n# a comment, not a heading\nprint(17 * 23)\n```\n"
 
@@ -24,10 +24,8 @@ def conversation(tmp_path: Path, *, alternatives: int = 1, select: int | None = 
         ids = []
         for i in range(alternatives):
             msg = store.begin_answer(cid, uid, model="DeepSeek-R1", deployment="r1", endpoint_host="h", choice_index=i)
-            writer = StreamingWriter(store, msg)
-            writer.append_reasoning("## Plan\nmultiply")
-            writer.append_answer(ANSWER if i == 0 else f"## Take {i + 1}\n391")
-            writer.finish("complete", "stop")
+            store.append_to_answer(msg, reasoning="## Plan\nmultiply", answer=ANSWER if i == 0 else f"## Take {i + 1}\n391")
+            store.update_answer(msg, state="complete", finish_reason="stop")
             ids.append(msg)
         if select is not None:
             store.select_alternative(ids[select])

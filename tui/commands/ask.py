@@ -15,9 +15,8 @@ from typing import Any, TextIO
 
 from tui.llm.client import ChatClient
 from tui.llm.events import EXIT_CODES
-from tui.llm.request import RequestDefaults, Turn
+from tui.chat.session import Session
 from tui.chat.transcript import Transcript
-from tui.chat.recorder import Recorder
 from tui.commands.ask_printer import AskPrinter
 from tui.formats.safe_json import dumps
 
@@ -75,46 +74,36 @@ def _round(value: float | None) -> float | None:
 
 
 async def run_ask(
-    client: ChatClient,
+    session: Session,
     prompt: str,
-    defaults: RequestDefaults,
-    recorder: Recorder | None,
     *,
     as_json: bool = False,
     show_reasoning: bool = True,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Ask ``prompt`` once; print as configured; return the exit code."""
+    """Ask ``prompt`` in ``session`` (a new conversation, or the one it has open); print as configured."""
     out, err = out or sys.stdout, err or sys.stderr
+    defaults = session.defaults
     printer = AskPrinter(out, err, show_reasoning, quiet=as_json, choices=defaults.n or 1, stop=defaults.stop,
                          max_tokens=defaults.max_tokens)
-    transcript = Transcript()
-    request = defaults.request([Turn("user", prompt)])
+    assert session.client is not None
+    client = session.client
     if client.endpoint.is_demo and not as_json:
         err.write("r1-tui: demo endpoint: canned reasoning and answers from the built-in demo server\n")
-    if recorder is not None:
-        recorder.begin(prompt, client.endpoint)
+    exchange = session.send(prompt)
+    running = asyncio.ensure_future(exchange.run(printer.on_event))
+    printer.on_closed = running.cancel  # the reader went away (`| head`): stop, keep what arrived
     try:
-        async for event in client.stream(request):
-            transcript.apply(event)
-            printer.on_event(event)
-            if recorder is not None:
-                recorder.on_event(event, transcript)
-            if printer.output_closed:  # the reader went away (`| head`): stop quietly, keep what arrived
-                transcript.stop()
-                break
+        transcript = await running
     except asyncio.CancelledError:
-        transcript.stop()
-        if recorder is not None:
-            recorder.finish(transcript)
-        printer.stopped(recorder.conversation_id if recorder else None)
-        raise
-    if recorder is not None:
-        recorder.finish(transcript)
+        current = asyncio.current_task()
+        if not printer.output_closed or (current is not None and current.cancelling()):
+            printer.stopped(exchange.conversation_id)  # Ctrl-C: reset the terminal, say where it went
+            raise
+        transcript = exchange.transcript  # stopped and saved by the exchange; exit 0, quietly
     printer.end(transcript)
     if as_json:
-        conversation_id = recorder.conversation_id if recorder else None
         # One line, C1 controls and DEL escaped exactly as in `history --json`.
-        printer.write_result(dumps(result_object(transcript, client, conversation_id), indent=None))
+        printer.write_result(dumps(result_object(transcript, client, exchange.conversation_id), indent=None))
     return exit_code(transcript)

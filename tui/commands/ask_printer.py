@@ -13,6 +13,7 @@ and nothing more is printed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -64,6 +65,7 @@ class AskPrinter:
     choices: int = 1  # the n asked for
     stop: tuple[str, ...] = ()  # the stop sequences sent, to explain an empty answer
     max_tokens: int | None = None
+    on_closed: Callable[[], Any] | None = None  # called once when stdout or stderr loses its reader
 
     def __post_init__(self) -> None:
         self.choices = max(1, self.choices)
@@ -89,6 +91,8 @@ class AskPrinter:
             self.output_closed = True
             silence(self.out)
             silence(self.err)
+            if self.on_closed is not None:
+                self.on_closed()
             return
         if not trusted:
             self._tail[id(stream)] = (self._tail[id(stream)] + shown)[-2:]
@@ -164,8 +168,8 @@ class AskPrinter:
             self._close_live()
 
     # ----------------------------------------------------------------- events
-    def on_event(self, event: Event) -> None:
-        """Print what this event adds."""
+    def on_event(self, event: Event | Any) -> None:
+        """Print what this update adds (the engine's own updates print nothing)."""
         match event:
             case Retrying() | Notice() | Failed():
                 self.status(event)

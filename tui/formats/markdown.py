@@ -46,7 +46,8 @@ def demote_headings(text: str, by: int = EXPORT_LEVELS) -> str:
         replaced[start] = f"{prefix}{'#' * level} {content}".rstrip()
     if not replaced:
         return text
-    return "\n".join(replaced.get(n, line) for n, line in enumerate(lines) if replaced.get(n, line) is not None)
+    kept = (replaced.get(n, line) for n, line in enumerate(lines))
+    return "\n".join(line for line in kept if line is not None)
 
 
 def _body(text: str) -> str:
