@@ -13,6 +13,11 @@ The file is ``config.toml`` in platformdirs' user config dir (XDG_CONFIG_HOME ho
     [profiles.azure.retry]
     max_attempts = 6
 
+    [profiles.azure.prices]             # optional; nothing is built in (prices change)
+    input_per_mtok = 1.35               # per million prompt tokens, in your currency
+    output_per_mtok = 5.40              # per million completion tokens
+    currency = "USD"                    # a label for display
+
 A profile named explicitly with ``--profile`` wins over the environment for the values it
 sets; otherwise the environment (AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY,
 AZURE_OPENAI_DEPLOYMENT, OPENAI_BASE_URL, OPENAI_API_KEY) wins over the file.
@@ -20,6 +25,7 @@ AZURE_OPENAI_DEPLOYMENT, OPENAI_BASE_URL, OPENAI_API_KEY) wins over the file.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import stat
@@ -42,13 +48,15 @@ from tui.llm.endpoint import (
 )
 from tui.llm.request import RequestDefaults
 from tui.llm.retry import RetryPolicy
+from tui.metrics import Prices
 
 DEMO_DEPLOYMENT = "demo-r1"
 SAMPLING_KEYS = ("temperature", "top_p", "presence_penalty", "frequency_penalty")
 PROFILE_KEYS = frozenset({
     "endpoint", "deployment", "auth", "api_key_env", "api_key", "token_scope", "max_tokens", "stop", "n",
-    "system_prompt", "retry", "timeout_s", *SAMPLING_KEYS,
+    "system_prompt", "retry", "timeout_s", "prices", *SAMPLING_KEYS,
 })
+PRICE_KEYS = frozenset({"input_per_mtok", "output_per_mtok", "currency"})
 RETRY_KEYS = frozenset({"max_attempts", "base_delay_s", "max_delay_s"})
 TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles", "theme", "keys", "ui"})
 
@@ -114,6 +122,7 @@ class Settings:
     config_path: Path
     warnings: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)  # theme, keys, ui: read by the app
+    prices: Prices | None = None  # [profiles.NAME.prices]: answers get a cost
 
     @property
     def setup_hint(self) -> str:
@@ -156,6 +165,9 @@ def _check_shape(path: Path, data: dict[str, Any]) -> None:
         retry = profile.get("retry", {})
         if not isinstance(retry, dict) or set(retry) - RETRY_KEYS:
             raise ConfigError(f"{path}: [profiles.{name}.retry] takes only {', '.join(sorted(RETRY_KEYS))}")
+        prices = profile.get("prices", {})
+        if not isinstance(prices, dict) or set(prices) - PRICE_KEYS:
+            raise ConfigError(f"{path}: [profiles.{name}.prices] takes only {', '.join(sorted(PRICE_KEYS))}")
         if "api_key" in profile:
             _require_private(path)
 
@@ -199,7 +211,22 @@ def load_settings(overrides: Overrides, env: Mapping[str, str] | None = None, pa
             warnings.append(f"{where}: {key} is ignored: reasoning models do not take temperature, top_p or penalties")
     defaults = _request_defaults(path, where, profile, overrides)
     endpoint = _endpoint(path, name, profile, overrides, env, explicit_profile=overrides.profile is not None)
-    return Settings(endpoint, defaults, name, path, tuple(warnings), extra)
+    prices = None if overrides.demo_url else _prices(path, where, profile.get("prices"))
+    return Settings(endpoint, defaults, name, path, tuple(warnings), extra, prices)
+
+
+def _prices(path: Path, where: str, raw: Mapping[str, Any] | None) -> Prices | None:
+    """The profile's price table (both prices, non-negative finite numbers), or None."""
+    if not raw:
+        return None
+    values = []
+    for key in ("input_per_mtok", "output_per_mtok"):
+        value = _typed(path, where, f"prices.{key}", raw.get(key), (int, float))
+        if value is None or not math.isfinite(value) or value < 0:
+            raise ConfigError(f"{path}: {where}.prices: {key} must be a price per million tokens (0 or more)")
+        values.append(float(value))
+    currency = _typed(path, where, "prices.currency", raw.get("currency", ""), str)
+    return Prices(values[0], values[1], currency)
 
 
 def _request_defaults(path: Path, where: str, profile: Mapping[str, Any], o: Overrides) -> RequestDefaults:

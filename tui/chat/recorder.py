@@ -3,8 +3,8 @@
 Each choice's answer is created when the choice first appears (choice 0 at once, so a
 failed or stopped attempt is recorded too), its text is appended in timed batches while it
 streams (the writer's timer, not the next event), and it ends as one row with its final
-state, finish reason, usage and timings. Usage covers the whole request, so it is stored
-once, on the first choice.
+state, finish reason, usage, timings and cost. Usage (and so the cost) covers the whole
+request, so it is stored once, on the first choice.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from tui.chat.transcript import Transcript
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import AnswerDelta, Event, ReasoningDelta, Reclassified, Started
+from tui.metrics import Prices
 from tui.store.background import BackgroundWriter
 from tui.store.models import ErrorRecord
 
@@ -20,13 +21,14 @@ class Recorder:
     """Writes the answers of one exchange to prompt ``prompt_id``."""
 
     def __init__(self, writer: BackgroundWriter, conversation_id: str, prompt_id: str,
-                 endpoint: EndpointSettings, *, choice_base: int = 0) -> None:
+                 endpoint: EndpointSettings, *, choice_base: int = 0, prices: Prices | None = None) -> None:
         self.writer = writer
         self.conversation_id = conversation_id
         self.prompt_id = prompt_id
         self.choice_base = choice_base  # stored choice_index = choice_base + the stream's choice index
         self._endpoint = endpoint
         self._model: str | None = None
+        self._prices = prices
         self.message_ids: dict[int, str] = {}
 
     def open(self, choice: int, msg_id: str) -> None:
@@ -53,6 +55,7 @@ class Recorder:
     def finish(self, transcript: Transcript) -> None:
         """Write every answer's final text, state, finish reason, usage and timings."""
         first = min(self.message_ids, default=0)
+        cost = self._prices.cost(transcript.usage) if self._prices is not None else None
         failure = transcript.failure
         error = ErrorRecord(failure.kind, failure.message, failure.hint or None) if failure else None
         for choice, msg_id in self.message_ids.items():
@@ -62,5 +65,6 @@ class Recorder:
                 msg_id, reasoning=text.reasoning, answer=text.answer, state=state,
                 finish_reason=text.finish_reason, usage=transcript.usage if choice == first else None,
                 timing=transcript.timing(choice), model=transcript.model or self._model,
+                cost=cost if choice == first else None,
                 error=error if state in ("failed", "interrupted") else None,  # what `history show` prints
             )

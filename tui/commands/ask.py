@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from tui.llm.client import ChatClient
 from tui.llm.events import EXIT_CODES
 from tui.chat.session import Session
+from tui.store.models import Attachment
 from tui.chat.transcript import Transcript
 from tui.commands.ask_printer import AskPrinter
 from tui.formats.safe_json import dumps
@@ -76,13 +77,14 @@ def _round(value: float | None) -> float | None:
 async def run_ask(
     session: Session,
     prompt: str,
+    attachments: tuple[Attachment, ...] = (),
     *,
     as_json: bool = False,
     show_reasoning: bool = True,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Ask ``prompt`` in ``session`` (a new conversation, or the one it has open); print as configured."""
+    """Ask ``prompt`` (with ``attachments``) in ``session``: a new conversation, or the one it has open."""
     out, err = out or sys.stdout, err or sys.stderr
     defaults = session.defaults
     printer = AskPrinter(out, err, show_reasoning, quiet=as_json, choices=defaults.n or 1, stop=defaults.stop,
@@ -91,7 +93,9 @@ async def run_ask(
     client = session.client
     if client.endpoint.is_demo and not as_json:
         err.write("r1-tui: demo endpoint: canned reasoning and answers from the built-in demo server\n")
-    exchange = session.send(prompt)
+    exchange = session.send(prompt, attachments)
+    if exchange.plan is not None and exchange.plan.notice:
+        err.write(f"r1-tui: {exchange.plan.notice} (context_window {session.context_window:,} tokens)\n")
     running = asyncio.ensure_future(exchange.run(printer.on_event))
     printer.on_closed = running.cancel  # the reader went away (`| head`): stop, keep what arrived
     try:
@@ -104,6 +108,10 @@ async def run_ask(
         transcript = exchange.transcript  # stopped and saved by the exchange; exit 0, quietly
     printer.end(transcript)
     if as_json:
+        obj = result_object(transcript, client, exchange.conversation_id)
+        if exchange.plan is not None:
+            obj["context"] = {"turns_sent": exchange.plan.turns_sent, "turns_left_out": exchange.plan.turns_left_out,
+                              "estimated_tokens": exchange.plan.estimated_tokens}
         # One line, C1 controls and DEL escaped exactly as in `history --json`.
-        printer.write_result(dumps(result_object(transcript, client, exchange.conversation_id), indent=None))
+        printer.write_result(dumps(obj, indent=None))
     return exit_code(transcript)

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from tui.commands.history_tree import shown_conversation
 from tui.formats.history_text import conversation_text, hits_json, hits_lines, summaries_json, summaries_table
 from tui.formats.markdown import to_markdown
 from tui.formats.safe_json import dumps
@@ -41,9 +42,11 @@ def add_history_parser(subparsers: Any) -> None:
     s = sub.add_parser("list", help="list conversations, newest first")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.add_argument("--archived", action="store_true", help="list archived conversations instead")
-    s = sub.add_parser("show", help="print one conversation")
+    s = sub.add_parser("show", help="print one conversation (its active path)")
     s.add_argument("id", metavar="ID", help="conversation id (a unique prefix is enough)")
     s.add_argument("--json", action="store_true", help="print JSON")
+    s.add_argument("--tree", action="store_true",
+                   help="with --json: every message of every branch, each marked active or not")
     s = sub.add_parser("search", help="full-text search of prompts, answers and reasoning")
     s.add_argument("query", metavar="QUERY")
     s.add_argument("--json", action="store_true", help="print JSON")
@@ -137,7 +140,7 @@ def _open_output(output: str) -> int:
 def _cmd_list(store: HistoryStore, args: argparse.Namespace) -> int:
     rows = _all_summaries(store, args.archived)
     if args.json:
-        print(summaries_json(rows))
+        print(summaries_json(rows, store.conversation_costs([r.id for r in rows])))
         return 0
     if not rows:
         print("No archived conversations." if args.archived else "No conversations yet.")
@@ -147,7 +150,9 @@ def _cmd_list(store: HistoryStore, args: argparse.Namespace) -> int:
 
 
 def _cmd_show(store: HistoryStore, args: argparse.Namespace) -> int:
-    data = store.export_conversation(store.resolve_id(args.id))
+    if args.tree and not args.json:
+        raise UsageError("--tree goes with --json (the text view shows the active path)")
+    data = shown_conversation(store, store.resolve_id(args.id), tree=args.tree)
     if args.json:
         print(dumps(data))
         return 0

@@ -6,7 +6,7 @@ JSON escapes C1 controls and line separators (still valid JSON, still lossless).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tui.formats.safe_json import dumps
@@ -30,10 +30,13 @@ LAST_ANSWER_MARKS = {"failed": "✗ failed", "interrupted": "✗ cut off", "filt
                      "stopped": "■ stopped", "streaming": "… streaming"}
 
 
-def summaries_json(rows: Sequence[Any]) -> str:
-    """``history list --json`` (``last_answer_state``: the newest answer's state, null with no answer)."""
+def summaries_json(rows: Sequence[Any], costs: Mapping[str, float] | None = None) -> str:
+    """``history list --json`` (``cost``: the summed price of the answers, where a price table gave one;
+    ``last_answer_state``: the newest answer's state, null with no answer)."""
+    costs = costs or {}
     return dumps([{"id": r.id, "title": r.title, "created_at": r.created_at, "updated_at": r.updated_at,
                    "message_count": r.message_count, "archived": r.archived,
+                   "cost": round(costs[r.id], 6) if r.id in costs else None,
                    "last_answer_state": getattr(r, "last_answer_state", None)} for r in rows])
 
 

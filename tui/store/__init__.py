@@ -11,6 +11,7 @@ from .export import FORMAT as EXPORT_FORMAT
 from .models import (
     ROLES,
     STATES,
+    Attachment,
     Conversation,
     ConversationSummary,
     ErrorRecord,
@@ -22,6 +23,7 @@ from .models import (
 from .repo import HistoryStore
 
 __all__ = [
+    "Attachment",
     "EXPORT_FORMAT",
     "ROLES",
     "STATES",

@@ -17,7 +17,8 @@ import sqlite3
 from typing import Any
 
 from .errors import StoreError
-from .models import ROLES, STATES, Conversation, ErrorRecord, MessageRecord
+from .attachments import insert as insert_attachments
+from .models import ROLES, STATES, Attachment, Conversation, ErrorRecord, MessageRecord
 from .tree_backfill import backfill_parents
 
 FORMAT = "r1-tui/1"
@@ -58,6 +59,8 @@ def export_message(m: MessageRecord) -> dict[str, Any]:
         "choice_index": m.choice_index,
         "selected": m.selected,
         "parent_id": m.parent_id,
+        "attachments": [{"name": a.name, "chars": len(a.content), "content": a.content} for a in m.attachments],
+        "cost": m.cost,
         "error": _error_dict(m.error),
     }
 
@@ -186,8 +189,34 @@ def _message_row(m: Any, where: str, conv_id: str) -> tuple[Any, ...]:
         1 if _bool(m.get("selected", False), f"{where}.selected") else 0,
         _optional_ident(m, "parent_id", where),
         1 if _bool(usage.get("reasoning_estimated", False), f"{where}.usage.reasoning_estimated") else 0,
+        _cost(m.get("cost"), f"{where}.cost"),
         *_error_columns(m.get("error"), f"{where}.error"),
     )
+
+
+def _cost(value: Any, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise _fail(where, "must be a non-negative number or null")
+    return float(value)
+
+
+def attachments_of(m: dict[str, Any], where: str) -> tuple[Attachment, ...]:
+    """The attachments of an exported prompt (none for answers, and in exports made before them)."""
+    raw = m.get("attachments")
+    if raw is None or raw == []:
+        return ()
+    if not isinstance(raw, list) or m.get("role") != "user":
+        raise _fail(f"{where}.attachments", "must be a list, on a user message")
+    out = []
+    for i, item in enumerate(raw):
+        item = _dict(item, f"{where}.attachments[{i}]")
+        name = _str(item, "name", f"{where}.attachments[{i}]")
+        content = _str(item, "content", f"{where}.attachments[{i}]")
+        assert name is not None and content is not None
+        out.append(Attachment(name, content))
+    return tuple(out)
 
 
 def _optional_ident(obj: dict[str, Any], key: str, where: str) -> str | None:
@@ -220,6 +249,8 @@ def validate(data: Any) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
     if not isinstance(messages, list):
         raise _fail("conversation.messages", "must be a list")
     rows = [_message_row(m, f"messages[{i}]", conv_id) for i, m in enumerate(messages)]
+    for i, m in enumerate(messages):
+        attachments_of(m, f"messages[{i}]")
     ids = [r[0] for r in rows]
     if len(set(ids)) != len(ids):
         raise _fail("messages", "contain a duplicate id")
@@ -251,10 +282,14 @@ def import_into(conn: sqlite3.Connection, data: Any) -> str:
         "INSERT INTO messages(id, conversation_id, role, content, reasoning, state, finish_reason, "
         "model, deployment, endpoint_host, prompt_tokens, completion_tokens, total_tokens, "
         "reasoning_tokens, usage_estimated, first_token_s, reasoning_s, total_s, created_at, "
-        "updated_at, reply_to, choice_index, selected, parent_id, reasoning_estimated, error_kind, "
-        "error_message, error_hint) VALUES (" + ", ".join("?" * 28) + ")",
+        "updated_at, reply_to, choice_index, selected, parent_id, reasoning_estimated, cost, error_kind, "
+        "error_message, error_hint) VALUES (" + ", ".join("?" * 29) + ")",
         rows,
     )
+    for i, m in enumerate(data["messages"]):
+        files = attachments_of(m, f"messages[{i}]")
+        if files:
+            insert_attachments(conn, m["id"], files)
     if not has_tree(data):
         backfill_parents(conn, conv_id)
     return conv_id

@@ -142,6 +142,31 @@ _STREAMING_APPENDS: tuple[Step, ...] = (
     END""",
 )
 
+# Files attached to a prompt are kept apart from the typed text (sent before it as fenced
+# blocks) and searchable on their own; ``cost`` is an answer's price, computed when it ended
+# from the profile's price table (none built in).
+_ATTACHMENTS_AND_COST: tuple[Step, ...] = (
+    """CREATE TABLE attachments (
+        seq         INTEGER PRIMARY KEY,
+        message_id  TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,
+        name        TEXT NOT NULL,
+        content     TEXT NOT NULL,
+        UNIQUE (message_id, position)
+    )""",
+    """CREATE VIRTUAL TABLE attachments_fts USING fts5(
+        name, content, content='attachments', content_rowid='seq',
+        tokenize='unicode61 remove_diacritics 2', prefix='3')""",
+    """CREATE TRIGGER attachments_fts_ins AFTER INSERT ON attachments BEGIN
+        INSERT INTO attachments_fts(rowid, name, content) VALUES (new.seq, new.name, new.content);
+    END""",
+    """CREATE TRIGGER attachments_fts_del AFTER DELETE ON attachments BEGIN
+        INSERT INTO attachments_fts(attachments_fts, rowid, name, content)
+            VALUES ('delete', old.seq, old.name, old.content);
+    END""",
+    "ALTER TABLE messages ADD COLUMN cost REAL",
+)
+
 # Failed and stopped answers: why an answer failed or was cut off (what `history show` prints;
 # NULL when it ended well), and each conversation's newest answer state, kept by triggers so
 # the list (`history list`, the app's list) still reads the conversations table only.
@@ -175,6 +200,7 @@ MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0004_selected_alternative", _SELECTED),
     ("0005_message_tree", _TREE),
     ("0006_streaming_appends", _STREAMING_APPENDS),
+    ("0007_attachments_and_cost", _ATTACHMENTS_AND_COST),
     ("0011_failed_answers", _FAILED_ANSWERS),
 )
 KNOWN = tuple(name for name, _ in MIGRATIONS)
