@@ -18,6 +18,9 @@ The file is ``config.toml`` in platformdirs' user config dir (XDG_CONFIG_HOME ho
     output_per_mtok = 5.40              # per million completion tokens
     currency = "USD"                    # a label for display
 
+    [trace]
+    pivots = ["Wait", "But", "Hmm"]     # phrases that open a new step in a reasoning trace
+
 A profile named explicitly with ``--profile`` wins over the environment for the values it
 sets; otherwise the environment (AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY,
 AZURE_OPENAI_DEPLOYMENT, OPENAI_BASE_URL, OPENAI_API_KEY) wins over the file.
@@ -58,7 +61,8 @@ PROFILE_KEYS = frozenset({
 })
 PRICE_KEYS = frozenset({"input_per_mtok", "output_per_mtok", "currency"})
 RETRY_KEYS = frozenset({"max_attempts", "base_delay_s", "max_delay_s"})
-TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles", "theme", "keys", "ui"})
+TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles", "theme", "keys", "ui", "trace"})
+TRACE_KEYS = frozenset({"pivots"})
 
 SETUP_HINT = (
     "No endpoint configured. Set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT (and `az login`, or "
@@ -152,6 +156,28 @@ def read_config_file(path: Path) -> dict[str, Any]:
     return data
 
 
+def trace_pivots(data: Mapping[str, Any], path: Path) -> tuple[str, ...] | None:
+    """``[trace] pivots`` of a parsed config file (None: not set, use the defaults in tui/trace/steps.py)."""
+    trace = data.get("trace", {})
+    if not isinstance(trace, dict):
+        raise ConfigError(f"{path}: 'trace' must be a table ([trace])")
+    unknown = sorted(set(trace) - TRACE_KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: [trace]: unknown key {unknown[0]!r}; known keys: {', '.join(sorted(TRACE_KEYS))}")
+    pivots = trace.get("pivots")
+    if pivots is None:
+        return None
+    if not isinstance(pivots, list) or not all(isinstance(p, str) and p.strip() for p in pivots):
+        raise ConfigError(f"{path}: [trace]: pivots must be a list of non-empty strings, e.g. [\"Wait\", \"But\"]")
+    return tuple(p.strip() for p in pivots)
+
+
+def configured_pivots(path: Path | None = None) -> tuple[str, ...] | None:
+    """The pivot phrases set in the config file, or None for the defaults. Raises ConfigError."""
+    path = path or paths.config_file()
+    return trace_pivots(read_config_file(path), path)
+
+
 def _check_shape(path: Path, data: dict[str, Any]) -> None:
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
@@ -195,7 +221,8 @@ def load_settings(overrides: Overrides, env: Mapping[str, str] | None = None, pa
     env = os.environ if env is None else env
     path = path or paths.config_file()
     data = read_config_file(path)
-    extra = {k: data[k] for k in ("theme", "keys", "ui") if k in data}
+    extra: dict[str, Any] = {k: data[k] for k in ("theme", "keys", "ui", "trace") if k in data}
+    trace_pivots(data, path)  # a bad [trace] table is reported now, not when a trace is shown
     warnings = [f"{path}: unknown top-level key {k!r} ignored" for k in sorted(set(data) - TOP_LEVEL_KEYS)]
     profiles: dict[str, dict[str, Any]] = data.get("profiles", {})
     name = overrides.profile or data.get("default_profile") or (next(iter(profiles)) if len(profiles) == 1 else None)

@@ -3,18 +3,26 @@
 Each choice's answer is created when the choice first appears (choice 0 at once, so a
 failed or stopped attempt is recorded too), its text is appended in timed batches while it
 streams (the writer's timer, not the next event), and it ends as one row with its final
-state, finish reason, usage, timings and cost. Usage (and so the cost) covers the whole
+state, finish reason, usage, timings, cost and timeline (when each part arrived). Usage (and so the cost) covers the whole
 request, so it is stored once, on the first choice.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from tui.chat.transcript import Transcript
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import AnswerDelta, Event, ReasoningDelta, Reclassified, Started
 from tui.metrics import Prices
+from tui.trace.timeline import encode
 from tui.store.background import BackgroundWriter
 from tui.store.models import ErrorRecord
+from tui.store.repo import HistoryStore
+
+
+def _save_timeline(store: HistoryStore, *, msg_id: str, data: str) -> None:
+    store.save_timeline(msg_id, data)
 
 
 class Recorder:
@@ -68,3 +76,6 @@ class Recorder:
                 cost=cost if choice == first else None,
                 error=error if state in ("failed", "interrupted") else None,  # what `history show` prints
             )
+            if text.timeline is not None:
+                text.timeline.finish()  # where a stopped or broken stream stood (idempotent)
+                self.writer.submit(partial(_save_timeline, msg_id=msg_id, data=encode(text.timeline.timeline())))

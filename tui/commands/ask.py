@@ -64,6 +64,10 @@ def result_object(transcript: Transcript, client: ChatClient, conversation_id: s
             {"index": i, "answer": c.answer, "reasoning": c.reasoning, "finish_reason": c.finish_reason}
             for i, c in sorted(transcript.choices.items())
         ]
+        from tui.trace.vote import vote  # lazily: only -n N pays for the math converter
+
+        tally = vote([c.answer for _, c in sorted(transcript.choices.items())])
+        obj["vote"] = tally.as_json() if tally else None
     if transcript.failure is not None:
         f = transcript.failure
         obj["error"] = {"kind": f.kind, "message": f.message, "hint": f.hint, "status": f.status}

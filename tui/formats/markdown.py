@@ -67,7 +67,7 @@ def _answer_lines(m: dict[str, Any], label: str) -> list[str]:
     lines = [f"## {label} · {assistant_header(m)}", ""]
     if m["reasoning"]:
         lines += ["<details><summary>Reasoning</summary>", "", _body(m["reasoning"]), "", "</details>", ""]
-    lines += [_body(m["content"]) if m["content"] else "_(no answer)_", ""]
+    lines += [_body(m["content"]) if m["content"] else "_(no answer)_", ""] + _notes(m)
     outcome = outcome_lines(m)
     if outcome:
         lines += ["> " + line.strip() for line in outcome] + [""]
@@ -84,7 +84,7 @@ def to_markdown(conv: dict[str, Any]) -> str:
         if m["role"] != "user":
             continue
         placed.add(m["id"])
-        lines += [f"## You · {when(m['created_at'])}", "", _body(m["content"]), ""]
+        lines += [f"## You · {when(m['created_at'])}", "", _body(m["content"]), ""] + _notes(m)
         answers = sorted((a for a in messages if a["role"] == "assistant" and a.get("reply_to") == m["id"]),
                          key=lambda a: (a.get("choice_index", 0), a["created_at"]))
         chosen = _selected(answers)
@@ -98,5 +98,13 @@ def to_markdown(conv: dict[str, Any]) -> str:
     for m in messages:  # answers whose prompt is missing (an old or hand-made file)
         if m["id"] not in placed:
             lines += _answer_lines(m, "Answer") if m["role"] == "assistant" else \
-                [f"## You · {when(m['created_at'])}", "", _body(m["content"]), ""]
+                [f"## You · {when(m['created_at'])}", "", _body(m["content"]), ""] + _notes(m)
     return "\n".join(lines)
+
+
+def _notes(m: dict[str, Any]) -> list[str]:
+    """The message's notes as quoted lines (exports made before notes existed have none)."""
+    out: list[str] = []
+    for note in m.get("notes", []):
+        out += ["> **Note:** " + for_display(note["body"]).replace("\n", "\n> "), ""]
+    return out

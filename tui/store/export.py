@@ -2,9 +2,11 @@
 
 The export dict is the ``history show --json`` shape plus ``format``, and per message
 ``updated_at``, ``endpoint_host``, ``reply_to``, ``choice_index``, ``selected``, ``parent_id`` (the
-conversation tree: every branch is exported) and ``error`` (``{"kind", "message", "hint"}`` or null;
-timings are rounded to milliseconds, as in ``ask --json``). An export made before the tree has no
-``parent_id``: import links its messages as the migration did. Import keeps the ids; a conversation (or message) id that already exists is refused with StoreError
+conversation tree: every branch is exported), ``notes`` (``[{"id", "body", "created_at",
+"updated_at"}]``), ``timeline`` (the stored ``tl1:`` text, or null: none was recorded) and ``error``
+(``{"kind", "message", "hint"}`` or null; timings are rounded to milliseconds, as in ``ask --json``).
+An export made before the tree has no ``parent_id``: import links its messages as the migration
+did. Import keeps the ids; a conversation (or message) id that already exists is refused with StoreError
 (the CLI reports it and skips that conversation), so export -> import into an empty
 history -> export is identical.
 """
@@ -18,7 +20,7 @@ from typing import Any
 
 from .errors import StoreError
 from .attachments import insert as insert_attachments
-from .models import ROLES, STATES, Attachment, Conversation, ErrorRecord, MessageRecord
+from .models import ROLES, STATES, Attachment, Conversation, ErrorRecord, MessageRecord, Note
 from .tree_backfill import backfill_parents
 
 FORMAT = "r1-tui/1"
@@ -26,9 +28,15 @@ _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-
 _USAGE_INTS = ("prompt_tokens", "completion_tokens", "total_tokens", "reasoning_tokens")
 _TIMINGS = ("first_token_s", "reasoning_s", "total_s")
 MAX_ID_LEN = 200
+MAX_TIMELINE_CHARS = 16 * 1024 * 1024
 
 
-def export_message(m: MessageRecord) -> dict[str, Any]:
+def export_note(n: Note) -> dict[str, Any]:
+    """One note in the export shape."""
+    return {"id": n.id, "body": n.body, "created_at": n.created_at, "updated_at": n.updated_at}
+
+
+def export_message(m: MessageRecord, notes: list[Note] | None = None, timeline: str | None = None) -> dict[str, Any]:
     """One message in the export/show shape."""
     return {
         "id": m.id,
@@ -61,6 +69,8 @@ def export_message(m: MessageRecord) -> dict[str, Any]:
         "parent_id": m.parent_id,
         "attachments": [{"name": a.name, "chars": len(a.content), "content": a.content} for a in m.attachments],
         "cost": m.cost,
+        "notes": [export_note(n) for n in notes or ()],
+        "timeline": timeline,
         "error": _error_dict(m.error),
     }
 
@@ -73,8 +83,10 @@ def _error_dict(error: ErrorRecord | None) -> dict[str, Any] | None:
     return None if error is None else {"kind": error.kind, "message": error.message, "hint": error.hint}
 
 
-def export_conversation(conv: Conversation) -> dict[str, Any]:
-    """The conversation in the export/show shape."""
+def export_conversation(conv: Conversation, notes: dict[str, list[Note]] | None = None,
+                        timelines: dict[str, str] | None = None) -> dict[str, Any]:
+    """The conversation in the export/show shape (with each message's notes and timeline)."""
+    notes, timelines = notes or {}, timelines or {}
     return {
         "format": FORMAT,
         "id": conv.id,
@@ -82,7 +94,7 @@ def export_conversation(conv: Conversation) -> dict[str, Any]:
         "created_at": conv.created_at,
         "updated_at": conv.updated_at,
         "archived": conv.archived,
-        "messages": [export_message(m) for m in conv.messages],
+        "messages": [export_message(m, notes.get(m.id), timelines.get(m.id)) for m in conv.messages],
     }
 
 
@@ -258,7 +270,34 @@ def validate(data: Any) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
     for i, r in enumerate(rows):
         if r[23] is not None and r[23] not in known:
             raise _fail(f"messages[{i}].parent_id", "names no message of this conversation")
+    annotation_rows(messages, rows)
     return row, rows
+
+
+def annotation_rows(messages: list[Any], rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]]:
+    """Note rows and timeline rows of validated ``messages`` (``rows`` from :func:`_message_row`)."""
+    notes: list[tuple[Any, ...]] = []
+    timelines: list[tuple[str, str]] = []
+    for i, (m, row) in enumerate(zip(messages, rows)):
+        where, msg_id, role = f"messages[{i}]", row[0], row[2]
+        timeline = m.get("timeline")
+        if timeline is not None:
+            if not isinstance(timeline, str) or len(timeline) > MAX_TIMELINE_CHARS or role != "assistant":
+                raise _fail(f"{where}.timeline", "must be null or an answer's timeline text")
+            timelines.append((msg_id, timeline))
+        raw = m.get("notes") if m.get("notes") is not None else []
+        if not isinstance(raw, list):
+            raise _fail(f"{where}.notes", "must be a list")
+        for j, n in enumerate(raw):
+            at = f"{where}.notes[{j}]"
+            n = _dict(n, at)
+            created = _stamp(n, "created_at", at)
+            notes.append((_ident(n, "id", at), msg_id, _str(n, "body", at, nonempty=True), created,
+                          _stamp(n, "updated_at", at, default=created)))
+    note_ids = [n[0] for n in notes]
+    if len(set(note_ids)) != len(note_ids):
+        raise _fail("notes", "contain a duplicate id")
+    return notes, timelines
 
 
 def has_tree(data: Any) -> bool:
@@ -290,6 +329,13 @@ def import_into(conn: sqlite3.Connection, data: Any) -> str:
         files = attachments_of(m, f"messages[{i}]")
         if files:
             insert_attachments(conn, m["id"], files)
+    notes, timelines = annotation_rows(data["messages"], rows)
+    for n in notes:
+        if conn.execute("SELECT 1 FROM message_notes WHERE id = ?", (n[0],)).fetchone():
+            raise StoreError(f"note {n[0]} (conversation {conv_id}) already exists in this history")
+    conn.executemany("INSERT INTO message_notes(id, message_id, body, created_at, updated_at) "
+                     "VALUES (?, ?, ?, ?, ?)", notes)
+    conn.executemany("INSERT INTO answer_timelines(message_id, data) VALUES (?, ?)", timelines)
     if not has_tree(data):
         backfill_parents(conn, conv_id)
     return conv_id

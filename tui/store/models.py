@@ -8,7 +8,7 @@ from typing import Literal
 from tui.metrics import Timing, Usage
 
 Role = Literal["user", "assistant"]
-Field = Literal["prompt", "answer", "reasoning", "attachment"]
+Field = Literal["prompt", "answer", "reasoning", "attachment", "note"]
 
 STATES: tuple[str, ...] = ("streaming", "complete", "stopped", "interrupted", "filtered", "failed")
 ROLES: tuple[str, ...] = ("user", "assistant")
@@ -97,3 +97,14 @@ class SearchHit:
     title: str
     field: Field
     snippet: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note the user attached to a message."""
+
+    id: str
+    message_id: str
+    body: str
+    created_at: str
+    updated_at: str

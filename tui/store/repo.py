@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterator
 
 from . import attachments as attached
 from . import opening, streaming
+from .annotations import AnnotationsMixin
 from .errors import StoreError
 from .ids import new_id, now_iso
 from .models import STATES, Attachment, Conversation, ConversationSummary, ErrorRecord, MessageRecord, SearchHit
@@ -19,8 +20,11 @@ from .rows import MESSAGE_COLUMNS, SUMMARY_COLUMNS, message_from_row, summary_fr
 AFTER_NEWEST: object = object()  # add_user_message's default parent: the conversation's newest message
 
 
-class HistoryStore:
-    """Chat history. Use :meth:`open`; thread-safe (one connection behind a lock)."""
+class HistoryStore(AnnotationsMixin):
+    """Chat history. Use :meth:`open`; thread-safe (one connection behind a lock).
+
+    Timelines and notes: see tui/store/annotations.py.
+    """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool) -> None:
         self._conn = conn
@@ -372,7 +376,7 @@ class HistoryStore:
         conv = self.get_conversation(conv_id)
         if conv is None:
             raise StoreError(f"no conversation with id {conv_id!r}")
-        return export_conversation(conv)
+        return export_conversation(conv, self.notes_for(conv_id), self.timelines_for(conv_id))
 
     def import_conversation(self, data: dict[str, Any]) -> str:
         """Insert an exported conversation keeping its ids; StoreError if invalid or present."""

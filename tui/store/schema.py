@@ -167,6 +167,42 @@ _ATTACHMENTS_AND_COST: tuple[Step, ...] = (
     "ALTER TABLE messages ADD COLUMN cost REAL",
 )
 
+# When each part of an answer arrived (tui/trace/timeline.py's "tl1:" text), one row per
+# answer recorded with a timeline; answers saved before this migration have none.
+_ANSWER_TIMELINE = (
+    """CREATE TABLE answer_timelines (
+        message_id  TEXT PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+        data        TEXT NOT NULL
+    )""",
+)
+
+# Notes the user attaches to any message, searchable through their own FTS5 index.
+_MESSAGE_NOTES = (
+    """CREATE TABLE message_notes (
+        seq         INTEGER PRIMARY KEY,
+        id          TEXT NOT NULL UNIQUE,
+        message_id  TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        body        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    )""",
+    "CREATE INDEX message_notes_by_message ON message_notes(message_id, seq)",
+    """CREATE VIRTUAL TABLE notes_fts USING fts5(
+        body, content='message_notes', content_rowid='seq',
+        tokenize='unicode61 remove_diacritics 2', prefix='3')""",
+    """CREATE TRIGGER message_notes_fts_ins AFTER INSERT ON message_notes BEGIN
+        INSERT INTO notes_fts(rowid, body) VALUES (new.seq, new.body);
+    END""",
+    """CREATE TRIGGER message_notes_fts_del AFTER DELETE ON message_notes BEGIN
+        INSERT INTO notes_fts(notes_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+    END""",
+    """CREATE TRIGGER message_notes_fts_upd AFTER UPDATE OF body ON message_notes
+    WHEN old.body IS NOT new.body BEGIN
+        INSERT INTO notes_fts(notes_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+        INSERT INTO notes_fts(rowid, body) VALUES (new.seq, new.body);
+    END""",
+)
+
 # Failed and stopped answers: why an answer failed or was cut off (what `history show` prints;
 # NULL when it ended well), and each conversation's newest answer state, kept by triggers so
 # the list (`history list`, the app's list) still reads the conversations table only.
@@ -201,6 +237,8 @@ MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0005_message_tree", _TREE),
     ("0006_streaming_appends", _STREAMING_APPENDS),
     ("0007_attachments_and_cost", _ATTACHMENTS_AND_COST),
+    ("0008_answer_timeline", _ANSWER_TIMELINE),
+    ("0009_message_notes", _MESSAGE_NOTES),
     ("0011_failed_answers", _FAILED_ANSWERS),
 )
 KNOWN = tuple(name for name, _ in MIGRATIONS)
