@@ -37,7 +37,8 @@ def ask(tmp_path: Path, server, *args: str, stdin: str | None = None, **env: str
     conn = ["--endpoint", server.base_url, "--deployment", "dep"] if server is not None else []
     return subprocess.run(
         [sys.executable, "-m", "tui", "ask", *conn, *args],
-        input=stdin, capture_output=True, text=True, timeout=60, env=env_for(tmp_path, **env),
+        input=stdin if stdin is not None else "", capture_output=True, text=True, timeout=60,
+        env=env_for(tmp_path, **env),
     )
 
 
@@ -155,7 +156,8 @@ def test_broken_config_exits_2_naming_file_and_line(tmp_path: Path) -> None:
 def test_ctrl_c_exits_130_and_keeps_partial(tmp_path: Path, azure_server) -> None:
     azure_server.enqueue(Stream(content_chunks=["<think>", "slow "] + ["thought "] * 200, delay_s=0.05))
     proc = subprocess.Popen([sys.executable, "-m", "tui", "ask", "--endpoint", azure_server.base_url, "--deployment", "d",
-                             "q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_for(tmp_path))
+                             "q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, env=env_for(tmp_path))
     read_until(proc.stderr, b"slow thought thought ")
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
@@ -203,7 +205,8 @@ def test_sigkill_while_streaming_keeps_what_arrived(tmp_path: Path, azure_server
     words = [f"w{i} " for i in range(2000)]
     azure_server.enqueue(Stream(content_chunks=["<think>"] + words, delay_s=0.02))
     proc = subprocess.Popen([sys.executable, "-m", "tui", "ask", "--endpoint", azure_server.base_url, "--deployment", "d",
-                             "q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_for(tmp_path))
+                             "q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, env=env_for(tmp_path))
     try:
         read_until(proc.stderr, b"w60 ")  # ask has received (and printed) 60 words
         db = tmp_path / "data" / "r1-tui" / "history.db"

@@ -10,12 +10,14 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from tui import __version__, paths
+from tui.commands.closed_output import QuietWhenClosed, silence
 from tui.config import ConfigError, Overrides, Settings, load_settings
 from tui.sanitize import for_display
 
@@ -116,11 +118,11 @@ def _client(endpoint: Any) -> Any:
     return ChatClient(endpoint, tag_memory=None if endpoint.is_demo else TagMemory(paths.data_dir() / FILE_NAME))
 
 
-def _history_path() -> Path:
+def _history_path(demo: bool = False) -> Path:
     """The history file for ``ask`` and ``history``: the fresh one if the app started one beside a damaged file."""
     from tui.commands.open_history import history_for_commands
 
-    return history_for_commands(paths.history_db_path(), _error)
+    return history_for_commands(paths.history_db_path(demo=demo), _error)
 
 
 def _load(args: argparse.Namespace, demo_url: str | None) -> Settings:
@@ -130,10 +132,27 @@ def _load(args: argparse.Namespace, demo_url: str | None) -> Settings:
     return settings
 
 
+def _fenced(text: str) -> str:
+    """``text`` in a Markdown code fence longer than any run of backticks inside it."""
+    longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{text}{'' if text.endswith(chr(10)) else chr(10)}{fence}"
+
+
 def _read_prompt(args: argparse.Namespace) -> str | None:
-    if args.prompt == "-" or (args.prompt is None and not sys.stdin.isatty()):
-        data = sys.stdin.buffer.read()
-        return data.decode("utf-8", errors="replace")
+    """The prompt: the argument, standard input (``-`` or no argument), or both.
+
+    With an argument and piped input (``git diff | r1-tui ask "review this"``) the prompt is
+    the argument, a blank line, then the input in a fenced block.
+    """
+    stdin = sys.stdin
+    piped = stdin is not None and not stdin.isatty()
+    if args.prompt == "-" or (args.prompt is None and piped):
+        return stdin.buffer.read().decode("utf-8", errors="replace")
+    if args.prompt is not None and piped:
+        extra = stdin.buffer.read().decode("utf-8", errors="replace")
+        if extra.strip():
+            return f"{args.prompt}\n\n{_fenced(extra)}"
     return args.prompt
 
 
@@ -167,7 +186,7 @@ async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, attach
     continuing = args.continue_latest or args.conversation is not None
     client = _client(settings.endpoint)
     writer = reader = None
-    db_path = _history_path() if continuing or not args.no_save else paths.history_db_path()
+    db_path = _history_path(args.demo) if continuing or not args.no_save else paths.history_db_path(demo=args.demo)
     try:
         if continuing:
             try:
@@ -207,7 +226,7 @@ def _cmd_app(args: argparse.Namespace) -> int:
     with _demo_server(args.demo and not args.offline) as demo_url:
         settings = _load(args, demo_url)
         return asyncio.run(_run_app(settings, offline=args.offline, low_bandwidth=args.low_bandwidth,
-                                    overrides=_overrides(args, demo_url)))
+                                    overrides=_overrides(args, demo_url), demo=args.demo))
 
 
 def _client_factory(overrides: Overrides) -> Any:
@@ -226,7 +245,8 @@ def _client_factory(overrides: Overrides) -> Any:
     return make
 
 
-async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, overrides: Overrides | None = None) -> int:
+async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, overrides: Overrides | None = None,
+                   demo: bool = False) -> int:
     from tui.commands.open_history import open_history
     from tui.ui.app import R1App
 
@@ -234,7 +254,7 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
     # Nothing configured: browse read-only (no file written) until setup gives a client;
     # the app then reopens the history read-write (tui/ui/store_switch.py).
     read_only_store = offline or settings.endpoint is None
-    store = open_history(paths.history_db_path(), read_only=read_only_store, interactive=interactive,
+    store = open_history(paths.history_db_path(demo=demo), read_only=read_only_store, interactive=interactive,
                          report=_error, stdin=sys.stdin, stderr=sys.stderr, offer_fresh=not offline)
     if store is None:  # corrupt (fresh one declined / no terminal) or from a newer r1-tui
         return 1
@@ -263,25 +283,42 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
         store.close()
 
 
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "ask":
+        return _cmd_ask(args)
+    if args.command == "doctor":  # --- doctor dispatch ---
+        from tui.commands.doctor import run_doctor
+
+        with _demo_server(args.demo) as demo_url:
+            return run_doctor(_overrides(args, demo_url), as_json=args.json)
+    if args.command == "history":
+        from tui.commands.history import run_history
+
+        return run_history(args, _history_path(args.demo))
+    return _cmd_app(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``r1-tui`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    real_stdout = sys.stdout
+    if args.command in ("history", "doctor"):
+        # `history list | head`, `doctor | head -3`: once the reader is gone, output is dropped
+        # and the command ends normally (doctor still exits with its checks' status).
+        sys.stdout = QuietWhenClosed(real_stdout)  # type: ignore[assignment]
     try:
-        if args.command == "ask":
-            return _cmd_ask(args)
-        if args.command == "doctor":  # --- doctor dispatch ---
-            from tui.commands.doctor import run_doctor
-
-            with _demo_server(args.demo) as demo_url:
-                return run_doctor(_overrides(args, demo_url), as_json=args.json)
-        if args.command == "history":
-            from tui.commands.history import run_history
-
-            return run_history(args, _history_path())
-        return _cmd_app(args)
+        code = _dispatch(args)
+        sys.stdout.flush()
+        return code
     except ConfigError as exc:
         _error(str(exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # a reader went away somewhere else: end quietly
+        silence(real_stdout)
+        silence(sys.stderr)
+        return 0
+    finally:
+        sys.stdout = real_stdout

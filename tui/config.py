@@ -77,9 +77,35 @@ TRACE_KEYS = frozenset({"pivots"})
 
 SETUP_HINT = (
     "No endpoint configured. Set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT (and `az login`, or "
-    "AZURE_OPENAI_API_KEY), pass --endpoint and --deployment, or add a profile to {path}. "
+    "AZURE_OPENAI_API_KEY), pass --endpoint and --deployment, or {profile_advice}. "
     "To try r1-tui without an endpoint, run it with --demo."
 )
+
+
+class PartialConfigError(ConfigError):
+    """An endpoint is known but no deployment: what is known, so setup can start from it.
+
+    ``endpoint`` is the normalised base URL, ``endpoint_from`` where it came from (``--endpoint``,
+    ``AZURE_OPENAI_ENDPOINT``, ``OPENAI_BASE_URL`` or ``[profiles.NAME]``), ``profile`` the profile
+    in force (None when none), ``missing`` the settings still needed.
+    """
+
+    def __init__(self, message: str, *, endpoint: str, endpoint_from: str, profile: str | None,
+                 config_path: Path, missing: tuple[str, ...] = ("deployment",)) -> None:
+        super().__init__(message)
+        self.endpoint = endpoint
+        self.endpoint_from = endpoint_from
+        self.profile = profile
+        self.config_path = config_path
+        self.missing = missing
+
+
+def profile_advice(path: Path, profile: str | None, *, what: str = "endpoint and deployment") -> str:
+    """Where a profile setting goes; names ``path`` only when that file exists."""
+    section = f"[profiles.{profile or 'NAME'}]"
+    if path.exists():
+        return f"set {what} in {section} of {path}"
+    return f"run `r1-tui` and save a profile in its setup dialog (a {section} section with {what})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +138,7 @@ class Settings:
     @property
     def setup_hint(self) -> str:
         """How to configure an endpoint."""
-        return SETUP_HINT.format(path=self.config_path)
+        return SETUP_HINT.format(profile_advice=profile_advice(self.config_path, None))
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
@@ -200,8 +226,9 @@ def load_settings(overrides: Overrides, env: Mapping[str, str] | None = None, pa
     secrets = tuple(s for p in profiles.values() for s in secrets_in(p, env)) or secrets_in({}, env)
     try:
         return _load(overrides, env, path, data)
-    except ConfigError as exc:
-        raise ConfigError(redact(str(exc), secrets)) from None
+    except ConfigError as exc:  # the same error (a PartialConfigError keeps what it knows), key-free
+        exc.args = (redact(str(exc), secrets),)
+        raise
 
 
 def _load(overrides: Overrides, env: Mapping[str, str], path: Path, data: dict[str, Any]) -> Settings:
@@ -216,12 +243,12 @@ def _load(overrides: Overrides, env: Mapping[str, str], path: Path, data: dict[s
             raise ConfigError(f"{path}: no profile named {name!r} (profiles: {known})")
         name = None
     profile = profiles.get(name, {}) if name else {}
-    where = f"[profiles.{name}]" if name else "defaults"
+    where = f"[profiles.{name}]" if name else "[profiles.NAME]"
     for key in SAMPLING_KEYS:
         if key in profile:
             warnings.append(f"{where}: {key} is ignored: reasoning models do not take temperature, top_p or penalties")
     defaults = _request_defaults(path, where, profile, overrides)
-    endpoint = _endpoint(path, where, profile, overrides, env, explicit_profile=overrides.profile is not None)
+    endpoint = _endpoint(path, name, profile, overrides, env, explicit_profile=overrides.profile is not None)
     prices = None if overrides.demo_url else _prices(path, where, profile.get("prices"))
     return Settings(endpoint, defaults, name, path, tuple(warnings), extra, prices)
 
@@ -256,21 +283,30 @@ def _request_defaults(path: Path, where: str, profile: Mapping[str, Any], o: Ove
     return RequestDefaults(system or None, max_tokens, tuple(stop_raw), n)
 
 
-def _endpoint(path: Path, where: str, profile: Mapping[str, Any], o: Overrides, env: Mapping[str, str],
+def _endpoint(path: Path, name: str | None, profile: Mapping[str, Any], o: Overrides, env: Mapping[str, str],
               explicit_profile: bool) -> EndpointSettings | None:
+    where = f"[profiles.{name}]" if name else "[profiles.NAME]"
     retry = retry_policy(path, where, profile.get("retry", {}))
     timeout_s = float(bounded(path, where, "timeout_s", profile.get("timeout_s", 600.0), 1, MAX_TIMEOUT_S))
     if o.demo_url:
         return EndpointSettings(o.demo_url, DEMO_DEPLOYMENT, "none", None, DEFAULT_TOKEN_SCOPE, retry, timeout_s, is_demo=True)
 
+    sources: dict[str, str] = {}
+
     def pick(flag: str | None, env_names: tuple[str, ...], key: str) -> str | None:
-        env_value = next((env[n] for n in env_names if env.get(n)), None)
+        env_name = next((n for n in env_names if env.get(n)), None)
         file_value = typed(path, where, key, profile.get(key), str)
+        if flag:
+            sources[key] = f"--{key}"
+        elif file_value and (explicit_profile or not env_name):
+            sources[key] = where
+        else:
+            sources[key] = env_name or where
         if flag:
             return flag
         if explicit_profile and file_value:
             return file_value
-        return env_value or file_value
+        return (env[env_name] if env_name else None) or file_value
 
     raw_endpoint = pick(o.endpoint, ("AZURE_OPENAI_ENDPOINT", "OPENAI_BASE_URL"), "endpoint")
     if not raw_endpoint:
@@ -282,9 +318,11 @@ def _endpoint(path: Path, where: str, profile: Mapping[str, Any], o: Overrides, 
     host = base_url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]
     deployment = pick(o.deployment, ("AZURE_OPENAI_DEPLOYMENT",), "deployment")
     if not deployment:
-        raise ConfigError(
-            f"No deployment for {base_url}. Set AZURE_OPENAI_DEPLOYMENT, pass --deployment, or set deployment in "
-            f"{where} of {path}. On Azure this is the deployment name shown in the Foundry portal, not the model name."
+        raise PartialConfigError(
+            f"No deployment for {base_url} (endpoint from {sources['endpoint']}). Set AZURE_OPENAI_DEPLOYMENT, "
+            f"pass --deployment, or {profile_advice(path, name, what='deployment')}. On Azure this is the "
+            "deployment name shown in the Foundry portal, not the model name.",
+            endpoint=base_url, endpoint_from=sources["endpoint"], profile=name, config_path=path,
         )
     api_key = find_api_key(path, where, profile, env, is_azure_host(host))
     auth = o.auth or typed(path, where, "auth", profile.get("auth"), str)

@@ -17,6 +17,7 @@ from tui.llm.events import AnswerDelta, Event, ReasoningDelta, Reclassified, Sta
 from tui.metrics import Prices
 from tui.trace.timeline import encode
 from tui.store.background import BackgroundWriter
+from tui.store.models import ErrorRecord
 from tui.store.repo import HistoryStore
 
 
@@ -63,13 +64,17 @@ class Recorder:
         """Write every answer's final text, state, finish reason, usage and timings."""
         first = min(self.message_ids, default=0)
         cost = self._prices.cost(transcript.usage) if self._prices is not None else None
+        failure = transcript.failure
+        error = ErrorRecord(failure.kind, failure.message, failure.hint or None) if failure else None
         for choice, msg_id in self.message_ids.items():
             text = transcript.choice(choice)
+            state = transcript.final_state(choice)
             self.writer.finish_answer(
-                msg_id, reasoning=text.reasoning, answer=text.answer, state=transcript.final_state(choice),
+                msg_id, reasoning=text.reasoning, answer=text.answer, state=state,
                 finish_reason=text.finish_reason, usage=transcript.usage if choice == first else None,
                 timing=transcript.timing(choice), model=transcript.model or self._model,
                 cost=cost if choice == first else None,
+                error=error if state in ("failed", "interrupted") else None,  # what `history show` prints
             )
             if text.timeline is not None:
                 text.timeline.finish()  # where a stopped or broken stream stood (idempotent)

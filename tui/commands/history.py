@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -36,6 +37,8 @@ def add_history_parser(subparsers: Any) -> None:
     """Register the ``history`` subcommand and its own subcommands."""
     p = subparsers.add_parser("history", help="browse, search, export and manage saved conversations",
                               description="Browse, search, export and manage saved conversations.")
+    p.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                   help="browse the conversations of --demo runs (kept apart from real history)")
     sub = p.add_subparsers(dest="history_command", metavar="COMMAND", required=True)
     s = sub.add_parser("list", help="list conversations, newest first")
     s.add_argument("--json", action="store_true", help="print JSON")
@@ -125,10 +128,32 @@ def _write_output(text: str, output: str | None, newline: bool = True) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") or not newline else text + "\n")
         return
-    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
+    fd = _open_output(output)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
+
+
+def _open_output(output: str) -> int:
+    """Open ``-o FILE`` for writing, 0600; never through a symbolic link, never a directory.
+
+    A link is refused rather than followed (its target, perhaps another user's file or one
+    outside where you meant, is never written or chmod-ed). Only a regular file gets the
+    0600 mode; a named pipe is written as it is.
+    """
+    path = Path(output)
+    if path.is_symlink():
+        raise UsageError(f"{output} is a symbolic link: give the real path, or omit -o to write to stdout")
+    if path.is_dir():
+        raise UsageError(f"{output} is a directory: give a file name, e.g. {path / 'export.json'}")
+    if not path.parent.is_dir():
+        raise UsageError(f"cannot write {output}: the directory {path.parent} does not exist")
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_NOCTTY, 0o600)
+    except OSError as exc:  # a link or directory that appeared meanwhile, or no permission
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    if stat.S_ISREG(os.fstat(fd).st_mode):
+        os.fchmod(fd, 0o600)
+    return fd
 
 
 # ----------------------------------------------------------------- commands
@@ -274,6 +299,8 @@ def _cmd_delete(store: HistoryStore, args: argparse.Namespace) -> int:
 
 
 def _cmd_rename(store: HistoryStore, args: argparse.Namespace) -> int:
+    if not args.title.strip():
+        raise UsageError("a title cannot be empty: give the new title, e.g. r1-tui history rename ID \"Zebra stripes\"")
     conv_id = store.resolve_id(args.id)
     store.rename_conversation(conv_id, args.title)
     print(f"Renamed {for_display(conv_id)} to “{one_line(args.title, 80)}”.")

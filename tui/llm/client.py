@@ -23,6 +23,7 @@ from tui.llm.errors import (
     KEPT_HINT,
     failure_for_status,
     redact,
+    unfixable_by_retry,
     unsupported_parameter,
 )
 from tui.llm.events import Event, Failed, Notice, Retrying, Started
@@ -167,7 +168,7 @@ class ChatClient:
                     for event in decoder.on_break(failure):
                         yield event
                     return
-                if attempt >= policy.max_attempts:
+                if attempt >= policy.max_attempts or unfixable_by_retry(exc, self.endpoint):
                     yield failure_for_connection(exc, self.endpoint, attempt)
                     return
                 reason = "timed out" if isinstance(exc, (openai.APITimeoutError, httpx2.TimeoutException)) else "connection failed"

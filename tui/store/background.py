@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from .errors import StoreError
 from .liveness import WriterLock
-from .models import Attachment, TimingRecord, UsageRecord
+from .models import Attachment, ErrorRecord, TimingRecord, UsageRecord
 from .repo import HistoryStore
 
 T = TypeVar("T")
@@ -112,7 +112,7 @@ class BackgroundWriter:
 
     def finish_answer(self, msg_id: str, *, reasoning: str, answer: str, state: str, finish_reason: str | None,
                       usage: UsageRecord | None, timing: TimingRecord | None, model: str | None,
-                      cost: float | None = None) -> Future[None]:
+                      cost: float | None = None, error: ErrorRecord | None = None) -> Future[None]:
         """Write the answer's final text and state in one transaction (its parts are dropped, and
         search indexes it now). The final text comes from the caller, so a batch that failed to
         append (a full disk) is not missing from the final row."""
@@ -121,7 +121,8 @@ class BackgroundWriter:
 
         def work(store: HistoryStore) -> None:
             store.update_answer(msg_id, answer=answer, reasoning=reasoning, state=state,
-                                finish_reason=finish_reason, usage=usage, timing=timing, model=model, cost=cost)
+                                finish_reason=finish_reason, usage=usage, timing=timing, model=model, cost=cost,
+                                error=error)
             with self._guard:
                 self._ready.discard(msg_id)
 

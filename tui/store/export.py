@@ -3,8 +3,9 @@
 The export dict is the ``history show --json`` shape plus ``format``, and per message
 ``updated_at``, ``endpoint_host``, ``reply_to``, ``choice_index``, ``selected``, ``parent_id`` (the
 conversation tree: every branch is exported), ``notes`` (``[{"id", "body", "created_at",
-"updated_at"}]``) and ``timeline`` (the stored ``tl1:`` text, or null: none was recorded). An
-export made before the tree has no ``parent_id``: import links its messages as the migration
+"updated_at"}]``), ``timeline`` (the stored ``tl1:`` text, or null: none was recorded) and ``error``
+(``{"kind", "message", "hint"}`` or null; timings are rounded to milliseconds, as in ``ask --json``).
+An export made before the tree has no ``parent_id``: import links its messages as the migration
 did. Import keeps the ids, which must match ``IMPORTED_ID`` (a safe subset, see ``ID_RULE``); a conversation (or message) id that already exists is refused with StoreError
 (the CLI reports it and skips that conversation), so export -> import into an empty
 history -> export is identical.
@@ -19,7 +20,7 @@ from typing import Any
 
 from .errors import StoreError
 from .attachments import insert as insert_attachments
-from .models import ROLES, STATES, Attachment, Conversation, MessageRecord, Note
+from .models import ROLES, STATES, Attachment, Conversation, ErrorRecord, MessageRecord, Note
 from .tree_backfill import backfill_parents
 
 FORMAT = "r1-tui/1"
@@ -58,10 +59,10 @@ def export_message(m: MessageRecord, notes: list[Note] | None = None, timeline: 
             "estimated": m.usage.estimated,
             "reasoning_estimated": m.usage.reasoning_estimated,
         },
-        "timing": {
-            "first_token_s": m.timing.first_token_s,
-            "reasoning_s": m.timing.reasoning_s,
-            "total_s": m.timing.total_s,
+        "timing": {  # rounded as `ask --json` rounds them
+            "first_token_s": _ms(m.timing.first_token_s),
+            "reasoning_s": _ms(m.timing.reasoning_s),
+            "total_s": _ms(m.timing.total_s),
         },
         "created_at": m.created_at,
         "updated_at": m.updated_at,
@@ -74,7 +75,16 @@ def export_message(m: MessageRecord, notes: list[Note] | None = None, timeline: 
         "cost": m.cost,
         "notes": [export_note(n) for n in notes or ()],
         "timeline": timeline,
+        "error": _error_dict(m.error),
     }
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 3)
+
+
+def _error_dict(error: ErrorRecord | None) -> dict[str, Any] | None:
+    return None if error is None else {"kind": error.kind, "message": error.message, "hint": error.hint}
 
 
 def export_conversation(conv: Conversation, notes: dict[str, list[Note]] | None = None,
@@ -207,6 +217,7 @@ def _message_row(m: Any, where: str, conv_id: str) -> tuple[Any, ...]:
         _optional_ident(m, "parent_id", where),
         1 if _bool(usage.get("reasoning_estimated", False), f"{where}.usage.reasoning_estimated") else 0,
         _cost(m.get("cost"), f"{where}.cost"),
+        *_error_columns(m.get("error"), f"{where}.error"),
     )
 
 
@@ -239,6 +250,15 @@ def _optional_ident(obj: dict[str, Any], key: str, where: str) -> str | None:
     if obj.get(key) is None:
         return None
     return _ident(obj, key, where)
+
+
+def _error_columns(value: Any, where: str) -> tuple[str | None, str | None, str | None]:
+    """(kind, message, hint) of an exported ``error`` (absent or null: no error)."""
+    if value is None:
+        return None, None, None
+    error = _dict(value, where)
+    kind = _str(error, "kind", where, nonempty=True)
+    return kind, _str(error, "message", where, default=""), _str(error, "hint", where, nullable=True, default=None)
 
 
 def validate(data: Any) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
@@ -316,8 +336,8 @@ def import_into(conn: sqlite3.Connection, data: Any) -> str:
         "INSERT INTO messages(id, conversation_id, role, content, reasoning, state, finish_reason, "
         "model, deployment, endpoint_host, prompt_tokens, completion_tokens, total_tokens, "
         "reasoning_tokens, usage_estimated, first_token_s, reasoning_s, total_s, created_at, "
-        "updated_at, reply_to, choice_index, selected, parent_id, reasoning_estimated, cost) "
-        "VALUES (" + ", ".join("?" * 26) + ")",
+        "updated_at, reply_to, choice_index, selected, parent_id, reasoning_estimated, cost, error_kind, "
+        "error_message, error_hint) VALUES (" + ", ".join("?" * 29) + ")",
         rows,
     )
     for i, m in enumerate(data["messages"]):

@@ -28,6 +28,15 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class ErrorRecord:
+    """Why an answer did not end well: the failure's kind (see tui.llm.events), message and hint."""
+
+    kind: str
+    message: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
 class MessageRecord:
     """One stored message: a user prompt or an assistant answer (with its reasoning)."""
 
@@ -51,6 +60,7 @@ class MessageRecord:
     parent_id: str | None = None  # the message this one follows in the conversation tree
     attachments: tuple[Attachment, ...] = ()  # a prompt's attached files, sent before its text
     cost: float | None = None  # an answer's price from the profile's price table, when it had one
+    error: ErrorRecord | None = None  # why it failed or was cut off (None when it ended well)
     damaged: tuple[str, ...] = ()  # wrong-typed values found in this row (a tampered file), shown coerced
 
 
@@ -64,6 +74,7 @@ class ConversationSummary:
     updated_at: str
     message_count: int
     archived: bool
+    last_answer_state: str | None = None  # state of the newest answer (None: no answer yet; lists only)
     damaged: tuple[str, ...] = ()  # wrong-typed values found in this row (a tampered file), shown coerced
 
 

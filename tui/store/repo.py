@@ -14,7 +14,7 @@ from . import opening, streaming
 from .annotations import AnnotationsMixin
 from .errors import StoreError
 from .ids import new_id, now_iso
-from .models import STATES, Attachment, Conversation, ConversationSummary, MessageRecord, SearchHit
+from .models import STATES, Attachment, Conversation, ConversationSummary, ErrorRecord, MessageRecord, SearchHit
 from .models import TimingRecord, UsageRecord
 from .rows import MESSAGE_COLUMNS, SUMMARY_COLUMNS, message_from_row, summary_from_row
 
@@ -206,7 +206,8 @@ class HistoryStore(AnnotationsMixin):
 
     # ---------------------------------------------------------------- writes
     def create_conversation(self, title: str, *, conv_id: str | None = None) -> str:
-        """A new, empty conversation; returns its id (``conv_id``, or a fresh one)."""
+        """A new, empty conversation; returns its id (``conv_id``, or a fresh one). StoreError for an empty title."""
+        _check_title(title)
         stamp = now_iso()
 
         def insert(conn: sqlite3.Connection, ident: str) -> None:
@@ -264,13 +265,15 @@ class HistoryStore(AnnotationsMixin):
                       reasoning: str | None = None, state: str | None = None,
                       finish_reason: str | None = None, usage: UsageRecord | None = None,
                       timing: TimingRecord | None = None, model: str | None = None,
-                      cost: float | None = None) -> None:
+                      cost: float | None = None, error: ErrorRecord | None = None) -> None:
         """Replace the given fields of an answer (None leaves a field unchanged).
 
         Replacing the text drops the parts appended while it streamed; setting a final state
         folds them into the row first (so search indexes the whole answer).
         """
         sets: dict[str, Any] = {}
+        if error is not None:
+            sets.update(error_kind=error.kind, error_message=error.message, error_hint=error.hint)
         if model is not None:
             sets["model"] = model
         if answer is not None:
@@ -340,7 +343,8 @@ class HistoryStore(AnnotationsMixin):
         self.select(msg_id)
 
     def rename_conversation(self, conv_id: str, title: str) -> None:
-        """Set the title (does not change updated_at, so the list order is kept)."""
+        """Set the title (does not change updated_at, so the list order is kept); StoreError if empty."""
+        _check_title(title)
         self._update_conversation(conv_id, "title", title)
 
     def set_archived(self, conv_id: str, archived: bool) -> None:
@@ -389,3 +393,9 @@ class HistoryStore(AnnotationsMixin):
         with self._write() as conn:
             return import_into(conn, data)
 
+
+
+def _check_title(title: str) -> None:
+    """Refuse a title with nothing visible in it."""
+    if not isinstance(title, str) or not title.strip():
+        raise StoreError("a title cannot be empty")

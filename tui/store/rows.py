@@ -12,15 +12,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .models import ConversationSummary, MessageRecord, TimingRecord, UsageRecord
+from .models import ConversationSummary, ErrorRecord, MessageRecord, TimingRecord, UsageRecord
 
 MESSAGE_COLUMNS = (
     "id, conversation_id, role, content, reasoning, state, finish_reason, model, deployment, "
     "endpoint_host, prompt_tokens, completion_tokens, total_tokens, reasoning_tokens, "
     "usage_estimated, first_token_s, reasoning_s, total_s, created_at, reply_to, choice_index, "
-    "updated_at, selected, parent_id, reasoning_estimated, cost"
+    "updated_at, selected, parent_id, reasoning_estimated, cost, error_kind, error_message, error_hint"
 )
-SUMMARY_COLUMNS = "id, title, created_at, updated_at, message_count, archived"
+SUMMARY_COLUMNS = "id, title, created_at, updated_at, message_count, archived, last_answer_state"
 
 
 class _Checker:
@@ -67,7 +67,7 @@ def message_from_row(row: tuple[Any, ...]) -> MessageRecord:
     """Build a MessageRecord from a row selected with MESSAGE_COLUMNS."""
     (mid, conv, role, content, reasoning, state, finish, model, deployment, host,
      p_tok, c_tok, t_tok, r_tok, estimated, first, reasoning_s, total_s, created, reply_to,
-     choice, updated, selected, parent_id, reasoning_estimated, cost) = row
+     choice, updated, selected, parent_id, reasoning_estimated, cost, error_kind, error_message, error_hint) = row
     c = _Checker()
     role = c.text("role", role)
     return MessageRecord(
@@ -94,14 +94,17 @@ def message_from_row(row: tuple[Any, ...]) -> MessageRecord:
         selected=bool(c.count("selected", selected, nullable=False)),
         parent_id=c.text("parent_id", parent_id, nullable=True),
         cost=c.seconds("cost", cost),
+        error=(ErrorRecord(c.text("error_kind", error_kind), c.text("error_message", error_message, nullable=True) or "",
+                           c.text("error_hint", error_hint, nullable=True)) if error_kind else None),
         damaged=tuple(c.problems),
     )
 
 
 def summary_from_row(row: tuple[Any, ...]) -> ConversationSummary:
     """Build a ConversationSummary from a row selected with SUMMARY_COLUMNS."""
-    cid, title, created, updated, count, archived = row
+    cid, title, created, updated, count, archived, last_state = row
     c = _Checker()
     return ConversationSummary(c.text("id", cid), c.text("title", title), c.text("created_at", created),
                                c.text("updated_at", updated), c.count("message_count", count, nullable=False),
-                               bool(c.count("archived", archived, nullable=False)), damaged=tuple(c.problems))
+                               bool(c.count("archived", archived, nullable=False)),
+                               c.text("last_answer_state", last_state, nullable=True), damaged=tuple(c.problems))

@@ -203,6 +203,32 @@ _MESSAGE_NOTES = (
     END""",
 )
 
+# Failed and stopped answers: why an answer failed or was cut off (what `history show` prints;
+# NULL when it ended well), and each conversation's newest answer state, kept by triggers so
+# the list (`history list`, the app's list) still reads the conversations table only.
+_FAILED_ANSWERS: tuple[Step, ...] = (
+    "ALTER TABLE messages ADD COLUMN error_kind TEXT",
+    "ALTER TABLE messages ADD COLUMN error_message TEXT",
+    "ALTER TABLE messages ADD COLUMN error_hint TEXT",
+    "ALTER TABLE conversations ADD COLUMN last_answer_state TEXT",
+    """UPDATE conversations SET last_answer_state = (SELECT state FROM messages
+        WHERE messages.conversation_id = conversations.id AND role = 'assistant' ORDER BY seq DESC LIMIT 1)""",
+    """CREATE TRIGGER messages_last_state_ins AFTER INSERT ON messages WHEN new.role = 'assistant' BEGIN
+        UPDATE conversations SET last_answer_state = new.state WHERE id = new.conversation_id;
+    END""",
+    """CREATE TRIGGER messages_last_state_upd AFTER UPDATE OF state ON messages
+    WHEN new.role = 'assistant' AND old.state IS NOT new.state BEGIN
+        UPDATE conversations SET last_answer_state = new.state WHERE id = new.conversation_id
+            AND new.seq = (SELECT max(seq) FROM messages WHERE conversation_id = new.conversation_id
+                           AND role = 'assistant');
+    END""",
+    """CREATE TRIGGER messages_last_state_del AFTER DELETE ON messages WHEN old.role = 'assistant' BEGIN
+        UPDATE conversations SET last_answer_state = (SELECT state FROM messages
+            WHERE conversation_id = old.conversation_id AND role = 'assistant' ORDER BY seq DESC LIMIT 1)
+        WHERE id = old.conversation_id;
+    END""",
+)
+
 MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0001_create_tables", _CREATE_TABLES),
     ("0002_conversation_message_count", _MESSAGE_COUNT),
@@ -213,6 +239,7 @@ MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0007_attachments_and_cost", _ATTACHMENTS_AND_COST),
     ("0008_answer_timeline", _ANSWER_TIMELINE),
     ("0009_message_notes", _MESSAGE_NOTES),
+    ("0011_failed_answers", _FAILED_ANSWERS),
 )
 KNOWN = tuple(name for name, _ in MIGRATIONS)
 
