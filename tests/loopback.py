@@ -1,6 +1,7 @@
 """A fault-injecting Azure / OpenAI-compatible chat-completions server for tests.
 
-Stdlib only. Real HTTP/1.1 on 127.0.0.1 (port 0) in a daemon thread; each response
+Stdlib, plus the chunk builder the demo and the benchmarks share (tui/demo/chunks.py); what
+it writes is read back by the real openai client, never by that builder. Real HTTP/1.1 on 127.0.0.1 (port 0) in a daemon thread; each response
 closes its connection. Streams use chunked transfer encoding, like Azure, so an abrupt
 cut (``cut_after``) is a protocol error on the client side, not a clean end of body.
 
@@ -22,6 +23,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, Sequence
+
+from tui.demo import chunks
 
 __all__ = [
     "AZURE_401_BODY", "AZURE_401_PERMISSION_BODY", "AZURE_403_BODY", "AZURE_404_BODY",
@@ -64,11 +67,7 @@ CONTEXT_LENGTH_BODY: dict = context_length_body()
 
 
 def _filter_results(filtered: str | None = None, severity: str = "medium") -> dict:
-    out: dict[str, Any] = {}
-    for cat in ("hate", "self_harm", "sexual", "violence"):
-        hit = cat == filtered
-        out[cat] = {"filtered": hit, "severity": severity if hit else "safe"}
-    return out
+    return chunks.filter_results(filtered, severity)
 
 
 def content_filter_body(category: str = "violence", severity: str = "medium") -> dict:
@@ -106,11 +105,7 @@ def rate_limit_headers(retry_after_ms: int | None = None, retry_after_s: int | N
 
 def usage(prompt: int = 12, completion: int = 40, reasoning: int | None = None) -> dict:
     """An OpenAI ``usage`` object (``completion_tokens_details.reasoning_tokens`` if given)."""
-    u: dict[str, Any] = {"prompt_tokens": prompt, "completion_tokens": completion,
-                         "total_tokens": prompt + completion}
-    if reasoning is not None:
-        u["completion_tokens_details"] = {"reasoning_tokens": reasoning}
-    return u
+    return chunks.usage(prompt, completion, reasoning)
 
 
 # --------------------------------------------------------------------------- scripts
@@ -180,19 +175,16 @@ class RecordedRequest:
 # --------------------------------------------------------------------------- rendering
 
 def _chunk(s: Stream, cid: str, created: int, choices: list, **extra: Any) -> dict:
-    d: dict[str, Any] = {"id": cid, "object": "chat.completion.chunk", "created": created,
-                         "model": s.model, "choices": choices}
     if s.azure_quirks:
-        d["system_fingerprint"] = "fp_7ad7d4ba36"
-    d.update(extra)
-    return d
+        extra = {"system_fingerprint": "fp_7ad7d4ba36", **extra}
+    return chunks.chunk(cid, s.model, choices, created, **extra)
 
 
 def _choice(s: Stream, index: int, delta: dict | None, finish: str | None = None) -> dict:
-    c: dict[str, Any] = {"index": index, "delta": delta, "finish_reason": finish, "logprobs": None}
+    extra: dict[str, Any] = {"logprobs": None}
     if s.azure_quirks and delta and (delta.get("content") or delta.get(s.reasoning_field)):
-        c["content_filter_results"] = _filter_results()
-    return c
+        extra["content_filter_results"] = _filter_results()
+    return chunks.choice(index, delta, finish, **extra)
 
 
 def _steps(s: Stream) -> list[list[dict]]:
@@ -220,10 +212,8 @@ def completion_body(s: Stream) -> dict:
         msg: dict[str, Any] = {"role": "assistant", "content": content}
         if s.reasoning_chunks:
             msg[s.reasoning_field] = "".join(s.reasoning_chunks)
-        choices.append({"index": i, "message": msg, "logprobs": None,
-                        "finish_reason": None if s.no_finish_reason else s.finish_reason})
-    return {"id": "chatcmpl-loopback", "object": "chat.completion", "created": int(time.time()),
-            "model": s.model, "choices": choices, "usage": _usage_for(s)}
+        choices.append(chunks.message_choice(i, msg, None if s.no_finish_reason else s.finish_reason))
+    return chunks.completion("chatcmpl-loopback", s.model, choices, int(time.time()), usage=_usage_for(s))
 
 
 # --------------------------------------------------------------------------- server
@@ -296,13 +286,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
         self.close_connection = True
 
-    def _send(self, payload: str) -> None:
-        data = payload.encode()
-        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-
     def _event(self, obj: dict | str, event: str | None = None) -> None:
-        text = obj if isinstance(obj, str) else json.dumps(obj)
-        self._send((f"event: {event}\n" if event else "") + f"data: {text}\n\n")
+        self.wfile.write(chunks.sse_chunk(obj, event))
 
     def _cut(self, reset: bool) -> None:
         self.close_connection = True
@@ -328,9 +313,7 @@ class _Handler(BaseHTTPRequestHandler):
         opts = req.get("stream_options") or {}
         want_usage = s.usage_placement is not None and (s.force_usage or bool(opts.get("include_usage")))
         if s.azure_quirks:
-            self._event({"choices": [], "created": 0, "id": "", "model": "", "object": "",
-                         "prompt_filter_results": [{"prompt_index": 0,
-                                                    "content_filter_results": _filter_results()}]})
+            self._event(chunks.prompt_filter_chunk())
         for i in range(s.n):
             self._event(_chunk(s, cid, created, [_choice(s, i, {"role": "assistant", "content": ""})]))
         for k, step in enumerate(_steps(s)):
@@ -361,8 +344,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._event(_chunk(s, cid, created, [tail]))
         if want_usage and (s.usage_placement == "trailing" or s.no_finish_reason):
             self._event(_chunk(s, cid, created, [], usage=_usage_for(s)))
-        self._event("[DONE]")
-        self.wfile.write(b"0\r\n\r\n")
+        self._event(chunks.DONE)
+        self.wfile.write(chunks.CHUNKED_END)
 
 
 class _HTTPServer(ThreadingHTTPServer):

@@ -15,7 +15,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tui.demo import wire
+from tui.demo import chunks, wire
 
 DEFAULT_RATE = 60.0
 RATE_ENV = "R1_TUI_DEMO_RATE"
@@ -105,8 +105,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
     def _event(self, obj: dict | str) -> None:
-        data = ("data: " + (obj if isinstance(obj, str) else json.dumps(obj)) + "\n\n").encode()
-        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.write(chunks.sse_chunk(obj))
 
     def _stream(self, choices: list[wire.Choice], n_prompt: int, cid: str, include_usage: bool,
                 delay: float) -> None:
@@ -119,7 +118,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.close_connection = True
         cm = wire.ChunkMaker(cid)
-        self._event(cm.prompt_filter())
+        self._event(chunks.prompt_filter_chunk())
         for c in choices:
             self._event(cm.delta(c.index, {"role": "assistant", "content": ""}))
         while not all(c.done for c in choices):
@@ -134,8 +133,8 @@ class _Handler(BaseHTTPRequestHandler):
                     self._event(cm.delta(c.index, {}, c.finish_reason))
         if include_usage:
             self._event(cm.make([], usage=wire.usage(choices, n_prompt)))
-        self._event("[DONE]")
-        self.wfile.write(b"0\r\n\r\n")
+        self._event(chunks.DONE)
+        self.wfile.write(chunks.CHUNKED_END)
 
 
 class _HTTPServer(ThreadingHTTPServer):

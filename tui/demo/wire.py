@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.demo import chunks
 from tui.demo.transcripts import Transcript, pick
 
 MODEL = "demo-r1"
@@ -16,11 +17,6 @@ _TOKEN = re.compile(r"\s*\S{1,4}|\s+")
 def tokens(text: str) -> list[str]:
     """Split text into token-ish pieces of about four characters (the concatenation is ``text``)."""
     return _TOKEN.findall(text)
-
-
-def filter_results() -> dict:
-    """Azure content-filter annotations, all clean."""
-    return {c: {"filtered": False, "severity": "safe"} for c in ("hate", "self_harm", "sexual", "violence")}
 
 
 def error_body(message: str, code: str | None = None, param: str | None = None) -> dict:
@@ -109,36 +105,25 @@ def usage(choices: list[Choice], n_prompt: int) -> dict:
     """The ``usage`` object for everything sent so far."""
     done = sum(c.pos for c in choices)
     reasoning = sum(min(c.pos, c.reasoning_tokens) for c in choices)
-    return {"prompt_tokens": n_prompt, "completion_tokens": done, "total_tokens": n_prompt + done,
-            "completion_tokens_details": {"reasoning_tokens": reasoning}}
+    return chunks.usage(n_prompt, done, reasoning)
 
 
 class ChunkMaker:
-    """Builds ``chat.completion.chunk`` objects sharing one id and timestamp."""
+    """Builds ``chat.completion.chunk`` objects sharing one id, timestamp and model."""
 
-    def __init__(self, cid: str) -> None:
-        self.cid, self.created = cid, int(time.time())
+    def __init__(self, cid: str, model: str = MODEL) -> None:
+        self.cid, self.created, self.model = cid, int(time.time()), model
 
     def make(self, choices: list[dict], **extra: Any) -> dict:
-        d = {"id": self.cid, "object": "chat.completion.chunk", "created": self.created, "model": MODEL,
-             "system_fingerprint": "fp_demo", "choices": choices}
-        d.update(extra)
-        return d
-
-    @staticmethod
-    def prompt_filter() -> dict:
-        """Azure's first chunk: no choices, only ``prompt_filter_results``."""
-        return {"choices": [], "created": 0, "id": "", "model": "", "object": "",
-                "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": filter_results()}]}
+        return chunks.chunk(self.cid, self.model, choices, self.created, system_fingerprint="fp_demo", **extra)
 
     def delta(self, index: int, delta: dict, finish: str | None = None) -> dict:
-        c: dict[str, Any] = {"index": index, "delta": delta, "finish_reason": finish, "logprobs": None}
-        if delta.get("content") or delta.get("reasoning_content"):
-            c["content_filter_results"] = filter_results()
-        return self.make([c])
+        annotations = {"content_filter_results": chunks.filter_results()} \
+            if delta.get("content") or delta.get("reasoning_content") else {}
+        return self.make([chunks.choice(index, delta, finish, logprobs=None, **annotations)])
 
 
-def completion(choices: list[Choice], n_prompt: int, cid: str) -> dict:
+def completion(choices: list[Choice], n_prompt: int, cid: str, model: str = MODEL) -> dict:
     """The non-streaming ``chat.completion`` answer."""
     out = []
     for c in choices:
@@ -146,8 +131,6 @@ def completion(choices: list[Choice], n_prompt: int, cid: str) -> dict:
         msg: dict[str, Any] = {"role": "assistant", "content": c.text("content")}
         if any(f == "reasoning_content" for f, _ in c.pieces):
             msg["reasoning_content"] = c.text("reasoning_content")
-        out.append({"index": c.index, "message": msg, "finish_reason": c.finish_reason, "logprobs": None,
-                    "content_filter_results": filter_results()})
-    return {"id": cid, "object": "chat.completion", "created": int(time.time()), "model": MODEL,
-            "choices": out, "usage": usage(choices, n_prompt),
-            "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": filter_results()}]}
+        out.append(chunks.message_choice(c.index, msg, c.finish_reason, content_filter_results=chunks.filter_results()))
+    return chunks.completion(cid, model, out, int(time.time()), usage=usage(choices, n_prompt),
+                             prompt_filter_results=[{"prompt_index": 0, "content_filter_results": chunks.filter_results()}])
