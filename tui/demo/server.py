@@ -2,7 +2,8 @@
 
 Runs in a daemon thread (stdlib only). ``POST /v1/chat/completions`` streams canned
 DeepSeek-R1-style transcripts at about ``tokens_per_s`` (env ``R1_TUI_DEMO_RATE``);
-``GET /v1/models`` lists ``demo-r1``.
+``GET /v1/models`` lists ``demo-r1`` and the hybrid ``demo-v3``, which thinks only when the
+request carries DeepSeek's switch ``"thinking": {"type": "enabled"}`` (see :mod:`tui.demo.wire`).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         if self.path.split("?", 1)[0].rstrip("/") in ("/v1/models", "/openai/v1/models"):
             self._json(200, {"object": "list", "data": [
-                {"id": wire.MODEL, "object": "model", "created": 0, "owned_by": "r1-tui-demo"}]})
+                {"id": m, "object": "model", "created": 0, "owned_by": "r1-tui-demo"} for m in wire.MODELS]})
         else:
             self._json(404, wire.error_body("Not found", "not_found"))
 
@@ -82,15 +83,22 @@ class _Handler(BaseHTTPRequestHandler):
         if not isinstance(n, int) or not 1 <= n <= 8:
             self._json(400, wire.error_body("n must be an integer between 1 and 8.", param="n"))
             return
-        choices = wire.plan_all(messages, n, stops, max_tokens if isinstance(max_tokens, int) else None)
+        requested = req.get("model")
+        model = requested if isinstance(requested, str) and requested in wire.MODELS else wire.MODEL
+        try:
+            thinking = wire.thinking_switch(req)
+        except ValueError as exc:
+            self._json(400, wire.error_body(str(exc), param="thinking"))
+            return
+        choices = wire.plan_all(messages, n, stops, max_tokens if isinstance(max_tokens, int) else None, model, thinking)
         n_prompt, cid = wire.prompt_tokens(messages), "chatcmpl-" + uuid.uuid4().hex[:24]
         delay = 1.0 / owner.tokens_per_s if owner.tokens_per_s > 0 else 0.0
         if not req.get("stream"):
             owner._pause(max(len(c.pieces) for c in choices) * delay / 4)
-            self._json(200, wire.completion(choices, n_prompt, cid))
+            self._json(200, wire.completion(choices, n_prompt, cid, model))
             return
         include_usage = bool((req.get("stream_options") or {}).get("include_usage"))
-        self._stream(choices, n_prompt, cid, include_usage, delay)
+        self._stream(choices, n_prompt, cid, include_usage, delay, model)
 
     def _json(self, status: int, body: dict, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(body).encode()
@@ -108,7 +116,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(chunks.sse_chunk(obj))
 
     def _stream(self, choices: list[wire.Choice], n_prompt: int, cid: str, include_usage: bool,
-                delay: float) -> None:
+                delay: float, model: str = wire.MODEL) -> None:
         owner = self.server.owner
         self.send_response(200)
         self.send_header("content-type", "text/event-stream; charset=utf-8")
@@ -117,7 +125,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("connection", "close")
         self.end_headers()
         self.close_connection = True
-        cm = wire.ChunkMaker(cid)
+        cm = wire.ChunkMaker(cid, model)
         self._event(chunks.prompt_filter_chunk())
         for c in choices:
             self._event(cm.delta(c.index, {"role": "assistant", "content": ""}))

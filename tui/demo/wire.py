@@ -1,4 +1,10 @@
-"""Turning transcripts into OpenAI/Azure chat-completion wire objects (no I/O here)."""
+"""Turning transcripts into OpenAI/Azure chat-completion wire objects (no I/O here).
+
+Two models: ``demo-r1`` always reasons (as DeepSeek-R1 does); ``demo-v3`` is hybrid, like
+DeepSeek-V3.1 and later: it reasons (in ``reasoning_content``) only when the request says
+``"thinking": {"type": "enabled"}`` — DeepSeek's own switch, r1-tui's ``thinking_param =
+"deepseek"`` — and answers straight away otherwise.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,9 @@ from tui.demo import chunks
 from tui.demo.transcripts import Transcript, pick
 
 MODEL = "demo-r1"
+HYBRID = "demo-v3"
+MODELS = (MODEL, HYBRID)
+THINKING_TYPES = {"enabled": True, "disabled": False}
 _TOKEN = re.compile(r"\s*\S{1,4}|\s+")
 
 
@@ -75,10 +84,29 @@ def plan(t: Transcript, index: int, stops: list[str], max_tokens: int | None) ->
     return Choice(index, pieces, n_reason, finish)
 
 
-def plan_all(messages: list, n: int, stops: list[str], max_tokens: int | None) -> list[Choice]:
+def thinking_switch(req: dict) -> bool | None:
+    """The hybrid model's switch in a request: True, False, None (not given). Raises ValueError if malformed."""
+    if "thinking" not in req:
+        return None
+    value = req["thinking"]
+    kind = value.get("type") if isinstance(value, dict) else None
+    if kind not in THINKING_TYPES:
+        raise ValueError('thinking must be {"type": "enabled"} or {"type": "disabled"}')
+    return THINKING_TYPES[kind]
+
+
+def for_model(t: Transcript, model: str, thinking: bool | None) -> Transcript:
+    """The transcript as ``model`` answers it: the hybrid model thinks only when switched on."""
+    if model != HYBRID:
+        return t
+    return Transcript(t.name, t.reasoning if thinking else "", t.answer, "reasoning_content")
+
+
+def plan_all(messages: list, n: int, stops: list[str], max_tokens: int | None, model: str = MODEL,
+             thinking: bool | None = None) -> list[Choice]:
     """Plan ``n`` slightly different choices answering the last user message."""
     prompt = last_user_text(messages)
-    return [plan(pick(prompt, i), i, stops, max_tokens) for i in range(n)]
+    return [plan(for_model(pick(prompt, i), model, thinking), i, stops, max_tokens) for i in range(n)]
 
 
 def last_user_text(messages: list) -> str:
