@@ -149,6 +149,7 @@ class Stream:
     error_message: str = "The server had an error while processing your request. Sorry about that!"
     model: str = "DeepSeek-R1"
     headers: dict[str, str] = field(default_factory=dict)
+    deltas: Sequence[dict] | None = None  # raw deltas for choice 0, one chunk each (replaces the chunk lists)
 
 
 Script = Stream | ErrorResponse
@@ -189,6 +190,8 @@ def _choice(s: Stream, index: int, delta: dict | None, finish: str | None = None
 
 def _steps(s: Stream) -> list[list[dict]]:
     """Deltas per step, one per choice; reasoning steps first, then content."""
+    if s.deltas is not None:
+        return [[dict(d)] for d in s.deltas]
     contents = [list(s.choice_content[i]) if s.choice_content else list(s.content_chunks)
                 for i in range(s.n)]
     steps = [[{s.reasoning_field: t} for _ in range(s.n)] for t in s.reasoning_chunks]
@@ -200,6 +203,8 @@ def _steps(s: Stream) -> list[list[dict]]:
 def _usage_for(s: Stream) -> dict:
     if s.usage is not None:
         return s.usage
+    if s.deltas is not None:
+        return usage(12, len(s.deltas))
     return usage(12, (len(s.reasoning_chunks) + len(s.content_chunks)) * s.n,
                  reasoning=len(s.reasoning_chunks) * s.n or None)
 
@@ -230,11 +235,24 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.settimeout(5.0)
 
     def do_GET(self) -> None:  # noqa: N802
-        self._record(b"")
-        if self.path.rstrip("/").endswith("/models"):
-            self._json(200, {"object": "list", "data": [{"id": "DeepSeek-R1", "object": "model"}]})
-        else:
+        rec = self._record(b"")
+        owner = self.server.owner
+        if not self.path.split("?", 1)[0].rstrip("/").endswith("/models"):
             self._json(404, {"error": {"code": "404", "message": "Resource not found"}})
+            return
+        if not owner._auth_ok(rec.headers):
+            self._json(401, AZURE_401_BODY)
+            return
+        answer = owner.models
+        try:
+            if isinstance(answer, ErrorResponse):
+                owner._sleep(answer.delay_s)
+                self._json(answer.status, answer.body, answer.headers)
+            elif not owner._sleep(owner.models_delay_s):
+                self._json(200, {"object": "list", "data": [{"id": m, "object": "model", "created": 0,
+                                                             "owned_by": "system"} for m in answer]})
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            self.close_connection = True
 
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("content-length") or 0)
@@ -366,6 +384,8 @@ class LoopbackServer:
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.port = 0
+        self.models: list[str] | ErrorResponse = ["DeepSeek-R1"]  # what GET /models answers
+        self.models_delay_s = 0.0  # wait this long before answering GET /models
 
     # lifecycle
     def start(self) -> "LoopbackServer":

@@ -16,6 +16,7 @@ from typing import Any
 
 from tui import __version__, paths
 from tui.config import ConfigError, Overrides, Settings, load_settings
+from tui.llm.request import RequestDefaults
 from tui.sanitize import for_display
 
 EXIT_USAGE = 2
@@ -55,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--stop", action="append", help="stop sequence (repeatable)")
     ask.add_argument("-n", type=int, help="number of choices")
     ask.add_argument("--no-save", action="store_true", help="do not save this exchange to history")
+    ask.add_argument("--extra", action="append", metavar="KEY=JSON",
+                     help="add or override one request-body field for this request (repeatable), e.g. --extra top_k=40")
+    think = ask.add_mutually_exclusive_group()
+    think.add_argument("--think", dest="think", action="store_const", const=True,
+                       help="switch thinking on for this request (the profile's thinking_param says how)")
+    think.add_argument("--no-think", dest="think", action="store_const", const=False,
+                       help="switch thinking off for this request")
     _connection_options(ask, in_subcommand=True)
 
     from tui.commands.history import add_history_parser
@@ -101,11 +109,33 @@ def _error(message: str) -> None:
     sys.stderr.write("r1-tui: " + for_display(message) + "\n")
 
 
-def _load(args: argparse.Namespace, demo_url: str | None) -> Settings:
+def _load(args: argparse.Namespace, demo_url: str | None, notices: bool = False) -> Settings:
     settings = load_settings(_overrides(args, demo_url))
     for warning in settings.warnings:
         _error("warning: " + warning)
+    for notice in settings.notices if notices else ():
+        _error("note: " + notice)
     return settings
+
+
+def _extras(args: argparse.Namespace) -> dict[str, Any]:
+    """``ask --extra KEY=JSON`` as a dict; raises ExtraError with a usage message."""
+    from tui.llm.extras import parse_extra_arg
+
+    return dict(parse_extra_arg(item) for item in args.extra or ())
+
+
+def _ask_defaults(args: argparse.Namespace, settings: Settings) -> RequestDefaults | None:
+    """The profile's defaults with ``--think`` / ``--no-think`` applied (None: cannot, already said why)."""
+    if args.think is None:
+        return settings.defaults
+    if not settings.defaults.has_thinking_switch:
+        flag = "--think" if args.think else "--no-think"
+        demo = " (the demo's hybrid model: --deployment demo-v3)" if settings.endpoint and settings.endpoint.is_demo else ""
+        _error(f"{flag} needs to know how this host switches thinking: set thinking_param in the profile{demo}. "
+               "See README: Models and hosts.")
+        return None
+    return settings.defaults.with_thinking(args.think)
 
 
 def _read_prompt(args: argparse.Namespace) -> str | None:
@@ -116,19 +146,30 @@ def _read_prompt(args: argparse.Namespace) -> str | None:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
+    from tui.llm.extras import ExtraError
+
+    try:
+        extra = _extras(args)
+    except ExtraError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
     prompt = _read_prompt(args)
     if prompt is None or not prompt.strip():
         _error("ask needs a prompt: r1-tui ask \"What is 17 * 23?\" (or - to read standard input)")
         return EXIT_USAGE
     with _demo_server(args.demo) as demo_url:
-        settings = _load(args, demo_url)
+        settings = _load(args, demo_url, notices=True)
         if settings.endpoint is None:
             _error(settings.setup_hint)
             return EXIT_USAGE
-        return asyncio.run(_ask(args, settings, prompt))
+        defaults = _ask_defaults(args, settings)
+        if defaults is None:
+            return EXIT_USAGE
+        return asyncio.run(_ask(args, settings, prompt, defaults, extra))
 
 
-async def _ask(args: argparse.Namespace, settings: Settings, prompt: str) -> int:
+async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, defaults: RequestDefaults,
+               extra: dict[str, Any]) -> int:
     from tui.commands.ask import run_ask
     from tui.llm.client import ChatClient
 
@@ -146,8 +187,8 @@ async def _ask(args: argparse.Namespace, settings: Settings, prompt: str) -> int
             except StoreError as exc:
                 _error(f"{exc} (the answer is not saved)")
         return await run_ask(
-            client, prompt, settings.defaults, recorder,
-            as_json=args.json, show_reasoning=not args.hide_reasoning,
+            client, prompt, defaults, recorder,
+            as_json=args.json, show_reasoning=not args.hide_reasoning, extra=extra,
         )
     finally:
         await client.aclose()

@@ -20,6 +20,7 @@ AZURE_OPENAI_DEPLOYMENT, OPENAI_BASE_URL, OPENAI_API_KEY) wins over the file.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import stat
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from tui import paths
+from tui.config_request import REQUEST_KEYS, ProfileValueError, read_request_shape
 from tui.llm.endpoint import (
     AUTH_MODES,
     DEFAULT_TOKEN_SCOPE,
@@ -44,10 +46,11 @@ from tui.llm.request import RequestDefaults
 from tui.llm.retry import RetryPolicy
 
 DEMO_DEPLOYMENT = "demo-r1"
+DEMO_DEPLOYMENTS = ("demo-r1", "demo-v3")  # what the demo endpoint serves (tui/demo/wire.py MODELS)
 SAMPLING_KEYS = ("temperature", "top_p", "presence_penalty", "frequency_penalty")
 PROFILE_KEYS = frozenset({
     "endpoint", "deployment", "auth", "api_key_env", "api_key", "token_scope", "max_tokens", "stop", "n",
-    "system_prompt", "retry", "timeout_s", *SAMPLING_KEYS,
+    "system_prompt", "retry", "timeout_s", *SAMPLING_KEYS, *REQUEST_KEYS,
 })
 RETRY_KEYS = frozenset({"max_attempts", "base_delay_s", "max_delay_s"})
 TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles", "theme", "keys", "ui"})
@@ -88,6 +91,7 @@ class Settings:
     config_path: Path
     warnings: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)  # theme, keys, ui: read by the app
+    notices: tuple[str, ...] = ()  # said once at start, not warnings (e.g. a context window assumed)
 
     @property
     def setup_hint(self) -> str:
@@ -173,7 +177,14 @@ def load_settings(overrides: Overrides, env: Mapping[str, str] | None = None, pa
             warnings.append(f"{where}: {key} is ignored: reasoning models do not take temperature, top_p or penalties")
     defaults = _request_defaults(path, where, profile, overrides)
     endpoint = _endpoint(path, where, profile, overrides, env, explicit_profile=overrides.profile is not None)
-    return Settings(endpoint, defaults, name, path, tuple(warnings), extra)
+    try:
+        shape = read_request_shape(path, where, profile, endpoint.deployment if endpoint else None,
+                                   demo=bool(endpoint and endpoint.is_demo))
+    except ProfileValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    defaults = dataclasses.replace(defaults, extra_body=shape.extra_body, thinking=shape.thinking,
+                                   thinking_recipe=shape.recipe, context=shape.context)
+    return Settings(endpoint, defaults, name, path, (*warnings, *shape.warnings), extra, shape.notices)
 
 
 def _request_defaults(path: Path, where: str, profile: Mapping[str, Any], o: Overrides) -> RequestDefaults:
@@ -197,7 +208,11 @@ def _endpoint(path: Path, where: str, profile: Mapping[str, Any], o: Overrides, 
     retry = _retry_policy(path, where, profile.get("retry", {}))
     timeout_s = float(_typed(path, where, "timeout_s", profile.get("timeout_s", 600.0), (int, float)))
     if o.demo_url:
-        return EndpointSettings(o.demo_url, DEMO_DEPLOYMENT, "none", None, DEFAULT_TOKEN_SCOPE, retry, timeout_s, is_demo=True)
+        demo_deployment = o.deployment or DEMO_DEPLOYMENT
+        if demo_deployment not in DEMO_DEPLOYMENTS:
+            raise ConfigError(f"The demo endpoint serves {' and '.join(DEMO_DEPLOYMENTS)} (hybrid thinking), "
+                              f"not {demo_deployment!r}: use --deployment demo-v3, or leave --deployment out.")
+        return EndpointSettings(o.demo_url, demo_deployment, "none", None, DEFAULT_TOKEN_SCOPE, retry, timeout_s, is_demo=True)
 
     def pick(flag: str | None, env_names: tuple[str, ...], key: str) -> str | None:
         env_value = next((env[n] for n in env_names if env.get(n)), None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -161,12 +162,16 @@ async def run_ask(
     show_reasoning: bool = True,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> int:
-    """Ask ``prompt`` once; print as configured; return the exit code."""
+    """Ask ``prompt`` once; print as configured; return the exit code.
+
+    ``extra``: top-level request-body fields for this request only (``--extra``).
+    """
     out, err = out or sys.stdout, err or sys.stderr
     printer = AskPrinter(out, err, show_reasoning, quiet=as_json)
     transcript = Transcript()
-    request = defaults.request([Turn("user", prompt)])
+    request = defaults.request([Turn("user", prompt)], extra)
     if client.endpoint.is_demo and not as_json:
         err.write("r1-tui: demo endpoint: canned reasoning and answers from the built-in demo server\n")
     if recorder is not None:
