@@ -8,15 +8,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+import tomlkit
 
 from tests.helpers import collect
 from tests.loopback import ErrorResponse, LoopbackServer, Stream
 from tui.config import Overrides, load_settings
 from tui.llm.events import Failed
 from tui.llm.request import Turn
+from tui.llm.thinking import BUILT_IN
 
 # recipe name -> (fragment when on, fragment when off), as documented in the README
 RECIPES = {
@@ -149,3 +152,47 @@ def test_demo_hybrid_model_switches_from_the_command_line(tmp_path: Path) -> Non
     assert on.stdout == off.stdout and "391" in on.stdout
     assert "I need to compute 17 multiplied by 23" in on.stderr
     assert "I need to compute" not in off.stderr
+
+
+# --------------------------------------------------------------------------- the README's recipes
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def readme_recipes() -> dict[str, dict]:
+    text = README.read_text(encoding="utf-8")
+    block = text.split("<!-- host-recipes -->\n```toml\n", 1)[1].split("```", 1)[0]
+    return tomllib.loads(block)["profiles"]
+
+
+def test_the_readme_documents_every_built_in_recipe() -> None:
+    section = README.read_text(encoding="utf-8").split("## Models and hosts", 1)[1].split("\n## ", 1)[0]
+    assert set(RECIPES) == set(BUILT_IN)
+    for name, (on, off) in RECIPES.items():
+        assert f"`{name}`" in section
+        assert dict(BUILT_IN[name].on) == on and dict(BUILT_IN[name].off) == off
+    assert {p.get("thinking_param") for p in readme_recipes().values() if isinstance(p.get("thinking_param"), str)} \
+        >= {"deepseek", "vllm", "sglang-enable-thinking", "openrouter", "alibaba"}
+
+
+@pytest.mark.parametrize("name", sorted(readme_recipes()))
+async def test_each_readme_recipe_on_the_wire(tmp_path: Path, azure_server: LoopbackServer, name: str) -> None:
+    recipe = dict(readme_recipes()[name])
+    recipe.pop("api_key_env", None)
+    recipe.update(endpoint=azure_server.base_url, auth="none")
+    config = tmp_path / "config.toml"
+    config.write_text(tomlkit.dumps({"profiles": {name: recipe}}))
+    settings = load_settings(Overrides(), {}, config)
+    assert settings.endpoint is not None and settings.endpoint.deployment == recipe["deployment"]
+    assert [w for w in settings.warnings] == []
+    azure_server.enqueue(Stream(content_chunks=["ok"]))
+    _, transcript = await collect(settings.endpoint, settings.defaults.request(TURNS))
+    assert transcript.failure is None
+    sent = azure_server.requests[-1].json
+    expected: dict = dict(recipe.get("extra_body", {}))
+    param, state = recipe.get("thinking_param"), recipe.get("thinking")
+    if param is not None and state is not None:
+        on, off = RECIPES[param] if isinstance(param, str) else (param.get("on", {}), param.get("off", {}))
+        expected.update(on if state == "on" else off)
+    assert {k: v for k, v in sent.items() if k not in BASE_FIELDS} == expected
+    assert sent["model"] == recipe["deployment"]
