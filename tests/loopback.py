@@ -10,6 +10,8 @@ request gets :func:`default_stream`. Every request is recorded in ``.requests``.
 
     server.enqueue(Stream(content_chunks=["<think>", "hm", "</think>", "ok"], azure_quirks=True))
     server.enqueue(ErrorResponse(429, azure_429_body(), headers=rate_limit_headers(50)))
+    server.enqueue(Stream(deltas=[{"reasoning_content": "hm"}, {"tool_calls": [...]}], finish_reason="tool_calls"))
+    server.models = ["DeepSeek-R1", "DeepSeek-V3.1"]   # GET /models (or an ErrorResponse)
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ class ProfileValueError(ValueError):
 class RequestShape:
     """What a profile adds to its requests."""
 
-    extra_body: dict[str, Any] = field(default_factory=dict)
+    extra_body: dict[str, Any] = field(default_factory=dict, repr=False)
     thinking: bool | None = None
     recipe: ThinkingRecipe | None = None
     context: ContextWindow = ContextWindow(context_window.DEFAULT_CONTEXT_WINDOW, "assumed")

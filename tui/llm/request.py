@@ -32,7 +32,7 @@ class ChatRequest:
     max_tokens: int | None = None
     stop: tuple[str, ...] = ()
     n: int | None = None
-    extra_body: Mapping[str, Any] = field(default_factory=dict)  # merged into the body as given (never owned fields)
+    extra_body: Mapping[str, Any] = field(default_factory=dict, repr=False)  # merged into the body as given; no owned fields
     thinking: bool | None = None  # the thinking switch this request carries; None: none was sent
 
 
@@ -50,7 +50,7 @@ class RequestDefaults:
     max_tokens: int | None = None
     stop: tuple[str, ...] = field(default_factory=tuple)
     n: int | None = None
-    extra_body: Mapping[str, Any] = field(default_factory=dict)  # the profile's [extra_body], owned fields removed
+    extra_body: Mapping[str, Any] = field(default_factory=dict, repr=False)  # the profile's [extra_body], owned fields removed
     thinking: bool | None = None  # the profile's `thinking`: on, off, or None (send nothing)
     thinking_recipe: ThinkingRecipe | None = None  # how this host takes the switch (`thinking_param`)
     context: ContextWindow = ContextWindow(DEFAULT_CONTEXT_WINDOW, "assumed")  # the deployment's window, and why
