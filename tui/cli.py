@@ -170,30 +170,33 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, defaults: RequestDefaults,
                extra: dict[str, Any]) -> int:
+    from tui.chat.session import Session
     from tui.commands.ask import run_ask
     from tui.llm.client import ChatClient
 
     assert settings.endpoint is not None
     client = ChatClient(settings.endpoint)
-    store = recorder = None
+    writer = None
     try:
         if not args.no_save:
-            from tui.chat.recorder import Recorder
-            from tui.store import HistoryStore, StoreError
+            from tui.store import StoreError
+            from tui.store.background import BackgroundWriter
 
             try:
-                store = HistoryStore.open(paths.history_db_path())
-                recorder = Recorder(store)
+                writer = BackgroundWriter(paths.history_db_path(), on_error=_save_failed)
             except StoreError as exc:
                 _error(f"{exc} (the answer is not saved)")
-        return await run_ask(
-            client, prompt, defaults, recorder,
-            as_json=args.json, show_reasoning=not args.hide_reasoning, extra=extra,
-        )
+        session = Session(client=client, defaults=defaults.with_body_overrides(extra), writer=writer,
+                          context_window=defaults.context_window)
+        return await run_ask(session, prompt, as_json=args.json, show_reasoning=not args.hide_reasoning)
     finally:
         await client.aclose()
-        if store is not None:
-            store.close()
+        if writer is not None:
+            writer.close()
+
+
+def _save_failed(exc: BaseException) -> None:
+    _error(f"could not save to the history: {exc}")
 
 
 def _cmd_app(args: argparse.Namespace) -> int:

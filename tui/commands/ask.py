@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from tui.chat.exchange import Update
 from tui.llm.client import ChatClient
 from tui.llm.events import (
     EXIT_CODES,
@@ -26,9 +26,8 @@ from tui.llm.events import (
     Reclassified,
     Retrying,
 )
-from tui.llm.request import RequestDefaults, Turn
+from tui.chat.session import Session
 from tui.chat.transcript import Transcript
-from tui.chat.recorder import Recorder
 from tui.sanitize import for_display
 
 DIM, RESET = "\x1b[2m", "\x1b[0m"
@@ -59,8 +58,8 @@ class AskPrinter:
             self.err.flush()
             self._in_reasoning = False
 
-    def on_event(self, event: Event) -> None:
-        """Print what this event adds."""
+    def on_event(self, event: Update) -> None:
+        """Print what this update adds (engine-only updates print nothing)."""
         match event:
             case Retrying() | Notice() | Failed():
                 self._end_reasoning()
@@ -153,44 +152,24 @@ def _round(value: float | None) -> float | None:
 
 
 async def run_ask(
-    client: ChatClient,
+    session: Session,
     prompt: str,
-    defaults: RequestDefaults,
-    recorder: Recorder | None,
     *,
     as_json: bool = False,
     show_reasoning: bool = True,
     out: TextIO | None = None,
     err: TextIO | None = None,
-    extra: Mapping[str, Any] | None = None,
 ) -> int:
-    """Ask ``prompt`` once; print as configured; return the exit code.
-
-    ``extra``: top-level request-body fields for this request only (``--extra``).
-    """
+    """Ask ``prompt`` in ``session`` (a new conversation, or the one it has open); print as configured."""
     out, err = out or sys.stdout, err or sys.stderr
     printer = AskPrinter(out, err, show_reasoning, quiet=as_json)
-    transcript = Transcript()
-    request = defaults.request([Turn("user", prompt)], extra)
+    assert session.client is not None
+    client = session.client
     if client.endpoint.is_demo and not as_json:
         err.write("r1-tui: demo endpoint: canned reasoning and answers from the built-in demo server\n")
-    if recorder is not None:
-        recorder.begin(prompt, client.endpoint)
-    try:
-        async for event in client.stream(request):
-            transcript.apply(event)
-            printer.on_event(event)
-            if recorder is not None:
-                recorder.on_event(event, transcript)
-    except asyncio.CancelledError:
-        transcript.stop()
-        if recorder is not None:
-            recorder.finish(transcript)
-        raise
-    if recorder is not None:
-        recorder.finish(transcript)
+    exchange = session.send(prompt)
+    transcript = await exchange.run(printer.on_event)
     if as_json:
-        conversation_id = recorder.conversation_id if recorder else None
-        out.write(json.dumps(result_object(transcript, client, conversation_id), ensure_ascii=False) + "\n")
+        out.write(json.dumps(result_object(transcript, client, exchange.conversation_id), ensure_ascii=False) + "\n")
         out.flush()
     return exit_code(transcript)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -81,7 +81,7 @@ class ChatClient:
             )
         return self._client
 
-    async def _chunks(self, params: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    async def _chunks(self, params: dict[str, Any]) -> AsyncGenerator[dict[str, Any], None]:
         """The JSON chunks of one streamed completion (raw SSE: no SDK model per chunk)."""
         async with self._sdk().chat.completions.with_streaming_response.create(**params) as response:
             async for chunk in sse_json(response.iter_lines()):
@@ -100,7 +100,7 @@ class ChatClient:
         if self._tokens is not None:
             self._tokens.close()
 
-    async def stream(self, request: ChatRequest) -> AsyncIterator[Event]:
+    async def stream(self, request: ChatRequest) -> AsyncGenerator[Event, None]:
         """Send ``request`` and yield its events. Cancel the consuming task to stop."""
         openai, httpx2 = sdk_modules()
         policy = self.endpoint.retry
@@ -113,14 +113,18 @@ class ChatClient:
             decoder = StreamDecoder(prompt_chars, untagged_is_answer=request.thinking is False)
             status: int | None = None
             retry_headers: Any = None
-            started = False
+            started = named = False
             try:
                 async with aclosing(self._chunks(params)) as chunks:
                     async for chunk in chunks:
-                        if not started:
-                            started = True
+                        if not named:
+                            # Azure opens with a prompt-filter chunk whose model is "": the model is
+                            # the first non-empty one, announced by a second Started when it comes.
                             model = chunk.get("model")
-                            yield Started(model if isinstance(model, str) and model else None)
+                            named = isinstance(model, str) and bool(model)
+                            if named or not started:
+                                yield Started(model if named else None)
+                            started = True
                         for event in decoder.on_chunk(chunk):
                             yield event
                 end_events = decoder.on_end()

@@ -54,6 +54,7 @@ class RequestDefaults:
     thinking: bool | None = None  # the profile's `thinking`: on, off, or None (send nothing)
     thinking_recipe: ThinkingRecipe | None = None  # how this host takes the switch (`thinking_param`)
     context: ContextWindow = ContextWindow(DEFAULT_CONTEXT_WINDOW, "assumed")  # the deployment's window, and why
+    body_overrides: Mapping[str, Any] = field(default_factory=dict, repr=False)  # laid over all the rest (ask --extra)
 
     @property
     def context_window(self) -> int:
@@ -73,12 +74,18 @@ class RequestDefaults:
         """The switch flipped: on becomes off; off and unset become on."""
         return self.with_thinking(not self.thinking)
 
+    def with_body_overrides(self, overrides: Mapping[str, Any]) -> "RequestDefaults":
+        """These defaults with top-level body fields that win over everything else (``ask --extra``)."""
+        return dataclasses.replace(self, body_overrides={**self.body_overrides, **split_owned(overrides)[0]})
+
     def body_extras(self, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """What goes into the body besides r1-tui's own fields, in order of precedence (last wins):
-        the profile's ``extra_body``, the thinking switch, then ``extra`` (``ask --extra``, top-level keys)."""
+        the profile's ``extra_body``, the thinking switch, :attr:`body_overrides`, then ``extra``
+        (top-level keys, replaced as given)."""
         body = dict(self.extra_body)
         if self.thinking_recipe is not None and self.thinking is not None:
             body = merged(body, self.thinking_recipe.fragment(self.thinking))
+        body.update(self.body_overrides)
         if extra:
             body.update(split_owned(extra)[0])
         return body

@@ -1,6 +1,8 @@
-"""Chat history in SQLite (stdlib sqlite3 only; never imports textual).
+"""Chat history in SQLite (stdlib sqlite3 only; never imports textual nor tui.llm).
 
-See CONTRACTS.md "Store" for the public API.
+:class:`HistoryStore` reads (and, for the one-shot ``history`` commands, writes);
+:class:`tui.store.background.BackgroundWriter` does every write of the app and of ``ask`` on
+its own thread.
 """
 
 from .db import fresh_path_beside
@@ -17,7 +19,6 @@ from .models import (
     UsageRecord,
 )
 from .repo import HistoryStore
-from .writer import StreamingWriter
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -31,7 +32,6 @@ __all__ = [
     "NewerSchemaError",
     "SearchHit",
     "StoreError",
-    "StreamingWriter",
     "TimingRecord",
     "UsageRecord",
     "fresh_path_beside",

@@ -1,8 +1,9 @@
 """Lossless JSON export/import of one conversation (format "r1-tui/1").
 
 The export dict is the ``history show --json`` shape plus ``format``, and per message
-``updated_at``, ``endpoint_host``, ``reply_to``, ``choice_index`` and ``selected``. Import keeps the
-ids; a conversation (or message) id that already exists is refused with StoreError
+``updated_at``, ``endpoint_host``, ``reply_to``, ``choice_index``, ``selected`` and ``parent_id`` (the
+conversation tree: every branch is exported). An export made before the tree has no
+``parent_id``: import links its messages as the migration did. Import keeps the ids; a conversation (or message) id that already exists is refused with StoreError
 (the CLI reports it and skips that conversation), so export -> import into an empty
 history -> export is identical.
 """
@@ -16,6 +17,7 @@ from typing import Any
 
 from .errors import StoreError
 from .models import ROLES, STATES, Conversation, MessageRecord
+from .tree_backfill import backfill_parents
 
 FORMAT = "r1-tui/1"
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
@@ -41,6 +43,7 @@ def export_message(m: MessageRecord) -> dict[str, Any]:
             "total_tokens": m.usage.total_tokens,
             "reasoning_tokens": m.usage.reasoning_tokens,
             "estimated": m.usage.estimated,
+            "reasoning_estimated": m.usage.reasoning_estimated,
         },
         "timing": {
             "first_token_s": m.timing.first_token_s,
@@ -53,6 +56,7 @@ def export_message(m: MessageRecord) -> dict[str, Any]:
         "reply_to": m.reply_to,
         "choice_index": m.choice_index,
         "selected": m.selected,
+        "parent_id": m.parent_id,
     }
 
 
@@ -170,7 +174,15 @@ def _message_row(m: Any, where: str, conv_id: str) -> tuple[Any, ...]:
         created, _stamp(m, "updated_at", where, default=created),
         _str(m, "reply_to", where, nullable=True, default=None), choice,
         1 if _bool(m.get("selected", False), f"{where}.selected") else 0,
+        _optional_ident(m, "parent_id", where),
+        1 if _bool(usage.get("reasoning_estimated", False), f"{where}.usage.reasoning_estimated") else 0,
     )
+
+
+def _optional_ident(obj: dict[str, Any], key: str, where: str) -> str | None:
+    if obj.get(key) is None:
+        return None
+    return _ident(obj, key, where)
 
 
 def validate(data: Any) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
@@ -191,7 +203,17 @@ def validate(data: Any) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
     ids = [r[0] for r in rows]
     if len(set(ids)) != len(ids):
         raise _fail("messages", "contain a duplicate id")
+    known = set(ids)
+    for i, r in enumerate(rows):
+        if r[23] is not None and r[23] not in known:
+            raise _fail(f"messages[{i}].parent_id", "names no message of this conversation")
     return row, rows
+
+
+def has_tree(data: Any) -> bool:
+    """Was ``data`` exported with the conversation tree (``parent_id`` on its messages)?"""
+    messages = data.get("messages") if isinstance(data, dict) else None
+    return isinstance(messages, list) and any(isinstance(m, dict) and "parent_id" in m for m in messages)
 
 
 def import_into(conn: sqlite3.Connection, data: Any) -> str:
@@ -209,7 +231,10 @@ def import_into(conn: sqlite3.Connection, data: Any) -> str:
         "INSERT INTO messages(id, conversation_id, role, content, reasoning, state, finish_reason, "
         "model, deployment, endpoint_host, prompt_tokens, completion_tokens, total_tokens, "
         "reasoning_tokens, usage_estimated, first_token_s, reasoning_s, total_s, created_at, "
-        "updated_at, reply_to, choice_index, selected) VALUES (" + ", ".join("?" * 23) + ")",
+        "updated_at, reply_to, choice_index, selected, parent_id, reasoning_estimated) "
+        "VALUES (" + ", ".join("?" * 25) + ")",
         rows,
     )
+    if not has_tree(data):
+        backfill_parents(conn, conv_id)
     return conv_id

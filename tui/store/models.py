@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from tui.metrics import Timing, Usage
+
 Role = Literal["user", "assistant"]
 Field = Literal["prompt", "answer", "reasoning"]
 
@@ -12,24 +14,9 @@ STATES: tuple[str, ...] = ("streaming", "complete", "stopped", "interrupted", "f
 ROLES: tuple[str, ...] = ("user", "assistant")
 
 
-@dataclass(frozen=True)
-class UsageRecord:
-    """Token usage of one answer; any count may be unknown (None)."""
-
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-    total_tokens: int | None = None
-    reasoning_tokens: int | None = None
-    estimated: bool = False
-
-
-@dataclass(frozen=True)
-class TimingRecord:
-    """Seconds to first token, spent reasoning, and in total (None when unknown)."""
-
-    first_token_s: float | None = None
-    reasoning_s: float | None = None
-    total_s: float | None = None
+# The shared usage/timing types (tui/metrics.py); the Record names stay for the store's callers.
+UsageRecord = Usage
+TimingRecord = Timing
 
 
 @dataclass(frozen=True)
@@ -52,7 +39,8 @@ class MessageRecord:
     reply_to: str | None
     choice_index: int
     updated_at: str = ""
-    selected: bool = False  # the alternative the user picked among answers to the same prompt
+    selected: bool = False  # picked among its siblings (the children of the same parent)
+    parent_id: str | None = None  # the message this one follows in the conversation tree
 
 
 @dataclass(frozen=True)

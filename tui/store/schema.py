@@ -1,6 +1,7 @@
 """Named, ordered schema migrations recorded in the ``_migrations`` table.
 
-Each migration is a tuple of SQL statements applied in one IMMEDIATE transaction
+Each migration is a tuple of steps (SQL statements, or a function of the connection for a
+data step) applied in one IMMEDIATE transaction
 together with its ``_migrations`` row, so a crash never leaves half a migration and
 two processes opening a fresh file at once do not both apply it. ``PRAGMA
 user_version`` mirrors the number of applied migrations (informational only).
@@ -10,10 +11,14 @@ Never edit or reorder a released migration: append a new one.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import NewerSchemaError
 from .ids import now_iso
+from .tree_backfill import backfill_parents
+
+Step = str | Callable[[sqlite3.Connection], None]
 
 _CREATE_TABLES = (
     """CREATE TABLE conversations (
@@ -93,11 +98,57 @@ _SELECTED = (
     "ALTER TABLE messages ADD COLUMN selected INTEGER NOT NULL DEFAULT 0",
 )
 
-MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+# A conversation is a tree: every message has a parent (an answer: its prompt; a prompt: the
+# answer it follows; the first prompt of a branch root: none). Among the children of one parent,
+# ``selected`` marks the one on the active path (none selected: see tui/chat/tree.py).
+_TREE: tuple[Step, ...] = (
+    "ALTER TABLE messages ADD COLUMN parent_id TEXT",
+    backfill_parents,
+    "CREATE INDEX messages_by_parent ON messages(conversation_id, parent_id)",
+)
+
+# Streaming answers are appended as parts (never rewritten) and only indexed for search once
+# they leave "streaming"; ``writer`` names the live writer's lock (tui/store/liveness.py), so
+# another process can tell a live answer from one whose writer died.
+_STREAMING_APPENDS: tuple[Step, ...] = (
+    """CREATE TABLE message_parts (
+        message_id  TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        part        INTEGER NOT NULL,
+        reasoning   TEXT NOT NULL DEFAULT '',
+        answer      TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (message_id, part)
+    ) WITHOUT ROWID""",
+    "ALTER TABLE messages ADD COLUMN writer TEXT",
+    "ALTER TABLE messages ADD COLUMN reasoning_estimated INTEGER NOT NULL DEFAULT 0",
+    """INSERT INTO messages_fts(messages_fts, rowid, content, reasoning)
+        SELECT 'delete', seq, content, reasoning FROM messages WHERE state = 'streaming'""",
+    "DROP TRIGGER messages_fts_ins",
+    "DROP TRIGGER messages_fts_del",
+    "DROP TRIGGER messages_fts_upd",
+    """CREATE TRIGGER messages_fts_ins AFTER INSERT ON messages WHEN new.state != 'streaming' BEGIN
+        INSERT INTO messages_fts(rowid, content, reasoning) VALUES (new.seq, new.content, new.reasoning);
+    END""",
+    """CREATE TRIGGER messages_fts_del AFTER DELETE ON messages WHEN old.state != 'streaming' BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content, reasoning)
+            VALUES ('delete', old.seq, old.content, old.reasoning);
+    END""",
+    """CREATE TRIGGER messages_fts_upd AFTER UPDATE OF content, reasoning, state ON messages
+    WHEN old.content IS NOT new.content OR old.reasoning IS NOT new.reasoning
+      OR (old.state = 'streaming') != (new.state = 'streaming') BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content, reasoning)
+            SELECT 'delete', old.seq, old.content, old.reasoning WHERE old.state != 'streaming';
+        INSERT INTO messages_fts(rowid, content, reasoning)
+            SELECT new.seq, new.content, new.reasoning WHERE new.state != 'streaming';
+    END""",
+)
+
+MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0001_create_tables", _CREATE_TABLES),
     ("0002_conversation_message_count", _MESSAGE_COUNT),
     ("0003_fts5_message_search", _FTS),
     ("0004_selected_alternative", _SELECTED),
+    ("0005_message_tree", _TREE),
+    ("0006_streaming_appends", _STREAMING_APPENDS),
 )
 KNOWN = tuple(name for name, _ in MIGRATIONS)
 
@@ -147,8 +198,11 @@ def migrate(conn: sqlite3.Connection, path: Path | str, *, upto: int | None = No
         for name, statements in wanted:
             if name in applied:
                 continue
-            for sql in statements:
-                conn.execute(sql)
+            for step in statements:
+                if callable(step):
+                    step(conn)
+                else:
+                    conn.execute(step)
             conn.execute("INSERT INTO _migrations(name, applied_at) VALUES (?, ?)", (name, now_iso()))
             applied.add(name)
             done.append(name)

@@ -71,8 +71,8 @@ def search_messages(conn: sqlite3.Connection, query: str, limit: int = 50) -> li
         in_content = _MARK_OPEN in (content_snip or "")
         in_reasoning = _MARK_OPEN in (reasoning_snip or "")
         if in_content or not in_reasoning:
-            field = "prompt" if role == "user" else "answer"
-            hits.append(SearchHit(conv_id, mid, title, field, _clean(content_snip)))
+            hits.append(SearchHit(conv_id, mid, title, "prompt" if role == "user" else "answer",
+                                  _clean(content_snip)))
         if in_reasoning:
             hits.append(SearchHit(conv_id, mid, title, "reasoning", _clean(reasoning_snip)))
     return hits[:limit]
