@@ -118,6 +118,16 @@ async def test_reasoning_check_does_not_apply_with_thinking_off(tmp_path: Path, 
     assert azure_server.requests[0].json["chat_template_kwargs"] == {"thinking": False}
 
 
+def test_doctor_passes_on_the_demo_hybrid_model_either_way(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_", "OPENAI_"))}
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_DATA_HOME=str(tmp_path / "data"), R1_TUI_DEMO_RATE="5000")
+    result = subprocess.run([sys.executable, "-m", "tui", "doctor", "--demo", "--deployment", "demo-v3"],
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "none, as expected: thinking is not switched on" in result.stdout
+    assert "  deployments          demo-r1, demo-v3 (GET /models)\n" in result.stdout
+
+
 async def test_failed_credential_lists_nothing(tmp_path: Path, azure_server: LoopbackServer) -> None:
     azure_server.require_auth(api_key="right")
     report = await run_checks(Overrides(endpoint="https://x.openai.azure.com", deployment="d", auth="entra"),

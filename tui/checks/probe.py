@@ -106,15 +106,18 @@ async def list_endpoint_models(ep: EndpointSettings, tokens: EntraTokenSource | 
         await client.aclose()
 
 
-def check_reasoning(result: ProbeResult, thinking: bool | None = None) -> Check:
+def check_reasoning(result: ProbeResult, defaults: RequestDefaults | None = None) -> Check:
     """Reasoning arrived, and how: a delta field, ``<think>`` tags, or tags missing the opening one.
 
-    Not applicable when the probe switched thinking off (``thinking`` False).
+    A hybrid model's profile (one with a thinking switch) that did not switch thinking on
+    expects no reasoning: then its absence is "not applicable", not a failure.
     """
-    if thinking is False:
-        return not_applicable("reasoning", "thinking is off for this profile: no reasoning expected")
     reasoning = result.transcript.choice(0).reasoning
     if not reasoning.strip() or result.reasoning_source is None:
+        if defaults is not None and defaults.has_thinking_switch and defaults.thinking is not True:
+            state = "off" if defaults.thinking is False else "not switched on"
+            return not_applicable("reasoning", f"none, as expected: thinking is {state} for this profile "
+                                               "(thinking = \"on\" or ask --think to see it)")
         return failed("reasoning", "no reasoning seen: is this a reasoning deployment (DeepSeek-R1)?", REASONING_FIX)
     how = _SOURCES.get(result.reasoning_source, result.reasoning_source)
     if result.reasoning_source == "tags" and _without_opening_tag(result.events):

@@ -69,7 +69,7 @@ async def run_checks(overrides: Overrides, *, env: Mapping[str, str] | None = No
         result = await run_probe(ep, tokens, settings.defaults)
         if run.add(check_deployment(ep, result)):
             run.add(check_usage(result))
-            run.add(check_reasoning(result, settings.defaults.sends_thinking()))
+            run.add(check_reasoning(result, settings.defaults))
         info.models = await list_endpoint_models(ep, tokens)
         return run.finish()
     finally:
