@@ -170,3 +170,20 @@ async def test_context_window_leaves_out_old_turns_with_a_plan(engine) -> None:
     assert exchange.plan is not None and exchange.plan.turns_left_out == 2
     assert exchange.plan.notice == "2 earlier turns not sent: context"
     assert sent_messages(server) == [{"role": "user", "content": "third"}]
+
+
+async def test_every_answer_is_saved_with_its_timeline(engine) -> None:
+    from tui.trace.timeline import decode
+
+    session, server, db = engine
+    server.enqueue(Stream(content_chunks=["<think>", "step one. ", "step two. ", "</think>", "done"], delay_s=0.01))
+    exchange = session.send("q")
+    await exchange.run()
+    session.writer.flush().result(5)
+    with HistoryStore.open(db, read_only=True) as store:
+        stored = store.get_timeline(exchange.message_ids[0])
+    assert stored is not None
+    timeline = decode(stored)
+    last = timeline.samples[-1]
+    assert (last.reasoning, last.answer) == (len("step one. step two."), len("done"))
+    assert timeline.first_token_s is not None and timeline.first_token_s <= last.t

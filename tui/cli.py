@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--stop", action="append", help="stop sequence (repeatable)")
     ask.add_argument("-n", type=int, help="number of choices")
     ask.add_argument("--no-save", action="store_true", help="do not save this exchange to history")
+    ask.add_argument("-a", "--attach", action="append", metavar="FILE",
+                     help="attach a text file, sent before the prompt as a fenced block (repeatable)")
+    going_on = ask.add_mutually_exclusive_group()
+    going_on.add_argument("-c", "--continue", dest="continue_latest", action="store_true",
+                          help="continue the most recently updated conversation")
+    going_on.add_argument("--conversation", metavar="ID", help="continue conversation ID (a unique prefix is enough)")
     ask.add_argument("--extra", action="append", metavar="KEY=JSON",
                      help="add or override one request-body field for this request (repeatable), e.g. --extra top_k=40")
     think = ask.add_mutually_exclusive_group()
@@ -146,6 +152,7 @@ def _read_prompt(args: argparse.Namespace) -> str | None:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
+    from tui.chat.attachments import AttachmentError, check_size, read_attachment
     from tui.llm.extras import ExtraError
 
     try:
@@ -157,6 +164,12 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     if prompt is None or not prompt.strip():
         _error("ask needs a prompt: r1-tui ask \"What is 17 * 23?\" (or - to read standard input)")
         return EXIT_USAGE
+    try:
+        attachments = tuple(read_attachment(path) for path in args.attach or ())
+        check_size(prompt, attachments)
+    except AttachmentError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
     with _demo_server(args.demo) as demo_url:
         settings = _load(args, demo_url, notices=True)
         if settings.endpoint is None:
@@ -165,34 +178,49 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         defaults = _ask_defaults(args, settings)
         if defaults is None:
             return EXIT_USAGE
-        return asyncio.run(_ask(args, settings, prompt, defaults, extra))
+        return asyncio.run(_ask(args, settings, prompt, attachments, defaults.with_body_overrides(extra)))
 
 
-async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, defaults: RequestDefaults,
-               extra: dict[str, Any]) -> int:
-    from tui.chat.session import Session
+async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, attachments: tuple[Any, ...],
+               defaults: RequestDefaults) -> int:
+    from tui.chat.session import Session, SessionError
     from tui.commands.ask import run_ask
     from tui.llm.client import ChatClient
+    from tui.store import HistoryStore, StoreError
 
     assert settings.endpoint is not None
+    continuing = args.continue_latest or args.conversation is not None
     client = ChatClient(settings.endpoint)
-    writer = None
+    writer = reader = None
     try:
+        if continuing:
+            try:
+                reader = HistoryStore.open(paths.history_db_path(), read_only=True)
+            except StoreError as exc:
+                _error(f"cannot continue: {exc}")
+                return EXIT_USAGE
         if not args.no_save:
-            from tui.store import StoreError
             from tui.store.background import BackgroundWriter
 
             try:
                 writer = BackgroundWriter(paths.history_db_path(), on_error=_save_failed)
             except StoreError as exc:
                 _error(f"{exc} (the answer is not saved)")
-        session = Session(client=client, defaults=defaults.with_body_overrides(extra), writer=writer,
-                          context_window=defaults.context_window)
-        return await run_ask(session, prompt, as_json=args.json, show_reasoning=not args.hide_reasoning)
+        session = Session(client=client, defaults=defaults, store=reader, writer=writer,
+                          context_window=defaults.context_window, prices=settings.prices)
+        if continuing:
+            try:
+                session.open(args.conversation) if args.conversation is not None else session.open_latest()
+            except (SessionError, StoreError) as exc:
+                _error(f"cannot continue: {exc}")
+                return EXIT_USAGE
+        return await run_ask(session, prompt, attachments, as_json=args.json, show_reasoning=not args.hide_reasoning)
     finally:
         await client.aclose()
         if writer is not None:
             writer.close()
+        if reader is not None:
+            reader.close()
 
 
 def _save_failed(exc: BaseException) -> None:

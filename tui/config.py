@@ -13,6 +13,14 @@ The file is ``config.toml`` in platformdirs' user config dir (XDG_CONFIG_HOME ho
     [profiles.azure.retry]
     max_attempts = 6
 
+    [profiles.azure.prices]             # optional; nothing is built in (prices change)
+    input_per_mtok = 1.35               # per million prompt tokens, in your currency
+    output_per_mtok = 5.40              # per million completion tokens
+    currency = "USD"                    # a label for display
+
+    [trace]
+    pivots = ["Wait", "But", "Hmm"]     # phrases that open a new step in a reasoning trace
+
 A profile named explicitly with ``--profile`` wins over the environment for the values it
 sets; otherwise the environment (AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY,
 AZURE_OPENAI_DEPLOYMENT, OPENAI_BASE_URL, OPENAI_API_KEY) wins over the file.
@@ -21,6 +29,7 @@ AZURE_OPENAI_DEPLOYMENT, OPENAI_BASE_URL, OPENAI_API_KEY) wins over the file.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import stat
@@ -44,16 +53,19 @@ from tui.llm.endpoint import (
 )
 from tui.llm.request import RequestDefaults
 from tui.llm.retry import RetryPolicy
+from tui.metrics import Prices
 
 DEMO_DEPLOYMENT = "demo-r1"
 DEMO_DEPLOYMENTS = ("demo-r1", "demo-v3")  # what the demo endpoint serves (tui/demo/wire.py MODELS)
 SAMPLING_KEYS = ("temperature", "top_p", "presence_penalty", "frequency_penalty")
 PROFILE_KEYS = frozenset({
     "endpoint", "deployment", "auth", "api_key_env", "api_key", "token_scope", "max_tokens", "stop", "n",
-    "system_prompt", "retry", "timeout_s", *SAMPLING_KEYS, *REQUEST_KEYS,
+    "system_prompt", "retry", "timeout_s", "prices", *SAMPLING_KEYS, *REQUEST_KEYS,
 })
+PRICE_KEYS = frozenset({"input_per_mtok", "output_per_mtok", "currency"})
 RETRY_KEYS = frozenset({"max_attempts", "base_delay_s", "max_delay_s"})
-TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles", "theme", "keys", "ui"})
+TOP_LEVEL_KEYS = frozenset({"default_profile", "profiles", "theme", "keys", "ui", "trace"})
+TRACE_KEYS = frozenset({"pivots"})
 
 SETUP_HINT = (
     "No endpoint configured. Set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT (and `az login`, or "
@@ -91,6 +103,7 @@ class Settings:
     config_path: Path
     warnings: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)  # theme, keys, ui: read by the app
+    prices: Prices | None = None  # [profiles.NAME.prices]: answers get a cost
     notices: tuple[str, ...] = ()  # said once at start, not warnings (e.g. a context window assumed)
 
     @property
@@ -121,6 +134,28 @@ def read_config_file(path: Path) -> dict[str, Any]:
     return data
 
 
+def trace_pivots(data: Mapping[str, Any], path: Path) -> tuple[str, ...] | None:
+    """``[trace] pivots`` of a parsed config file (None: not set, use the defaults in tui/trace/steps.py)."""
+    trace = data.get("trace", {})
+    if not isinstance(trace, dict):
+        raise ConfigError(f"{path}: 'trace' must be a table ([trace])")
+    unknown = sorted(set(trace) - TRACE_KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: [trace]: unknown key {unknown[0]!r}; known keys: {', '.join(sorted(TRACE_KEYS))}")
+    pivots = trace.get("pivots")
+    if pivots is None:
+        return None
+    if not isinstance(pivots, list) or not all(isinstance(p, str) and p.strip() for p in pivots):
+        raise ConfigError(f"{path}: [trace]: pivots must be a list of non-empty strings, e.g. [\"Wait\", \"But\"]")
+    return tuple(p.strip() for p in pivots)
+
+
+def configured_pivots(path: Path | None = None) -> tuple[str, ...] | None:
+    """The pivot phrases set in the config file, or None for the defaults. Raises ConfigError."""
+    path = path or paths.config_file()
+    return trace_pivots(read_config_file(path), path)
+
+
 def _check_shape(path: Path, data: dict[str, Any]) -> None:
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
@@ -134,6 +169,9 @@ def _check_shape(path: Path, data: dict[str, Any]) -> None:
         retry = profile.get("retry", {})
         if not isinstance(retry, dict) or set(retry) - RETRY_KEYS:
             raise ConfigError(f"{path}: [profiles.{name}.retry] takes only {', '.join(sorted(RETRY_KEYS))}")
+        prices = profile.get("prices", {})
+        if not isinstance(prices, dict) or set(prices) - PRICE_KEYS:
+            raise ConfigError(f"{path}: [profiles.{name}.prices] takes only {', '.join(sorted(PRICE_KEYS))}")
         if "api_key" in profile:
             _require_private(path)
 
@@ -161,7 +199,8 @@ def load_settings(overrides: Overrides, env: Mapping[str, str] | None = None, pa
     env = os.environ if env is None else env
     path = path or paths.config_file()
     data = read_config_file(path)
-    extra = {k: data[k] for k in ("theme", "keys", "ui") if k in data}
+    extra: dict[str, Any] = {k: data[k] for k in ("theme", "keys", "ui", "trace") if k in data}
+    trace_pivots(data, path)  # a bad [trace] table is reported now, not when a trace is shown
     warnings = [f"{path}: unknown top-level key {k!r} ignored" for k in sorted(set(data) - TOP_LEVEL_KEYS)]
     profiles: dict[str, dict[str, Any]] = data.get("profiles", {})
     name = overrides.profile or data.get("default_profile") or (next(iter(profiles)) if len(profiles) == 1 else None)
@@ -184,7 +223,22 @@ def load_settings(overrides: Overrides, env: Mapping[str, str] | None = None, pa
         raise ConfigError(str(exc)) from exc
     defaults = dataclasses.replace(defaults, extra_body=shape.extra_body, thinking=shape.thinking,
                                    thinking_recipe=shape.recipe, context=shape.context)
-    return Settings(endpoint, defaults, name, path, (*warnings, *shape.warnings), extra, shape.notices)
+    prices = None if overrides.demo_url else _prices(path, where, profile.get("prices"))
+    return Settings(endpoint, defaults, name, path, (*warnings, *shape.warnings), extra, prices, shape.notices)
+
+
+def _prices(path: Path, where: str, raw: Mapping[str, Any] | None) -> Prices | None:
+    """The profile's price table (both prices, non-negative finite numbers), or None."""
+    if not raw:
+        return None
+    values = []
+    for key in ("input_per_mtok", "output_per_mtok"):
+        value = _typed(path, where, f"prices.{key}", raw.get(key), (int, float))
+        if value is None or not math.isfinite(value) or value < 0:
+            raise ConfigError(f"{path}: {where}.prices: {key} must be a price per million tokens (0 or more)")
+        values.append(float(value))
+    currency = _typed(path, where, "prices.currency", raw.get("currency", ""), str)
+    return Prices(values[0], values[1], currency)
 
 
 def _request_defaults(path: Path, where: str, profile: Mapping[str, Any], o: Overrides) -> RequestDefaults:

@@ -37,3 +37,21 @@ class Timing:
     first_token_s: float | None = None
     reasoning_s: float | None = None
     total_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    """A profile's price table: what a million prompt / completion tokens cost, in the user's currency.
+
+    Nothing is built in (prices change); ``currency`` is only a label for display.
+    """
+
+    input_per_mtok: float
+    output_per_mtok: float
+    currency: str = ""
+
+    def cost(self, usage: Usage | None) -> float | None:
+        """The price of a request with ``usage`` (None when its token counts are unknown)."""
+        if usage is None or usage.prompt_tokens is None or usage.completion_tokens is None:
+            return None
+        return (usage.prompt_tokens * self.input_per_mtok + usage.completion_tokens * self.output_per_mtok) / 1e6

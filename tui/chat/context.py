@@ -1,6 +1,6 @@
 """What a request sends: the turns of a path through the tree, fitted to the context window.
 
-Follow-ups carry earlier prompts and FINAL ANSWERS only, never reasoning. Along a path,
+Follow-ups carry earlier prompts (with their attachments) and FINAL ANSWERS only, never reasoning. Along a path,
 each prompt goes with the answer the path continues from (when it is usable), else with the
 prompt's chosen answer (the active one if usable, else the first usable alternative); a
 prompt left with no usable answer is dropped so roles keep alternating. When the turns
@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tui.chat.attachments import compose
 from tui.chat.tree import ConversationTree, usable_answer
 from tui.llm.request import Turn
 from tui.store.models import MessageRecord
@@ -42,7 +43,7 @@ def turns_along(tree: ConversationTree, path: Sequence[MessageRecord]) -> list[T
             answer = tree.chosen_answer(message.id)
         if answer is None:
             continue
-        turns.append(Turn("user", message.content))
+        turns.append(Turn("user", compose(message.content, message.attachments)))
         turns.append(Turn("assistant", answer.content))
     return turns
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.chat.context import DEFAULT_CONTEXT_WINDOW, fit_context, turns_along
+from tui.chat.attachments import check_size, compose
+from tui.chat.context import DEFAULT_CONTEXT_WINDOW, estimate_tokens, fit_context, turns_along
 from tui.chat.exchange import Exchange
 from tui.chat.records import answer_record, prompt_record
 from tui.chat.recorder import Recorder
@@ -19,7 +20,8 @@ from tui.chat.titles import title_for
 from tui.chat.tree import ConversationTree
 from tui.llm.request import RequestDefaults, Turn
 from tui.store.ids import new_id
-from tui.store.models import MessageRecord
+from tui.metrics import Prices
+from tui.store.models import Attachment, MessageRecord
 
 if TYPE_CHECKING:
     from tui.llm.client import ChatClient
@@ -36,12 +38,13 @@ class Session:
 
     def __init__(self, *, client: ChatClient | None, defaults: RequestDefaults | None = None,
                  store: HistoryStore | None = None, writer: BackgroundWriter | None = None,
-                 context_window: int | None = None) -> None:
+                 context_window: int | None = None, prices: Prices | None = None) -> None:
         self.client = client
         self.defaults = defaults or RequestDefaults()
         self.store = store  # reads (opening conversations)
         self.writer = writer  # every write; None: nothing is saved
         self.context_window = context_window or DEFAULT_CONTEXT_WINDOW
+        self.prices = prices  # the profile's price table: answers get a cost when it is set
         self.tree: ConversationTree | None = None
         self.exchange: Exchange | None = None  # the running (or last) exchange
 
@@ -99,19 +102,35 @@ class Session:
 
     # -- asking ------------------------------------------------------------------------
 
-    def send(self, text: str) -> Exchange:
-        """Add prompt ``text`` after the end of the active path; returns the exchange to run."""
+    def next_context_tokens(self) -> int:
+        """How full the next request's context is, estimated: the last answer's ``prompt_tokens``
+        (what the server counted) plus an estimate of what the path added since."""
+        if self.tree is None:
+            return estimate_tokens(self.defaults.system) if self.defaults.system else 0
+        path = self.tree.active_path()
+        for i in range(len(path) - 1, -1, -1):
+            counted = path[i].usage.prompt_tokens if path[i].role == "assistant" else None
+            if counted is not None:
+                added = path[i:]
+                return counted + sum(estimate_tokens(compose(m.content, m.attachments)) for m in added)
+        earlier = turns_along(self.tree, path)
+        system = estimate_tokens(self.defaults.system) if self.defaults.system else 0
+        return system + sum(estimate_tokens(t.content) for t in earlier)
+
+    def send(self, text: str, attachments: tuple[Attachment, ...] = ()) -> Exchange:
+        """Add prompt ``text`` (and its attachments) after the end of the active path; returns the exchange."""
         client = self._require_client("send a prompt")
+        check_size(text, attachments)
         tree = self.tree
         if tree is None:
             tree = self.tree = ConversationTree(new_id(), title_for(text))
             if self.writer is not None:
                 self.writer.create_conversation(tree.conversation_id, tree.title)
         leaf = tree.leaf()
-        prompt = prompt_record(tree.conversation_id, text, parent_id=leaf.id if leaf else None)
+        prompt = prompt_record(tree.conversation_id, text, parent_id=leaf.id if leaf else None, attachments=attachments)
         self._add_prompt(tree, prompt)
         earlier = turns_along(tree, tree.path_to(leaf.id)) if leaf is not None else []
-        return self._exchange(client, tree, prompt.id, prompt.content, earlier, regenerate=False)
+        return self._exchange(client, tree, prompt, earlier, regenerate=False)
 
     def regenerate(self, prompt_id: str) -> Exchange:
         """Ask prompt ``prompt_id`` again with the context it had; the new answer is selected."""
@@ -121,20 +140,25 @@ class Session:
         if prompt.role != "user":
             raise SessionError("only a prompt can be asked again")
         earlier = turns_along(tree, tree.path_to(prompt.parent_id)) if prompt.parent_id else []
-        return self._exchange(client, tree, prompt.id, prompt.content, earlier, regenerate=True)
+        return self._exchange(client, tree, prompt, earlier, regenerate=True)
 
-    def edit(self, prompt_id: str, text: str) -> Exchange:
-        """Send ``text`` as a new branch beside prompt ``prompt_id`` (same context); it becomes active."""
+    def edit(self, prompt_id: str, text: str, attachments: tuple[Attachment, ...] | None = None) -> Exchange:
+        """Send ``text`` as a new branch beside prompt ``prompt_id`` (same context); it becomes active.
+
+        The original's attachments go with it unless ``attachments`` replaces them.
+        """
         client = self._require_client("send an edited prompt")
         tree = self._require_tree()
         original = tree.get(prompt_id)
         if original.role != "user":
             raise SessionError("only a prompt can be edited")
-        prompt = prompt_record(tree.conversation_id, text, parent_id=original.parent_id)
+        files = original.attachments if attachments is None else attachments
+        check_size(text, files)
+        prompt = prompt_record(tree.conversation_id, text, parent_id=original.parent_id, attachments=files)
         self._add_prompt(tree, prompt)
         self.select(prompt.id)
         earlier = turns_along(tree, tree.path_to(original.parent_id)) if original.parent_id else []
-        return self._exchange(client, tree, prompt.id, prompt.content, earlier, regenerate=False)
+        return self._exchange(client, tree, prompt, earlier, regenerate=False)
 
     def select(self, msg_id: str) -> None:
         """Put ``msg_id`` on the active path (an alternative answer, or a branch)."""
@@ -148,18 +172,21 @@ class Session:
     def _add_prompt(self, tree: ConversationTree, prompt: MessageRecord) -> None:
         tree.add(prompt)
         if self.writer is not None:
-            self.writer.add_prompt(tree.conversation_id, prompt.id, prompt.content, prompt.parent_id)
+            self.writer.add_prompt(tree.conversation_id, prompt.id, prompt.content, prompt.parent_id,
+                                   prompt.attachments)
 
-    def _exchange(self, client: ChatClient, tree: ConversationTree, prompt_id: str, prompt: str,
+    def _exchange(self, client: ChatClient, tree: ConversationTree, prompt: MessageRecord,
                   earlier: list[Turn], *, regenerate: bool) -> Exchange:
         self._require_idle("ask")
         defaults = self.defaults
-        plan = fit_context(earlier, prompt, system=defaults.system, context_window=self.context_window,
-                           max_tokens=defaults.max_tokens)
+        prompt_id = prompt.id
+        plan = fit_context(earlier, compose(prompt.content, prompt.attachments), system=defaults.system,
+                           context_window=self.context_window, max_tokens=defaults.max_tokens)
         base = max((a.choice_index for a in tree.answers_to(prompt_id)), default=-1) + 1
         recorder = None
         if self.writer is not None:
-            recorder = Recorder(self.writer, tree.conversation_id, prompt_id, client.endpoint, choice_base=base)
+            recorder = Recorder(self.writer, tree.conversation_id, prompt_id, client.endpoint, choice_base=base,
+                                prices=self.prices)
 
         def fold(exchange: Exchange) -> None:
             self._fold(tree, exchange, select_first=regenerate)
@@ -173,11 +200,13 @@ class Session:
         """The exchange ended: its answers join the tree with their final text and state."""
         transcript = exchange.transcript
         first = min(exchange.message_ids, default=0)
+        cost = self.prices.cost(transcript.usage) if self.prices is not None else None
         for choice, msg_id in sorted(exchange.message_ids.items()):
             tree.add(answer_record(tree.conversation_id, msg_id, exchange.prompt_id, transcript, choice,
                                    choice_index=exchange.choice_base + choice,
                                    deployment=exchange.client.endpoint.deployment,
-                                   endpoint_host=exchange.client.endpoint.label, with_usage=choice == first))
+                                   endpoint_host=exchange.client.endpoint.label, with_usage=choice == first,
+                                   cost=cost if choice == first else None))
         if select_first and exchange.message_ids:
             self.select(exchange.message_ids[first])
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tui.metrics import Timing
+from tui.trace.timeline import Timeline, TimelineRecorder
 from tui.llm.events import (
     AnswerDelta,
     Event,
@@ -35,6 +36,7 @@ class ChoiceText:
     finish_reason: str | None = None
     first_token_at: float | None = None  # clock time of this choice's first reasoning or answer text
     first_answer_at: float | None = None  # clock time of this choice's first answer text
+    timeline: TimelineRecorder | None = None  # when each part arrived (set by the transcript)
 
     @property
     def reasoning(self) -> str:
@@ -75,11 +77,19 @@ class Transcript:
             self.started_at = self.clock()
 
     def choice(self, index: int = 0) -> ChoiceText:
-        """The text of choice ``index`` (created empty on first use)."""
+        """The text of choice ``index`` (created empty on first use), with its timeline recorder."""
         text = self.choices.get(index)
         if text is None:
-            text = self.choices[index] = ChoiceText()
+            recorder = TimelineRecorder(clock=self.clock)
+            recorder.start_at(self.started_at)
+            text = self.choices[index] = ChoiceText(timeline=recorder)
         return text
+
+    def choice_timeline(self, index: int = 0) -> Timeline:
+        """When each part of choice ``index`` arrived (seconds after the request was sent)."""
+        recorder = self.choice(index).timeline
+        assert recorder is not None
+        return recorder.timeline()
 
     def apply(self, event: Event) -> None:
         """Take one event into account."""
@@ -93,6 +103,8 @@ class Transcript:
                 text_of.first_token_at = text_of.first_token_at or now
                 text_of.reasoning_parts.append(text)
                 self.reasoning_chars += len(text)
+                if text_of.timeline is not None:
+                    text_of.timeline.reasoning(len(text))
             case AnswerDelta(text=text, choice=index):
                 self.first_token_at = self.first_token_at or now
                 self.first_answer_at = self.first_answer_at or now
@@ -101,6 +113,8 @@ class Transcript:
                 text_of.first_answer_at = text_of.first_answer_at or now
                 text_of.answer_parts.append(text)
                 self.answer_chars += len(text)
+                if text_of.timeline is not None:
+                    text_of.timeline.answer(len(text))
             case Reclassified(reasoning=reasoning, answer=answer, choice=index):
                 split = self.choice(index)
                 split.reasoning_parts[:] = [reasoning] if reasoning else []
@@ -109,6 +123,8 @@ class Transcript:
                     self.first_answer_at = self.first_token_at
                 if answer and split.first_answer_at is None:
                     split.first_answer_at = split.first_token_at
+                if split.timeline is not None:
+                    split.timeline.reclassified(len(reasoning), len(answer))
             case Usage():
                 self.usage = event
             case Retrying():
@@ -116,7 +132,10 @@ class Transcript:
             case Notice(message=message):
                 self.notices.append(message)
             case Finished(reason=reason, choice=index):
-                self.choice(index).finish_reason = reason
+                finished = self.choice(index)
+                finished.finish_reason = reason
+                if finished.timeline is not None:
+                    finished.timeline.finish()
                 self.ended_at = now
             case Failed():
                 self.failure = event

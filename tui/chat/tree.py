@@ -19,8 +19,12 @@ from tui.store.models import MessageRecord
 
 
 def usable_answer(message: MessageRecord) -> bool:
-    """May this answer go back to the model as context (not failed, not empty)?"""
-    return message.role == "assistant" and message.state != "failed" and bool(message.content.strip())
+    """May this answer go back to the model as context (finished, not failed, not empty)?
+
+    An answer still streaming (another r1-tui is writing it) is not: it may be half a sentence.
+    """
+    return (message.role == "assistant" and message.state not in ("failed", "streaming")
+            and bool(message.content.strip()))
 
 
 class ConversationTree:

@@ -27,6 +27,7 @@ from tui.llm.events import (
     Retrying,
 )
 from tui.chat.session import Session
+from tui.store.models import Attachment
 from tui.chat.transcript import Transcript
 from tui.sanitize import for_display
 
@@ -141,6 +142,10 @@ def result_object(transcript: Transcript, client: ChatClient, conversation_id: s
             {"index": i, "answer": c.answer, "reasoning": c.reasoning, "finish_reason": c.finish_reason}
             for i, c in sorted(transcript.choices.items())
         ]
+        from tui.trace.vote import vote  # lazily: only -n N pays for the math converter
+
+        tally = vote([c.answer for _, c in sorted(transcript.choices.items())])
+        obj["vote"] = tally.as_json() if tally else None
     if transcript.failure is not None:
         f = transcript.failure
         obj["error"] = {"kind": f.kind, "message": f.message, "hint": f.hint, "status": f.status}
@@ -154,22 +159,29 @@ def _round(value: float | None) -> float | None:
 async def run_ask(
     session: Session,
     prompt: str,
+    attachments: tuple[Attachment, ...] = (),
     *,
     as_json: bool = False,
     show_reasoning: bool = True,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Ask ``prompt`` in ``session`` (a new conversation, or the one it has open); print as configured."""
+    """Ask ``prompt`` (with ``attachments``) in ``session``: a new conversation, or the one it has open."""
     out, err = out or sys.stdout, err or sys.stderr
     printer = AskPrinter(out, err, show_reasoning, quiet=as_json)
     assert session.client is not None
     client = session.client
     if client.endpoint.is_demo and not as_json:
         err.write("r1-tui: demo endpoint: canned reasoning and answers from the built-in demo server\n")
-    exchange = session.send(prompt)
+    exchange = session.send(prompt, attachments)
+    if exchange.plan is not None and exchange.plan.notice:
+        err.write(f"r1-tui: {exchange.plan.notice} (context_window {session.context_window:,} tokens)\n")
     transcript = await exchange.run(printer.on_event)
     if as_json:
-        out.write(json.dumps(result_object(transcript, client, exchange.conversation_id), ensure_ascii=False) + "\n")
+        obj = result_object(transcript, client, exchange.conversation_id)
+        if exchange.plan is not None:
+            obj["context"] = {"turns_sent": exchange.plan.turns_sent, "turns_left_out": exchange.plan.turns_left_out,
+                              "estimated_tokens": exchange.plan.estimated_tokens}
+        out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         out.flush()
     return exit_code(transcript)

@@ -6,7 +6,7 @@ JSON escapes C1 controls and line separators (still valid JSON, still lossless).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tui.formats.safe_json import dumps
@@ -25,10 +25,12 @@ def indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line for line in text.split("\n"))
 
 
-def summaries_json(rows: Sequence[Any]) -> str:
-    """``history list --json``."""
+def summaries_json(rows: Sequence[Any], costs: Mapping[str, float] | None = None) -> str:
+    """``history list --json`` (``cost``: the summed price of the answers, where a price table gave one)."""
+    costs = costs or {}
     return dumps([{"id": r.id, "title": r.title, "created_at": r.created_at, "updated_at": r.updated_at,
-                   "message_count": r.message_count, "archived": r.archived} for r in rows])
+                   "message_count": r.message_count, "archived": r.archived,
+                   "cost": round(costs[r.id], 6) if r.id in costs else None} for r in rows])
 
 
 def summaries_table(rows: Sequence[Any]) -> list[str]:

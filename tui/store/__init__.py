@@ -11,9 +11,11 @@ from .export import FORMAT as EXPORT_FORMAT
 from .models import (
     ROLES,
     STATES,
+    Attachment,
     Conversation,
     ConversationSummary,
     MessageRecord,
+    Note,
     SearchHit,
     TimingRecord,
     UsageRecord,
@@ -21,6 +23,7 @@ from .models import (
 from .repo import HistoryStore
 
 __all__ = [
+    "Attachment",
     "EXPORT_FORMAT",
     "ROLES",
     "STATES",
@@ -30,6 +33,7 @@ __all__ = [
     "HistoryStore",
     "MessageRecord",
     "NewerSchemaError",
+    "Note",
     "SearchHit",
     "StoreError",
     "TimingRecord",

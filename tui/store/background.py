@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from .errors import StoreError
 from .liveness import WriterLock
-from .models import TimingRecord, UsageRecord
+from .models import Attachment, TimingRecord, UsageRecord
 from .repo import HistoryStore
 
 T = TypeVar("T")
@@ -66,9 +66,11 @@ class BackgroundWriter:
         """Create conversation ``conv_id``."""
         return self.submit(lambda store: store.create_conversation(title, conv_id=conv_id))
 
-    def add_prompt(self, conv_id: str, msg_id: str, text: str, parent_id: str | None) -> Future[str]:
-        """Store prompt ``msg_id`` following ``parent_id``."""
-        return self.submit(lambda store: store.add_user_message(conv_id, text, parent_id=parent_id, msg_id=msg_id))
+    def add_prompt(self, conv_id: str, msg_id: str, text: str, parent_id: str | None,
+                   attachments: tuple[Attachment, ...] = ()) -> Future[str]:
+        """Store prompt ``msg_id`` (with its attachments) following ``parent_id``."""
+        return self.submit(lambda store: store.add_user_message(conv_id, text, parent_id=parent_id, msg_id=msg_id,
+                                                                attachments=attachments))
 
     def begin_answer(self, conv_id: str, msg_id: str, prompt_id: str, *, model: str | None,
                      deployment: str | None, endpoint_host: str | None, choice_index: int) -> Future[str]:
@@ -109,7 +111,8 @@ class BackgroundWriter:
         return self.submit(lambda store: store.update_answer(msg_id, answer=answer, reasoning=reasoning))
 
     def finish_answer(self, msg_id: str, *, reasoning: str, answer: str, state: str, finish_reason: str | None,
-                      usage: UsageRecord | None, timing: TimingRecord | None, model: str | None) -> Future[None]:
+                      usage: UsageRecord | None, timing: TimingRecord | None, model: str | None,
+                      cost: float | None = None) -> Future[None]:
         """Write the answer's final text and state in one transaction (its parts are dropped, and
         search indexes it now). The final text comes from the caller, so a batch that failed to
         append (a full disk) is not missing from the final row."""
@@ -118,7 +121,7 @@ class BackgroundWriter:
 
         def work(store: HistoryStore) -> None:
             store.update_answer(msg_id, answer=answer, reasoning=reasoning, state=state,
-                                finish_reason=finish_reason, usage=usage, timing=timing, model=model)
+                                finish_reason=finish_reason, usage=usage, timing=timing, model=model, cost=cost)
             with self._guard:
                 self._ready.discard(msg_id)
 

@@ -8,7 +8,7 @@ from typing import Literal
 from tui.metrics import Timing, Usage
 
 Role = Literal["user", "assistant"]
-Field = Literal["prompt", "answer", "reasoning"]
+Field = Literal["prompt", "answer", "reasoning", "attachment", "note"]
 
 STATES: tuple[str, ...] = ("streaming", "complete", "stopped", "interrupted", "filtered", "failed")
 ROLES: tuple[str, ...] = ("user", "assistant")
@@ -17,6 +17,14 @@ ROLES: tuple[str, ...] = ("user", "assistant")
 # The shared usage/timing types (tui/metrics.py); the Record names stay for the store's callers.
 UsageRecord = Usage
 TimingRecord = Timing
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A text file attached to a prompt: its name (as given) and its text."""
+
+    name: str
+    content: str
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,8 @@ class MessageRecord:
     updated_at: str = ""
     selected: bool = False  # picked among its siblings (the children of the same parent)
     parent_id: str | None = None  # the message this one follows in the conversation tree
+    attachments: tuple[Attachment, ...] = ()  # a prompt's attached files, sent before its text
+    cost: float | None = None  # an answer's price from the profile's price table, when it had one
 
 
 @dataclass(frozen=True)
@@ -76,3 +86,14 @@ class SearchHit:
     title: str
     field: Field
     snippet: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note the user attached to a message."""
+
+    id: str
+    message_id: str
+    body: str
+    created_at: str
+    updated_at: str

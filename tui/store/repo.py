@@ -8,18 +8,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from . import attachments as attached
 from . import opening, streaming
+from .annotations import AnnotationsMixin
 from .errors import StoreError
 from .ids import new_id, now_iso
-from .models import STATES, Conversation, ConversationSummary, MessageRecord, SearchHit
+from .models import STATES, Attachment, Conversation, ConversationSummary, MessageRecord, SearchHit
 from .models import TimingRecord, UsageRecord
 from .rows import MESSAGE_COLUMNS, SUMMARY_COLUMNS, message_from_row, summary_from_row
 
 AFTER_NEWEST: object = object()  # add_user_message's default parent: the conversation's newest message
 
 
-class HistoryStore:
-    """Chat history. Use :meth:`open`; thread-safe (one connection behind a lock)."""
+class HistoryStore(AnnotationsMixin):
+    """Chat history. Use :meth:`open`; thread-safe (one connection behind a lock).
+
+    Timelines and notes: see tui/store/annotations.py.
+    """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool) -> None:
         self._conn = conn
@@ -136,6 +141,7 @@ class HistoryStore:
                 (conv_id,),
             ).fetchall()
             messages = streaming.with_parts(conn, [message_from_row(r) for r in rows])
+            messages = attached.with_attachments(conn, messages)
         s = summary_from_row(row)
         return Conversation(s.id, s.title, s.created_at, s.updated_at, s.archived, messages)
 
@@ -145,7 +151,22 @@ class HistoryStore:
             row = conn.execute(
                 f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?", (msg_id,)
             ).fetchone()
-            return streaming.with_parts(conn, [message_from_row(row)])[0] if row else None
+            if row is None:
+                return None
+            return attached.with_attachments(conn, streaming.with_parts(conn, [message_from_row(row)]))[0]
+
+    def conversation_costs(self, conv_ids: list[str]) -> dict[str, float]:
+        """The summed price of each conversation's answers, for those that have any."""
+        out: dict[str, float] = {}
+        with self._read() as conn:
+            for start in range(0, len(conv_ids), 500):
+                chunk = conv_ids[start:start + 500]
+                for conv_id, total in conn.execute(
+                    f"SELECT conversation_id, sum(cost) FROM messages WHERE cost IS NOT NULL AND conversation_id IN "
+                    f"({', '.join('?' * len(chunk))}) GROUP BY conversation_id", chunk,
+                ):
+                    out[conv_id] = total
+        return out
 
     def resolve_id(self, prefix: str) -> str:
         """The conversation id that ``prefix`` uniquely starts (exact match wins)."""
@@ -171,7 +192,9 @@ class HistoryStore:
         from .search import search_messages
 
         with self._read() as conn:
-            return search_messages(conn, query, limit)
+            in_attachments = attached.search(conn, query, max(1, limit // 4))
+            in_messages = search_messages(conn, query, limit)
+        return in_messages[: limit - len(in_attachments)] + in_attachments
 
     # ---------------------------------------------------------------- writes
     def create_conversation(self, title: str, *, conv_id: str | None = None) -> str:
@@ -185,11 +208,11 @@ class HistoryStore:
         return self._insert_with_new_id(insert, conv_id)
 
     def add_user_message(self, conv_id: str, content: str, *, parent_id: str | None | object = AFTER_NEWEST,
-                         msg_id: str | None = None) -> str:
+                         msg_id: str | None = None, attachments: tuple[Attachment, ...] = ()) -> str:
         """Store a prompt following ``parent_id`` (None: a first prompt; by default the conversation's
-        newest message, i.e. appended to a linear conversation); returns the message id."""
+        newest message, i.e. appended to a linear conversation) with its attachments; returns its id."""
         return self._add_message(conv_id, "user", content, None, "complete", None, None, None, None, 0,
-                                 parent_id=parent_id, msg_id=msg_id)
+                                 parent_id=parent_id, msg_id=msg_id, attachments=attachments)
 
     def begin_answer(self, conv_id: str, reply_to: str, *, model: str | None,
                      deployment: str | None, endpoint_host: str | None,
@@ -205,7 +228,8 @@ class HistoryStore:
     def _add_message(self, conv_id: str, role: str, content: str, reasoning: str | None,
                      state: str, reply_to: str | None, model: str | None,
                      deployment: str | None, host: str | None, choice_index: int, *,
-                     parent_id: str | None | object, msg_id: str | None = None, writer: str | None = None) -> str:
+                     parent_id: str | None | object, msg_id: str | None = None, writer: str | None = None,
+                     attachments: tuple[Attachment, ...] = ()) -> str:
         stamp = now_iso()
 
         def insert(conn: sqlite3.Connection, ident: str) -> None:
@@ -222,6 +246,8 @@ class HistoryStore:
                 (ident, conv_id, role, content, reasoning, state, reply_to, model, deployment,
                  host, choice_index, stamp, stamp, parent, writer),
             )
+            if attachments:
+                attached.insert(conn, ident, attachments)
             self._touch(conn, conv_id, stamp)
 
         return self._insert_with_new_id(insert, msg_id)
@@ -229,7 +255,8 @@ class HistoryStore:
     def update_answer(self, msg_id: str, *, answer: str | None = None,
                       reasoning: str | None = None, state: str | None = None,
                       finish_reason: str | None = None, usage: UsageRecord | None = None,
-                      timing: TimingRecord | None = None, model: str | None = None) -> None:
+                      timing: TimingRecord | None = None, model: str | None = None,
+                      cost: float | None = None) -> None:
         """Replace the given fields of an answer (None leaves a field unchanged).
 
         Replacing the text drops the parts appended while it streamed; setting a final state
@@ -258,6 +285,8 @@ class HistoryStore:
         if timing is not None:
             sets.update(first_token_s=timing.first_token_s, reasoning_s=timing.reasoning_s,
                         total_s=timing.total_s)
+        if cost is not None:
+            sets["cost"] = cost
         stamp = now_iso()
         sets["updated_at"] = stamp
         assignments = ", ".join(f"{col} = ?" for col in sets)
@@ -343,7 +372,7 @@ class HistoryStore:
         conv = self.get_conversation(conv_id)
         if conv is None:
             raise StoreError(f"no conversation with id {conv_id!r}")
-        return export_conversation(conv)
+        return export_conversation(conv, self.notes_for(conv_id), self.timelines_for(conv_id))
 
     def import_conversation(self, data: dict[str, Any]) -> str:
         """Insert an exported conversation keeping its ids; StoreError if invalid or present."""

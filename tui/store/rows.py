@@ -10,7 +10,7 @@ MESSAGE_COLUMNS = (
     "id, conversation_id, role, content, reasoning, state, finish_reason, model, deployment, "
     "endpoint_host, prompt_tokens, completion_tokens, total_tokens, reasoning_tokens, "
     "usage_estimated, first_token_s, reasoning_s, total_s, created_at, reply_to, choice_index, "
-    "updated_at, selected, parent_id, reasoning_estimated"
+    "updated_at, selected, parent_id, reasoning_estimated, cost"
 )
 SUMMARY_COLUMNS = "id, title, created_at, updated_at, message_count, archived"
 
@@ -19,7 +19,7 @@ def message_from_row(row: tuple[Any, ...]) -> MessageRecord:
     """Build a MessageRecord from a row selected with MESSAGE_COLUMNS."""
     (mid, conv, role, content, reasoning, state, finish, model, deployment, host,
      p_tok, c_tok, t_tok, r_tok, estimated, first, reasoning_s, total_s, created, reply_to,
-     choice, updated, selected, parent_id, reasoning_estimated) = row
+     choice, updated, selected, parent_id, reasoning_estimated, cost) = row
     return MessageRecord(
         id=mid,
         conversation_id=conv,
@@ -39,6 +39,7 @@ def message_from_row(row: tuple[Any, ...]) -> MessageRecord:
         updated_at=updated,
         selected=bool(selected),
         parent_id=parent_id,
+        cost=cost,
     )
 
 

@@ -142,6 +142,67 @@ _STREAMING_APPENDS: tuple[Step, ...] = (
     END""",
 )
 
+# Files attached to a prompt are kept apart from the typed text (sent before it as fenced
+# blocks) and searchable on their own; ``cost`` is an answer's price, computed when it ended
+# from the profile's price table (none built in).
+_ATTACHMENTS_AND_COST: tuple[Step, ...] = (
+    """CREATE TABLE attachments (
+        seq         INTEGER PRIMARY KEY,
+        message_id  TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,
+        name        TEXT NOT NULL,
+        content     TEXT NOT NULL,
+        UNIQUE (message_id, position)
+    )""",
+    """CREATE VIRTUAL TABLE attachments_fts USING fts5(
+        name, content, content='attachments', content_rowid='seq',
+        tokenize='unicode61 remove_diacritics 2', prefix='3')""",
+    """CREATE TRIGGER attachments_fts_ins AFTER INSERT ON attachments BEGIN
+        INSERT INTO attachments_fts(rowid, name, content) VALUES (new.seq, new.name, new.content);
+    END""",
+    """CREATE TRIGGER attachments_fts_del AFTER DELETE ON attachments BEGIN
+        INSERT INTO attachments_fts(attachments_fts, rowid, name, content)
+            VALUES ('delete', old.seq, old.name, old.content);
+    END""",
+    "ALTER TABLE messages ADD COLUMN cost REAL",
+)
+
+# When each part of an answer arrived (tui/trace/timeline.py's "tl1:" text), one row per
+# answer recorded with a timeline; answers saved before this migration have none.
+_ANSWER_TIMELINE = (
+    """CREATE TABLE answer_timelines (
+        message_id  TEXT PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+        data        TEXT NOT NULL
+    )""",
+)
+
+# Notes the user attaches to any message, searchable through their own FTS5 index.
+_MESSAGE_NOTES = (
+    """CREATE TABLE message_notes (
+        seq         INTEGER PRIMARY KEY,
+        id          TEXT NOT NULL UNIQUE,
+        message_id  TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        body        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    )""",
+    "CREATE INDEX message_notes_by_message ON message_notes(message_id, seq)",
+    """CREATE VIRTUAL TABLE notes_fts USING fts5(
+        body, content='message_notes', content_rowid='seq',
+        tokenize='unicode61 remove_diacritics 2', prefix='3')""",
+    """CREATE TRIGGER message_notes_fts_ins AFTER INSERT ON message_notes BEGIN
+        INSERT INTO notes_fts(rowid, body) VALUES (new.seq, new.body);
+    END""",
+    """CREATE TRIGGER message_notes_fts_del AFTER DELETE ON message_notes BEGIN
+        INSERT INTO notes_fts(notes_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+    END""",
+    """CREATE TRIGGER message_notes_fts_upd AFTER UPDATE OF body ON message_notes
+    WHEN old.body IS NOT new.body BEGIN
+        INSERT INTO notes_fts(notes_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+        INSERT INTO notes_fts(rowid, body) VALUES (new.seq, new.body);
+    END""",
+)
+
 MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0001_create_tables", _CREATE_TABLES),
     ("0002_conversation_message_count", _MESSAGE_COUNT),
@@ -149,6 +210,9 @@ MIGRATIONS: tuple[tuple[str, tuple[Step, ...]], ...] = (
     ("0004_selected_alternative", _SELECTED),
     ("0005_message_tree", _TREE),
     ("0006_streaming_appends", _STREAMING_APPENDS),
+    ("0007_attachments_and_cost", _ATTACHMENTS_AND_COST),
+    ("0008_answer_timeline", _ANSWER_TIMELINE),
+    ("0009_message_notes", _MESSAGE_NOTES),
 )
 KNOWN = tuple(name for name, _ in MIGRATIONS)
 
