@@ -7,7 +7,8 @@ wait is a :class:`Retrying` event the user can watch and cancel.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+import dataclasses
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from tui.llm.errors import (
     unsupported_parameter,
 )
 from tui.llm.events import Event, Failed, Notice, Retrying, Started
+from tui.llm.extras import refused_extra_hint
 from tui.llm.request import ChatRequest, build_params
 from tui.llm.retry import is_retryable_status, retry_delay
 from tui.llm.sse import StreamErrorEvent, sse_json
@@ -86,6 +88,11 @@ class ChatClient:
             async for chunk in sse_json(response.iter_lines()):
                 yield chunk
 
+    async def list_model_ids(self, timeout_s: float) -> list[str]:
+        """The ids ``GET /models`` answers (raises the openai client's errors; see :mod:`tui.llm.models`)."""
+        page = await self._sdk().models.list(timeout=timeout_s)
+        return [m.id for m in page.data if isinstance(m.id, str)]
+
     async def aclose(self) -> None:
         """Close the HTTP client and the credential."""
         client, self._client = self._client, None
@@ -104,7 +111,7 @@ class ChatClient:
         while True:
             params = build_params(request, self.endpoint.deployment, frozenset(self._dropped))
             prompt_chars = sum(len(m["content"]) for m in params["messages"])
-            decoder = StreamDecoder(prompt_chars)
+            decoder = StreamDecoder(prompt_chars, untagged_is_answer=request.thinking is False)
             status: int | None = None
             retry_headers: Any = None
             started = named = False
@@ -135,7 +142,7 @@ class ChatClient:
                         yield Notice(_dropped_notice(name))
                         continue
                 if not is_retryable_status(status) or attempt >= policy.max_attempts:
-                    yield failure_for_status(exc, self.endpoint, attempt)
+                    yield _with_extra_hint(failure_for_status(exc, self.endpoint, attempt), exc, params)
                     return
                 reason = f"{status} {_status_words(status)}"
             except (openai.APIConnectionError, httpx2.TransportError) as exc:
@@ -173,6 +180,13 @@ class ChatClient:
             delay = retry_delay(attempt - 1, policy, retry_headers)
             yield Retrying(attempt, policy.max_attempts, delay, status, reason)
             await asyncio.sleep(delay)
+
+
+def _with_extra_hint(failure: Failed, exc: openai.APIStatusError, params: dict[str, Any]) -> Failed:
+    """A 400 that names a field of extra_body: say where that field came from."""
+    extras = set(params.get("extra_body") or ())
+    name = unsupported_parameter(exc, extras) if failure.status == 400 and extras else None
+    return dataclasses.replace(failure, hint=refused_extra_hint(name)) if name else failure
 
 
 def _dropped_notice(name: str) -> str:
