@@ -68,8 +68,8 @@ def test_ask_stops_quietly_exits_0_and_saves_what_arrived(tmp_path: Path, azure_
 
 def test_ask_json_into_a_closed_pipe_still_saves(tmp_path: Path, azure_server) -> None:
     azure_server.enqueue(Stream(content_chunks=["<think>r</think>", "answer"]))
-    result = run_into_closed_pipe(tmp_path, "ask", "--endpoint", azure_server.base_url, "--deployment", "d",
-                                  "--json", "q")
+    result = run_into_closed_pipe(tmp_path, "ask", "--endpoint", azure_server.base_url, "--deployment",
+                                  "DeepSeek-R1", "--json", "q")  # a known context window: no notice either
     assert result.returncode == 0 and result.stderr == ""
     (conv,) = json_out(tmp_path, "history", "list", "--json")  # type: ignore[misc]
     answer = json_out(tmp_path, "history", "show", conv["id"], "--json")["messages"][1]  # type: ignore[index]

@@ -19,6 +19,7 @@ from typing import Any
 from tui import __version__, paths
 from tui.commands.closed_output import QuietWhenClosed, silence
 from tui.config import ConfigError, Overrides, Settings, load_settings
+from tui.llm.request import RequestDefaults
 from tui.sanitize import for_display
 
 EXIT_USAGE = 2
@@ -64,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     going_on.add_argument("-c", "--continue", dest="continue_latest", action="store_true",
                           help="continue the most recently updated conversation")
     going_on.add_argument("--conversation", metavar="ID", help="continue conversation ID (a unique prefix is enough)")
+    ask.add_argument("--extra", action="append", metavar="KEY=JSON",
+                     help="add or override one request-body field for this request (repeatable), e.g. --extra top_k=40")
+    think = ask.add_mutually_exclusive_group()
+    think.add_argument("--think", dest="think", action="store_const", const=True,
+                       help="switch thinking on for this request (the profile's thinking_param says how)")
+    think.add_argument("--no-think", dest="think", action="store_const", const=False,
+                       help="switch thinking off for this request")
     _connection_options(ask, in_subcommand=True)
 
     from tui.commands.history import add_history_parser
@@ -125,10 +133,15 @@ def _history_path(demo: bool = False) -> Path:
     return history_for_commands(paths.history_db_path(demo=demo), _error)
 
 
-def _load(args: argparse.Namespace, demo_url: str | None) -> Settings:
+def _load(args: argparse.Namespace, demo_url: str | None, notices: bool = False) -> Settings:
     settings = load_settings(_overrides(args, demo_url))
     for warning in settings.warnings:
         _error("warning: " + warning)
+    if notices:
+        from tui.once import unseen
+
+        for notice in unseen(settings.notices):  # once ever, not on every run
+            _error("note: " + notice)
     return settings
 
 
@@ -137,6 +150,24 @@ def _fenced(text: str) -> str:
     longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}\n{text}{'' if text.endswith(chr(10)) else chr(10)}{fence}"
+def _extras(args: argparse.Namespace) -> dict[str, Any]:
+    """``ask --extra KEY=JSON`` as a dict; raises ExtraError with a usage message."""
+    from tui.llm.extras import parse_extra_arg
+
+    return dict(parse_extra_arg(item) for item in args.extra or ())
+
+
+def _ask_defaults(args: argparse.Namespace, settings: Settings) -> RequestDefaults | None:
+    """The profile's defaults with ``--think`` / ``--no-think`` applied (None: cannot, already said why)."""
+    if args.think is None:
+        return settings.defaults
+    if not settings.defaults.has_thinking_switch:
+        flag = "--think" if args.think else "--no-think"
+        demo = " (the demo's hybrid model: --deployment demo-v3)" if settings.endpoint and settings.endpoint.is_demo else ""
+        _error(f"{flag} needs to know how this host switches thinking: set thinking_param in the profile{demo}. "
+               "See README: Models and hosts.")
+        return None
+    return settings.defaults.with_thinking(args.think)
 
 
 def _read_prompt(args: argparse.Namespace) -> str | None:
@@ -158,7 +189,13 @@ def _read_prompt(args: argparse.Namespace) -> str | None:
 
 def _cmd_ask(args: argparse.Namespace) -> int:
     from tui.chat.attachments import AttachmentError, check_size, read_attachment
+    from tui.llm.extras import ExtraError
 
+    try:
+        extra = _extras(args)
+    except ExtraError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
     prompt = _read_prompt(args)
     if prompt is None or not prompt.strip():
         _error("ask needs a prompt: r1-tui ask \"What is 17 * 23?\" (or - to read standard input)")
@@ -170,14 +207,18 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         _error(str(exc))
         return EXIT_USAGE
     with _demo_server(args.demo) as demo_url:
-        settings = _load(args, demo_url)
+        settings = _load(args, demo_url, notices=True)
         if settings.endpoint is None:
             _error(settings.setup_hint)
             return EXIT_USAGE
-        return asyncio.run(_ask(args, settings, prompt, attachments))
+        defaults = _ask_defaults(args, settings)
+        if defaults is None:
+            return EXIT_USAGE
+        return asyncio.run(_ask(args, settings, prompt, attachments, defaults.with_body_overrides(extra)))
 
 
-async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, attachments: tuple[Any, ...]) -> int:
+async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, attachments: tuple[Any, ...],
+               defaults: RequestDefaults) -> int:
     from tui.chat.session import Session, SessionError
     from tui.commands.ask import run_ask
     from tui.store import HistoryStore, StoreError
@@ -201,8 +242,8 @@ async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, attach
                 writer = BackgroundWriter(db_path, on_error=_save_failed)
             except StoreError as exc:
                 _error(f"{exc} (the answer is not saved)")
-        session = Session(client=client, defaults=settings.defaults, store=reader, writer=writer,
-                          prices=settings.prices)
+        session = Session(client=client, defaults=defaults, store=reader, writer=writer,
+                          context_window=defaults.context_window, prices=settings.prices)
         if continuing:
             try:
                 session.open(args.conversation) if args.conversation is not None else session.open_latest()

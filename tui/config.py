@@ -28,6 +28,7 @@ AZURE_OPENAI_DEPLOYMENT, OPENAI_BASE_URL, OPENAI_API_KEY) wins over the file.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from tui import paths
+from tui.config_request import REQUEST_KEYS, ProfileValueError, read_request_shape
 from tui.llm.endpoint import (
     AUTH_MODES,
     DEFAULT_TOKEN_SCOPE,
@@ -65,10 +67,11 @@ from tui.llm.request import RequestDefaults
 from tui.metrics import Prices
 
 DEMO_DEPLOYMENT = "demo-r1"
+DEMO_DEPLOYMENTS = ("demo-r1", "demo-v3")  # what the demo endpoint serves (tui/demo/wire.py MODELS)
 SAMPLING_KEYS = ("temperature", "top_p", "presence_penalty", "frequency_penalty")
 PROFILE_KEYS = frozenset({
     "endpoint", "deployment", "auth", "api_key_env", "api_key", "token_scope", "max_tokens", "stop", "n",
-    "system_prompt", "retry", "timeout_s", "prices", *SAMPLING_KEYS,
+    "system_prompt", "retry", "timeout_s", "prices", *SAMPLING_KEYS, *REQUEST_KEYS,
 })
 PRICE_KEYS = frozenset({"input_per_mtok", "output_per_mtok", "currency"})
 RETRY_KEYS = frozenset({"max_attempts", "base_delay_s", "max_delay_s"})
@@ -134,6 +137,7 @@ class Settings:
     warnings: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)  # theme, keys, ui: read by the app
     prices: Prices | None = None  # [profiles.NAME.prices]: answers get a cost
+    notices: tuple[str, ...] = ()  # said once at start, not warnings (e.g. a context window assumed)
 
     @property
     def setup_hint(self) -> str:
@@ -249,8 +253,15 @@ def _load(overrides: Overrides, env: Mapping[str, str], path: Path, data: dict[s
             warnings.append(f"{where}: {key} is ignored: reasoning models do not take temperature, top_p or penalties")
     defaults = _request_defaults(path, where, profile, overrides)
     endpoint = _endpoint(path, name, profile, overrides, env, explicit_profile=overrides.profile is not None)
+    try:
+        shape = read_request_shape(path, where, profile, endpoint.deployment if endpoint else None,
+                                   demo=bool(endpoint and endpoint.is_demo))
+    except ProfileValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    defaults = dataclasses.replace(defaults, extra_body=shape.extra_body, thinking=shape.thinking,
+                                   thinking_recipe=shape.recipe, context=shape.context)
     prices = None if overrides.demo_url else _prices(path, where, profile.get("prices"))
-    return Settings(endpoint, defaults, name, path, tuple(warnings), extra, prices)
+    return Settings(endpoint, defaults, name, path, (*warnings, *shape.warnings), extra, prices, shape.notices)
 
 
 def _prices(path: Path, where: str, raw: Mapping[str, Any] | None) -> Prices | None:
@@ -289,7 +300,11 @@ def _endpoint(path: Path, name: str | None, profile: Mapping[str, Any], o: Overr
     retry = retry_policy(path, where, profile.get("retry", {}))
     timeout_s = float(bounded(path, where, "timeout_s", profile.get("timeout_s", 600.0), 1, MAX_TIMEOUT_S))
     if o.demo_url:
-        return EndpointSettings(o.demo_url, DEMO_DEPLOYMENT, "none", None, DEFAULT_TOKEN_SCOPE, retry, timeout_s, is_demo=True)
+        demo_deployment = o.deployment or DEMO_DEPLOYMENT
+        if demo_deployment not in DEMO_DEPLOYMENTS:
+            raise ConfigError(f"The demo endpoint serves {' and '.join(DEMO_DEPLOYMENTS)} (hybrid thinking), "
+                              f"not {demo_deployment!r}: use --deployment demo-v3, or leave --deployment out.")
+        return EndpointSettings(o.demo_url, demo_deployment, "none", None, DEFAULT_TOKEN_SCOPE, retry, timeout_s, is_demo=True)
 
     sources: dict[str, str] = {}
 

@@ -7,7 +7,8 @@ wait is a :class:`Retrying` event the user can watch and cancel.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+import dataclasses
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from tui.llm.errors import (
     unsupported_parameter,
 )
 from tui.llm.events import Event, Failed, Notice, Retrying, Started
+from tui.llm.extras import refused_extra_hint
 from tui.llm.request import ChatRequest, build_params
 from tui.llm.retry import is_retryable_status, retry_delay
 from tui.llm.route import route_for
@@ -98,16 +100,22 @@ class ChatClient:
             async for chunk in sse_json(response.iter_lines(), decoder.skipped):
                 yield chunk
 
-    def _decoder(self, params: dict[str, Any]) -> StreamDecoder:
+    def _decoder(self, params: dict[str, Any], request: ChatRequest) -> StreamDecoder:
         prompt_chars = sum(len(m["content"]) for m in params["messages"] if isinstance(m.get("content"), str))
         n = params.get("n", 1)
         plain = self.tag_memory is not None and self.tag_memory.is_plain(self.endpoint)
-        return StreamDecoder(prompt_chars, n=n if isinstance(n, int) else 1, answer_first=plain)
+        return StreamDecoder(prompt_chars, untagged_is_answer=request.thinking is False,
+                             n=n if isinstance(n, int) else 1, answer_first=plain)
 
     def _remember(self, decoder: StreamDecoder) -> None:
         verdict = decoder.tag_verdict()
         if self.tag_memory is not None and verdict is not None:
             self.tag_memory.record(self.endpoint, verdict)
+
+    async def list_model_ids(self, timeout_s: float) -> list[str]:
+        """The ids ``GET /models`` answers (raises the openai client's errors; see :mod:`tui.llm.models`)."""
+        page = await self._sdk().models.list(timeout=timeout_s)
+        return [m.id for m in page.data if isinstance(m.id, str)]
 
     async def aclose(self) -> None:
         """Close the HTTP client and the credential."""
@@ -126,7 +134,7 @@ class ChatClient:
         secrets = (self.endpoint.api_key or "",)
         while True:
             params = build_params(request, self.endpoint.deployment, frozenset(self._dropped))
-            decoder = self._decoder(params)
+            decoder = self._decoder(params, request)
             status: int | None = None
             retry_headers: Any = None
             started = named = False
@@ -158,7 +166,7 @@ class ChatClient:
                         yield Notice(_dropped_notice(name))
                         continue
                 if not is_retryable_status(status) or attempt >= policy.max_attempts:
-                    yield failure_for_status(exc, self.endpoint, attempt)
+                    yield _with_extra_hint(failure_for_status(exc, self.endpoint, attempt), exc, params)
                     return
                 reason = f"{status} {_status_words(status)}"
             except (openai.APIConnectionError, httpx2.TransportError) as exc:
@@ -243,6 +251,13 @@ def _give_up(decoder: StreamDecoder, message: str) -> list[Event]:
     if decoder.output_started:
         return decoder.on_break(Failed("interrupted", f"{message} The answer is cut off.", KEPT_HINT))
     return [Failed("server", message, PROTOCOL_HINT)]
+
+
+def _with_extra_hint(failure: Failed, exc: openai.APIStatusError, params: dict[str, Any]) -> Failed:
+    """A 400 that names a field of extra_body: say where that field came from."""
+    extras = set(params.get("extra_body") or ())
+    name = unsupported_parameter(exc, extras) if failure.status == 400 and extras else None
+    return dataclasses.replace(failure, hint=refused_extra_hint(name)) if name else failure
 
 
 def _dropped_notice(name: str) -> str:

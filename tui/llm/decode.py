@@ -12,6 +12,11 @@ And what hostile ones send (every field is checked here, at the edge, see chunk_
 a non-integer choice index ends the stream with a protocol error; choices beyond the
 ``n`` requested, text fields that are not text and impossible token counts are ignored
 with one :class:`Notice` each; surrogate escapes split across chunks are joined.
+
+Hybrid models add: reasoning that stops and starts again (each piece goes to the reasoning),
+an empty reasoning field beside the answer in non-thinking mode (the server separates
+reasoning, so untagged content is answer at once), and tool-call deltas, which r1-tui does not
+run: one :class:`Notice` says so instead of dropping them silently.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from tui.llm.events import AnswerDelta, Event, Failed, Finished, Notice, Reasoni
 from tui.llm.think import Piece, ThinkSplitter
 
 REASONING_FIELDS = ("reasoning_content", "reasoning")
+TOOL_FIELDS = ("tool_calls", "function_call")
 CHARS_PER_TOKEN = 4.0
 SOURCE_SEPARATOR = "\n\n"  # between reasoning from a delta field and reasoning from <think> content
 CUT_IN_REASONING = ("max_tokens was reached before the reasoning ended (no </think>): there is no answer. "
@@ -54,14 +60,18 @@ def _dict(value: Any) -> dict[str, Any]:
 class StreamDecoder:
     """Feed chunks with :meth:`on_chunk`; call :meth:`on_end` or :meth:`on_break` once.
 
-    ``n``: the number of choices requested (more are ignored). ``answer_first``: the
+    ``untagged_is_answer``: the request switched thinking off, so content without ``<think>`` is
+    answer. ``n``: the number of choices requested (more are ignored). ``answer_first``: the
     deployment never sent ``</think>`` so far: untagged content is answer from the start.
     """
 
-    def __init__(self, prompt_chars: int = 0, *, n: int = 1, answer_first: bool = False) -> None:
+    def __init__(self, prompt_chars: int = 0, untagged_is_answer: bool = False, *, n: int = 1,
+                 answer_first: bool = False) -> None:
         self._choices: dict[int, _Choice] = {}
         self._usage: dict[str, Any] | None = None
         self._prompt_chars = prompt_chars
+        self._untagged_is_answer = untagged_is_answer
+        self._tool_call_noted = False
         self._n = max(1, n)
         self._answer_first = answer_first
         self._noticed: set[str] = set()
@@ -80,6 +90,8 @@ class StreamDecoder:
         state = self._choices.get(index)
         if state is None:
             state = self._choices[index] = _Choice(ThinkSplitter(answer_first=self._answer_first))
+            if self._untagged_is_answer:
+                state.splitter.reasoning_arrives_separately()
         return state
 
     def _notice(self, key: str, message: str, events: list[Event]) -> None:
@@ -145,9 +157,12 @@ class StreamDecoder:
     def _on_delta(self, delta: dict[str, Any], index: int, state: _Choice, events: list[Event]) -> None:
         for name in REASONING_FIELDS:
             raw = self._text(delta, name, events)
+            if raw is None:
+                continue
+            # A reasoning field, even an empty one, says the server separates reasoning: content is answer.
+            self._separate_reasoning(index, state, events)
             if raw:
                 self.reasoning_source = self.reasoning_source or name
-                state.splitter.reasoning_arrives_separately()
                 self.output_started = True
                 text = state.reasoning_text.feed(raw)
                 if text:
@@ -159,6 +174,17 @@ class StreamDecoder:
             content = state.content_text.feed(raw)
             if content:
                 self._pieces(state.splitter.feed(content), index, state, events)
+        if not self._tool_call_noted and any(delta.get(f) for f in TOOL_FIELDS):
+            self._tool_call_noted = True
+            events.append(Notice(_tool_call_notice(delta)))
+
+    @staticmethod
+    def _separate_reasoning(index: int, state: _Choice, events: list[Event]) -> None:
+        state.splitter.reasoning_arrives_separately()
+        answer = state.splitter.take_provisional_as_answer()
+        if answer is not None:  # untagged content came first: it was the answer, not reasoning
+            state.reasoning_chars, state.answer_chars, state.reasoning_via = 0, len(answer), None
+            events.append(Reclassified("", answer, index))
 
     def _reasoning(self, text: str, index: int, state: _Choice, events: list[Event], *, via: str,
                    provisional: bool = False) -> None:
@@ -277,7 +303,21 @@ class StreamDecoder:
         answered in full without any, None when the stream says nothing either way."""
         if self.saw_close_tag or self.reasoning_source in REASONING_FIELDS:
             return "reasoning"
+        if self._untagged_is_answer:  # thinking was switched off: a plain answer says nothing of the model
+            return None
         finished = self.all_finished and all(c.finish_reason == "stop" for c in self._choices.values())
         if finished and any(c.answer_chars for c in self._choices.values()):
             return "plain"
         return None
+
+
+def _tool_call_notice(delta: dict[str, Any]) -> str:
+    """What to say about a tool call r1-tui will not make (the tool's name only, never its arguments)."""
+    name = None
+    calls = delta.get("tool_calls")
+    if isinstance(calls, list) and calls and isinstance(calls[0], dict):
+        name = _dict(calls[0].get("function")).get("name")
+    elif isinstance(delta.get("function_call"), dict):
+        name = delta["function_call"].get("name")
+    which = f" ({name[:64]})" if isinstance(name, str) and name else ""
+    return f"The model asked to call a tool{which}; r1-tui does not run tools, so the call was not made."

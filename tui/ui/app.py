@@ -130,6 +130,7 @@ class R1App(ConversationActionsMixin, ViewActionsMixin, HistoryActionsMixin, Key
         """
         session = self.session
         session.client, session.defaults, session.store = self.client, self.defaults, self.store
+        session.context_window = self.defaults.context_window
         if session.writer is None and not getattr(self.store, "read_only", True):
             from tui.store.background import BackgroundWriter
 
