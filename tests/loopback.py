@@ -340,13 +340,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.close_connection = True
         if s.body is not None:
-            self.wfile.write(b"%x\r\n%s\r\n" % (len(s.body), s.body))
+            self.wfile.write(chunks.http_chunk(s.body))
         else:
             for item in s.events:
                 self._event(item)
             if s.done:
                 self._event("[DONE]")
-        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.write(chunks.CHUNKED_END)
 
     def _stream(self, s: Stream, req: dict) -> None:
         owner = self.server.owner

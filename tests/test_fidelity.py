@@ -213,3 +213,16 @@ async def test_doctor_says_when_the_probe_was_cut_before_any_close_tag(azure_ser
     azure_server.enqueue(Stream(content_chunks=["Okay, let me think", " about OK"], finish_reason="length"))
     check = check_reasoning(await run_probe(endpoint_for(azure_server.base_url)))
     assert check.ok and "cut at max_tokens before any </think>" in check.detail
+
+
+@pytest.mark.parametrize("thinking,answer", [(None, "A plain answer cut"), (True, "")])
+async def test_a_hybrid_model_cut_at_length_keeps_its_answer_unless_thinking_is_on(azure_server, thinking, answer) -> None:
+    from tui.llm.request import ChatRequest, Turn
+
+    azure_server.enqueue(Stream(content_chunks=["A plain ", "answer cut"], finish_reason="length"))
+    client = ChatClient(endpoint_for(azure_server.base_url))
+    try:
+        _, t = await run(client, ChatRequest((Turn("user", "q"),), thinking=thinking, hybrid=True))
+    finally:
+        await client.aclose()
+    assert t.choice(0).answer == answer

@@ -50,7 +50,7 @@ async def run_probe(ep: EndpointSettings, tokens: EntraTokenSource | None = None
     """
     defaults = defaults or RequestDefaults()
     request = ChatRequest((Turn("user", PROMPT),), max_tokens=MAX_TOKENS, extra_body=defaults.body_extras(),
-                          thinking=defaults.sends_thinking())
+                          thinking=defaults.sends_thinking(), hybrid=defaults.has_thinking_switch)
     client = ChatClient(probe_endpoint(ep), tokens)
     result = ProbeResult(Transcript())
     try:

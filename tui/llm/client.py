@@ -105,7 +105,8 @@ class ChatClient:
         n = params.get("n", 1)
         plain = self.tag_memory is not None and self.tag_memory.is_plain(self.endpoint)
         return StreamDecoder(prompt_chars, untagged_is_answer=request.thinking is False,
-                             n=n if isinstance(n, int) else 1, answer_first=plain)
+                             n=n if isinstance(n, int) else 1, answer_first=plain,
+                             cut_keeps_reasoning=request.may_reason_untagged)
 
     def _remember(self, decoder: StreamDecoder) -> None:
         verdict = decoder.tag_verdict()

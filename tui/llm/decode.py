@@ -61,12 +61,13 @@ class StreamDecoder:
     """Feed chunks with :meth:`on_chunk`; call :meth:`on_end` or :meth:`on_break` once.
 
     ``untagged_is_answer``: the request switched thinking off, so content without ``<think>`` is
-    answer. ``n``: the number of choices requested (more are ignored). ``answer_first``: the
+    answer. ``cut_keeps_reasoning``: untagged text cut at max_tokens stays reasoning (False for a
+    hybrid model whose thinking is not on: its untagged text is the answer). ``n``: the number of choices requested (more are ignored). ``answer_first``: the
     deployment never sent ``</think>`` so far: untagged content is answer from the start.
     """
 
     def __init__(self, prompt_chars: int = 0, untagged_is_answer: bool = False, *, n: int = 1,
-                 answer_first: bool = False) -> None:
+                 answer_first: bool = False, cut_keeps_reasoning: bool = True) -> None:
         self._choices: dict[int, _Choice] = {}
         self._usage: dict[str, Any] | None = None
         self._prompt_chars = prompt_chars
@@ -74,6 +75,7 @@ class StreamDecoder:
         self._tool_call_noted = False
         self._n = max(1, n)
         self._answer_first = answer_first
+        self._cut_keeps_reasoning = cut_keeps_reasoning  # False: a hybrid model not thinking
         self._noticed: set[str] = set()
         self.output_started = False
         self.model: str | None = None
@@ -218,7 +220,8 @@ class StreamDecoder:
                 self._reasoning(tail, index, state, events, via="field")
             tail = state.content_text.finish()
             pieces = state.splitter.feed(tail) if tail else []
-            more, correction = state.splitter.finish(cut_short=state.finish_reason == "length")
+            cut = state.finish_reason == "length" and self._cut_keeps_reasoning
+            more, correction = state.splitter.finish(cut_short=cut)
             self._pieces(pieces + more, index, state, events)
             if correction is not None:
                 reasoning, answer = correction
