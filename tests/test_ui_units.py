@@ -8,10 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 
-from tests.helpers import StoredMessage as M
-from tui.llm.request import Turn
-from tui.chat.recorder import title_for as make_title
-from tui.chat.context import build_turns
+from tui.chat.titles import title_for as make_title
 from tui.ui.widgets.lines import append_rows
 from tui.ui.widgets.reasoning_log import ReasoningLog
 from tui.ui.widgets.status import StatusBar, Tokens
@@ -72,22 +69,6 @@ async def test_reasoning_log_20k_tokens_linear_and_shown() -> None:
         log.set_text("short\n\nagain")
         await pilot.pause()
         assert _screen_rows(log)[:3] == ["short", "", "again"]
-
-
-def test_build_turns_uses_first_usable_answer_and_never_reasoning() -> None:
-    messages = [
-        M("u1", "user", "q1"),
-        M("a1b", "assistant", "second choice", "u1", choice_index=1),
-        M("a1", "assistant", "first", "u1", reasoning="SECRET"),
-        M("u2", "user", "q2"),
-        M("a2", "assistant", "", "u2", state="failed"),
-        M("u3", "user", "q3"),
-        M("a3x", "assistant", "", "u3", state="stopped"),
-        M("a3y", "assistant", "regen", "u3", created_at="1"),
-    ]
-    turns = build_turns(messages)
-    assert turns == [Turn("user", "q1"), Turn("assistant", "first"), Turn("user", "q3"), Turn("assistant", "regen")]
-    assert all(t.reasoning is None for t in turns)
 
 
 def test_make_title() -> None:

@@ -78,3 +78,6 @@ class R1App(App[None]):
         await self.main_screen.exchanges.stop_and_wait()
         self.exit()
 
+    def on_unmount(self) -> None:
+        self.context.close()  # the writer writes what it holds, then stops
+

@@ -109,11 +109,13 @@ def install_alt_enter() -> bool:
 # -- bracketed paste ----------------------------------------------------------------------
 
 
+_paste_limit = 400_001  # characters kept of one paste (set by install_paste_guard)
+
+
 class _PasteState:
     """One parser's paste in progress (kept on the parser instance)."""
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
+    def __init__(self) -> None:
         self.pieces: list[str] = []
         self.size = 0
         self.in_paste = False
@@ -121,7 +123,7 @@ class _PasteState:
         self.held_at = 0.0
 
     def take(self, text: str) -> None:
-        room = self.limit - self.size
+        room = _paste_limit - self.size
         if room > 0:
             self.pieces.append(text[:room])
         self.size += len(text)
@@ -158,8 +160,10 @@ def install_paste_guard(limit: int) -> bool:
     paste costs no memory) and handed over as one event; the receiver refuses it when it
     is too long and sanitises what it accepts.
     """
+    global _paste_limit
     if not paste_guard_available():
         return False
+    _paste_limit = limit
     parser_class = _private("textual._xterm_parser", "XTermParser")
     original_feed = parser_class.feed
     original_tick = parser_class.tick
@@ -170,7 +174,7 @@ def install_paste_guard(limit: int) -> bool:
     def state_of(parser: Any) -> _PasteState:
         state = parser.__dict__.get("_r1_paste")
         if state is None:
-            state = parser.__dict__["_r1_paste"] = _PasteState(limit)
+            state = parser.__dict__["_r1_paste"] = _PasteState()
         return state
 
     def feed(self: Any, data: str) -> Iterator[Message]:

@@ -1,4 +1,5 @@
-"""What the app works with, apart from its widgets: the history, the connection and the config.
+"""What the app works with, apart from its widgets: the history, the connection, the config,
+and the conversation engine's session over them.
 
 One :class:`AppContext` is built by :func:`tui.ui.factory.build_app` and handed to the
 main screen; the screen and its helpers read and change it (a profile switch replaces
@@ -7,12 +8,14 @@ the client, setup makes the history writable). Nothing here touches Textual.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui import paths
+from tui.chat.session import Session
 from tui.config import ConfigError
 from tui.llm.client import ChatClient
 from tui.llm.request import RequestDefaults
@@ -53,6 +56,51 @@ class AppContext:
     profile_name: str | None = None
     config_file: Path | None = None
     owned_clients: list[ChatClient] = field(default_factory=list)
+    on_save_error: Callable[[BaseException], None] | None = None  # called on the writer's thread
+    session: Session = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.session = Session(client=self.client, defaults=self.defaults, store=self.store)
+
+    def chat_session(self) -> Session:
+        """The engine's session, following the current client, defaults and history.
+
+        Writes go through a background writer on the history file (opened on first use, when
+        the history is writable), so the UI never waits on SQLite.
+        """
+        session = self.session
+        session.client, session.defaults, session.store = self.client, self.defaults, self.store
+        session.context_window = self.defaults.context_window
+        if session.writer is None and not self.store.read_only and not self.read_only:
+            from tui.store.background import BackgroundWriter
+
+            session.writer = BackgroundWriter(self.store.path, on_error=self._save_failed)
+        elif session.writer is not None and session.writer.path != self.store.path:
+            session.writer.close()
+            session.writer = None
+            return self.chat_session()
+        return session
+
+    def _save_failed(self, exc: BaseException) -> None:
+        if self.on_save_error is not None:
+            self.on_save_error(exc)
+
+    @property
+    def conversation_id(self) -> str | None:
+        """The open conversation (None: the next prompt starts a new one)."""
+        return self.session.conversation_id
+
+    async def saved(self) -> None:
+        """Wait until every write queued so far is on disk (the writer's thread does the work)."""
+        writer = self.session.writer
+        if writer is not None:
+            await asyncio.wrap_future(writer.flush())
+
+    def close(self) -> None:
+        """Stop the writer (what it holds is written first)."""
+        writer = self.session.writer
+        if writer is not None:
+            writer.close()
 
     @property
     def offline(self) -> bool:

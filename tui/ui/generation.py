@@ -1,30 +1,23 @@
-"""One streamed generation: request -> events -> transcript and recorder -> the stream view.
+"""One streamed answer on screen: the engine's exchange updates, turned into stream-view calls.
 
-State and timings come from :class:`tui.chat.transcript.Transcript` and saving goes
-through :class:`tui.chat.recorder.Recorder`, exactly as for ``r1-tui ask``; what changes on
-screen goes through :class:`tui.ui.stream_view.StreamView` only (this module knows no
-widget). :class:`tui.ui.exchanges.Exchanges` runs :meth:`Generation.run` in a worker;
-cancelling it (Esc) stops the stream or the retry wait, and the partial text is kept and
-saved "stopped". Each choice of the request becomes one alternative of the prompt's
-answer group (choice 0 is displayed).
-
-This is the controller the conversation engine (tui/chat/) replaces: see exchanges.py.
+The engine's :class:`tui.chat.exchange.Exchange` streams, keeps the text (its transcript)
+and saves, exactly as for ``r1-tui ask``. :class:`Generation` is the adapter between its
+updates and :class:`tui.ui.stream_view.StreamView` (the only place they reach widgets):
+``AnswerOpened`` mounts a block, each stream event shows what it added, ``ExchangeEnded``
+marks every choice. :class:`tui.ui.exchanges.Exchanges` runs :meth:`Generation.run` in a
+worker; cancelling it (Esc) stops the stream or the retry wait, and the engine keeps and
+saves the partial text "stopped". This module knows no widget.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncGenerator
-from contextlib import aclosing
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import cast
 
-from tui.chat.recorder import Recorder
+from tui.chat.exchange import AnswerOpened, Exchange, ExchangeEnded, Update
 from tui.chat.transcript import Transcript
-from tui.llm.client import ChatClient
 from tui.llm.events import (
     AnswerDelta,
-    Event,
     Failed,
     Finished,
     Notice,
@@ -34,9 +27,7 @@ from tui.llm.events import (
     Started,
     Usage,
 )
-from tui.llm.request import ChatRequest
 from tui.sanitize import one_line
-from tui.store import HistoryStore
 from tui.ui.stream_view import StreamView
 from tui.ui.widgets.message_stats import Stats, stats_of
 from tui.ui.widgets.status import Tokens
@@ -62,7 +53,7 @@ def tokens_of(usage: Usage) -> Tokens:
 
 @dataclass
 class ChoiceState:
-    """What the controller tracks per choice."""
+    """What the adapter tracks per choice."""
 
     note: str = ""
     started: bool = False  # its first text arrived
@@ -71,62 +62,39 @@ class ChoiceState:
 
 @dataclass
 class Generation:
-    """Everything one send (or regenerate) needs; ``run`` is awaited inside a worker."""
+    """Shows one exchange through ``view``; ``run`` is awaited inside a worker."""
 
-    client: ChatClient
-    store: HistoryStore
+    exchange: Exchange
     view: StreamView
-    conv_id: str
-    user_id: str
-    request: ChatRequest
-    choice_base: int = 0  # stored choice_index of choice 0 (regenerate: after the existing alternatives)
-    regenerate: bool = False
+    on_opened: Callable[[], Awaitable[None]] | None = None  # choice 0's answer exists (and is queued to save)
     choices: dict[int, ChoiceState] = field(default_factory=dict)
-    transcript: Transcript = field(default_factory=Transcript)
-    recorder: Recorder = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.recorder = Recorder(self.store, self.conv_id)
-        self.recorder.attach(self.conv_id, self.user_id, self.client.endpoint, choice_base=self.choice_base)
-
-    async def open_choice(self, choice: int) -> ChoiceState:
-        """Open the stored answer and its block (choice 0 at send time, the others when they start)."""
-        state = self.choices.get(choice)
-        if state is not None:
-            return state
-        msg_id = self.recorder.open(choice)
-        state = self.choices[choice] = ChoiceState()
-        await self.view.open(choice, msg_id, self.choice_base + choice)
-        if choice == 0 and self.regenerate:
-            self.store.select_alternative(msg_id)
-        return state
+    @property
+    def transcript(self) -> Transcript:
+        return self.exchange.transcript
 
     async def run(self) -> None:
-        """Stream, dispatch events, and always finish every choice (also when cancelled)."""
-        cancelled = False
-        try:
-            await self.open_choice(0)
-            self.view.begin()
-            stream = cast(AsyncGenerator[Event, None], self.client.stream(self.request))  # an async generator
-            async with aclosing(stream) as events:
-                async for event in events:
-                    await self.handle(event)
-        except asyncio.CancelledError:
-            cancelled = True
-            raise
-        except Exception as exc:  # a bug or an unexpected error (the store failing...): keep the partial, say so
-            failure = Failed("server", f"error: {one_line(str(exc), 160)}")
-            self.transcript.apply(failure)
-            self.view.failed(failure_text(failure))
-        finally:
-            await self.finish(cancelled)
+        """Stream through the engine; every update is shown by :meth:`on_update`."""
+        self.view.begin()
+        await self.exchange.run(self.on_update)
 
-    async def handle(self, event: Event) -> None:
-        """Apply one event to the transcript and the recorder, then to the stream view."""
-        self.transcript.apply(event)
+    async def on_update(self, update: Update) -> None:
+        """One engine update: a new answer, a stream event, or the end."""
+        match update:
+            case AnswerOpened(choice=choice, message_id=msg_id):
+                self.choices[choice] = ChoiceState()
+                await self.view.open(choice, msg_id, self.exchange.choice_base + choice)
+                if choice == 0 and self.on_opened is not None:
+                    await self.on_opened()
+            case ExchangeEnded(states=states):
+                await self.finish(states)
+            case _:
+                await self.handle(update)
+
+    async def handle(self, event: Update) -> None:
+        """Show one stream event (the engine applied it to the transcript already)."""
         choice = getattr(event, "choice", None)
-        state = await self.open_choice(choice) if isinstance(choice, int) else None
-        self.recorder.on_event(event, self.transcript)
+        state = self.choices.get(choice) if isinstance(choice, int) else None
         view = self.view
         match event:
             case Started():
@@ -157,8 +125,8 @@ class Generation:
             case Notice(message=message):
                 view.notice(message)
             case Finished(reason=reason):
-                assert state is not None
-                state.note = LENGTH_NOTE if reason == "length" else ""
+                if state is not None:
+                    state.note = LENGTH_NOTE if reason == "length" else ""
             case Failed():
                 view.failed(failure_text(event))
 
@@ -170,11 +138,6 @@ class Generation:
 
     # -- the end ---------------------------------------------------------------------
 
-    def choice_state(self, choice: int) -> str:
-        """The final state of a choice ("streaming" at the end means the stream just stopped)."""
-        state = self.transcript.choice_state(choice)
-        return "interrupted" if state == "streaming" else state
-
     def _note(self, choice: int, state: str) -> str:
         failure = self.transcript.failure
         if state in ("interrupted", "failed") and failure is not None:
@@ -185,22 +148,17 @@ class Generation:
 
     def _stats(self, choice: int) -> Stats:
         t = self.transcript
-        usage = t.usage if choice == min(self.choices) else None
+        usage = t.usage if choice == min(self.choices) else None  # usage covers the request: on the first
+        timing = t.timing(choice)
         return stats_of(usage.completion_tokens if usage else None, usage.reasoning_tokens if usage else None,
-                        bool(usage and (usage.estimated or usage.reasoning_estimated)),
-                        t.choice_first_token_s(choice), t.choice_reasoning_s(choice), t.total_s)
+                        bool(usage and usage.any_estimated), timing.first_token_s, timing.reasoning_s,
+                        timing.total_s)
 
-    async def finish(self, cancelled: bool) -> None:
-        """Save and mark every choice; runs even when the worker is cancelled."""
-        if cancelled:
-            self.transcript.stop()
-        try:
-            self.recorder.finish(self.transcript)
-        except Exception as exc:  # the store failing must not lose the screen
-            self.view.notice(f"could not save: {exc}")
+    async def finish(self, states: dict[int, str]) -> None:
+        """Mark every choice with its final state (the engine saved them); then the status bar."""
         with self.view.one_frame():
             for choice in self.choices:
-                state = self.choice_state(choice)
+                state = states.get(choice, self.transcript.final_state(choice))
                 await self.view.finish(choice, state, self._note(choice, state),
                                        self.transcript.choice_reasoning_s(choice), self._stats(choice))
             self._final_status()
@@ -212,7 +170,7 @@ class Generation:
         rate_text = "" if rate is None else f"{'~' if usage is None or usage.estimated else ''}{rate:.1f} tok/s"
         if usage is not None:
             self.view.usage(tokens_of(usage), final=True)
-        state = self.choice_state(0) if self.choices else t.state
+        state = t.final_state(0) if self.choices else t.state
         failure = t.failure
         activity = "endpoint unreachable" if failure is not None and failure.kind == "connection" else (
             "" if state == "complete" else state)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 
 from textual.screen import Screen
 
+from tui.chat.session import SessionError
 from tui.sanitize import one_line
 from tui.store import SearchHit
 from tui.ui.context import STORE_ERRORS, AppContext
@@ -30,6 +32,7 @@ from tui.ui.widgets.status import Tokens
 
 PAGE = 500
 EXPORT_ERRORS: tuple[type[Exception], ...] = (*STORE_ERRORS, ValueError)
+OPEN_ERRORS: tuple[type[Exception], ...] = (*STORE_ERRORS, SessionError)
 
 Busy = Callable[[str], bool]  # "would this interrupt a running answer?" (and say so)
 
@@ -43,8 +46,12 @@ class HistoryController:
         self.host = host
         self.keymap = keymap
         self.busy = busy
-        self.conv_id: str | None = None
         self._loading: asyncio.Future[None] | None = None  # a conversation is being put on screen
+
+    @property
+    def conv_id(self) -> str | None:
+        """The open conversation (the engine's session keeps it); None: the next prompt starts one."""
+        return self.context.conversation_id
 
     async def settled(self) -> None:
         """Wait until a conversation being opened is on screen (a key pressed right after Enter acts on it)."""
@@ -108,21 +115,21 @@ class HistoryController:
 
     # -- opening -------------------------------------------------------------------------
 
-    def _set_current(self, conv_id: str | None, title: str) -> None:
-        self.conv_id = conv_id
-        self.panes.listing.show_current(conv_id)
+    def _set_current(self, title: str) -> None:
+        self.panes.listing.show_current(self.conv_id)
         self.panes.title.set_subtitle(title or self.context.connection_title())
 
-    def started(self, conv_id: str, title: str) -> None:
-        """A send created conversation ``conv_id``."""
-        self._set_current(conv_id, title)
+    def started(self, title: str) -> None:
+        """A send started the open conversation (a new one, titled ``title``)."""
+        self._set_current(title)
 
     async def open(self, conv_id: str) -> bool:
         """Show a stored conversation and its last answer's reasoning; focus stays where it is."""
         if self.busy("open another conversation"):
             return False
-        conversation = self.context.store.get_conversation(conv_id)
-        if conversation is None:
+        try:
+            tree = self.context.chat_session().open(conv_id)
+        except OPEN_ERRORS:
             self.notify("That conversation no longer exists.", severity="warning")
             self.reload_list()
             return False
@@ -130,7 +137,7 @@ class HistoryController:
         loading = self._loading = asyncio.get_running_loop().create_future()
         try:
             await answers.clear()
-            loaded = load(conversation.messages)
+            loaded = load(tree)
             await answers.mount_all(loaded.widgets)
         finally:
             loading.set_result(None)
@@ -143,20 +150,21 @@ class HistoryController:
         status.changed()
         self.panes.reasoning.show(loaded.last_block)
         answers.scroll_end(animate=False)
-        self._set_current(conv_id, conversation.title)
+        self._set_current(tree.title)
         return True
 
     async def new(self) -> bool:
         """An empty answer pane; the next prompt starts a new conversation."""
         if self.busy("start a new conversation"):
             return False
+        self.context.session.start_new()
         await self.panes.answers.clear()
         self.panes.reasoning.show(None)
         status = self.panes.status
         status.model.reset_answer()
         status.model.conversation = Tokens()
         status.changed()
-        self._set_current(None, "")
+        self._set_current("")
         self.reload_list()
         return True
 
@@ -249,22 +257,23 @@ class HistoryController:
         """The user flipped to alternative ``block``: remember the choice, show its reasoning."""
         if block.msg_id and self.context.history_writable:
             try:
-                self.context.store.select_alternative(block.msg_id)
-            except STORE_ERRORS as exc:  # the store failing must not break browsing
-                self.notify(one_line(f"could not save the choice: {exc}", 200), severity="error")
+                self.context.chat_session().select(block.msg_id)
+            except (SessionError, KeyError) as exc:  # failing must not break browsing
+                self.notify(one_line(f"could not select that answer: {exc}", 200), severity="error")
         self.show_reasoning(block)
 
-    def export(self) -> None:
-        """Write the open conversation as Markdown into the exports folder; say where."""
+    def export(self) -> Path | None:
+        """Write the open conversation as Markdown into the exports folder; say where (and return it)."""
         if self.conv_id is None:
             self.notify("Open or start a conversation to export it.", severity="warning")
-            return
+            return None
         try:
             path = export_conversation(self.context.store, self.conv_id)
         except EXPORT_ERRORS as exc:  # store or file system: say so, keep running
             self.notify(one_line(f"Export failed: {exc}", 300), severity="error")
-            return
+            return None
         self.host.notify(f"Exported to {one_line(str(path), 300)}", title="Export", timeout=15, markup=False)
+        return path
 
     def show_reasoning(self, block: AnswerBlock | None) -> None:
         if block is not self.panes.reasoning.source:

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 
-from tui.chat.recorder import title_for
+from tui.chat.titles import title_for
 from tui.sanitize import one_line
 from tui.ui.bindings import SCREEN_BINDINGS, areas
 from tui.ui.connection import ConnectionController
@@ -102,6 +102,15 @@ class MainScreen(Screen[None]):
         self.history.reload_list()
         self.set_focus(self.navigator.default_focus())
         self.frames.start(self)
+        self.context.on_save_error = self._save_failed
+
+    def _save_failed(self, exc: BaseException) -> None:
+        """A write failed on the writer's thread: say so (the text stays on screen)."""
+        message = one_line(f"could not save to the history: {exc}", 200)
+        try:
+            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
+        except RuntimeError:  # the app is not running (any more)
+            pass
 
     def on_resize(self, event: Resize) -> None:
         self.panes.status.set_max_lines(2 if event.size.height < SHORT_SCREEN else 3)
@@ -176,11 +185,14 @@ class MainScreen(Screen[None]):
             return
         if self.busy("send another prompt"):
             return
+        new = self.history.conv_id is None
+        problem = await self.exchanges.send(event.text)
+        if problem is not None:
+            self.notify(one_line(problem, 300), severity="warning", markup=False)
+            return
         self.panes.prompt.clear()
-        conv_id = self.history.conv_id
-        new_id = await self.exchanges.send(conv_id, event.text)
-        if new_id != conv_id:
-            self.history.started(new_id, title_for(event.text))
+        if new:
+            self.history.started(title_for(event.text))
         self.refresh_bindings()
 
     @on(OptionList.OptionSelected, "#sidebar")
@@ -305,11 +317,10 @@ class MainScreen(Screen[None]):
         if self.busy("ask again"):
             return
         group = self.navigator.target_group(self.focused)
-        conv_id = self.history.conv_id
-        if group is None or conv_id is None:
+        if group is None or self.history.conv_id is None:
             self.notify("There is no answer to ask again yet.", severity="warning", timeout=3)
             return
-        problem = await self.exchanges.regenerate(conv_id, group)
+        problem = await self.exchanges.regenerate(group)
         if problem is not None:
             self.notify(problem, severity="warning")
         self.refresh_bindings()
