@@ -216,6 +216,7 @@ def test_remapped_enter_inserts_a_newline_and_ctrl_s_sends(azure_server, tmp_pat
     azure_server.enqueue(Stream(content_chunks=["<think>", "ok", "</think>", "REMAPPED-ANSWER"]))
     tmux = start(tmp_path, azure_server.base_url, keys='send = "ctrl+s"\nnewline = "enter"')
     try:
+        tmux.wait_for("Ctrl+S sends · Enter newline")  # the prompt says which keys do what
         tmux.keys("top line", literal=True)
         tmux.keys("Enter")
         tmux.keys("bottom line", literal=True)

@@ -2,10 +2,11 @@
 
 Its global keys are in tui/ui/bindings.py; each action is a line here that hands the work
 to the part it acts on: the answer pane and the panes (widgets), the open conversation
-and the list (:class:`HistoryController`), answers starting and stopping
-(:class:`Exchanges`, the seam the conversation engine replaces), copying
-(:class:`Clipboard`), focus (:class:`Navigator`) and the connection
-(:class:`ConnectionController`). Widgets report through Messages, handled below.
+and the list (:class:`HistoryController`), answers starting and stopping through the
+conversation engine (:class:`Exchanges`; what they stream reaches the widgets only through
+:class:`~tui.ui.stream_view.StreamView`), copying (:class:`Clipboard`), focus
+(:class:`Navigator`) and the connection (:class:`ConnectionController`). Widgets report
+through Messages, handled below.
 
 Focus stays in the prompt when a pane is shown or hidden and when a conversation is
 opened (from the list or from search); Tab reaches every area.
@@ -24,12 +25,12 @@ from textual.widgets import Footer, OptionList, Static
 
 from tui.chat.titles import title_for
 from tui.sanitize import one_line
+from tui.ui.availability import why_not
 from tui.ui.bindings import SCREEN_BINDINGS, areas
 from tui.ui.connection import ConnectionController
 from tui.ui.context import AppContext
 from tui.ui.copying import Clipboard
 from tui.ui.exchanges import Exchanges
-from tui.ui.availability import why_not
 from tui.ui.frames import FrameClock
 from tui.ui.history_controller import HistoryController
 from tui.ui.keymap import Keymap
@@ -117,7 +118,8 @@ class MainScreen(Screen[None]):
 
     def _placeholder(self) -> str:
         if not self.context.offline:
-            return "Type a prompt · Enter sends · Ctrl+J newline"
+            keys = self.keymap
+            return f"Type a prompt · {keys.describe('send')} sends · {keys.describe('newline')} newline"
         why = "read-only history" if self.context.client or self.context.read_only else "no endpoint configured"
         return f"Composing is disabled: {why}"
 
