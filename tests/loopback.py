@@ -154,6 +154,8 @@ class Stream:
     error_message: str = "The server had an error while processing your request. Sorry about that!"
     model: str = "DeepSeek-R1"
     headers: dict[str, str] = field(default_factory=dict)
+    hold_at: int | None = None  # before this step (len(steps): before the finish) wait for ``resume``
+    resume: threading.Event | None = None
 
 
 Script = Stream | ErrorResponse
@@ -311,6 +313,15 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self.connection.shutdown(socket.SHUT_RDWR)
 
+    def _held(self, s: Stream) -> bool:
+        """Wait for ``s.resume`` (``hold_at``); False if the server stops first."""
+        assert s.resume is not None, "hold_at needs a resume event"
+        stopping = self.server.owner._stopping
+        while not s.resume.wait(0.05):
+            if stopping.is_set():
+                return False
+        return True
+
     def _stream(self, s: Stream, req: dict) -> None:
         owner = self.server.owner
         owner._sleep(s.first_byte_delay_s)
@@ -333,7 +344,10 @@ class _Handler(BaseHTTPRequestHandler):
                                                     "content_filter_results": _filter_results()}]})
         for i in range(s.n):
             self._event(_chunk(s, cid, created, [_choice(s, i, {"role": "assistant", "content": ""})]))
-        for k, step in enumerate(_steps(s)):
+        steps = _steps(s)
+        for k, step in enumerate(steps):
+            if k == s.hold_at and not self._held(s):
+                return
             if s.cut_after is not None and k >= s.cut_after:
                 self._cut(s.cut_reset)
                 return
@@ -350,6 +364,8 @@ class _Handler(BaseHTTPRequestHandler):
                     self._event(_chunk(s, cid, created, [_choice(s, i, delta)]))
             if s.azure_quirks and k == 2:
                 self._event(_chunk(s, cid, created, [_choice(s, 0, {})]))
+        if s.hold_at == len(steps) and not self._held(s):
+            return
         if not s.no_finish_reason:
             for i in range(s.n):
                 extra = {"usage": _usage_for(s)} if (want_usage and s.usage_placement == "final_chunk"
