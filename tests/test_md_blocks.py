@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.formats.md_blocks import (
-    CODE, FENCE, HEADING, LIST, MATH, PARAGRAPH, QUOTE, RULE, TABLE, BlockSplitter, code_blocks, fence_parts, split_blocks)
+    CODE, FENCE, HEADING, LIST, MATH, PARAGRAPH, QUOTE, RULE, TABLE, BlockSplitter, split_blocks)
+from tui.formats.md_code import code_blocks, fence_parts
 
 # Lines that exercise every rule of the splitter (and CR LF, tabs, lazy text, nesting).
 LINES = ["", " ", "text", "more text", "```", "```python", "~~~", "````", "  ```", "# Heading", "## Two",

@@ -9,7 +9,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 
-from tui.formats.md_blocks import code_blocks
+from tui.formats.md_code import code_blocks
 from tui.ui.markdown import code as code_module
 from tui.ui.markdown import growing
 from tui.ui.markdown.code import CONTINUATION, WINDOW
@@ -176,19 +176,15 @@ async def test_growing_blocks_cost_the_same_per_token_at_any_length(monkeypatch:
         assert len("".join(app.fed)) > 5 * GROW_LIMIT
         assert max(rendered) <= GROW_LIMIT  # rendered whole only while short ...
         assert sum(wrapped) < len("".join(app.fed)) + 80 * len(chunks)  # ... then each character wrapped ~once
-        grow = view._grow
-        assert grow is not None and grow.mode == "plain"
+        assert view._doc is not None and view._doc._grow is not None and view._doc._grow.mode == "plain"
 
 
 async def test_display_transform_applies_to_completed_prose_only() -> None:
     text = "Angle \\alpha here.\n\n```\n\\alpha in code\n```\n\nGrowing \\alpha"
     app = Views(text)
 
-    class Greek(MarkdownView):
-        transform = staticmethod(lambda s: s.replace("\\alpha", "α"))
-
     async with app.run_test(size=(60, 20)) as pilot:
-        view = Greek(lambda: "".join(app.fed))
+        view = MarkdownView(lambda: "".join(app.fed), transform=lambda s: s.replace("\\alpha", "α"))
         await app.query_one(Vertical).mount(view)
         view.begin()
         await pilot.pause()
@@ -213,3 +209,54 @@ async def test_code_block_marker_and_search_highlight() -> None:
         assert marked.text.startswith("┃")
         rows = view.highlight(re.compile("nested"))
         assert len(rows) == 3 and all("nested" in view.text.split("\n")[y] for y in rows)
+
+
+def to_greek(text: str) -> str:
+    return text.replace("\\alpha", "α")
+
+
+async def test_app_wide_display_transform_hook(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(MarkdownView, "display_transform", to_greek)  # a plain function, as the app sets it
+    app = Views("Angle \\alpha.\n\n    \\alpha stays in code\n")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert "Angle α." in app.stored.text and "\\alpha stays in code" in app.stored.text
+
+
+async def test_width_and_theme_changes_render_again_from_the_source() -> None:
+    text = TEXTS["mixed"]
+    app = Views(text)
+    async with app.run_test(size=(70, 40)) as pilot:
+        chunks = chunked(text, 7)
+        await stream(app, pilot, chunks[: len(chunks) // 2])
+        await pilot.resize_terminal(50, 40)  # mid-stream: everything so far is laid out again
+        await pilot.pause()
+        view = app.streamed
+        for chunk in chunks[len(chunks) // 2 :]:
+            app.fed.append(chunk)
+            view.add(chunk)
+            view.flush(10)
+        view.close()
+        await pilot.pause()
+        assert view.size.width == 50 and view.rows == app.stored.rows
+        before = view.rows
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert view.rows != before and view.rows == app.stored.rows  # new colours, same text
+        assert view.text == app.stored.text
+
+
+async def test_mouse_selection_copies_the_text_shown() -> None:
+    from textual.geometry import Offset
+    from textual.selection import Selection
+
+    app = Views("A **bold** word.\n\n- item one\n- item two\n")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        view = app.stored
+        app.screen.selections = {view: Selection(Offset(2, 0), Offset(6, 2))}
+        assert app.screen.get_selected_text() == "bold word.\n\n• item"
+        line = list(view.render_line(0))
+        plain_bg = line[0].style.bgcolor  # "A " is not selected
+        assert [seg.text for seg in line][:2] == ["A ", "bold"] and line[2].text.startswith(" word.")
+        assert line[1].style.bgcolor != plain_bg and line[2].style.bgcolor == line[1].style.bgcolor  # to the end

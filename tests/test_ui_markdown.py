@@ -67,6 +67,10 @@ async def test_stream_renders_blocks_live_and_nothing_moves_when_it_ends(azure_s
             assert (view.region.y, prompt.region, transcript.scroll_y, view.rows[: len(before[3])]) == (
                 before[0].y, before[1], before[2], before[3])
             assert "• second item, *still growing" in view.text  # unclosed emphasis stays literal (CommonMark)
+            assert view.outer_size.height > view.row_count  # the reserved rows stay: the text did not move
+            await send(pilot, app, "And another")  # the next prompt goes right under the answer
+            await wait_for(pilot, lambda: app.generation is None)
+            assert view.outer_size.height == view.row_count
             # The stored answer opens rendered exactly as it streamed.
             streamed = view.rows
             await app.open_conversation(app.conv_id)

@@ -14,24 +14,15 @@ source slice (``text``): nothing is sanitised here.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
+from tui.formats.md_lines import (
+    DELIMITER_RE, HEADING_RE, MATH_CLOSE_RE, MATH_OPEN_RE, QUOTE_RE, RULE_RE, SETEXT_RE, closes_fence, fence_open,
+    indent_of, list_item, starts_block, table_cells)
 
 PARAGRAPH, HEADING, FENCE, CODE, LIST, TABLE, QUOTE, RULE, MATH = (
     "paragraph", "heading", "fence", "code", "list", "table", "quote", "rule", "math")
-
-_FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)$")
-_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
-_RULE = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_ITEM = re.compile(r"( {0,3})([-+*]|\d{1,9}[.)])(?:([ \t]+)(\S?)|$)")
-_QUOTE = re.compile(r" {0,3}>")
-_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
-_DELIMITER = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_MATH_OPEN = re.compile(r" {0,3}(\$\$|\\\[)[ \t]*$")
-_MATH_CLOSE = {"$$": re.compile(r" {0,3}\$\$[ \t]*$"), "\\[": re.compile(r" {0,3}\\\][ \t]*$")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,53 +49,6 @@ class OpenBlock:
     fence_info: str = ""  # FENCE: the info string (language); its first line is complete
     content_start: int = -1  # FENCE: where the code begins (after the opening line)
     fence_indent: int = 0  # FENCE: spaces before the opening fence (removed from code lines)
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _fence_open(line: str) -> re.Match[str] | None:
-    match = _FENCE.match(line)
-    if match and match.group(2)[0] == "`" and "`" in match.group(3):
-        return None  # a backtick fence's info string may not contain a backtick
-    return match
-
-
-def _closes_fence(line: str, marker: str) -> bool:
-    stripped = line.strip()
-    return (_indent(line) < 4 and stripped.startswith(marker[0] * len(marker))
-            and not stripped.strip(marker[0]))
-
-
-def _cells(line: str) -> int:
-    body = line.strip()
-    if body.startswith("|"):
-        body = body[1:]
-    if body.endswith("|") and not body.endswith("\\|"):
-        body = body[:-1]
-    return len(re.split(r"(?<!\\)\|", body))
-
-
-def _item(line: str) -> tuple[int, str, bool] | None:
-    """A list item opening ``line``: (content indent, marker, has content); None if not one."""
-    match = _ITEM.match(line)
-    if match is None or _RULE.match(line):
-        return None
-    lead, marker, gap, first = match.group(1), match.group(2), match.group(3) or "", match.group(4)
-    width = len(gap)
-    if not first or width > 4:
-        width = 1
-    return len(lead) + len(marker) + width, marker, bool(first)
-
-
-def _starts_block(line: str) -> bool:
-    """``line`` interrupts a paragraph (and ends a table, a quote or a list's lazy text)."""
-    item = _item(line)
-    if item is not None and item[2] and (item[1] in "-+*" or item[1][:-1] == "1"):
-        return True
-    return bool(_fence_open(line) or _HEADING.match(line) or _RULE.match(line)
-                or _QUOTE.match(line) or _MATH_OPEN.match(line))
 
 
 class BlockSplitter:
@@ -175,9 +119,9 @@ class BlockSplitter:
         if not partial.strip():
             return None
         kind = PARAGRAPH
-        if _fence_open(partial):
+        if fence_open(partial):
             kind = FENCE  # its info string is not complete yet: content_start stays -1
-        elif _HEADING.match(partial):
+        elif HEADING_RE.match(partial):
             kind = HEADING
         return OpenBlock(kind, self._line_start, self._blank_before)
 
@@ -229,12 +173,12 @@ class BlockSplitter:
         kind = self._kind
         if kind == FENCE:
             self._end = end
-            if start >= self._content_start and _closes_fence(line, self._marker):
+            if start >= self._content_start and closes_fence(line, self._marker):
                 self._emit()
             return
         if kind == MATH:
             self._end = end
-            if _MATH_CLOSE[self._marker].match(line):
+            if MATH_CLOSE_RE[self._marker].match(line):
                 self._emit()
             return
         if kind == LIST:
@@ -244,7 +188,7 @@ class BlockSplitter:
             if blank:
                 self._blank_run = True
                 return
-            if _indent(line) >= 4:
+            if indent_of(line) >= 4:
                 self._blank_run, self._end = False, end
                 return
             blank_seen = self._blank_run
@@ -259,10 +203,10 @@ class BlockSplitter:
                 return
             if kind == PARAGRAPH and self._paragraph_line(line, start, end):
                 return
-            if kind == QUOTE and (_QUOTE.match(line) or not _starts_block(line)):
+            if kind == QUOTE and (QUOTE_RE.match(line) or not starts_block(line)):
                 self._end = end
                 return
-            if kind == TABLE and "|" in line and not _starts_block(line):
+            if kind == TABLE and "|" in line and not starts_block(line):
                 self._end = end
                 return
             self._emit()
@@ -272,29 +216,29 @@ class BlockSplitter:
         self._start_block(line, start, end)
 
     def _start_block(self, line: str, start: int, end: int) -> None:
-        fence = _fence_open(line)
+        fence = fence_open(line)
         if fence:
             self._open(FENCE, start, end)
             self._marker, self._info = fence.group(2), fence.group(3).strip()
             self._content_start, self._fence_indent = end, len(fence.group(1))
             return
-        math = _MATH_OPEN.match(line)
+        math = MATH_OPEN_RE.match(line)
         if math:
             self._open(MATH, start, end)
             self._marker = math.group(1)
             return
-        if _HEADING.match(line) or _RULE.match(line):
-            self._open(HEADING if _HEADING.match(line) else RULE, start, end)
+        if HEADING_RE.match(line) or RULE_RE.match(line):
+            self._open(HEADING if HEADING_RE.match(line) else RULE, start, end)
             self._emit()
             return
-        item = _item(line)
+        item = list_item(line)
         if item is not None:
             self._open(LIST, start, end)
             self._width, self._marker = item[0], item[1]
             return
-        if _QUOTE.match(line):
+        if QUOTE_RE.match(line):
             self._open(QUOTE, start, end)
-        elif _indent(line) >= 4:
+        elif indent_of(line) >= 4:
             self._open(CODE, start, end)
         else:
             self._open(PARAGRAPH, start, end)
@@ -302,19 +246,19 @@ class BlockSplitter:
 
     def _paragraph_line(self, line: str, start: int, end: int) -> bool:
         """Handle a non-blank line inside a paragraph; ``False`` if it ends the paragraph."""
-        if _SETEXT.match(line):
+        if SETEXT_RE.match(line):
             self._end, self._kind = end, HEADING
             self._emit()
             return True
         previous = self._last_line
-        if (_DELIMITER.match(line) and "|" in previous and "|" in line
-                and _indent(previous) < 4 and _cells(previous) == _cells(line)):
+        if (DELIMITER_RE.match(line) and "|" in previous and "|" in line
+                and indent_of(previous) < 4 and table_cells(previous) == table_cells(line)):
             header_start = self._last_start
             if header_start > self._start:  # the lines before the header stay a paragraph
                 self._emit(header_start)
             self._open(TABLE, header_start, end)
             return True
-        if _starts_block(line):
+        if starts_block(line):
             return False
         self._end, self._last_line, self._last_start = end, line, start
         return True
@@ -323,14 +267,14 @@ class BlockSplitter:
         if blank:
             self._blank_run = True
             return
-        indent = _indent(line)
+        indent = indent_of(line)
         if indent >= self._width:  # nested content of the item
             inner = line[self._width :]
             if self._inner:
-                if _closes_fence(inner, self._inner):
+                if closes_fence(inner, self._inner):
                     self._inner = ""
             else:
-                fence = _fence_open(inner)
+                fence = fence_open(inner)
                 if fence:
                     self._inner = fence.group(2)
             self._blank_run, self._end = False, end
@@ -338,8 +282,8 @@ class BlockSplitter:
         if self._inner:  # a less indented line ends the item and its open fence (CommonMark)
             self._end_list(line, start, end)
             return
-        item = _item(line)
-        if item is not None or self._blank_run or _starts_block(line):
+        item = list_item(line)
+        if item is not None or self._blank_run or starts_block(line):
             self._end_list(line, start, end)
             return
         self._end = end  # lazy continuation of the item's paragraph
@@ -355,53 +299,3 @@ def split_blocks(text: str) -> list[Block]:
     """Every block of a whole text (what streaming it in any chunks also gives)."""
     splitter = BlockSplitter()
     return splitter.feed(text) + splitter.close()
-
-
-def fence_parts(source: str, indent: int = -1) -> tuple[str, list[str], bool]:
-    """A fenced block's (info string, code lines, closed) from its source.
-
-    Up to the opening fence's indent is removed from each code line (CommonMark); the
-    closing fence is not a code line.
-    """
-    lines = source.split("\n")
-    opener = lines[0].removesuffix("\r")
-    match = _fence_open(opener.expandtabs(4))
-    if match is None:
-        return "", [line.removesuffix("\r") for line in lines], False
-    if indent < 0:
-        indent = len(match.group(1))
-    marker = match.group(2)
-    body = lines[1:]
-    if body and body[-1] == "":
-        body.pop()  # the text after the last newline
-    closed = bool(body) and _closes_fence(body[-1].removesuffix("\r").expandtabs(4), marker)
-    if closed:
-        body.pop()
-    code = []
-    for line in body:
-        line = line.removesuffix("\r")
-        strip = min(indent, _indent(line))
-        code.append(line[strip:])
-    return match.group(3).strip(), code, closed
-
-
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-
-
-def code_blocks(text: str) -> list[str]:
-    """The raw code of every code block of ``text``, in the order the answer pane shows them.
-
-    Fenced blocks (also inside list items and quotes) and indented code; each is the original
-    lines (no wrapping, no continuation marks), ending in a newline.
-    """
-    out: list[str] = []
-    parser: MarkdownIt | None = None
-    for block in split_blocks(text):
-        if block.kind == FENCE:
-            _info, lines, _closed = fence_parts(block.text)
-            out.append("".join(line + "\n" for line in lines))
-        elif block.kind in (CODE, LIST, QUOTE):
-            parser = parser or _parser()
-            out.extend(t.content for t in parser.parse(block.text) if t.type in ("fence", "code_block"))
-    return out

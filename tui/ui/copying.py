@@ -9,7 +9,7 @@ paste. Code blocks are found by the same block splitter the answer pane renders 
 
 from __future__ import annotations
 
-from tui.formats.md_blocks import code_blocks
+from tui.formats.md_code import code_blocks
 from tui.sanitize import strip_controls as clipboard_text
 from tui.ui.widgets.transcript import AnswerBlock
 

@@ -25,6 +25,7 @@ import re
 from rich.segment import Segment
 
 from tui.formats import md_blocks as mb
+from tui.formats.md_code import fence_parts
 from tui.sanitize import for_display
 from tui.ui.markdown.code import Row, window_end
 from tui.ui.markdown.render import BlockRenderer
@@ -130,7 +131,7 @@ class Growing:
         again (identical to rendering ``block`` from scratch); None if not applicable."""
         if self.mode != "code" or block.kind != mb.FENCE or block.start != self.opened.start:
             return None
-        _info, lines, _closed = mb.fence_parts(block.text, self.opened.fence_indent)
+        _info, lines, _closed = fence_parts(block.text, self.opened.fence_indent)
         rest = renderer.code_rows(renderer.clean_code(lines[self._frozen_lines :]), self.opened.fence_info)
         rows = self.rows[self.gap : self._frozen] + rest
         return rows or renderer.code_rows([""], self.opened.fence_info)

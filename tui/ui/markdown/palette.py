@@ -9,15 +9,38 @@ not); the code block, inline code and search-match styles keep their own backgro
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pygments.token import Token, _TokenType
 from rich.style import Style
 
-from tui.ui.markdown.render import Palette
 
 if TYPE_CHECKING:
     from textual.widget import Widget
+
+@dataclass(frozen=True)
+class Palette:
+    """The styles of the rendered Markdown (from the widget's CSS; plain defaults for tests)."""
+
+    strong: Style = Style(bold=True)
+    em: Style = Style(italic=True)
+    strike: Style = Style(strike=True)
+    code_inline: Style = Style(bold=True)
+    link: Style = Style(underline=True)
+    headings: tuple[Style, ...] = (Style(bold=True, underline=True),) * 2 + (Style(bold=True),) * 4
+    bullet: Style = Style(bold=True)
+    quote: Style = Style(dim=True)
+    rule: Style = Style(dim=True)
+    table_header: Style = Style(bold=True)
+    table_border: Style = Style(dim=True)
+    code: Style = Style()
+    code_mark: Style = Style(dim=True)
+    code_current: Style = Style(reverse=True)
+    math: Style = Style(italic=True)
+    highlight: Style = Style(reverse=True)
+    tokens: dict[_TokenType, Style] = field(default_factory=dict)
+
 
 TOKENS: dict[str, _TokenType] = {
     "comment": Token.Comment, "keyword": Token.Keyword, "constant": Token.Keyword.Constant,

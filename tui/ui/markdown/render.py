@@ -2,7 +2,7 @@
 
 A completed block is rendered once into rows (tuples of Rich segments) that the answer
 pane caches; nothing here touches Textual. Paragraphs, headings, lists, quotes and tables
-go through markdown-it (tables through Rich's table layout); code through
+go through markdown-it (tables: :mod:`tui.ui.markdown.table`); code through
 :mod:`tui.ui.markdown.code`. Every source string is sanitised with
 :func:`tui.sanitize.for_display` first. An optional display-only ``transform`` (e.g. a
 LaTeX-to-Unicode converter) is applied to the text of prose and math blocks, never to code.
@@ -10,53 +10,25 @@ LaTeX-to-Unicode converter) is applied to the text of prose and math blocks, nev
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
-from pygments.token import _TokenType
-from rich import box
-from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 
 from tui.formats import md_blocks as mb
+from tui.formats.md_code import fence_parts, markdown_parser
 from tui.sanitize import for_display
 from tui.ui.markdown.code import Row, code_rows, highlight, highlight_windows, lexer_for, token_styles
+from tui.ui.markdown.palette import Palette
+from tui.ui.markdown.table import table_rows
+from tui.ui.markdown.text import Node, console, text_rows, tree
 
 BULLETS = ("•", "◦", "▪")
 QUOTE_BAR = "▌ "
 Tagged = list[tuple[Row, int]]  # rows with the index of the code block they belong to (-1: none)
-_ORDERED = re.compile(r" {0,3}(\d{1,9})([.)])")
-
-
-@dataclass(frozen=True)
-class Palette:
-    """The styles of the rendered Markdown (from the widget's CSS; plain defaults for tests)."""
-
-    strong: Style = Style(bold=True)
-    em: Style = Style(italic=True)
-    strike: Style = Style(strike=True)
-    code_inline: Style = Style(bold=True)
-    link: Style = Style(underline=True)
-    headings: tuple[Style, ...] = (Style(bold=True, underline=True),) * 2 + (Style(bold=True),) * 4
-    bullet: Style = Style(bold=True)
-    quote: Style = Style(dim=True)
-    rule: Style = Style(dim=True)
-    table_header: Style = Style(bold=True)
-    table_border: Style = Style(dim=True)
-    code: Style = Style()
-    code_mark: Style = Style(dim=True)
-    code_current: Style = Style(reverse=True)
-    math: Style = Style(italic=True)
-    highlight: Style = Style(reverse=True)
-    tokens: dict[_TokenType, Style] = field(default_factory=dict)
 
 
 @dataclass
@@ -66,30 +38,7 @@ class Rendered:
     rows: list[Row]
     code: list[tuple[int, int]]
     last_number: int | None = None
-
-
-@cache
-def console() -> Console:
-    """A Rich console used only for wrapping and table layout (never printed to)."""
-    return Console(file=io.StringIO(), width=200, color_system="truecolor", force_terminal=True,
-                   legacy_windows=False, highlight=False, emoji=False, markup=False)
-
-
-@cache
-def parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-
-
-def ordered_start(source: str) -> tuple[int, str] | None:
-    """(number, delimiter) of an ordered list item block, else None."""
-    match = _ORDERED.match(source)
-    return (int(match.group(1)), match.group(2)) if match else None
-
-
-def text_rows(text: Text, width: int) -> list[Row]:
-    """``text`` word-wrapped to ``width`` (long words folded, never cut) as rows."""
-    con = console()
-    return [tuple(Segment.simplify(line.render(con))) for line in text.wrap(con, max(1, width), overflow="fold")]
+    plain_code: tuple[list[str], str] | None = None  # rows not highlighted yet: (clean lines, info)
 
 
 class BlockRenderer:
@@ -109,16 +58,24 @@ class BlockRenderer:
 
     # -- blocks ------------------------------------------------------------------------
 
-    def render(self, kind: str, source: str, *, number: int | None = None, final: bool = True) -> Rendered:
+    def render(self, kind: str, source: str, *, number: int | None = None, final: bool = True,
+               defer_highlight: bool = False) -> Rendered:
         """Rows of one block. ``number`` renumbers a top-level ordered item (a list continued
-        across blocks); ``final`` applies the display transform (completed blocks only)."""
+        across blocks); ``final`` applies the display transform (completed blocks only).
+        ``defer_highlight``: a code block's rows come unhighlighted (same cells, so the same
+        rows and height) with what :meth:`code_rows` needs to highlight them when shown."""
         self._number, self._last_number, self._code, self._depth = number, None, 0, 0
+        if defer_highlight and kind in (mb.FENCE, mb.CODE) and self.pattern is None:
+            info, lines = fence_parts(source)[:2] if kind == mb.FENCE else ("", _indented(source))
+            clean = self.clean_code(lines or [""])
+            pal = self.palette
+            rows = code_rows([[(line, None)] if line else [] for line in clean], self.width, pal.code, pal.code_mark)
+            return Rendered(rows, [(0, len(rows))], None, (clean, info))
         if kind == mb.FENCE:
-            info, lines, _closed = mb.fence_parts(source)
+            info, lines, _closed = fence_parts(source)
             tagged = self._code_block(lines, info)
         elif kind == mb.CODE:
-            tagged = self._code_block([line[4:] if line.startswith("    ") else line.lstrip()
-                                       for line in source.rstrip("\n").split("\n")], "")
+            tagged = self._code_block(_indented(source), "")
         elif kind == mb.RULE:
             tagged = [((Segment("─" * self.width, self.palette.rule),), -1)]
         elif kind == mb.MATH:
@@ -127,8 +84,8 @@ class BlockRenderer:
                 for_display(text.rstrip("\n")), style=self.palette.math)), self.width)]
         else:
             text = self.transform(source) if final and self.transform else source
-            tree = SyntaxTreeNode(parser().parse(for_display(text)))
-            tagged = self._nodes(tree.children, self.width)
+            nodes = tree(markdown_parser().parse(for_display(text)))
+            tagged = self._nodes(nodes, self.width)
         return self._finish(tagged)
 
     @staticmethod
@@ -164,9 +121,9 @@ class BlockRenderer:
 
     # -- markdown-it nodes ---------------------------------------------------------------
 
-    def _nodes(self, nodes: list[SyntaxTreeNode], width: int) -> Tagged:
+    def _nodes(self, nodes: list[Node], width: int) -> Tagged:
         out: Tagged = []
-        previous: SyntaxTreeNode | None = None
+        previous: Node | None = None
         for node in nodes:
             if previous is not None and not (previous.type == "paragraph" and previous.hidden):
                 out.append(((), -1))
@@ -174,7 +131,7 @@ class BlockRenderer:
             previous = node
         return out
 
-    def _node(self, node: SyntaxTreeNode, width: int) -> Tagged:
+    def _node(self, node: Node, width: int) -> Tagged:
         kind = node.type
         pal = self.palette
         if kind == "paragraph":
@@ -197,7 +154,7 @@ class BlockRenderer:
             return self._nodes(node.children, width)
         return [(row, -1) for row in text_rows(self._marked(Text(node.content)), width)] if node.content else []
 
-    def _list(self, node: SyntaxTreeNode, width: int, *, ordered: bool) -> Tagged:
+    def _list(self, node: Node, width: int, *, ordered: bool) -> Tagged:
         pal = self.palette
         start = int(node.attrs.get("start", 1) or 1) if ordered else 1
         if ordered and self._depth == 0 and self._number is not None:
@@ -225,13 +182,13 @@ class BlockRenderer:
 
     # -- inline text ---------------------------------------------------------------------
 
-    def _inline_rows(self, node: SyntaxTreeNode, style: Style, width: int) -> Tagged:
+    def _inline_rows(self, node: Node, style: Style, width: int) -> Tagged:
         text = Text()
         for child in node.children:
             self._inline(child.children, text, style)
         return [(row, -1) for row in text_rows(self._marked(text), width)]
 
-    def _inline(self, nodes: list[SyntaxTreeNode], text: Text, style: Style) -> None:
+    def _inline(self, nodes: list[Node], text: Text, style: Style) -> None:
         pal = self.palette
         for node in nodes:
             kind = node.type
@@ -264,30 +221,28 @@ class BlockRenderer:
 
     # -- tables --------------------------------------------------------------------------
 
-    def _table(self, node: SyntaxTreeNode, width: int) -> list[Row]:
+    def _table(self, node: Node, width: int) -> list[Row]:
+        """Columns fitted to ``width`` (cells wrap inside their column, nothing is cut)."""
         pal = self.palette
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False,
-                      header_style=pal.table_header, border_style=pal.table_border)
-        rows: list[list[Text]] = []
+        grid: list[list[Text]] = []
+        aligns: list[str] = []
         for section in node.children:
             for tr in section.children:
                 cells = []
                 for cell in tr.children:
-                    text = Text()
+                    text = Text(style=pal.table_header if section.type == "thead" else "")
                     for child in cell.children:
                         self._inline(child.children, text, Style())
                     cells.append(self._marked(text))
                     if section.type == "thead":
                         align = str(cell.attrs.get("style", ""))
-                        justify = "right" if "right" in align else "center" if "center" in align else "left"
-                        table.add_column(justify=justify)  # type: ignore[arg-type]
-                rows.append(cells)
-        if not rows:
+                        aligns.append("right" if "right" in align else "center" if "center" in align else "left")
+                grid.append(cells)
+        if not grid or not aligns:
             return []
-        for column, header in zip(table.columns, rows[0]):
-            column.header = header
-        for cells in rows[1:]:
-            table.add_row(*cells[: len(table.columns)])
-        con = console()
-        lines = con.render_lines(table, con.options.update(width=max(4, width)), pad=False)
-        return [tuple(seg for seg in line if seg.text) for line in lines]
+        return table_rows(grid, aligns, width, pal.table_border)
+
+
+def _indented(source: str) -> list[str]:
+    """The code lines of an indented code block."""
+    return [line[4:] if line.startswith("    ") else line.lstrip() for line in source.rstrip("\n").split("\n")]

@@ -20,7 +20,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.widgets import Static
 
-from tui.formats.md_blocks import code_blocks
+from tui.formats.md_code import code_blocks
 from tui.sanitize import for_display, one_line
 from tui.ui.markdown.view import MarkdownView
 from tui.ui.widgets.follow import FollowMixin
