@@ -260,3 +260,28 @@ async def test_mouse_selection_copies_the_text_shown() -> None:
         plain_bg = line[0].style.bgcolor  # "A " is not selected
         assert [seg.text for seg in line][:2] == ["A ", "bold"] and line[2].text.startswith(" word.")
         assert line[1].style.bgcolor != plain_bg and line[2].style.bgcolor == line[1].style.bgcolor  # to the end
+
+
+async def test_no_control_character_reaches_a_row_in_any_block_or_stage() -> None:
+    evil = "\x1b]0;pwned\x07\x1b[2J\x9b31m\r"
+    text = (f"# Head {evil}\n\npara {evil}\n\n- item {evil}\n\n| a {evil} | b |\n|---|---|\n| {evil} | 2 |\n\n"
+            f"> quote {evil}\n\n```sh\necho {evil}\n```\n\n$$\nx {evil}\n$$\n\n    indented {evil}\n\n"
+            + f"long {evil} " * 400 + "\n\n```\nopen code " + evil)
+    app = Views(text)
+    async with app.run_test(size=(70, 40)) as pilot:
+        checked = 0
+        view = app.streamed
+        view.begin()
+        await pilot.pause()
+        for chunk in chunked(text, 9):  # every stage: rendered, plain and code growing rows, completed rows
+            app.fed.append(chunk)
+            view.add(chunk)
+            view.flush(10)
+            shown = view.text
+            assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown), shown[-200:]
+            checked += 1
+        view.close()
+        for shown in (view.text, app.stored.text):
+            assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown)
+            assert shown.count("␛") >= 30 and "pwned" in shown
+        assert checked > 300

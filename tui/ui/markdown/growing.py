@@ -4,8 +4,8 @@ Three ways to show the open block (``md_blocks.OpenBlock``), chosen by its kind 
 
 * **rendered** — the whole block re-rendered each frame it changed, exactly as it will be
   once complete (so completing it repaints nothing). Used up to :data:`GROW_LIMIT`
-  characters, where one render costs well under a millisecond (bench: a 3,000-character
-  paragraph renders in ~0.6 ms; the frame clock runs at 5 Hz).
+  characters: measured on the 2-core bench machine, a 500-character paragraph renders in
+  ~0.4 ms and a 2,000-character one in ~1.5 ms, at most 5 times a second.
 * **plain** — past :data:`GROW_LIMIT`, a prose block falls back to plain pre-wrapped rows of
   its sanitised source: each frame wraps only the new text (greedy wrapping is prefix
   stable), so a 20k-token paragraph costs per token what a short one does. It is rendered
@@ -31,7 +31,7 @@ from tui.ui.markdown.code import Row, window_end
 from tui.ui.markdown.render import BlockRenderer
 from tui.ui.widgets.lines import wrap_line
 
-GROW_LIMIT = 3000  # characters of a growing prose block rendered as Markdown each frame
+GROW_LIMIT = 2000  # characters of a growing prose block rendered as Markdown each frame
 _FENCE_PREFIX = re.compile(r" {0,3}(?:`+|~+)[ \t]*$")
 
 
