@@ -285,3 +285,22 @@ async def test_no_control_character_reaches_a_row_in_any_block_or_stage() -> Non
             assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown)
             assert shown.count("␛") >= 30 and "pwned" in shown
         assert checked > 300
+
+
+async def test_an_open_code_span_or_strong_shows_styled_not_as_raw_markers() -> None:
+    app = Views("")
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.streamed
+        await stream(app, pilot, ["Some **bol", "d text"])
+        assert "*" not in view.text and "Some bold text" in view.text
+        row = view.rows[0]
+        assert [seg.text for seg in row if seg.style and seg.style.bold] == ["bold text"]
+        for chunk in ["** and `co", "de"]:
+            app.fed.append(chunk)
+            view.add(chunk)
+            view.flush(0)
+        assert "`" not in view.text and "code" in view.text and "2 ** 3" not in view.text
+        app.fed.append(" then 2 ** 3")  # not an opener: shown as written
+        view.add(" then 2 ** 3")
+        view.flush(0)
+        assert view.text.endswith("then 2 ** 3")

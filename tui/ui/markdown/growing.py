@@ -59,8 +59,8 @@ class Growing:
             text = split.text_from(self.opened.start)
             if len(text) <= GROW_LIMIT:
                 old = self.rows
-                rendered = renderer.render(self.opened.kind, text.removesuffix("\r"), number=self.number,
-                                           final=False)
+                rendered = renderer.render(self.opened.kind, close_open_inline(text.removesuffix("\r")),
+                                           number=self.number, final=False)
                 self.rows = [()] * self.gap + rendered.rows
                 self.code = [(a + self.gap, b + self.gap) for a, b in rendered.code]
                 return 0, old
@@ -135,6 +135,19 @@ class Growing:
         rest = renderer.code_rows(renderer.clean_code(lines[self._frozen_lines :]), self.opened.fence_info)
         rows = self.rows[self.gap : self._frozen] + rest
         return rows or renderer.code_rows([""], self.opened.fence_info)
+
+
+def close_open_inline(text: str) -> str:
+    """``text`` with a code span or a strong emphasis still open on its last line closed, for
+    display only: ``**Ste`` shows as bold "Ste" at once instead of raw asterisks that turn bold
+    a frame later (a repaint, and a flicker). The block's final render uses the real text."""
+    last = text[text.rfind("\n") + 1 :]
+    if last.count("`") % 2 and "```" not in last:
+        return text + "`"
+    opener = last.rfind("**")
+    if last.count("**") % 2 and last[opener + 2 : opener + 3].strip():  # "**word", not "2 ** 3"
+        return text + ("*" if text.endswith("*") and not text.endswith("**") else "**")
+    return text
 
 
 def _dedent(line: str, indent: int) -> str:
