@@ -1,8 +1,9 @@
-"""A paced OpenAI/Azure-compatible SSE server on 127.0.0.1 for the benchmarks (stdlib only).
+"""A paced OpenAI/Azure-compatible SSE server on 127.0.0.1 for the benchmarks (stdlib + tui.demo.chunks).
 
 Token ``k`` is sent at ``t0 + k / rate`` (deadline scheduling, so sleep overshoot never
 accumulates into drift; tokens that fall due together go out in one write). One token per
-SSE chunk (``delta.content``), then a finish chunk, a usage chunk and ``[DONE]``.
+SSE chunk (``delta.content``), then a finish chunk, a usage chunk and ``[DONE]``, built by the
+shared chunk builder (tui/demo/chunks.py) as the demo and the tests' loopback server are.
 Each served request is recorded as a :class:`Served` (send times, achieved rate).
 """
 
@@ -13,6 +14,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tui.demo import chunks
 
 
 @dataclass
@@ -35,13 +38,9 @@ class Served:
 
 
 def _chunk(delta: dict, finish: str | None = None, usage: dict | None = None) -> bytes:
-    obj: dict = {"id": "chatcmpl-bench", "object": "chat.completion.chunk", "created": 0,
-                 "model": "DeepSeek-R1", "choices": [] if usage else
-                 [{"index": 0, "delta": delta, "finish_reason": finish}]}
-    if usage:
-        obj["usage"] = usage
-    data = b"data: " + json.dumps(obj, separators=(",", ":")).encode() + b"\n\n"
-    return b"%x\r\n%s\r\n" % (len(data), data)
+    choices = [] if usage else [chunks.choice(0, delta, finish)]
+    extra = {"usage": usage} if usage else {}
+    return chunks.sse_chunk(chunks.chunk("chatcmpl-bench", "DeepSeek-R1", choices, **extra), compact=True)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -93,10 +92,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
             tail = _chunk({}, finish="stop")
             if (req.get("stream_options") or {}).get("include_usage"):
-                tail += _chunk({}, usage={"prompt_tokens": 20, "completion_tokens": n,
-                                          "total_tokens": n + 20,
-                                          "completion_tokens_details": {"reasoning_tokens": int(n * 0.9)}})
-            tail += b"%x\r\n%s\r\n" % (14, b"data: [DONE]\n\n") + b"0\r\n\r\n"
+                tail += _chunk({}, usage=chunks.usage(20, n, reasoning=int(n * 0.9)))
+            tail += chunks.sse_chunk(chunks.DONE) + chunks.CHUNKED_END
             self.wfile.write(tail)
             self.wfile.flush()
             served.t_last = time.monotonic()

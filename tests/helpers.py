@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 from tui.llm.client import ChatClient
@@ -12,6 +11,7 @@ from tui.llm.events import Event
 from tui.llm.request import ChatRequest, Turn
 from tui.llm.retry import RetryPolicy
 from tui.chat.transcript import Transcript
+from tui.store import MessageRecord, TimingRecord, UsageRecord
 from tui.store import db as store_db
 from tui.store.schema import migrate
 
@@ -55,16 +55,14 @@ def db_at_schema(path: Path, upto: int) -> sqlite3.Connection:
     return conn
 
 
-@dataclass
-class StoredMessage:
-    """Stands in for a MessageRecord where only these fields matter (history helpers)."""
-
-    id: str
-    role: str
-    content: str
-    reply_to: str | None = None
-    state: str = "complete"
-    choice_index: int = 0
-    created_at: str = "0"
-    reasoning: str | None = None
-    selected: bool = False
+def message(id: str, role: str, content: str, parent_id: str | None = None, *, state: str = "complete",
+            choice_index: int = 0, created_at: str = STAMP, reasoning: str | None = None,
+            selected: bool = False) -> MessageRecord:
+    """A stored message record for tree tests (an answer's reply_to is its parent)."""
+    return MessageRecord(
+        id=id, conversation_id="c", role=role, content=content,  # type: ignore[arg-type]
+        reasoning=reasoning if role == "assistant" else None, state=state, finish_reason=None, model=None,
+        deployment=None, endpoint_host=None, usage=UsageRecord(), timing=TimingRecord(), created_at=created_at,
+        reply_to=parent_id if role == "assistant" else None, choice_index=choice_index, updated_at=created_at,
+        selected=selected, parent_id=parent_id,
+    )

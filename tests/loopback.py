@@ -1,6 +1,7 @@
 """A fault-injecting Azure / OpenAI-compatible chat-completions server for tests.
 
-Stdlib only. Real HTTP/1.1 on 127.0.0.1 (port 0) in a daemon thread; each response
+Stdlib, plus the chunk builder the demo and the benchmarks share (tui/demo/chunks.py); what
+it writes is read back by the real openai client, never by that builder. Real HTTP/1.1 on 127.0.0.1 (port 0) in a daemon thread; each response
 closes its connection. Streams use chunked transfer encoding, like Azure, so an abrupt
 cut (``cut_after``) is a protocol error on the client side, not a clean end of body.
 
@@ -9,6 +10,8 @@ request gets :func:`default_stream`. Every request is recorded in ``.requests``.
 
     server.enqueue(Stream(content_chunks=["<think>", "hm", "</think>", "ok"], azure_quirks=True))
     server.enqueue(ErrorResponse(429, azure_429_body(), headers=rate_limit_headers(50)))
+    server.enqueue(Stream(deltas=[{"reasoning_content": "hm"}, {"tool_calls": [...]}], finish_reason="tool_calls"))
+    server.models = ["DeepSeek-R1", "DeepSeek-V3.1"]   # GET /models (or an ErrorResponse)
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, Sequence
+
+from tui.demo import chunks
 
 __all__ = [
     "AZURE_401_BODY", "AZURE_401_PERMISSION_BODY", "AZURE_403_BODY", "AZURE_404_BODY",
@@ -64,11 +69,7 @@ CONTEXT_LENGTH_BODY: dict = context_length_body()
 
 
 def _filter_results(filtered: str | None = None, severity: str = "medium") -> dict:
-    out: dict[str, Any] = {}
-    for cat in ("hate", "self_harm", "sexual", "violence"):
-        hit = cat == filtered
-        out[cat] = {"filtered": hit, "severity": severity if hit else "safe"}
-    return out
+    return chunks.filter_results(filtered, severity)
 
 
 def content_filter_body(category: str = "violence", severity: str = "medium") -> dict:
@@ -106,11 +107,7 @@ def rate_limit_headers(retry_after_ms: int | None = None, retry_after_s: int | N
 
 def usage(prompt: int = 12, completion: int = 40, reasoning: int | None = None) -> dict:
     """An OpenAI ``usage`` object (``completion_tokens_details.reasoning_tokens`` if given)."""
-    u: dict[str, Any] = {"prompt_tokens": prompt, "completion_tokens": completion,
-                         "total_tokens": prompt + completion}
-    if reasoning is not None:
-        u["completion_tokens_details"] = {"reasoning_tokens": reasoning}
-    return u
+    return chunks.usage(prompt, completion, reasoning)
 
 
 # --------------------------------------------------------------------------- scripts
@@ -154,6 +151,7 @@ class Stream:
     error_message: str = "The server had an error while processing your request. Sorry about that!"
     model: str = "DeepSeek-R1"
     headers: dict[str, str] = field(default_factory=dict)
+    deltas: Sequence[dict] | None = None  # raw deltas for choice 0, one chunk each (replaces the chunk lists)
     hold_at: int | None = None  # before this step (len(steps): before the finish) wait for ``resume``
     resume: threading.Event | None = None
 
@@ -182,23 +180,22 @@ class RecordedRequest:
 # --------------------------------------------------------------------------- rendering
 
 def _chunk(s: Stream, cid: str, created: int, choices: list, **extra: Any) -> dict:
-    d: dict[str, Any] = {"id": cid, "object": "chat.completion.chunk", "created": created,
-                         "model": s.model, "choices": choices}
     if s.azure_quirks:
-        d["system_fingerprint"] = "fp_7ad7d4ba36"
-    d.update(extra)
-    return d
+        extra = {"system_fingerprint": "fp_7ad7d4ba36", **extra}
+    return chunks.chunk(cid, s.model, choices, created, **extra)
 
 
 def _choice(s: Stream, index: int, delta: dict | None, finish: str | None = None) -> dict:
-    c: dict[str, Any] = {"index": index, "delta": delta, "finish_reason": finish, "logprobs": None}
+    extra: dict[str, Any] = {"logprobs": None}
     if s.azure_quirks and delta and (delta.get("content") or delta.get(s.reasoning_field)):
-        c["content_filter_results"] = _filter_results()
-    return c
+        extra["content_filter_results"] = _filter_results()
+    return chunks.choice(index, delta, finish, **extra)
 
 
 def _steps(s: Stream) -> list[list[dict]]:
     """Deltas per step, one per choice; reasoning steps first, then content."""
+    if s.deltas is not None:
+        return [[dict(d)] for d in s.deltas]
     contents = [list(s.choice_content[i]) if s.choice_content else list(s.content_chunks)
                 for i in range(s.n)]
     steps = [[{s.reasoning_field: t} for _ in range(s.n)] for t in s.reasoning_chunks]
@@ -210,6 +207,8 @@ def _steps(s: Stream) -> list[list[dict]]:
 def _usage_for(s: Stream) -> dict:
     if s.usage is not None:
         return s.usage
+    if s.deltas is not None:
+        return usage(12, len(s.deltas))
     return usage(12, (len(s.reasoning_chunks) + len(s.content_chunks)) * s.n,
                  reasoning=len(s.reasoning_chunks) * s.n or None)
 
@@ -222,10 +221,8 @@ def completion_body(s: Stream) -> dict:
         msg: dict[str, Any] = {"role": "assistant", "content": content}
         if s.reasoning_chunks:
             msg[s.reasoning_field] = "".join(s.reasoning_chunks)
-        choices.append({"index": i, "message": msg, "logprobs": None,
-                        "finish_reason": None if s.no_finish_reason else s.finish_reason})
-    return {"id": "chatcmpl-loopback", "object": "chat.completion", "created": int(time.time()),
-            "model": s.model, "choices": choices, "usage": _usage_for(s)}
+        choices.append(chunks.message_choice(i, msg, None if s.no_finish_reason else s.finish_reason))
+    return chunks.completion("chatcmpl-loopback", s.model, choices, int(time.time()), usage=_usage_for(s))
 
 
 # --------------------------------------------------------------------------- server
@@ -242,11 +239,24 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.settimeout(5.0)
 
     def do_GET(self) -> None:  # noqa: N802
-        self._record(b"")
-        if self.path.rstrip("/").endswith("/models"):
-            self._json(200, {"object": "list", "data": [{"id": "DeepSeek-R1", "object": "model"}]})
-        else:
+        rec = self._record(b"")
+        owner = self.server.owner
+        if not self.path.split("?", 1)[0].rstrip("/").endswith("/models"):
             self._json(404, {"error": {"code": "404", "message": "Resource not found"}})
+            return
+        if not owner._auth_ok(rec.headers):
+            self._json(401, AZURE_401_BODY)
+            return
+        answer = owner.models
+        try:
+            if isinstance(answer, ErrorResponse):
+                owner._sleep(answer.delay_s)
+                self._json(answer.status, answer.body, answer.headers)
+            elif not owner._sleep(owner.models_delay_s):
+                self._json(200, {"object": "list", "data": [{"id": m, "object": "model", "created": 0,
+                                                             "owned_by": "system"} for m in answer]})
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            self.close_connection = True
 
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("content-length") or 0)
@@ -298,13 +308,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
         self.close_connection = True
 
-    def _send(self, payload: str) -> None:
-        data = payload.encode()
-        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-
     def _event(self, obj: dict | str, event: str | None = None) -> None:
-        text = obj if isinstance(obj, str) else json.dumps(obj)
-        self._send((f"event: {event}\n" if event else "") + f"data: {text}\n\n")
+        self.wfile.write(chunks.sse_chunk(obj, event))
 
     def _cut(self, reset: bool) -> None:
         self.close_connection = True
@@ -339,9 +344,7 @@ class _Handler(BaseHTTPRequestHandler):
         opts = req.get("stream_options") or {}
         want_usage = s.usage_placement is not None and (s.force_usage or bool(opts.get("include_usage")))
         if s.azure_quirks:
-            self._event({"choices": [], "created": 0, "id": "", "model": "", "object": "",
-                         "prompt_filter_results": [{"prompt_index": 0,
-                                                    "content_filter_results": _filter_results()}]})
+            self._event(chunks.prompt_filter_chunk())
         for i in range(s.n):
             self._event(_chunk(s, cid, created, [_choice(s, i, {"role": "assistant", "content": ""})]))
         steps = _steps(s)
@@ -377,8 +380,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._event(_chunk(s, cid, created, [tail]))
         if want_usage and (s.usage_placement == "trailing" or s.no_finish_reason):
             self._event(_chunk(s, cid, created, [], usage=_usage_for(s)))
-        self._event("[DONE]")
-        self.wfile.write(b"0\r\n\r\n")
+        self._event(chunks.DONE)
+        self.wfile.write(chunks.CHUNKED_END)
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -399,6 +402,8 @@ class LoopbackServer:
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.port = 0
+        self.models: list[str] | ErrorResponse = ["DeepSeek-R1"]  # what GET /models answers
+        self.models_delay_s = 0.0  # wait this long before answering GET /models
 
     # lifecycle
     def start(self) -> "LoopbackServer":

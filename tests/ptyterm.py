@@ -8,17 +8,31 @@ import pty
 import select
 import struct
 import subprocess
+import sys
 import termios
 import threading
 import time
 
 
-class PtyTerminal:
-    """A program on a pty of a given size; ``output`` holds all it wrote, in order."""
+# Run as the new session's leader, this makes the pty its controlling terminal (opening a tty
+# without O_NOCTTY does that) and then becomes the program: Ctrl-C typed into the terminal
+# then reaches it as SIGINT, as in a real shell.
+_ACQUIRE_TTY = "import os, sys; os.close(os.open(os.ttyname(0), os.O_RDWR)); os.execvp(sys.argv[1], sys.argv[1:])"
 
-    def __init__(self, args: list[str], env: dict[str, str], cols: int = 100, rows: int = 30) -> None:
+
+class PtyTerminal:
+    """A program on a pty of a given size; ``output`` holds all it wrote, in order.
+
+    ``controlling=True`` makes the pty the program's controlling terminal, so typing
+    ``\x03`` sends it SIGINT (for programs that leave the terminal in cooked mode).
+    """
+
+    def __init__(self, args: list[str], env: dict[str, str], cols: int = 100, rows: int = 30,
+                 controlling: bool = False) -> None:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        if controlling:
+            args = [sys.executable, "-c", _ACQUIRE_TTY, *args]
         self.proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
                                      start_new_session=True)
         os.close(slave)
@@ -66,6 +80,11 @@ class PtyTerminal:
                 return target in self.output[since:]
             time.sleep(0.05)
         return False
+
+    def drain(self, timeout: float = 10.0) -> bytes:
+        """After the program exited: wait until every byte it wrote has been read; return them all."""
+        self._reader.join(timeout=timeout)  # the reader stops at end of output (EIO once the pty closed)
+        return self.output
 
     def close(self, quit_keys: bytes = b"\x11") -> None:
         """Ask the program to quit, then make sure it is gone."""

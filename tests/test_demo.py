@@ -26,10 +26,10 @@ async def client(demo: DemoServer) -> AsyncIterator[openai.AsyncOpenAI]:
     await c.close()
 
 
-async def run(client: openai.AsyncOpenAI, prompt: str, **kw) -> tuple[list, dict[int, dict[str, str]]]:
+async def run(client: openai.AsyncOpenAI, prompt: str, model: str = "demo-r1", **kw) -> tuple[list, dict[int, dict[str, str]]]:
     """Stream a prompt; return the chunks and per-choice {"content", "reasoning_content", "finish"}."""
     stream = await client.chat.completions.create(
-        model="demo-r1", messages=[{"role": "user", "content": prompt}], stream=True, **kw)
+        model=model, messages=[{"role": "user", "content": prompt}], stream=True, **kw)
     chunks = [ch async for ch in stream]
     out: dict[int, dict[str, str]] = {}
     for ch in chunks:
@@ -111,7 +111,7 @@ async def test_non_stream_and_models(client: openai.AsyncOpenAI) -> None:
     msg = resp.choices[0].message
     assert "Fizz" in msg.model_extra["reasoning_content"] and "```python" in msg.content
     assert resp.usage.completion_tokens > 0 and resp.choices[0].finish_reason == "stop"
-    assert [m.id async for m in client.models.list()] == ["demo-r1"]
+    assert [m.id async for m in client.models.list()] == ["demo-r1", "demo-v3"]
 
 
 async def test_pacing_and_env_rate(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -139,6 +139,25 @@ async def test_stop_ends_inflight_stream_quickly() -> None:
         async for _ in stream:
             pass
     await c.close()
+
+
+async def test_hybrid_model_thinks_only_when_switched_on(client: openai.AsyncOpenAI) -> None:
+    on_chunks, on = await run(client, "What is 17 * 23?", "demo-v3", extra_body={"thinking": {"type": "enabled"}},
+                              stream_options={"include_usage": True})
+    assert "391" in on[0]["reasoning_content"] and "<think>" not in on[0]["content"]
+    assert on[0]["content"].startswith("**17 × 23 = 391**") and on_chunks[1].model == "demo-v3"
+    assert on_chunks[-1].usage.completion_tokens_details.reasoning_tokens > 0
+    for switch in ({"thinking": {"type": "disabled"}}, {}):
+        chunks, off = await run(client, "What is 17 * 23?", "demo-v3", extra_body=switch,
+                                stream_options={"include_usage": True})
+        assert off[0]["reasoning_content"] == "" and off[0]["content"] == on[0]["content"]
+        assert chunks[-1].usage.completion_tokens_details.reasoning_tokens == 0
+
+
+async def test_hybrid_model_refuses_a_malformed_switch(client: openai.AsyncOpenAI) -> None:
+    with pytest.raises(openai.BadRequestError) as info:
+        await run(client, "hi", "demo-v3", extra_body={"thinking": True})
+    assert info.value.body["param"] == "thinking" and "enabled" in info.value.body["message"]
 
 
 def test_pick_routes_by_keywords() -> None:

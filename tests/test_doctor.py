@@ -167,7 +167,7 @@ async def test_429_exhaustion_points_at_quota(tmp_path: Path, azure_server) -> N
     deployment = report.get("deployment")
     assert not deployment.ok and deployment.detail.startswith("429: ")
     assert "after 2 retries" in deployment.detail and "quota" in deployment.fix
-    assert len(azure_server.requests) == 3 and report.exit_code == 1
+    assert len([r for r in azure_server.requests if r.method == "POST"]) == 3 and report.exit_code == 1
 
 
 def test_error_body_is_sanitised_and_redacted(tmp_path: Path, azure_server) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tui.commands.history import add_history_parser, run_history
-from tui.store import HistoryStore, StreamingWriter, TimingRecord, UsageRecord
+from tui.store import HistoryStore, TimingRecord, UsageRecord
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -34,10 +34,10 @@ def db(tmp_path: Path) -> Path:
         cid = store.create_conversation("Evil \x1b]0;pwned\x07 title")
         uid = store.add_user_message(cid, "Why do zebras have stripes?")
         aid = store.begin_answer(cid, uid, model="DeepSeek-R1", deployment="r1", endpoint_host="h")
-        w = StreamingWriter(store, aid)
-        w.append_reasoning("Considering camouflage and \x1b[2J flies.")
-        w.append_answer("Probably to deter biting flies.")
-        w.finish("complete", "stop", UsageRecord(10, 20, 30, 12, False), TimingRecord(0.4, 1.0, 2.0))
+        store.append_to_answer(aid, reasoning="Considering camouflage and \x1b[2J flies.")
+        store.append_to_answer(aid, answer="Probably to deter biting flies.")
+        store.update_answer(aid, state="complete", finish_reason="stop", usage=UsageRecord(10, 20, 30, 12, False),
+                            timing=TimingRecord(0.4, 1.0, 2.0))
     return path
 
 
@@ -77,7 +77,8 @@ def test_show_json_shape(db: Path, capsys) -> None:
     assert user["role"] == "user" and user["reasoning"] is None
     assert answer["role"] == "assistant" and answer["reasoning"].startswith("Considering")
     assert answer["usage"] == {"prompt_tokens": 10, "completion_tokens": 20, "total_tokens": 30,
-                               "reasoning_tokens": 12, "estimated": False}
+                               "reasoning_tokens": 12, "estimated": False,
+                               "reasoning_estimated": False}
     assert answer["timing"] == {"first_token_s": 0.4, "reasoning_s": 1.0, "total_s": 2.0}
     for key in ("id", "content", "state", "finish_reason", "model", "deployment", "created_at"):
         assert key in answer

@@ -1,12 +1,12 @@
-"""The layering rule, checked: the core never imports the UI.
+"""The layering, checked with import-linter's contracts in pyproject.toml.
 
-Nothing under tui/llm/ or tui/store/ may import textual or tui.ui; tui/llm/ and tui/store/
-do not import each other; no module outside tui/ui/ imports textual at module level.
+import-linter resolves relative imports and sees imports inside functions, so a
+``from ..ui import keys`` in tui/store/ or a lazy ``import textual`` in tui/chat/ breaks a contract.
 """
 
 from __future__ import annotations
 
-import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,58 +14,33 @@ from pathlib import Path
 import tui
 
 PACKAGE = Path(tui.__file__).resolve().parent
+PYPROJECT = PACKAGE.parent / "pyproject.toml"
 
 
-def imports_of(path: Path, top_level_only: bool = False) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    nodes = tree.body if top_level_only else list(ast.walk(tree))
-    names: set[str] = set()
-    for node in nodes:
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-        elif isinstance(node, ast.ImportFrom) and node.level:
-            names.add("." * node.level + (node.module or ""))
-    return names
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """Run lint-imports on the ``tui`` package found under ``root`` with the project's contracts."""
+    return subprocess.run([sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
+                           "sys.exit(lint_imports_command())", "--no-cache"],
+                          cwd=root, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=120)
 
 
-def modules_under(sub: str) -> list[Path]:
-    return sorted((PACKAGE / sub).rglob("*.py"))
+def test_the_contracts_hold() -> None:
+    result = lint_imports(PACKAGE.parent)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "broken" in result.stdout and " 0 broken" in result.stdout
 
 
-def test_core_layers_never_import_the_ui() -> None:
-    offenders = []
-    for layer in ("llm", "store", "demo"):
-        for path in modules_under(layer):
-            for name in imports_of(path):
-                if name.split(".")[0] in ("textual", "rich") or name.startswith("tui.ui"):
-                    offenders.append(f"{path.relative_to(PACKAGE)} imports {name}")
-    assert offenders == []
-
-
-def test_llm_and_store_do_not_know_each_other() -> None:
-    offenders = [
-        f"{path.relative_to(PACKAGE)} imports {name}"
-        for layer, other in (("llm", "tui.store"), ("store", "tui.llm"))
-        for path in modules_under(layer)
-        for name in imports_of(path)
-        if name.startswith(other)
-    ]
-    assert offenders == []
-
-
-def test_only_the_ui_imports_textual_at_module_level() -> None:
-    offenders = [
-        str(path.relative_to(PACKAGE))
-        for path in sorted(PACKAGE.rglob("*.py"))
-        if "ui" not in path.relative_to(PACKAGE).parts[:1]
-        and any(n.split(".")[0] == "textual" for n in imports_of(path, top_level_only=True))
-    ]
-    assert offenders == []
+def test_a_relative_import_of_the_ui_from_the_store_is_caught(tmp_path: Path) -> None:
+    shutil.copytree(PACKAGE, tmp_path / "tui", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(PYPROJECT, tmp_path / "pyproject.toml")
+    (tmp_path / "tui" / "store" / "sneaky.py").write_text("def f():\n    from ..ui import keys\n    return keys\n")
+    result = lint_imports(tmp_path)
+    assert result.returncode != 0 and "tui.store.sneaky -> tui.ui" in result.stdout
 
 
 def test_ask_path_does_not_load_textual() -> None:
-    code = "import sys, tui.cli, tui.commands.ask, tui.chat.recorder, tui.llm.client, tui.store; print('textual' in sys.modules)"
+    code = ("import sys, tui.cli, tui.commands.ask, tui.chat.session, tui.llm.client, tui.store; "
+            "print('textual' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
+from tui.chat.session import Session
 from tui.commands.ask import run_ask
 from tui.llm.client import ChatClient
 from tui.llm.request import RequestDefaults
-from tui.chat.recorder import Recorder
 from tui.store import HistoryStore
+from tui.store.background import BackgroundWriter
 
 try:
     from tests.helpers import endpoint_for
@@ -39,15 +41,33 @@ async def test_app_saves_the_streamed_model(azure_server, tmp_path: Path) -> Non
 
 async def test_ask_saves_the_streamed_model(azure_server, tmp_path: Path) -> None:
     azure_server.enqueue(Stream(content_chunks=["<think>", "r", "</think>", "a"]))
-    store = HistoryStore.open(tmp_path / "h.db")
+    writer = BackgroundWriter(tmp_path / "h.db")
     client = ChatClient(endpoint_for(azure_server.base_url))
     try:
-        code = await run_ask(client, "q", RequestDefaults(), Recorder(store), out=io.StringIO(), err=io.StringIO())
+        session = Session(client=client, writer=writer)
+        code = await run_ask(session, "q", out=io.StringIO(), err=io.StringIO())
     finally:
         await client.aclose()
+        writer.close()
     assert code == 0
-    assert [m.model for m in assistants(store)] == ["DeepSeek-R1"]
-    store.close()
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        assert [m.model for m in assistants(store)] == ["DeepSeek-R1"]
+
+
+async def test_the_model_is_the_first_non_empty_one_azure_opens_without_it(azure_server, tmp_path: Path) -> None:
+    """Azure's first chunk is the prompt-filter chunk with "model": "" (issue #11.6)."""
+    azure_server.enqueue(Stream(content_chunks=["<think>", "r", "</think>", "a"], azure_quirks=True))
+    writer = BackgroundWriter(tmp_path / "h.db")
+    client = ChatClient(endpoint_for(azure_server.base_url))
+    out = io.StringIO()
+    try:
+        code = await run_ask(Session(client=client, writer=writer), "q", as_json=True, out=out, err=io.StringIO())
+    finally:
+        await client.aclose()
+        writer.close()
+    assert code == 0 and json.loads(out.getvalue())["model"] == "DeepSeek-R1"
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        assert [m.model for m in assistants(store)] == ["DeepSeek-R1"]
 
 
 def test_update_answer_sets_the_model_and_leaves_it_otherwise(tmp_path: Path) -> None:

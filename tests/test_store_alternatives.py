@@ -1,4 +1,4 @@
-"""Selected alternatives: migration 0004, select_alternative, export/import, follow-up turns, Recorder.attach."""
+"""Selected alternatives: migration 0004 (and the tree of 0005), select_alternative, export/import."""
 
 from __future__ import annotations
 
@@ -7,15 +7,19 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import STAMP, db_at_schema
-from tests.helpers import StoredMessage as M
-from tui.llm.endpoint import EndpointSettings
-from tui.llm.events import AnswerDelta, Failed, Finished, ReasoningDelta, Started, Usage
-from tui.llm.request import Turn
+from tui.chat.context import turns_along
 from tui.chat.transcript import Transcript
-from tui.chat.recorder import Recorder
+from tui.chat.tree import ConversationTree
+from tui.llm.events import AnswerDelta, Failed, Finished, ReasoningDelta, Started
+from tui.llm.request import Turn
 from tui.store import HistoryStore, StoreError
 from tui.store.schema import KNOWN, MIGRATIONS, applied_migrations
-from tui.chat.context import build_turns, selected_index
+
+
+def build_turns(store: HistoryStore, conv_id: str) -> list[Turn]:
+    conv = store.get_conversation(conv_id)
+    tree = ConversationTree(conv.id, conv.title, conv.messages)
+    return turns_along(tree, tree.active_path())
 
 def build_at(path: Path, upto: int) -> None:
     """An older schema (first ``upto`` migrations) with a prompt answered twice."""
@@ -27,6 +31,8 @@ def build_at(path: Path, upto: int) -> None:
         conn.execute("INSERT INTO messages(id, conversation_id, role, content, reasoning, state, created_at, "
                      "updated_at, reply_to, choice_index) VALUES (?, 'c1', 'assistant', ?, 'r', 'complete', ?, ?, "
                      "'u1', ?)", (mid, f"answer {mid}", STAMP, STAMP, choice))
+    if upto >= 5:  # a file written with the tree: r1-tui links answers to their prompt itself
+        conn.execute("UPDATE messages SET parent_id = reply_to")
     conn.close()
 
 
@@ -39,11 +45,12 @@ def test_selected_alternative_after_migrating_from_every_older_version(tmp_path:
         assert "0004_selected_alternative" in KNOWN
         messages = store.get_conversation("c1").messages
         assert [m.selected for m in messages] == [False, False, False]
-        assert build_turns(messages)[1] == Turn("assistant", "answer a1")
+        assert [m.parent_id for m in messages] == [None, "u1", "u1"]
+        assert build_turns(store, "c1")[1] == Turn("assistant", "answer a1")
         store.select_alternative("a2")
         messages = store.get_conversation("c1").messages
         assert [m.selected for m in messages] == [False, False, True]
-        assert build_turns(messages)[1] == Turn("assistant", "answer a2")
+        assert build_turns(store, "c1")[1] == Turn("assistant", "answer a2")
         store.select_alternative("a1")
         assert [m.selected for m in store.get_conversation("c1").messages] == [False, True, False]
 
@@ -72,20 +79,9 @@ def test_export_import_keeps_the_selection(tmp_path: Path) -> None:
         data["id"] = "c2"
         for m in data["messages"]:
             m["id"] += "x"
+            m["parent_id"] = m["parent_id"] and m["parent_id"] + "x"
         other.import_conversation(data)
         assert not any(m.selected for m in other.get_conversation("c2").messages)
-
-
-def test_build_turns_uses_the_selected_usable_alternative_and_stops_before() -> None:
-    messages = [
-        M("u1", "user", "q1"), M("a", "assistant", "A", "u1"), M("b", "assistant", "B", "u1", choice_index=1, selected=True),
-        M("u2", "user", "q2"), M("c", "assistant", "C", "u2"), M("d", "assistant", "", "u2", "failed", 1, selected=True),
-        M("u3", "user", "q3"),
-    ]
-    assert build_turns(messages) == [Turn("user", "q1"), Turn("assistant", "B"), Turn("user", "q2"), Turn("assistant", "C")]
-    assert build_turns(messages, before="u2") == [Turn("user", "q1"), Turn("assistant", "B")]
-    assert selected_index([messages[1], messages[2]]) == 1
-    assert selected_index([M("x", "assistant", "", state="failed"), M("y", "assistant", "Y")]) == 1
 
 
 def test_transcript_per_choice_state_and_timing() -> None:
@@ -103,27 +99,6 @@ def test_transcript_per_choice_state_and_timing() -> None:
     t2.apply(Finished("content_filter", 0))
     t2.stop()
     assert t2.choice_state(0) == "filtered" and t2.choice_state(1) == "stopped"
-
-
-def test_recorder_attach_adds_an_alternative_with_usage_once(tmp_path: Path) -> None:
-    endpoint = EndpointSettings("http://127.0.0.1:9/v1/", "dep", "none")
-    with HistoryStore.open(tmp_path / "h.db") as store:
-        first = Recorder(store)
-        first.begin("q", endpoint)
-        prompt_id = first.prompt_id
-        first.finish(Transcript())
-        again = Recorder(store)
-        seen: list[tuple[int, str]] = []
-        again.on_message = lambda choice, msg_id: seen.append((choice, msg_id))
-        again.attach(first.conversation_id, prompt_id, endpoint, choice_base=1)
-        assert again.open(0) == seen[0][1]
-        t = Transcript()
-        for event in (AnswerDelta("x", 0), AnswerDelta("y", 1), Finished("stop", 0), Finished("stop", 1), Usage(1, 2, 3)):
-            t.apply(event)
-            again.on_event(event, t)
-        again.finish(t)
-        answers = [m for m in store.get_conversation(first.conversation_id).messages if m.role == "assistant"]
-    assert [(a.choice_index, a.content, a.state, a.reply_to) for a in answers] == [
-        (0, "", "interrupted", prompt_id), (1, "x", "complete", prompt_id), (2, "y", "complete", prompt_id)]
-    assert [a.usage.total_tokens for a in answers] == [None, 3, None]
-    assert [c for c, _ in seen] == [0, 1]
+    t3 = Transcript(clock=lambda: 0.0)
+    t3.apply(AnswerDelta("partial", 0))
+    assert t3.choice_state(0) == "streaming" and t3.final_state(0) == "interrupted"  # the one place that decides

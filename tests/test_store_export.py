@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.store import HistoryStore, StoreError, StreamingWriter, TimingRecord, UsageRecord
+from tui.store import HistoryStore, StoreError, TimingRecord, UsageRecord
 
 
 def populate(store: HistoryStore) -> str:
@@ -17,11 +17,11 @@ def populate(store: HistoryStore) -> str:
     for choice in range(2):
         aid = store.begin_answer(cid, uid, model="DeepSeek-R1", deployment="dep",
                                  endpoint_host="h.example", choice_index=choice)
-        w = StreamingWriter(store, aid)
-        w.append_reasoning("thinking " * 50)
-        w.append_answer(f"answer {choice}")
-        w.finish("complete" if choice == 0 else "stopped", "stop" if choice == 0 else None,
-                 UsageRecord(1, 2, 3, None, choice == 1), TimingRecord(0.1, None, 1.0 / 3))
+        store.append_to_answer(aid, reasoning="thinking " * 50)
+        store.append_to_answer(aid, answer=f"answer {choice}")
+        store.update_answer(aid, state="complete" if choice == 0 else "stopped",
+                            finish_reason="stop" if choice == 0 else None,
+                            usage=UsageRecord(1, 2, 3, None, choice == 1), timing=TimingRecord(0.1, None, 1.0 / 3))
     store.add_user_message(cid, "follow-up")
     store.set_archived(cid, True)
     return cid
@@ -35,7 +35,8 @@ def test_export_shape(tmp_path: Path) -> None:
     user, answer = data["messages"][:2]
     assert user["reasoning"] is None and user["role"] == "user"
     assert answer["usage"] == {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3,
-                               "reasoning_tokens": None, "estimated": False}
+                               "reasoning_tokens": None, "estimated": False,
+                               "reasoning_estimated": False}
     assert set(answer["timing"]) == {"first_token_s", "reasoning_s", "total_s"}
     assert {"id", "role", "content", "reasoning", "state", "finish_reason", "model", "deployment",
             "created_at", "reply_to", "choice_index", "endpoint_host", "updated_at"} <= answer.keys()

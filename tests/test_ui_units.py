@@ -8,10 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 
-from tests.helpers import StoredMessage as M
 from tui.llm.request import Turn
-from tui.chat.recorder import title_for as make_title
-from tui.chat.context import build_turns, display_order
+from tui.chat.titles import title_for as make_title
 from tui.ui.widgets.reasoning import HARD_LIMIT, ReasoningLog, split_tail
 from tui.ui.widgets.status import StatusBar, Tokens
 
@@ -90,23 +88,6 @@ async def test_reasoning_log_20k_tokens_linear_and_flushed() -> None:
         await pilot.pause()
         assert log.block_count == 1 and log.tail_text == "again"
         assert len(log.query(".reasoning-block")) == 1
-
-
-def test_build_turns_uses_first_usable_answer_and_never_reasoning() -> None:
-    messages = [
-        M("u1", "user", "q1"),
-        M("a1b", "assistant", "second choice", "u1", choice_index=1),
-        M("a1", "assistant", "first", "u1", reasoning="SECRET"),
-        M("u2", "user", "q2"),
-        M("a2", "assistant", "", "u2", state="failed"),
-        M("u3", "user", "q3"),
-        M("a3x", "assistant", "", "u3", state="stopped"),
-        M("a3y", "assistant", "regen", "u3", created_at="1"),
-    ]
-    turns = build_turns(messages)
-    assert turns == [Turn("user", "q1"), Turn("assistant", "first"), Turn("user", "q3"), Turn("assistant", "regen")]
-    assert all(t.reasoning is None for t in turns)
-    assert [m.id for m in display_order(messages)] == ["u1", "a1", "a1b", "u2", "a2", "u3", "a3x", "a3y"]
 
 
 def test_make_title() -> None:

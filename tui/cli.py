@@ -10,12 +10,15 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from tui import __version__, paths
+from tui.commands.closed_output import QuietWhenClosed, silence
 from tui.config import ConfigError, Overrides, Settings, load_settings
+from tui.llm.request import RequestDefaults
 from tui.sanitize import for_display
 
 EXIT_USAGE = 2
@@ -55,6 +58,19 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--stop", action="append", help="stop sequence (repeatable)")
     ask.add_argument("-n", type=int, help="number of choices")
     ask.add_argument("--no-save", action="store_true", help="do not save this exchange to history")
+    ask.add_argument("-a", "--attach", action="append", metavar="FILE",
+                     help="attach a text file, sent before the prompt as a fenced block (repeatable)")
+    going_on = ask.add_mutually_exclusive_group()
+    going_on.add_argument("-c", "--continue", dest="continue_latest", action="store_true",
+                          help="continue the most recently updated conversation")
+    going_on.add_argument("--conversation", metavar="ID", help="continue conversation ID (a unique prefix is enough)")
+    ask.add_argument("--extra", action="append", metavar="KEY=JSON",
+                     help="add or override one request-body field for this request (repeatable), e.g. --extra top_k=40")
+    think = ask.add_mutually_exclusive_group()
+    think.add_argument("--think", dest="think", action="store_const", const=True,
+                       help="switch thinking on for this request (the profile's thinking_param says how)")
+    think.add_argument("--no-think", dest="think", action="store_const", const=False,
+                       help="switch thinking off for this request")
     _connection_options(ask, in_subcommand=True)
 
     from tui.commands.history import add_history_parser
@@ -101,65 +117,141 @@ def _error(message: str) -> None:
     sys.stderr.write("r1-tui: " + for_display(message) + "\n")
 
 
-def _load(args: argparse.Namespace, demo_url: str | None) -> Settings:
+def _load(args: argparse.Namespace, demo_url: str | None, notices: bool = False) -> Settings:
     settings = load_settings(_overrides(args, demo_url))
     for warning in settings.warnings:
         _error("warning: " + warning)
+    if notices:
+        from tui.once import unseen
+
+        for notice in unseen(settings.notices):  # once ever, not on every run
+            _error("note: " + notice)
     return settings
 
 
+def _fenced(text: str) -> str:
+    """``text`` in a Markdown code fence longer than any run of backticks inside it."""
+    longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{text}{'' if text.endswith(chr(10)) else chr(10)}{fence}"
+def _extras(args: argparse.Namespace) -> dict[str, Any]:
+    """``ask --extra KEY=JSON`` as a dict; raises ExtraError with a usage message."""
+    from tui.llm.extras import parse_extra_arg
+
+    return dict(parse_extra_arg(item) for item in args.extra or ())
+
+
+def _ask_defaults(args: argparse.Namespace, settings: Settings) -> RequestDefaults | None:
+    """The profile's defaults with ``--think`` / ``--no-think`` applied (None: cannot, already said why)."""
+    if args.think is None:
+        return settings.defaults
+    if not settings.defaults.has_thinking_switch:
+        flag = "--think" if args.think else "--no-think"
+        demo = " (the demo's hybrid model: --deployment demo-v3)" if settings.endpoint and settings.endpoint.is_demo else ""
+        _error(f"{flag} needs to know how this host switches thinking: set thinking_param in the profile{demo}. "
+               "See README: Models and hosts.")
+        return None
+    return settings.defaults.with_thinking(args.think)
+
+
 def _read_prompt(args: argparse.Namespace) -> str | None:
-    if args.prompt == "-" or (args.prompt is None and not sys.stdin.isatty()):
-        data = sys.stdin.buffer.read()
-        return data.decode("utf-8", errors="replace")
+    """The prompt: the argument, standard input (``-`` or no argument), or both.
+
+    With an argument and piped input (``git diff | r1-tui ask "review this"``) the prompt is
+    the argument, a blank line, then the input in a fenced block.
+    """
+    stdin = sys.stdin
+    piped = stdin is not None and not stdin.isatty()
+    if args.prompt == "-" or (args.prompt is None and piped):
+        return stdin.buffer.read().decode("utf-8", errors="replace")
+    if args.prompt is not None and piped:
+        extra = stdin.buffer.read().decode("utf-8", errors="replace")
+        if extra.strip():
+            return f"{args.prompt}\n\n{_fenced(extra)}"
     return args.prompt
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
+    from tui.chat.attachments import AttachmentError, check_size, read_attachment
+    from tui.llm.extras import ExtraError
+
+    try:
+        extra = _extras(args)
+    except ExtraError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
     prompt = _read_prompt(args)
     if prompt is None or not prompt.strip():
         _error("ask needs a prompt: r1-tui ask \"What is 17 * 23?\" (or - to read standard input)")
         return EXIT_USAGE
+    try:
+        attachments = tuple(read_attachment(path) for path in args.attach or ())
+        check_size(prompt, attachments)
+    except AttachmentError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
     with _demo_server(args.demo) as demo_url:
-        settings = _load(args, demo_url)
+        settings = _load(args, demo_url, notices=True)
         if settings.endpoint is None:
             _error(settings.setup_hint)
             return EXIT_USAGE
-        return asyncio.run(_ask(args, settings, prompt))
+        defaults = _ask_defaults(args, settings)
+        if defaults is None:
+            return EXIT_USAGE
+        return asyncio.run(_ask(args, settings, prompt, attachments, defaults.with_body_overrides(extra)))
 
 
-async def _ask(args: argparse.Namespace, settings: Settings, prompt: str) -> int:
+async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, attachments: tuple[Any, ...],
+               defaults: RequestDefaults) -> int:
+    from tui.chat.session import Session, SessionError
     from tui.commands.ask import run_ask
     from tui.llm.client import ChatClient
+    from tui.store import HistoryStore, StoreError
 
     assert settings.endpoint is not None
+    continuing = args.continue_latest or args.conversation is not None
     client = ChatClient(settings.endpoint)
-    store = recorder = None
+    writer = reader = None
     try:
+        if continuing:
+            try:
+                reader = HistoryStore.open(paths.history_db_path(demo=args.demo), read_only=True)
+            except StoreError as exc:
+                _error(f"cannot continue: {exc}")
+                return EXIT_USAGE
         if not args.no_save:
-            from tui.chat.recorder import Recorder
-            from tui.store import HistoryStore, StoreError
+            from tui.store.background import BackgroundWriter
 
             try:
-                store = HistoryStore.open(paths.history_db_path())
-                recorder = Recorder(store)
+                writer = BackgroundWriter(paths.history_db_path(demo=args.demo), on_error=_save_failed)
             except StoreError as exc:
                 _error(f"{exc} (the answer is not saved)")
-        return await run_ask(
-            client, prompt, settings.defaults, recorder,
-            as_json=args.json, show_reasoning=not args.hide_reasoning,
-        )
+        session = Session(client=client, defaults=defaults, store=reader, writer=writer,
+                          context_window=defaults.context_window, prices=settings.prices)
+        if continuing:
+            try:
+                session.open(args.conversation) if args.conversation is not None else session.open_latest()
+            except (SessionError, StoreError) as exc:
+                _error(f"cannot continue: {exc}")
+                return EXIT_USAGE
+        return await run_ask(session, prompt, attachments, as_json=args.json, show_reasoning=not args.hide_reasoning)
     finally:
         await client.aclose()
-        if store is not None:
-            store.close()
+        if writer is not None:
+            writer.close()
+        if reader is not None:
+            reader.close()
+
+
+def _save_failed(exc: BaseException) -> None:
+    _error(f"could not save to the history: {exc}")
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
     with _demo_server(args.demo and not args.offline) as demo_url:
         settings = _load(args, demo_url)
         return asyncio.run(_run_app(settings, offline=args.offline, low_bandwidth=args.low_bandwidth,
-                                    overrides=_overrides(args, demo_url)))
+                                    overrides=_overrides(args, demo_url), demo=args.demo))
 
 
 def _client_factory(overrides: Overrides) -> Any:
@@ -180,7 +272,8 @@ def _client_factory(overrides: Overrides) -> Any:
     return make
 
 
-async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, overrides: Overrides | None = None) -> int:
+async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, overrides: Overrides | None = None,
+                   demo: bool = False) -> int:
     from tui.commands.open_history import open_history
     from tui.llm.client import ChatClient
     from tui.ui.app import R1App
@@ -189,7 +282,7 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
     # Nothing configured: browse read-only (no file written) until setup gives a client;
     # the app then reopens the history read-write (tui/ui/store_switch.py).
     read_only_store = offline or settings.endpoint is None
-    store = open_history(paths.history_db_path(), read_only=read_only_store, interactive=interactive,
+    store = open_history(paths.history_db_path(demo=demo), read_only=read_only_store, interactive=interactive,
                          report=_error, stdin=sys.stdin, stderr=sys.stderr, offer_fresh=not offline)
     if store is None:  # corrupt (fresh one declined / no terminal) or from a newer r1-tui
         return 1
@@ -214,25 +307,42 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
         store.close()
 
 
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "ask":
+        return _cmd_ask(args)
+    if args.command == "doctor":  # --- doctor dispatch ---
+        from tui.commands.doctor import run_doctor
+
+        with _demo_server(args.demo) as demo_url:
+            return run_doctor(_overrides(args, demo_url), as_json=args.json)
+    if args.command == "history":
+        from tui.commands.history import run_history
+
+        return run_history(args, paths.history_db_path(demo=args.demo))
+    return _cmd_app(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``r1-tui`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    real_stdout = sys.stdout
+    if args.command in ("history", "doctor"):
+        # `history list | head`, `doctor | head -3`: once the reader is gone, output is dropped
+        # and the command ends normally (doctor still exits with its checks' status).
+        sys.stdout = QuietWhenClosed(real_stdout)  # type: ignore[assignment]
     try:
-        if args.command == "ask":
-            return _cmd_ask(args)
-        if args.command == "doctor":  # --- doctor dispatch ---
-            from tui.commands.doctor import run_doctor
-
-            with _demo_server(args.demo) as demo_url:
-                return run_doctor(_overrides(args, demo_url), as_json=args.json)
-        if args.command == "history":
-            from tui.commands.history import run_history
-
-            return run_history(args, paths.history_db_path())
-        return _cmd_app(args)
+        code = _dispatch(args)
+        sys.stdout.flush()
+        return code
     except ConfigError as exc:
         _error(str(exc))
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # a reader went away somewhere else: end quietly
+        silence(real_stdout)
+        silence(sys.stderr)
+        return 0
+    finally:
+        sys.stdout = real_stdout

@@ -36,6 +36,6 @@ def data_dir(ensure: bool = False) -> Path:
     return _private_dir(user_data_path(APP_NAME), ensure)
 
 
-def history_db_path() -> Path:
-    """The SQLite history database."""
-    return data_dir() / "history.db"
+def history_db_path(demo: bool = False) -> Path:
+    """The SQLite history database; ``--demo`` runs keep theirs apart, in ``demo-history.db``."""
+    return data_dir() / ("demo-history.db" if demo else "history.db")

@@ -1,78 +1,83 @@
-"""Pure helpers between stored messages and requests/display (no Textual).
+"""What a request sends: the turns of a path through the tree, fitted to the context window.
 
-Follow-up requests carry prior prompts and FINAL ANSWERS only: for each prompt the
-selected alternative is sent (the one the user flipped to, stored as ``selected``),
-else the first usable one (lowest choice index, then oldest); reasoning never.
-Failed or empty answers are skipped, and a prompt left with no usable answer is
-dropped so roles keep alternating.
+Follow-ups carry earlier prompts (with their attachments) and FINAL ANSWERS only, never reasoning. Along a path,
+each prompt goes with the answer the path continues from (when it is usable), else with the
+prompt's chosen answer (the active one if usable, else the first usable alternative); a
+prompt left with no usable answer is dropped so roles keep alternating. When the turns
+would not fit ``context_window - max_tokens`` (90 % of the window when max_tokens is unset),
+the oldest turns are left out — never the system prompt, never the new prompt — and the
+plan says how many.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from tui.chat.attachments import compose
+from tui.chat.tree import ConversationTree, usable_answer
 from tui.llm.request import Turn
+from tui.store.models import MessageRecord
 
-def usable_answer(message: Any) -> bool:
-    """May this assistant message go back to the model as context?"""
-    return message.state != "failed" and bool((message.content or "").strip())
-
-
-def answers_for(messages: Sequence[Any], user_id: str) -> list[Any]:
-    """The assistant messages replying to ``user_id``, selected-first order."""
-    found = [m for m in messages if m.role == "assistant" and m.reply_to == user_id]
-    return sorted(found, key=lambda m: (m.choice_index, m.created_at))
+CHARS_PER_TOKEN = 4.0
+TOKENS_PER_MESSAGE = 4  # role and framing overhead per message, as the chat formats add
+DEFAULT_CONTEXT_WINDOW = 128_000
+UNSET_MAX_TOKENS_SHARE = 0.9
 
 
-def selected_index(answers: Sequence[Any]) -> int:
-    """Which of a prompt's ``answers`` (in :func:`answers_for` order) is shown and sent."""
-    for i, answer in enumerate(answers):
-        if getattr(answer, "selected", False):
-            return i
-    return next((i for i, a in enumerate(answers) if usable_answer(a)), 0)
+def estimate_tokens(text: str) -> int:
+    """A rough token count: about four characters per token, plus the per-message framing."""
+    return int(len(text) / CHARS_PER_TOKEN + 0.5) + TOKENS_PER_MESSAGE
 
 
-def chosen_answer(answers: Sequence[Any]) -> Any | None:
-    """The answer to send back: the selected one if usable, else the first usable one."""
-    if not answers:
-        return None
-    picked = answers[selected_index(answers)]
-    if usable_answer(picked):
-        return picked
-    return next((a for a in answers if usable_answer(a)), None)
-
-
-def build_turns(messages: Sequence[Any], *, before: str | None = None) -> list[Turn]:
-    """Turns for a follow-up from stored messages (no reasoning, no failed/empty answers).
-
-    ``before``: stop at that user message (regenerate asks again with the earlier context).
-    """
+def turns_along(tree: ConversationTree, path: Sequence[MessageRecord]) -> list[Turn]:
+    """(prompt, answer) turns for the prompts on ``path`` (no reasoning, no failed/empty answers)."""
     turns: list[Turn] = []
-    for message in messages:
+    for i, message in enumerate(path):
         if message.role != "user":
             continue
-        if message.id == before:
-            break
-        chosen = chosen_answer(answers_for(messages, message.id))
-        if chosen is None:
+        following = path[i + 1] if i + 1 < len(path) else None
+        if following is not None and usable_answer(following) and following.parent_id == message.id:
+            answer: MessageRecord | None = following
+        else:
+            answer = tree.chosen_answer(message.id)
+        if answer is None:
             continue
-        turns.append(Turn("user", message.content))
-        turns.append(Turn("assistant", chosen.content))
+        turns.append(Turn("user", compose(message.content, message.attachments)))
+        turns.append(Turn("assistant", answer.content))
     return turns
 
 
-def display_order(messages: Iterable[Any]) -> list[Any]:
-    """Messages in transcript order: each prompt followed by its answers (choice order)."""
-    messages = list(messages)
-    order: list[Any] = []
-    placed: set[str] = set()
-    for message in messages:
-        if message.role == "user":
-            order.append(message)
-            placed.add(message.id)
-            for answer in answers_for(messages, message.id):
-                order.append(answer)
-                placed.add(answer.id)
-    order.extend(m for m in messages if m.id not in placed)
-    return order
+@dataclass(frozen=True, slots=True)
+class ContextPlan:
+    """The turns a request sends (the new prompt last) and how many earlier turns were left out."""
+
+    turns: tuple[Turn, ...]
+    turns_sent: int  # earlier (prompt, answer) pairs sent
+    turns_left_out: int  # earlier pairs left out to fit the window
+    estimated_tokens: int  # of everything sent, system prompt included
+
+    @property
+    def notice(self) -> str | None:
+        """"2 earlier turns not sent: context" when some were left out."""
+        if not self.turns_left_out:
+            return None
+        s = "" if self.turns_left_out == 1 else "s"
+        return f"{self.turns_left_out} earlier turn{s} not sent: context"
+
+
+def fit_context(earlier: Sequence[Turn], prompt: str, *, system: str | None = None,
+                context_window: int | None = None, max_tokens: int | None = None) -> ContextPlan:
+    """Plan a request: ``earlier`` turns (oldest first, in pairs) then ``prompt``, within the window."""
+    window = context_window or DEFAULT_CONTEXT_WINDOW
+    budget = window - max_tokens if max_tokens else int(window * UNSET_MAX_TOKENS_SHARE)
+    fixed = estimate_tokens(prompt) + (estimate_tokens(system) if system else 0)
+    pairs = [tuple(earlier[i:i + 2]) for i in range(0, len(earlier) - 1, 2)]
+    costs = [sum(estimate_tokens(t.content) for t in pair) for pair in pairs]
+    total = fixed + sum(costs)
+    dropped = 0
+    while dropped < len(pairs) and total > budget:
+        total -= costs[dropped]
+        dropped += 1
+    kept = [turn for pair in pairs[dropped:] for turn in pair]
+    return ContextPlan((*kept, Turn("user", prompt)), len(pairs) - dropped, dropped, total)

@@ -1,143 +1,81 @@
-"""Save a streaming answer into the history store as it arrives.
+"""Save one exchange into the history through the background writer.
 
-Used by ``ask`` and by the app, so both save the same way: the prompt, then per
-choice an assistant message whose reasoning and answer are appended in batches
-(about every 0.5 s, so a crash loses at most the last second), then the final state,
-finish reason, usage and timings.
+Each choice's answer is created when the choice first appears (choice 0 at once, so a
+failed or stopped attempt is recorded too), its text is appended in timed batches while it
+streams (the writer's timer, not the next event), and it ends as one row with its final
+state, finish reason, usage, timings, cost and timeline (when each part arrived). Usage (and so the cost) covers the whole
+request, so it is stored once, on the first choice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 
+from tui.chat.transcript import Transcript
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import AnswerDelta, Event, ReasoningDelta, Reclassified, Started
-from tui.chat.transcript import Transcript
-from tui.store import HistoryStore, StreamingWriter, TimingRecord, UsageRecord
+from tui.metrics import Prices
+from tui.trace.timeline import encode
+from tui.store.background import BackgroundWriter
+from tui.store.models import ErrorRecord
+from tui.store.repo import HistoryStore
 
-TITLE_CHARS = 60
 
-
-def title_for(prompt: str, limit: int = TITLE_CHARS) -> str:
-    """A conversation title from its first prompt: one line, at most ``limit`` characters.
-
-    Stored as the user typed it; like all text it is sanitised when displayed.
-    """
-    flat = " ".join(prompt.split())
-    if len(flat) <= limit:
-        return flat or "untitled"
-    return flat[: limit - 1].rstrip() + "\u2026"
+def _save_timeline(store: HistoryStore, *, msg_id: str, data: str) -> None:
+    store.save_timeline(msg_id, data)
 
 
 class Recorder:
-    """Writes one request's prompt and answers to ``store``."""
+    """Writes the answers of one exchange to prompt ``prompt_id``."""
 
-    def __init__(self, store: HistoryStore, conversation_id: str | None = None) -> None:
-        self.store = store
-        self.conversation_id = conversation_id
-        self.prompt_id: str | None = None
-        self._writers: dict[int, StreamingWriter] = {}
-        self._endpoint: EndpointSettings | None = None
-        self._model: str | None = None  # from the stream's first chunk
-        self._model_saved: set[int] = set()  # choices whose stored answer carries self._model
-        self.message_ids: dict[int, str] = {}
-        self.choice_base = 0  # stored choice_index = choice_base + the stream's choice index
-        self.on_message: Callable[[int, str], None] | None = None  # (choice, msg_id) when an answer is created
-
-    def begin(self, prompt: str, endpoint: EndpointSettings) -> None:
-        """Save the prompt (creating the conversation on first use) and open choice 0."""
-        if self.conversation_id is None:
-            self.conversation_id = self.store.create_conversation(title_for(prompt))
-        self.attach(self.conversation_id, self.store.add_user_message(self.conversation_id, prompt), endpoint)
-
-    def attach(self, conversation_id: str, prompt_id: str, endpoint: EndpointSettings, *,
-               choice_base: int = 0) -> None:
-        """Answer a prompt that is already saved (the app saves it first; regenerate reuses it).
-
-        ``choice_base`` offsets the stored choice_index so a regenerated answer becomes a
-        new alternative after the existing ones.
-        """
+    def __init__(self, writer: BackgroundWriter, conversation_id: str, prompt_id: str,
+                 endpoint: EndpointSettings, *, choice_base: int = 0, prices: Prices | None = None) -> None:
+        self.writer = writer
         self.conversation_id = conversation_id
         self.prompt_id = prompt_id
-        self.choice_base = choice_base
+        self.choice_base = choice_base  # stored choice_index = choice_base + the stream's choice index
         self._endpoint = endpoint
-        self._model = None
-        self._model_saved.clear()
-        self._writers.clear()
-        self.message_ids.clear()
+        self._model: str | None = None
+        self._prices = prices
+        self.message_ids: dict[int, str] = {}
 
-    def open(self, choice: int = 0) -> str:
-        """Create (if needed) the stored answer of ``choice`` now; returns its message id."""
-        self._writer(choice)
-        return self.message_ids[choice]
+    def open(self, choice: int, msg_id: str) -> None:
+        """Create the stored answer ``msg_id`` of ``choice`` (state streaming)."""
+        if choice in self.message_ids:
+            return
+        self.message_ids[choice] = msg_id
+        self.writer.begin_answer(self.conversation_id, msg_id, self.prompt_id, model=self._model,
+                                 deployment=self._endpoint.deployment, endpoint_host=self._endpoint.label,
+                                 choice_index=self.choice_base + choice)
 
-    def _writer(self, choice: int) -> StreamingWriter:
-        """The writer of choice ``choice``; its message is created on first use."""
-        writer = self._writers.get(choice)
-        if writer is None:
-            assert self.conversation_id is not None and self.prompt_id is not None and self._endpoint is not None
-            msg_id = self.store.begin_answer(
-                self.conversation_id,
-                self.prompt_id,
-                model=self._model,
-                deployment=self._endpoint.deployment,
-                endpoint_host=self._endpoint.label,
-                choice_index=self.choice_base + choice,
-            )
-            self.message_ids[choice] = msg_id
-            if self._model:
-                self._model_saved.add(choice)
-            writer = self._writers[choice] = StreamingWriter(self.store, msg_id)
-            if self.on_message is not None:
-                self.on_message(choice, msg_id)
-        return writer
-
-    def on_event(self, event: Event, transcript: Transcript) -> None:
-        """Append what ``event`` adds; writes are batched by the writer."""
+    def on_event(self, event: Event) -> None:
+        """Buffer what ``event`` adds (the writer appends it on its timer)."""
         match event:
             case Started(model=model):
                 self._model = model or self._model
-                self._save_model()
-            case ReasoningDelta(text=text, choice=choice):
-                self._writer(choice).append_reasoning(text)
-            case AnswerDelta(text=text, choice=choice):
-                self._writer(choice).append_answer(text)
-            case Reclassified(reasoning=reasoning, answer=answer, choice=choice):
-                self._writer(choice).replace(reasoning, answer)
-            case _:
-                for writer in self._writers.values():
-                    writer.maybe_flush()
-
-    def _save_model(self) -> None:
-        """Store the model on answers created before the stream reported it (the app opens them early)."""
-        if not self._model:
-            return
-        for choice, msg_id in self.message_ids.items():
-            if choice not in self._model_saved:
-                self.store.update_answer(msg_id, model=self._model)
-                self._model_saved.add(choice)
+            case ReasoningDelta(text=text, choice=choice) if choice in self.message_ids:
+                self.writer.append(self.message_ids[choice], reasoning=text)
+            case AnswerDelta(text=text, choice=choice) if choice in self.message_ids:
+                self.writer.append(self.message_ids[choice], answer=text)
+            case Reclassified(reasoning=reasoning, answer=answer, choice=choice) if choice in self.message_ids:
+                self.writer.replace_text(self.message_ids[choice], reasoning, answer)
 
     def finish(self, transcript: Transcript) -> None:
-        """Write everything left, with each choice's final state and timings.
-
-        Usage covers the whole request, so it is stored once, on the first choice.
-        """
-        usage = transcript.usage
-        record = UsageRecord(
-            usage.prompt_tokens if usage else None,
-            usage.completion_tokens if usage else None,
-            usage.total_tokens if usage else None,
-            usage.reasoning_tokens if usage else None,
-            bool(usage and (usage.estimated or usage.reasoning_estimated)),
-        )
-        if not self._writers and self.prompt_id is not None:
-            self._writer(0)  # record the failed or stopped attempt, even with no output
-        self._save_model()
-        first = min(self._writers, default=0)
-        for choice, writer in self._writers.items():
-            state = transcript.choice_state(choice)
-            if state == "streaming":
-                state = "interrupted"  # the stream ended without a finish_reason
-            timing = TimingRecord(transcript.choice_first_token_s(choice), transcript.choice_reasoning_s(choice),
-                                  transcript.total_s)
-            writer.finish(state, transcript.choice(choice).finish_reason, record if choice == first else None, timing)
+        """Write every answer's final text, state, finish reason, usage and timings."""
+        first = min(self.message_ids, default=0)
+        cost = self._prices.cost(transcript.usage) if self._prices is not None else None
+        failure = transcript.failure
+        error = ErrorRecord(failure.kind, failure.message, failure.hint or None) if failure else None
+        for choice, msg_id in self.message_ids.items():
+            text = transcript.choice(choice)
+            state = transcript.final_state(choice)
+            self.writer.finish_answer(
+                msg_id, reasoning=text.reasoning, answer=text.answer, state=state,
+                finish_reason=text.finish_reason, usage=transcript.usage if choice == first else None,
+                timing=transcript.timing(choice), model=transcript.model or self._model,
+                cost=cost if choice == first else None,
+                error=error if state in ("failed", "interrupted") else None,  # what `history show` prints
+            )
+            if text.timeline is not None:
+                text.timeline.finish()  # where a stopped or broken stream stood (idempotent)
+                self.writer.submit(partial(_save_timeline, msg_id=msg_id, data=encode(text.timeline.timeline())))

@@ -1,7 +1,8 @@
 """Accumulate a stream's events into the answer's text, usage, timings and final state.
 
-Shared by ``ask`` and the app so both agree on what "time to first token" or
-"stopped" means. Feed every event to :meth:`Transcript.apply`; nothing here does I/O.
+The one owner of a streaming answer's text while it streams (the exchange's transcript):
+``ask``, the app and the recorder all read it, so they agree on what "time to first token"
+or "stopped" means. Feed every event to :meth:`Transcript.apply`; nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tui.metrics import Timing
+from tui.trace.timeline import Timeline, TimelineRecorder
 from tui.llm.events import (
     AnswerDelta,
     Event,
@@ -33,6 +36,7 @@ class ChoiceText:
     finish_reason: str | None = None
     first_token_at: float | None = None  # clock time of this choice's first reasoning or answer text
     first_answer_at: float | None = None  # clock time of this choice's first answer text
+    timeline: TimelineRecorder | None = None  # when each part arrived (set by the transcript)
 
     @property
     def reasoning(self) -> str:
@@ -73,11 +77,19 @@ class Transcript:
             self.started_at = self.clock()
 
     def choice(self, index: int = 0) -> ChoiceText:
-        """The text of choice ``index`` (created empty on first use)."""
+        """The text of choice ``index`` (created empty on first use), with its timeline recorder."""
         text = self.choices.get(index)
         if text is None:
-            text = self.choices[index] = ChoiceText()
+            recorder = TimelineRecorder(clock=self.clock)
+            recorder.start_at(self.started_at)
+            text = self.choices[index] = ChoiceText(timeline=recorder)
         return text
+
+    def choice_timeline(self, index: int = 0) -> Timeline:
+        """When each part of choice ``index`` arrived (seconds after the request was sent)."""
+        recorder = self.choice(index).timeline
+        assert recorder is not None
+        return recorder.timeline()
 
     def apply(self, event: Event) -> None:
         """Take one event into account."""
@@ -91,6 +103,8 @@ class Transcript:
                 text_of.first_token_at = text_of.first_token_at or now
                 text_of.reasoning_parts.append(text)
                 self.reasoning_chars += len(text)
+                if text_of.timeline is not None:
+                    text_of.timeline.reasoning(len(text))
             case AnswerDelta(text=text, choice=index):
                 self.first_token_at = self.first_token_at or now
                 self.first_answer_at = self.first_answer_at or now
@@ -99,14 +113,18 @@ class Transcript:
                 text_of.first_answer_at = text_of.first_answer_at or now
                 text_of.answer_parts.append(text)
                 self.answer_chars += len(text)
+                if text_of.timeline is not None:
+                    text_of.timeline.answer(len(text))
             case Reclassified(reasoning=reasoning, answer=answer, choice=index):
-                text = self.choice(index)
-                text.reasoning_parts[:] = [reasoning] if reasoning else []
-                text.answer_parts[:] = [answer] if answer else []
+                split = self.choice(index)
+                split.reasoning_parts[:] = [reasoning] if reasoning else []
+                split.answer_parts[:] = [answer] if answer else []
                 if answer and self.first_answer_at is None:
                     self.first_answer_at = self.first_token_at
-                if answer and text.first_answer_at is None:
-                    text.first_answer_at = text.first_token_at
+                if answer and split.first_answer_at is None:
+                    split.first_answer_at = split.first_token_at
+                if split.timeline is not None:
+                    split.timeline.reclassified(len(reasoning), len(answer))
             case Usage():
                 self.usage = event
             case Retrying():
@@ -114,7 +132,10 @@ class Transcript:
             case Notice(message=message):
                 self.notices.append(message)
             case Finished(reason=reason, choice=index):
-                self.choice(index).finish_reason = reason
+                finished = self.choice(index)
+                finished.finish_reason = reason
+                if finished.timeline is not None:
+                    finished.timeline.finish()
                 self.ended_at = now
             case Failed():
                 self.failure = event
@@ -159,6 +180,16 @@ class Transcript:
             return "interrupted" if self.failure.kind == "interrupted" or has_output else "failed"
         return "streaming"
 
+    def final_state(self, index: int = 0) -> str:
+        """The state to keep for choice ``index`` once the exchange is over: the one place that
+        decides that a choice still "streaming" when its stream ended was interrupted."""
+        state = self.choice_state(index)
+        return "interrupted" if state == "streaming" else state
+
+    def timing(self, index: int = 0) -> Timing:
+        """Choice ``index``'s time to first token, time spent reasoning, and the request's total."""
+        return Timing(self.choice_first_token_s(index), self.choice_reasoning_s(index), self.total_s)
+
     def choice_first_token_s(self, index: int = 0) -> float | None:
         """Seconds from the request to choice ``index``'s first text."""
         at = (self.choices.get(index) or ChoiceText()).first_token_at
@@ -197,5 +228,6 @@ class Transcript:
         elapsed = (self.ended_at or self.clock()) - self.first_token_at
         if elapsed <= 0:
             return None
-        tokens = self.usage.completion_tokens if self.usage else (self.answer_chars + self.reasoning_chars) / 4.0
+        reported = self.usage.completion_tokens if self.usage else None
+        tokens = reported if reported is not None else (self.answer_chars + self.reasoning_chars) / 4.0
         return tokens / elapsed

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.llm.errors import redact
 from tui.sanitize import one_line
+
+if TYPE_CHECKING:
+    from tui.checks.request_info import RequestInfo
 
 # (name in --json, title for people), in the order the checks run.
 CHECKS: tuple[tuple[str, str], ...] = (
@@ -75,6 +78,7 @@ class DoctorReport:
     """Every check, in order."""
 
     checks: list[Check] = field(default_factory=list)
+    info: RequestInfo | None = None  # the profile's request, context window and listed deployments
 
     @property
     def ok(self) -> bool:
@@ -94,5 +98,9 @@ class DoctorReport:
         return 2 if config is not None and not config.ok else 1
 
     def to_json(self) -> dict[str, Any]:
-        """``{"ok": bool, "checks": [...]}``."""
-        return {"ok": self.ok, "checks": [c.to_json() for c in self.checks]}
+        """``{"ok": bool, "checks": [...]}`` plus, once the configuration loaded, ``request``,
+        ``context_window`` and ``deployments`` (see :mod:`tui.checks.request_info`)."""
+        out: dict[str, Any] = {"ok": self.ok, "checks": [c.to_json() for c in self.checks]}
+        if self.info is not None:
+            out.update(self.info.to_json())
+        return out

@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from tui.checks.model import Check, failed, passed
+from tui.checks.model import Check, failed, not_applicable, passed
 from tui.llm.auth import EntraTokenSource
 from tui.llm.client import ChatClient
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.events import Event, ReasoningDelta, Reclassified
-from tui.llm.request import ChatRequest, Turn
+from tui.llm.models import ModelList, list_models
+from tui.llm.request import ChatRequest, RequestDefaults, Turn
 from tui.llm.retry import RetryPolicy
 from tui.chat.transcript import Transcript
 
@@ -41,12 +42,19 @@ def probe_endpoint(ep: EndpointSettings) -> EndpointSettings:
     return dataclasses.replace(ep, retry=retry, timeout_s=min(ep.timeout_s, PROBE_TIMEOUT_S))
 
 
-async def run_probe(ep: EndpointSettings, tokens: EntraTokenSource | None = None) -> ProbeResult:
-    """Send one small request through :class:`ChatClient` and collect everything."""
+async def run_probe(ep: EndpointSettings, tokens: EntraTokenSource | None = None,
+                    defaults: RequestDefaults | None = None) -> ProbeResult:
+    """Send one small request through :class:`ChatClient` and collect everything.
+
+    It carries the profile's extra_body and thinking switch, so a field the host refuses fails here.
+    """
+    defaults = defaults or RequestDefaults()
+    request = ChatRequest((Turn("user", PROMPT),), max_tokens=MAX_TOKENS, extra_body=defaults.body_extras(),
+                          thinking=defaults.sends_thinking())
     client = ChatClient(probe_endpoint(ep), tokens)
     result = ProbeResult(Transcript())
     try:
-        async for event in client.stream(ChatRequest((Turn("user", PROMPT),), max_tokens=MAX_TOKENS)):
+        async for event in client.stream(request):
             result.events.append(event)
             result.transcript.apply(event)
         result.reasoning_source = client.last_reasoning_source
@@ -89,10 +97,27 @@ def check_usage(result: ProbeResult) -> Check:
     return passed("usage", f"prompt {u.prompt_tokens}, completion {u.completion_tokens}{reasoning}, total {u.total_tokens} tokens")
 
 
-def check_reasoning(result: ProbeResult) -> Check:
-    """Reasoning arrived, and how: a delta field, ``<think>`` tags, or tags missing the opening one."""
+async def list_endpoint_models(ep: EndpointSettings, tokens: EntraTokenSource | None = None) -> ModelList:
+    """What ``GET /models`` lists at this endpoint (or why nothing)."""
+    client = ChatClient(probe_endpoint(ep), tokens)
+    try:
+        return await list_models(client)
+    finally:
+        await client.aclose()
+
+
+def check_reasoning(result: ProbeResult, defaults: RequestDefaults | None = None) -> Check:
+    """Reasoning arrived, and how: a delta field, ``<think>`` tags, or tags missing the opening one.
+
+    A hybrid model's profile (one with a thinking switch) that did not switch thinking on
+    expects no reasoning: then its absence is "not applicable", not a failure.
+    """
     reasoning = result.transcript.choice(0).reasoning
     if not reasoning.strip() or result.reasoning_source is None:
+        if defaults is not None and defaults.has_thinking_switch and defaults.thinking is not True:
+            state = "off" if defaults.thinking is False else "not switched on"
+            return not_applicable("reasoning", f"none, as expected: thinking is {state} for this profile "
+                                               "(thinking = \"on\" or ask --think to see it)")
         return failed("reasoning", "no reasoning seen: is this a reasoning deployment (DeepSeek-R1)?", REASONING_FIX)
     how = _SOURCES.get(result.reasoning_source, result.reasoning_source)
     if result.reasoning_source == "tags" and _without_opening_tag(result.events):

@@ -12,7 +12,8 @@ from tui.config import Overrides
 from tui.checks.credential import BorrowedCredential, check_credential, default_credential
 from tui.checks.model import CHECKS, Check, DoctorReport, skipped
 from tui.checks.network import check_dns, check_tcp, check_tls
-from tui.checks.probe import check_deployment, check_reasoning, check_usage, run_probe
+from tui.checks.probe import check_deployment, check_reasoning, check_usage, list_endpoint_models, run_probe
+from tui.checks.request_info import RequestInfo
 from tui.checks.setup import check_config, check_endpoint, key_source
 from tui.llm.auth import EntraTokenSource
 
@@ -50,6 +51,7 @@ async def run_checks(overrides: Overrides, *, env: Mapping[str, str] | None = No
         return run.finish()
     ep = settings.endpoint
     run.secrets = (ep.api_key or "",)
+    run.report.info = info = RequestInfo.of(settings.defaults, ep.deployment, run.secrets)
     parts = urlsplit(ep.base_url)
     host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
     if not (run.add(check_endpoint(ep)) and run.add(await check_dns(host, port))
@@ -64,10 +66,11 @@ async def run_checks(overrides: Overrides, *, env: Mapping[str, str] | None = No
         if not run.add(await check_credential(ep, key_from, credential)):
             return run.finish()
         tokens = EntraTokenSource(ep.token_scope, BorrowedCredential(credential)) if ep.auth == "entra" else None
-        result = await run_probe(ep, tokens)
+        result = await run_probe(ep, tokens, settings.defaults)
         if run.add(check_deployment(ep, result)):
             run.add(check_usage(result))
-            run.add(check_reasoning(result))
+            run.add(check_reasoning(result, settings.defaults))
+        info.models = await list_endpoint_models(ep, tokens)
         return run.finish()
     finally:
         if owned is not None:

@@ -1,104 +1,27 @@
 """``r1-tui ask``: one question, the answer on stdout, the reasoning on stderr.
 
-Streams as it arrives; ``--json`` prints one object at the end instead. On a terminal
-the text is sanitised (no escape sequence from the model reaches it) and the reasoning
-is dimmed; into a pipe or file the text is written exactly as received.
+Streams as it arrives (the printing is :class:`AskPrinter`'s, tui/commands/ask_printer.py);
+``--json`` prints one object at the end instead. On a terminal the text is sanitised (no
+escape sequence from the model reaches it) and the reasoning is dimmed; into a pipe or
+file the text is written exactly as received. Ctrl-C saves what arrived (marked stopped)
+and says so; a reader that goes away (``| head``) stops the request quietly, exit 0.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
-from dataclasses import dataclass
 from typing import Any, TextIO
 
 from tui.llm.client import ChatClient
-from tui.llm.events import (
-    EXIT_CODES,
-    AnswerDelta,
-    Event,
-    Failed,
-    Finished,
-    Notice,
-    ReasoningDelta,
-    Reclassified,
-    Retrying,
-)
-from tui.llm.request import RequestDefaults, Turn
+from tui.llm.events import EXIT_CODES
+from tui.chat.session import Session
+from tui.store.models import Attachment
 from tui.chat.transcript import Transcript
-from tui.chat.recorder import Recorder
-from tui.sanitize import for_display
+from tui.commands.ask_printer import AskPrinter
+from tui.formats.safe_json import dumps
 
-DIM, RESET = "\x1b[2m", "\x1b[0m"
-
-
-@dataclass
-class AskPrinter:
-    """Writes events to the terminal or pipe as they come."""
-
-    out: TextIO
-    err: TextIO
-    show_reasoning: bool = True
-    quiet: bool = False  # --json: print nothing while streaming
-
-    def __post_init__(self) -> None:
-        self._out_tty = self.out.isatty()
-        self._err_tty = self.err.isatty()
-        self._in_reasoning = False
-        self._answer_started = False
-
-    def _write(self, stream: TextIO, text: str, tty: bool) -> None:
-        stream.write(for_display(text) if tty else text)
-        stream.flush()
-
-    def _end_reasoning(self) -> None:
-        if self._in_reasoning:
-            self.err.write((RESET if self._err_tty else "") + "\n\n")
-            self.err.flush()
-            self._in_reasoning = False
-
-    def on_event(self, event: Event) -> None:
-        """Print what this event adds."""
-        match event:
-            case Retrying() | Notice() | Failed():
-                self._end_reasoning()
-                self.status(event)
-            case _ if self.quiet:
-                return
-            case ReasoningDelta(text=text, choice=0) if self.show_reasoning:
-                if not self._in_reasoning:
-                    self.err.write(DIM if self._err_tty else "")
-                    self._in_reasoning = True
-                self._write(self.err, text, self._err_tty)
-            case AnswerDelta(text=text, choice=0):
-                self._end_reasoning()
-                self._answer_started = True
-                self._write(self.out, text, self._out_tty)
-            case Reclassified(answer=answer, choice=0):
-                self._end_reasoning()
-                if self.show_reasoning and self._err_tty and answer:
-                    self.err.write("(no </think> arrived: the text above is the answer)\n")
-                if answer and not self._answer_started:
-                    self._answer_started = True
-                    self._write(self.out, answer, self._out_tty)
-            case Finished(choice=0):
-                self._end_reasoning()
-                if self._answer_started:
-                    self.out.write("\n")
-                    self.out.flush()
-
-    def status(self, event: Retrying | Notice | Failed) -> None:
-        """A line on stderr about retries, notices and failures."""
-        match event:
-            case Retrying(attempt=a, max_attempts=m, delay_s=d, reason=reason):
-                line = f"r1-tui: {reason} · retry {a}/{m} in {d:.1f} s"
-            case Notice(message=message):
-                line = f"r1-tui: {message}"
-            case Failed(message=message, hint=hint):
-                line = f"r1-tui: error: {message}" + (f"\n  hint: {hint}" if hint else "")
-        self.err.write(for_display(line) + "\n")
-        self.err.flush()
+__all__ = ["AskPrinter", "exit_code", "result_object", "run_ask"]
 
 
 def exit_code(transcript: Transcript) -> int:
@@ -141,6 +64,10 @@ def result_object(transcript: Transcript, client: ChatClient, conversation_id: s
             {"index": i, "answer": c.answer, "reasoning": c.reasoning, "finish_reason": c.finish_reason}
             for i, c in sorted(transcript.choices.items())
         ]
+        from tui.trace.vote import vote  # lazily: only -n N pays for the math converter
+
+        tally = vote([c.answer for _, c in sorted(transcript.choices.items())])
+        obj["vote"] = tally.as_json() if tally else None
     if transcript.failure is not None:
         f = transcript.failure
         obj["error"] = {"kind": f.kind, "message": f.message, "hint": f.hint, "status": f.status}
@@ -152,40 +79,43 @@ def _round(value: float | None) -> float | None:
 
 
 async def run_ask(
-    client: ChatClient,
+    session: Session,
     prompt: str,
-    defaults: RequestDefaults,
-    recorder: Recorder | None,
+    attachments: tuple[Attachment, ...] = (),
     *,
     as_json: bool = False,
     show_reasoning: bool = True,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Ask ``prompt`` once; print as configured; return the exit code."""
+    """Ask ``prompt`` (with ``attachments``) in ``session``: a new conversation, or the one it has open."""
     out, err = out or sys.stdout, err or sys.stderr
-    printer = AskPrinter(out, err, show_reasoning, quiet=as_json)
-    transcript = Transcript()
-    request = defaults.request([Turn("user", prompt)])
+    defaults = session.defaults
+    printer = AskPrinter(out, err, show_reasoning, quiet=as_json, choices=defaults.n or 1, stop=defaults.stop,
+                         max_tokens=defaults.max_tokens)
+    assert session.client is not None
+    client = session.client
     if client.endpoint.is_demo and not as_json:
         err.write("r1-tui: demo endpoint: canned reasoning and answers from the built-in demo server\n")
-    if recorder is not None:
-        recorder.begin(prompt, client.endpoint)
+    exchange = session.send(prompt, attachments)
+    if exchange.plan is not None and exchange.plan.notice:
+        err.write(f"r1-tui: {exchange.plan.notice} (context_window {session.context_window:,} tokens)\n")
+    running = asyncio.ensure_future(exchange.run(printer.on_event))
+    printer.on_closed = running.cancel  # the reader went away (`| head`): stop, keep what arrived
     try:
-        async for event in client.stream(request):
-            transcript.apply(event)
-            printer.on_event(event)
-            if recorder is not None:
-                recorder.on_event(event, transcript)
+        transcript = await running
     except asyncio.CancelledError:
-        transcript.stop()
-        if recorder is not None:
-            recorder.finish(transcript)
-        raise
-    if recorder is not None:
-        recorder.finish(transcript)
+        current = asyncio.current_task()
+        if not printer.output_closed or (current is not None and current.cancelling()):
+            printer.stopped(exchange.conversation_id)  # Ctrl-C: reset the terminal, say where it went
+            raise
+        transcript = exchange.transcript  # stopped and saved by the exchange; exit 0, quietly
+    printer.end(transcript)
     if as_json:
-        conversation_id = recorder.conversation_id if recorder else None
-        out.write(json.dumps(result_object(transcript, client, conversation_id), ensure_ascii=False) + "\n")
-        out.flush()
+        obj = result_object(transcript, client, exchange.conversation_id)
+        if exchange.plan is not None:
+            obj["context"] = {"turns_sent": exchange.plan.turns_sent, "turns_left_out": exchange.plan.turns_left_out,
+                              "estimated_tokens": exchange.plan.estimated_tokens}
+        # One line, C1 controls and DEL escaped exactly as in `history --json`.
+        printer.write_result(dumps(obj, indent=None))
     return exit_code(transcript)

@@ -14,7 +14,10 @@ every r1-tui command); 1 when any other check fails.
 
 ``--json`` prints ``{"ok": bool, "checks": [{"name", "ok", "skipped", "detail", "fix"}]}``
 (public contract; names: config, endpoint, dns, tcp, tls, credential, deployment, usage,
-reasoning). Every detail and fix is redacted and sanitised; secrets are never printed.
+reasoning), plus, once the configuration loads, ``request`` (the body's field names, never
+values), ``context_window`` and ``deployments`` (what ``GET /models`` lists). The text output
+also shows the profile's ``extra_body`` values. Every detail and fix is redacted and
+sanitised; secrets are never printed.
 No textual imports here.
 """
 
@@ -49,6 +52,8 @@ def run_doctor(overrides: Overrides, *, as_json: bool = False, out: TextIO | Non
     if as_json:
         write_json(report, stream)
     else:
+        for line in report.info.lines() if report.info else ():
+            stream.write(line)
         stream.write(summary(report))
     stream.flush()
     return report.exit_code

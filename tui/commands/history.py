@@ -1,4 +1,4 @@
-"""``r1-tui history ...``: list, show, search, export, import, delete, rename, archive.
+"""``r1-tui history ...``: list, show, search, export, import, delete, rename, archive, trace, replay.
 
 The lead's tui/cli.py calls :func:`add_history_parser` and then :func:`run_history`.
 Every untrusted string printed goes through tui.sanitize (the formatting is in
@@ -11,10 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from tui.commands.history_tree import shown_conversation
+from tui.commands.history_trace import add_trace_parsers, cmd_replay, cmd_trace
 from tui.formats.history_text import conversation_text, hits_json, hits_lines, summaries_json, summaries_table
 from tui.formats.markdown import to_markdown
 from tui.formats.safe_json import dumps
@@ -23,7 +26,7 @@ from tui.store import CorruptDatabaseError, HistoryStore, NewerSchemaError, Stor
 from tui.store.export import FORMAT, validate
 
 __all__ = ["add_history_parser", "run_history"]
-_READ_ONLY = {"list", "show", "search", "export"}
+_READ_ONLY = {"list", "show", "search", "export", "trace", "replay"}
 
 
 class UsageError(Exception):
@@ -34,21 +37,29 @@ def add_history_parser(subparsers: Any) -> None:
     """Register the ``history`` subcommand and its own subcommands."""
     p = subparsers.add_parser("history", help="browse, search, export and manage saved conversations",
                               description="Browse, search, export and manage saved conversations.")
+    p.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                   help="browse the conversations of --demo runs (kept apart from real history)")
     sub = p.add_subparsers(dest="history_command", metavar="COMMAND", required=True)
     s = sub.add_parser("list", help="list conversations, newest first")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.add_argument("--archived", action="store_true", help="list archived conversations instead")
-    s = sub.add_parser("show", help="print one conversation")
+    s = sub.add_parser("show", help="print one conversation (its active path)")
     s.add_argument("id", metavar="ID", help="conversation id (a unique prefix is enough)")
     s.add_argument("--json", action="store_true", help="print JSON")
+    s.add_argument("--tree", action="store_true",
+                   help="with --json: every message of every branch, each marked active or not")
     s = sub.add_parser("search", help="full-text search of prompts, answers and reasoning")
     s.add_argument("query", metavar="QUERY")
     s.add_argument("--json", action="store_true", help="print JSON")
     s = sub.add_parser("export", help="export one conversation (or all) as Markdown or JSON")
     s.add_argument("id", metavar="ID", nargs="?", help="conversation id (or use --all)")
     s.add_argument("--all", action="store_true", help="export every conversation (archived too)")
-    s.add_argument("--format", choices=("md", "json"), default="json", help="default: json")
+    s.add_argument("--format", choices=("md", "json", "jsonl", "html"), default="json",
+                   help="json (lossless, importable), md, jsonl (one line per answer), html (one page); default: json")
     s.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of stdout")
+    s.add_argument("--tree", action="store_true", help="jsonl: every answer of every branch (default: the active path)")
+    s.add_argument("--think-tags", action="store_true",
+                   help="jsonl: reasoning inside <think>…</think> in content instead of reasoning_content")
     s = sub.add_parser("import", help="import conversations from a JSON export")
     s.add_argument("file", metavar="FILE", help="JSON file from `history export --format json` ('-' = stdin)")
     s = sub.add_parser("delete", help="delete a conversation")
@@ -61,6 +72,7 @@ def add_history_parser(subparsers: Any) -> None:
                        ("unarchive", "bring an archived conversation back")):
         s = sub.add_parser(name, help=text)
         s.add_argument("id", metavar="ID")
+    add_trace_parsers(sub)
 
 
 def run_history(args: argparse.Namespace, db_path: Path) -> int:
@@ -98,21 +110,43 @@ def _all_summaries(store: HistoryStore, archived: bool) -> list[Any]:
         offset += 500
 
 
-def _write_output(text: str, output: str | None) -> None:
+def _write_output(text: str, output: str | None, newline: bool = True) -> None:
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.write(text if text.endswith("\n") or not newline else text + "\n")
         return
-    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
+    fd = _open_output(output)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
+
+
+def _open_output(output: str) -> int:
+    """Open ``-o FILE`` for writing, 0600; never through a symbolic link, never a directory.
+
+    A link is refused rather than followed (its target, perhaps another user's file or one
+    outside where you meant, is never written or chmod-ed). Only a regular file gets the
+    0600 mode; a named pipe is written as it is.
+    """
+    path = Path(output)
+    if path.is_symlink():
+        raise UsageError(f"{output} is a symbolic link: give the real path, or omit -o to write to stdout")
+    if path.is_dir():
+        raise UsageError(f"{output} is a directory: give a file name, e.g. {path / 'export.json'}")
+    if not path.parent.is_dir():
+        raise UsageError(f"cannot write {output}: the directory {path.parent} does not exist")
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_NOCTTY, 0o600)
+    except OSError as exc:  # a link or directory that appeared meanwhile, or no permission
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    if stat.S_ISREG(os.fstat(fd).st_mode):
+        os.fchmod(fd, 0o600)
+    return fd
 
 
 # ----------------------------------------------------------------- commands
 def _cmd_list(store: HistoryStore, args: argparse.Namespace) -> int:
     rows = _all_summaries(store, args.archived)
     if args.json:
-        print(summaries_json(rows))
+        print(summaries_json(rows, store.conversation_costs([r.id for r in rows])))
         return 0
     if not rows:
         print("No archived conversations." if args.archived else "No conversations yet.")
@@ -122,7 +156,9 @@ def _cmd_list(store: HistoryStore, args: argparse.Namespace) -> int:
 
 
 def _cmd_show(store: HistoryStore, args: argparse.Namespace) -> int:
-    data = store.export_conversation(store.resolve_id(args.id))
+    if args.tree and not args.json:
+        raise UsageError("--tree goes with --json (the text view shows the active path)")
+    data = shown_conversation(store, store.resolve_id(args.id), tree=args.tree)
     if args.json:
         print(dumps(data))
         return 0
@@ -149,6 +185,15 @@ def _cmd_export(store: HistoryStore, args: argparse.Namespace) -> int:
         ids = [r.id for r in _all_summaries(store, False) + _all_summaries(store, True)]
     else:
         ids = [store.resolve_id(args.id)]
+    if (args.tree or args.think_tags) and args.format != "jsonl":
+        raise UsageError("--tree and --think-tags go with --format jsonl")
+    if args.format in ("jsonl", "html"):
+        from tui.commands.history_export import export_html, export_jsonl
+
+        text = (export_jsonl(store, ids, tree=args.tree, think_tags=args.think_tags) if args.format == "jsonl"
+                else export_html(store, ids))
+        _write_output(text, args.output, newline=args.format == "html")
+        return 0
     convs = [store.export_conversation(i) for i in ids]
     if args.format == "json":
         data = {"format": FORMAT, "conversations": convs} if args.all else convs[0]
@@ -229,6 +274,8 @@ def _cmd_delete(store: HistoryStore, args: argparse.Namespace) -> int:
 
 
 def _cmd_rename(store: HistoryStore, args: argparse.Namespace) -> int:
+    if not args.title.strip():
+        raise UsageError("a title cannot be empty: give the new title, e.g. r1-tui history rename ID \"Zebra stripes\"")
     conv_id = store.resolve_id(args.id)
     store.rename_conversation(conv_id, args.title)
     print(f"Renamed {for_display(conv_id)} to “{one_line(args.title, 80)}”.")
@@ -246,5 +293,5 @@ def _cmd_archive(store: HistoryStore, args: argparse.Namespace) -> int:
 _COMMANDS = {
     "list": _cmd_list, "show": _cmd_show, "search": _cmd_search, "export": _cmd_export,
     "import": _cmd_import, "delete": _cmd_delete, "rename": _cmd_rename,
-    "archive": _cmd_archive, "unarchive": _cmd_archive,
+    "archive": _cmd_archive, "unarchive": _cmd_archive, "trace": cmd_trace, "replay": cmd_replay,
 }

@@ -2,7 +2,8 @@
 
 Runs in a daemon thread (stdlib only). ``POST /v1/chat/completions`` streams canned
 DeepSeek-R1-style transcripts at about ``tokens_per_s`` (env ``R1_TUI_DEMO_RATE``);
-``GET /v1/models`` lists ``demo-r1``.
+``GET /v1/models`` lists ``demo-r1`` and the hybrid ``demo-v3``, which thinks only when the
+request carries DeepSeek's switch ``"thinking": {"type": "enabled"}`` (see :mod:`tui.demo.wire`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tui.demo import wire
+from tui.demo import chunks, wire
 
 DEFAULT_RATE = 60.0
 RATE_ENV = "R1_TUI_DEMO_RATE"
@@ -47,7 +48,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         if self.path.split("?", 1)[0].rstrip("/") in ("/v1/models", "/openai/v1/models"):
             self._json(200, {"object": "list", "data": [
-                {"id": wire.MODEL, "object": "model", "created": 0, "owned_by": "r1-tui-demo"}]})
+                {"id": m, "object": "model", "created": 0, "owned_by": "r1-tui-demo"} for m in wire.MODELS]})
         else:
             self._json(404, wire.error_body("Not found", "not_found"))
 
@@ -82,15 +83,22 @@ class _Handler(BaseHTTPRequestHandler):
         if not isinstance(n, int) or not 1 <= n <= 8:
             self._json(400, wire.error_body("n must be an integer between 1 and 8.", param="n"))
             return
-        choices = wire.plan_all(messages, n, stops, max_tokens if isinstance(max_tokens, int) else None)
+        requested = req.get("model")
+        model = requested if isinstance(requested, str) and requested in wire.MODELS else wire.MODEL
+        try:
+            thinking = wire.thinking_switch(req)
+        except ValueError as exc:
+            self._json(400, wire.error_body(str(exc), param="thinking"))
+            return
+        choices = wire.plan_all(messages, n, stops, max_tokens if isinstance(max_tokens, int) else None, model, thinking)
         n_prompt, cid = wire.prompt_tokens(messages), "chatcmpl-" + uuid.uuid4().hex[:24]
         delay = 1.0 / owner.tokens_per_s if owner.tokens_per_s > 0 else 0.0
         if not req.get("stream"):
             owner._pause(max(len(c.pieces) for c in choices) * delay / 4)
-            self._json(200, wire.completion(choices, n_prompt, cid))
+            self._json(200, wire.completion(choices, n_prompt, cid, model))
             return
         include_usage = bool((req.get("stream_options") or {}).get("include_usage"))
-        self._stream(choices, n_prompt, cid, include_usage, delay)
+        self._stream(choices, n_prompt, cid, include_usage, delay, model)
 
     def _json(self, status: int, body: dict, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(body).encode()
@@ -105,11 +113,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
     def _event(self, obj: dict | str) -> None:
-        data = ("data: " + (obj if isinstance(obj, str) else json.dumps(obj)) + "\n\n").encode()
-        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.write(chunks.sse_chunk(obj))
 
     def _stream(self, choices: list[wire.Choice], n_prompt: int, cid: str, include_usage: bool,
-                delay: float) -> None:
+                delay: float, model: str = wire.MODEL) -> None:
         owner = self.server.owner
         self.send_response(200)
         self.send_header("content-type", "text/event-stream; charset=utf-8")
@@ -118,8 +125,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("connection", "close")
         self.end_headers()
         self.close_connection = True
-        cm = wire.ChunkMaker(cid)
-        self._event(cm.prompt_filter())
+        cm = wire.ChunkMaker(cid, model)
+        self._event(chunks.prompt_filter_chunk())
         for c in choices:
             self._event(cm.delta(c.index, {"role": "assistant", "content": ""}))
         while not all(c.done for c in choices):
@@ -134,8 +141,8 @@ class _Handler(BaseHTTPRequestHandler):
                     self._event(cm.delta(c.index, {}, c.finish_reason))
         if include_usage:
             self._event(cm.make([], usage=wire.usage(choices, n_prompt)))
-        self._event("[DONE]")
-        self.wfile.write(b"0\r\n\r\n")
+        self._event(chunks.DONE)
+        self.wfile.write(chunks.CHUNKED_END)
 
 
 class _HTTPServer(ThreadingHTTPServer):

@@ -1,4 +1,10 @@
-"""Turning transcripts into OpenAI/Azure chat-completion wire objects (no I/O here)."""
+"""Turning transcripts into OpenAI/Azure chat-completion wire objects (no I/O here).
+
+Two models: ``demo-r1`` always reasons (as DeepSeek-R1 does); ``demo-v3`` is hybrid, like
+DeepSeek-V3.1 and later: it reasons (in ``reasoning_content``) only when the request says
+``"thinking": {"type": "enabled"}`` — DeepSeek's own switch, r1-tui's ``thinking_param =
+"deepseek"`` — and answers straight away otherwise.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +13,19 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.demo import chunks
 from tui.demo.transcripts import Transcript, pick
 
 MODEL = "demo-r1"
+HYBRID = "demo-v3"
+MODELS = (MODEL, HYBRID)
+THINKING_TYPES = {"enabled": True, "disabled": False}
 _TOKEN = re.compile(r"\s*\S{1,4}|\s+")
 
 
 def tokens(text: str) -> list[str]:
     """Split text into token-ish pieces of about four characters (the concatenation is ``text``)."""
     return _TOKEN.findall(text)
-
-
-def filter_results() -> dict:
-    """Azure content-filter annotations, all clean."""
-    return {c: {"filtered": False, "severity": "safe"} for c in ("hate", "self_harm", "sexual", "violence")}
 
 
 def error_body(message: str, code: str | None = None, param: str | None = None) -> dict:
@@ -79,10 +84,29 @@ def plan(t: Transcript, index: int, stops: list[str], max_tokens: int | None) ->
     return Choice(index, pieces, n_reason, finish)
 
 
-def plan_all(messages: list, n: int, stops: list[str], max_tokens: int | None) -> list[Choice]:
+def thinking_switch(req: dict) -> bool | None:
+    """The hybrid model's switch in a request: True, False, None (not given). Raises ValueError if malformed."""
+    if "thinking" not in req:
+        return None
+    value = req["thinking"]
+    kind = value.get("type") if isinstance(value, dict) else None
+    if kind not in THINKING_TYPES:
+        raise ValueError('thinking must be {"type": "enabled"} or {"type": "disabled"}')
+    return THINKING_TYPES[kind]
+
+
+def for_model(t: Transcript, model: str, thinking: bool | None) -> Transcript:
+    """The transcript as ``model`` answers it: the hybrid model thinks only when switched on."""
+    if model != HYBRID:
+        return t
+    return Transcript(t.name, t.reasoning if thinking else "", t.answer, "reasoning_content")
+
+
+def plan_all(messages: list, n: int, stops: list[str], max_tokens: int | None, model: str = MODEL,
+             thinking: bool | None = None) -> list[Choice]:
     """Plan ``n`` slightly different choices answering the last user message."""
     prompt = last_user_text(messages)
-    return [plan(pick(prompt, i), i, stops, max_tokens) for i in range(n)]
+    return [plan(for_model(pick(prompt, i), model, thinking), i, stops, max_tokens) for i in range(n)]
 
 
 def last_user_text(messages: list) -> str:
@@ -109,36 +133,25 @@ def usage(choices: list[Choice], n_prompt: int) -> dict:
     """The ``usage`` object for everything sent so far."""
     done = sum(c.pos for c in choices)
     reasoning = sum(min(c.pos, c.reasoning_tokens) for c in choices)
-    return {"prompt_tokens": n_prompt, "completion_tokens": done, "total_tokens": n_prompt + done,
-            "completion_tokens_details": {"reasoning_tokens": reasoning}}
+    return chunks.usage(n_prompt, done, reasoning)
 
 
 class ChunkMaker:
-    """Builds ``chat.completion.chunk`` objects sharing one id and timestamp."""
+    """Builds ``chat.completion.chunk`` objects sharing one id, timestamp and model."""
 
-    def __init__(self, cid: str) -> None:
-        self.cid, self.created = cid, int(time.time())
+    def __init__(self, cid: str, model: str = MODEL) -> None:
+        self.cid, self.created, self.model = cid, int(time.time()), model
 
     def make(self, choices: list[dict], **extra: Any) -> dict:
-        d = {"id": self.cid, "object": "chat.completion.chunk", "created": self.created, "model": MODEL,
-             "system_fingerprint": "fp_demo", "choices": choices}
-        d.update(extra)
-        return d
-
-    @staticmethod
-    def prompt_filter() -> dict:
-        """Azure's first chunk: no choices, only ``prompt_filter_results``."""
-        return {"choices": [], "created": 0, "id": "", "model": "", "object": "",
-                "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": filter_results()}]}
+        return chunks.chunk(self.cid, self.model, choices, self.created, system_fingerprint="fp_demo", **extra)
 
     def delta(self, index: int, delta: dict, finish: str | None = None) -> dict:
-        c: dict[str, Any] = {"index": index, "delta": delta, "finish_reason": finish, "logprobs": None}
-        if delta.get("content") or delta.get("reasoning_content"):
-            c["content_filter_results"] = filter_results()
-        return self.make([c])
+        annotations = {"content_filter_results": chunks.filter_results()} \
+            if delta.get("content") or delta.get("reasoning_content") else {}
+        return self.make([chunks.choice(index, delta, finish, logprobs=None, **annotations)])
 
 
-def completion(choices: list[Choice], n_prompt: int, cid: str) -> dict:
+def completion(choices: list[Choice], n_prompt: int, cid: str, model: str = MODEL) -> dict:
     """The non-streaming ``chat.completion`` answer."""
     out = []
     for c in choices:
@@ -146,8 +159,6 @@ def completion(choices: list[Choice], n_prompt: int, cid: str) -> dict:
         msg: dict[str, Any] = {"role": "assistant", "content": c.text("content")}
         if any(f == "reasoning_content" for f, _ in c.pieces):
             msg["reasoning_content"] = c.text("reasoning_content")
-        out.append({"index": c.index, "message": msg, "finish_reason": c.finish_reason, "logprobs": None,
-                    "content_filter_results": filter_results()})
-    return {"id": cid, "object": "chat.completion", "created": int(time.time()), "model": MODEL,
-            "choices": out, "usage": usage(choices, n_prompt),
-            "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": filter_results()}]}
+        out.append(chunks.message_choice(c.index, msg, c.finish_reason, content_filter_results=chunks.filter_results()))
+    return chunks.completion(cid, model, out, int(time.time()), usage=usage(choices, n_prompt),
+                             prompt_filter_results=[{"prompt_index": 0, "content_filter_results": chunks.filter_results()}])

@@ -6,7 +6,7 @@ JSON escapes C1 controls and line separators (still valid JSON, still lossless).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tui.formats.safe_json import dumps
@@ -25,19 +25,53 @@ def indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line for line in text.split("\n"))
 
 
-def summaries_json(rows: Sequence[Any]) -> str:
-    """``history list --json``."""
+# How `history list` marks a conversation by the state of its newest answer (complete: no mark).
+LAST_ANSWER_MARKS = {"failed": "✗ failed", "interrupted": "✗ cut off", "filtered": "✗ filtered",
+                     "stopped": "■ stopped", "streaming": "… streaming"}
+
+
+def summaries_json(rows: Sequence[Any], costs: Mapping[str, float] | None = None) -> str:
+    """``history list --json`` (``cost``: the summed price of the answers, where a price table gave one;
+    ``last_answer_state``: the newest answer's state, null with no answer)."""
+    costs = costs or {}
     return dumps([{"id": r.id, "title": r.title, "created_at": r.created_at, "updated_at": r.updated_at,
-                   "message_count": r.message_count, "archived": r.archived} for r in rows])
+                   "message_count": r.message_count, "archived": r.archived,
+                   "cost": round(costs[r.id], 6) if r.id in costs else None,
+                   "last_answer_state": getattr(r, "last_answer_state", None)} for r in rows])
 
 
 def summaries_table(rows: Sequence[Any]) -> list[str]:
-    """``history list``: one line per conversation under a header (``rows`` not empty)."""
+    """``history list``: one line per conversation under a header (``rows`` not empty).
+
+    A conversation whose newest answer failed, was cut off or stopped is marked before its title.
+    """
     width = max(2, max(len(for_display(r.id)) for r in rows))
     lines = [f"{'ID':<{width}}  {'UPDATED (UTC)':<16}  {'MSGS':>4}  TITLE"]
     for r in rows:
+        mark = LAST_ANSWER_MARKS.get(getattr(r, "last_answer_state", None) or "")
         lines.append(f"{one_line(r.id, 40):<{width}}  {when(r.updated_at):<16}  {r.message_count:>4}  "
-                     f"{one_line(r.title, 80)}")
+                     f"{'[' + mark + '] ' if mark else ''}{one_line(r.title, 80)}")
+    return lines
+
+
+def outcome_lines(m: dict[str, Any]) -> list[str]:
+    """What went wrong with an exported answer that did not end well (nothing when it did)."""
+    error = m.get("error") or {}
+    message, hint = error.get("message"), error.get("hint")
+    state = m["state"]
+    if state == "stopped":
+        lines = ["  ■ stopped before the end: what arrived is kept above"]
+    elif state == "filtered":
+        lines = ["  ✗ the content filter stopped this answer"]
+    elif state in ("failed", "interrupted"):
+        what = "failed" if state == "failed" else "cut off"
+        detail = message or ("the stream ended before the answer was finished" if state == "interrupted"
+                             else "no error text was saved (answers saved before r1-tui kept it)")
+        lines = [f"  ✗ {what}: {one_line(detail, 400)}"]
+    else:
+        return []
+    if hint:
+        lines.append(f"    hint: {one_line(hint, 400)}")
     return lines
 
 
@@ -72,6 +106,7 @@ def conversation_text(data: dict[str, Any], *, dim_reasoning: bool) -> list[str]
             body = indent(for_display(m["reasoning"]), "  │ ")
             lines += ["  Reasoning:", f"{DIM}{body}{RESET}" if dim_reasoning else body]
         lines.append(indent(for_display(m["content"]), "  ") if m["content"] else "  (no answer)")
+        lines += outcome_lines(m)
     return lines
 
 

@@ -7,7 +7,8 @@ wait is a :class:`Retrying` event the user can watch and cancel.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import dataclasses
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -22,9 +23,11 @@ from tui.llm.errors import (
     KEPT_HINT,
     failure_for_status,
     redact,
+    unfixable_by_retry,
     unsupported_parameter,
 )
 from tui.llm.events import Event, Failed, Notice, Retrying, Started
+from tui.llm.extras import refused_extra_hint
 from tui.llm.request import ChatRequest, build_params
 from tui.llm.retry import is_retryable_status, retry_delay
 from tui.llm.sse import StreamErrorEvent, sse_json
@@ -79,11 +82,16 @@ class ChatClient:
             )
         return self._client
 
-    async def _chunks(self, params: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    async def _chunks(self, params: dict[str, Any]) -> AsyncGenerator[dict[str, Any], None]:
         """The JSON chunks of one streamed completion (raw SSE: no SDK model per chunk)."""
         async with self._sdk().chat.completions.with_streaming_response.create(**params) as response:
             async for chunk in sse_json(response.iter_lines()):
                 yield chunk
+
+    async def list_model_ids(self, timeout_s: float) -> list[str]:
+        """The ids ``GET /models`` answers (raises the openai client's errors; see :mod:`tui.llm.models`)."""
+        page = await self._sdk().models.list(timeout=timeout_s)
+        return [m.id for m in page.data if isinstance(m.id, str)]
 
     async def aclose(self) -> None:
         """Close the HTTP client and the credential."""
@@ -93,7 +101,7 @@ class ChatClient:
         if self._tokens is not None:
             self._tokens.close()
 
-    async def stream(self, request: ChatRequest) -> AsyncIterator[Event]:
+    async def stream(self, request: ChatRequest) -> AsyncGenerator[Event, None]:
         """Send ``request`` and yield its events. Cancel the consuming task to stop."""
         openai, httpx2 = sdk_modules()
         policy = self.endpoint.retry
@@ -103,17 +111,21 @@ class ChatClient:
         while True:
             params = build_params(request, self.endpoint.deployment, frozenset(self._dropped))
             prompt_chars = sum(len(m["content"]) for m in params["messages"])
-            decoder = StreamDecoder(prompt_chars)
+            decoder = StreamDecoder(prompt_chars, untagged_is_answer=request.thinking is False)
             status: int | None = None
             retry_headers: Any = None
-            started = False
+            started = named = False
             try:
                 async with aclosing(self._chunks(params)) as chunks:
                     async for chunk in chunks:
-                        if not started:
-                            started = True
+                        if not named:
+                            # Azure opens with a prompt-filter chunk whose model is "": the model is
+                            # the first non-empty one, announced by a second Started when it comes.
                             model = chunk.get("model")
-                            yield Started(model if isinstance(model, str) and model else None)
+                            named = isinstance(model, str) and bool(model)
+                            if named or not started:
+                                yield Started(model if named else None)
+                            started = True
                         for event in decoder.on_chunk(chunk):
                             yield event
                 end_events = decoder.on_end()
@@ -130,7 +142,7 @@ class ChatClient:
                         yield Notice(_dropped_notice(name))
                         continue
                 if not is_retryable_status(status) or attempt >= policy.max_attempts:
-                    yield failure_for_status(exc, self.endpoint, attempt)
+                    yield _with_extra_hint(failure_for_status(exc, self.endpoint, attempt), exc, params)
                     return
                 reason = f"{status} {_status_words(status)}"
             except (openai.APIConnectionError, httpx2.TransportError) as exc:
@@ -140,7 +152,7 @@ class ChatClient:
                     for event in decoder.on_break(failure):
                         yield event
                     return
-                if attempt >= policy.max_attempts:
+                if attempt >= policy.max_attempts or unfixable_by_retry(exc, self.endpoint):
                     yield failure_for_connection(exc, self.endpoint, attempt)
                     return
                 reason = "timed out" if isinstance(exc, (openai.APITimeoutError, httpx2.TimeoutException)) else "connection failed"
@@ -168,6 +180,13 @@ class ChatClient:
             delay = retry_delay(attempt - 1, policy, retry_headers)
             yield Retrying(attempt, policy.max_attempts, delay, status, reason)
             await asyncio.sleep(delay)
+
+
+def _with_extra_hint(failure: Failed, exc: openai.APIStatusError, params: dict[str, Any]) -> Failed:
+    """A 400 that names a field of extra_body: say where that field came from."""
+    extras = set(params.get("extra_body") or ())
+    name = unsupported_parameter(exc, extras) if failure.status == 400 and extras else None
+    return dataclasses.replace(failure, hint=refused_extra_hint(name)) if name else failure
 
 
 def _dropped_notice(name: str) -> str:

@@ -6,6 +6,11 @@ Copes with what real servers send: Azure's opening chunk with empty ``choices``
 ``choices: []`` chunk, reasoning in ``reasoning_content`` (Azure v1, DeepSeek, llama.cpp)
 or ``reasoning`` (vLLM, Ollama, OpenRouter), and ``<think>`` tags in ``content``. A
 ``None`` content delta is not the end of anything: only a finish_reason ends a choice.
+
+Hybrid models add: reasoning that stops and starts again (each piece goes to the reasoning),
+an empty reasoning field beside the answer in non-thinking mode (the server separates
+reasoning, so untagged content is answer at once), and tool-call deltas, which r1-tui does not
+run: one :class:`Notice` says so instead of dropping them silently.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.llm.errors import KEPT_HINT
-from tui.llm.events import AnswerDelta, Event, Failed, Finished, ReasoningDelta, Reclassified, Usage
+from tui.llm.events import AnswerDelta, Event, Failed, Finished, Notice, ReasoningDelta, Reclassified, Usage
 from tui.llm.think import ThinkSplitter
 
 REASONING_FIELDS = ("reasoning_content", "reasoning")
+TOOL_FIELDS = ("tool_calls", "function_call")
 CHARS_PER_TOKEN = 4.0
 
 
@@ -45,10 +51,13 @@ def _dict(value: Any) -> dict[str, Any]:
 class StreamDecoder:
     """Feed chunks with :meth:`on_chunk`; call :meth:`on_end` or :meth:`on_break` once."""
 
-    def __init__(self, prompt_chars: int = 0) -> None:
+    def __init__(self, prompt_chars: int = 0, untagged_is_answer: bool = False) -> None:
+        """``untagged_is_answer``: the request switched thinking off, so content without ``<think>`` is answer."""
         self._choices: dict[int, _Choice] = {}
         self._usage: dict[str, Any] | None = None
         self._prompt_chars = prompt_chars
+        self._untagged_is_answer = untagged_is_answer
+        self._tool_call_noted = False
         self.output_started = False
         self.model: str | None = None
         self.reasoning_source: str | None = None  # "tags", "reasoning_content" or "reasoning"
@@ -57,6 +66,8 @@ class StreamDecoder:
         state = self._choices.get(index)
         if state is None:
             state = self._choices[index] = _Choice()
+            if self._untagged_is_answer:
+                state.splitter.reasoning_arrives_separately()
         return state
 
     def on_chunk(self, chunk: dict[str, Any]) -> list[Event]:
@@ -83,9 +94,12 @@ class StreamDecoder:
     def _on_delta(self, delta: dict[str, Any], index: int, state: _Choice, events: list[Event]) -> None:
         for name in REASONING_FIELDS:
             text = delta.get(name)
-            if isinstance(text, str) and text:
+            if not isinstance(text, str):
+                continue
+            # A reasoning field, even an empty one, says the server separates reasoning: content is answer.
+            self._separate_reasoning(index, state, events)
+            if text:
                 self.reasoning_source = self.reasoning_source or name
-                state.splitter.reasoning_arrives_separately()
                 state.reasoning_chars += len(text)
                 self.output_started = True
                 events.append(ReasoningDelta(text, index))
@@ -94,6 +108,17 @@ class StreamDecoder:
         if isinstance(content, str) and content:
             self.output_started = True
             self._pieces(state.splitter.feed(content), index, state, events)
+        if not self._tool_call_noted and any(delta.get(f) for f in TOOL_FIELDS):
+            self._tool_call_noted = True
+            events.append(Notice(_tool_call_notice(delta)))
+
+    @staticmethod
+    def _separate_reasoning(index: int, state: _Choice, events: list[Event]) -> None:
+        state.splitter.reasoning_arrives_separately()
+        answer = state.splitter.take_provisional_as_answer()
+        if answer is not None:  # untagged content came first: it was the answer, not reasoning
+            state.reasoning_chars, state.answer_chars = 0, len(answer)
+            events.append(Reclassified("", answer, index))
 
     def _pieces(self, pieces: list[Any], index: int, state: _Choice, events: list[Event]) -> None:
         for piece in pieces:
@@ -165,3 +190,15 @@ class StreamDecoder:
         events.append(self.usage_event())
         events.append(failure)
         return events
+
+
+def _tool_call_notice(delta: dict[str, Any]) -> str:
+    """What to say about a tool call r1-tui will not make (the tool's name only, never its arguments)."""
+    name = None
+    calls = delta.get("tool_calls")
+    if isinstance(calls, list) and calls and isinstance(calls[0], dict):
+        name = _dict(calls[0].get("function")).get("name")
+    elif isinstance(delta.get("function_call"), dict):
+        name = delta["function_call"].get("name")
+    which = f" ({name[:64]})" if isinstance(name, str) and name else ""
+    return f"The model asked to call a tool{which}; r1-tui does not run tools, so the call was not made."

@@ -8,9 +8,12 @@ deployment may need a few minutes.
 from __future__ import annotations
 
 import re
+import socket
+import ssl
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from tui.llm.endpoint import V1_EXAMPLE, EndpointSettings
+from tui.llm.endpoint import V1_EXAMPLE, EndpointSettings, is_loopback_host
 from tui.llm.events import Failed
 
 if TYPE_CHECKING:
@@ -153,6 +156,48 @@ def failure_for_status(exc: openai.APIStatusError, endpoint: EndpointSettings, a
     return Failed("bad_request", message, "The endpoint refused the request; check max_tokens, stop and n for this deployment.", status)
 
 
+_NAME_NOT_FOUND = {getattr(socket, n) for n in ("EAI_NONAME", "EAI_NODATA") if hasattr(socket, n)}
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what caused it: ``__cause__``, ``__context__`` and exceptions in ``args``."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo and len(seen) < 32:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        todo += [e for e in (current.__cause__, current.__context__, *current.args) if isinstance(e, BaseException)]
+
+
+def unfixable_by_retry(exc: BaseException, endpoint: EndpointSettings) -> str | None:
+    """Why trying ``exc``'s request again cannot help, or None when it might (timeouts, resets...).
+
+    A DNS name that does not exist, a refused connection on a loopback host (nothing listens
+    there: a remote host may be restarting, this one is not), an untrusted TLS certificate.
+    """
+    for cause in _causes(exc):
+        if isinstance(cause, socket.gaierror) and cause.errno in _NAME_NOT_FOUND:
+            return "name not found"
+        if isinstance(cause, ConnectionRefusedError) and is_loopback_host(endpoint.host):
+            return "connection refused"
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return "certificate not trusted"
+    return None
+
+
+_UNFIXABLE_HINTS = {
+    "name not found": "DNS has no address for {host}: check the spelling of the endpoint URL ({url}).",
+    "connection refused": "Nothing is listening at {url}: start the server (Ollama, vLLM, llama.cpp...) or "
+                          "fix the port.",
+    "certificate not trusted": "The TLS certificate of {host} is not trusted: if a proxy or a private CA "
+                               "signs it, point SSL_CERT_FILE at that CA bundle; `r1-tui doctor` shows the "
+                               "certificate.",
+}
+
+
 def failure_for_connection(exc: Exception, endpoint: EndpointSettings, attempts: int) -> Failed:
     """A :class:`Failed` for an endpoint that cannot be reached or timed out."""
     cause = exc.__cause__ or exc.__context__
@@ -162,8 +207,13 @@ def failure_for_connection(exc: Exception, endpoint: EndpointSettings, attempts:
     timed_out = isinstance(exc, openai.APITimeoutError)
     what = "timed out" if timed_out else "cannot be reached"
     message = redact(f"{endpoint.host} {what}{detail}", (endpoint.api_key or "",))
-    hint = (
-        f"Gave up after {attempts} attempts. Check the endpoint URL ({endpoint.base_url}), "
-        "your network, VPN or proxy and DNS; `r1-tui doctor` checks each step."
-    )
+    unfixable = None if timed_out else unfixable_by_retry(exc, endpoint)
+    if unfixable is not None:
+        hint = _UNFIXABLE_HINTS[unfixable].format(host=endpoint.host, url=endpoint.base_url)
+        hint = f"Not retried: {unfixable}, which trying again cannot fix. {hint}"
+    else:
+        hint = (
+            f"Gave up after {attempts} attempts. Check the endpoint URL ({endpoint.base_url}), "
+            "your network, VPN or proxy and DNS; `r1-tui doctor` checks each step."
+        )
     return Failed("connection", message, hint, None)

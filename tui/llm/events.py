@@ -9,10 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from tui.metrics import Usage  # the usage event is the shared usage type
+
 
 @dataclass(frozen=True, slots=True)
 class Started:
-    """The request was accepted and the stream is open (sent once per attempt that streams)."""
+    """The request was accepted and the stream is open (once per attempt that streams).
+
+    When the first chunk names no model (Azure's prompt-filter chunk has ``"model": ""``), a
+    second ``Started`` carries the first non-empty model name once a chunk has one.
+    """
 
     model: str | None = None
 
@@ -45,18 +51,6 @@ class Reclassified:
     reasoning: str
     answer: str
     choice: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Usage:
-    """Token usage for the whole request (all choices)."""
-
-    prompt_tokens: int
-    completion_tokens: int
-    total_tokens: int
-    reasoning_tokens: int | None = None
-    estimated: bool = False  # prompt/completion/total counted by us, not reported by the server
-    reasoning_estimated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +100,11 @@ class Failed:
     hint: str = ""
     status: int | None = None
 
+
+__all__ = [
+    "AnswerDelta", "EXIT_CODES", "Event", "Failed", "FailureKind", "Finished", "Notice", "ReasoningDelta",
+    "Reclassified", "Retrying", "Started", "Usage",
+]
 
 Event = Started | ReasoningDelta | AnswerDelta | Reclassified | Usage | Retrying | Notice | Finished | Failed
 

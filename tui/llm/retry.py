@@ -1,7 +1,8 @@
 """When and how long to wait before trying a request again.
 
 Retryable: 429, 408, 409, 5xx, connection errors and timeouts, and only before the first
-token. The wait is ``retry-after-ms``, else ``retry-after`` (seconds or an HTTP date),
+token; not a DNS name that does not exist, a refused connection on a loopback host or an
+untrusted TLS certificate (tui/llm/errors.py: ``unfixable_by_retry``). The wait is ``retry-after-ms``, else ``retry-after`` (seconds or an HTTP date),
 else exponential backoff with full jitter (1 s base, 60 s cap).
 """
 

@@ -89,6 +89,20 @@ class ThinkSplitter:
         """
         self._content_is_answer = True
 
+    def take_provisional_as_answer(self) -> str | None:
+        """Content taken provisionally as reasoning was the answer: stop, and return all of it.
+
+        For a server that turns out to send reasoning in its own field after untagged
+        content began. Returns None when nothing is provisional; afterwards content is answer.
+        """
+        if self._state != "provisional":
+            return None
+        answer = "".join(self._raw).lstrip()
+        self._raw.clear()
+        self._pending = self._trailing_ws = ""
+        self._state = "answer"
+        return answer
+
     @property
     def in_reasoning(self) -> bool:
         """True while the content is (or is provisionally taken as) reasoning."""

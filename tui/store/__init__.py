@@ -1,6 +1,8 @@
-"""Chat history in SQLite (stdlib sqlite3 only; never imports textual).
+"""Chat history in SQLite (stdlib sqlite3 only; never imports textual nor tui.llm).
 
-See CONTRACTS.md "Store" for the public API.
+:class:`HistoryStore` reads (and, for the one-shot ``history`` commands, writes);
+:class:`tui.store.background.BackgroundWriter` does every write of the app and of ``ask`` on
+its own thread.
 """
 
 from .db import fresh_path_beside
@@ -9,29 +11,33 @@ from .export import FORMAT as EXPORT_FORMAT
 from .models import (
     ROLES,
     STATES,
+    Attachment,
     Conversation,
     ConversationSummary,
+    ErrorRecord,
     MessageRecord,
+    Note,
     SearchHit,
     TimingRecord,
     UsageRecord,
 )
 from .repo import HistoryStore
-from .writer import StreamingWriter
 
 __all__ = [
+    "Attachment",
     "EXPORT_FORMAT",
     "ROLES",
     "STATES",
     "Conversation",
     "ConversationSummary",
+    "ErrorRecord",
     "CorruptDatabaseError",
     "HistoryStore",
     "MessageRecord",
     "NewerSchemaError",
+    "Note",
     "SearchHit",
     "StoreError",
-    "StreamingWriter",
     "TimingRecord",
     "UsageRecord",
     "fresh_path_beside",

@@ -1,8 +1,12 @@
 """Lossless JSON export/import of one conversation (format "r1-tui/1").
 
 The export dict is the ``history show --json`` shape plus ``format``, and per message
-``updated_at``, ``endpoint_host``, ``reply_to``, ``choice_index`` and ``selected``. Import keeps the
-ids; a conversation (or message) id that already exists is refused with StoreError
+``updated_at``, ``endpoint_host``, ``reply_to``, ``choice_index``, ``selected``, ``parent_id`` (the
+conversation tree: every branch is exported), ``notes`` (``[{"id", "body", "created_at",
+"updated_at"}]``), ``timeline`` (the stored ``tl1:`` text, or null: none was recorded) and ``error``
+(``{"kind", "message", "hint"}`` or null; timings are rounded to milliseconds, as in ``ask --json``).
+An export made before the tree has no ``parent_id``: import links its messages as the migration
+did. Import keeps the ids; a conversation (or message) id that already exists is refused with StoreError
 (the CLI reports it and skips that conversation), so export -> import into an empty
 history -> export is identical.
 """
@@ -15,16 +19,24 @@ import sqlite3
 from typing import Any
 
 from .errors import StoreError
-from .models import ROLES, STATES, Conversation, MessageRecord
+from .attachments import insert as insert_attachments
+from .models import ROLES, STATES, Attachment, Conversation, ErrorRecord, MessageRecord, Note
+from .tree_backfill import backfill_parents
 
 FORMAT = "r1-tui/1"
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 _USAGE_INTS = ("prompt_tokens", "completion_tokens", "total_tokens", "reasoning_tokens")
 _TIMINGS = ("first_token_s", "reasoning_s", "total_s")
 MAX_ID_LEN = 200
+MAX_TIMELINE_CHARS = 16 * 1024 * 1024
 
 
-def export_message(m: MessageRecord) -> dict[str, Any]:
+def export_note(n: Note) -> dict[str, Any]:
+    """One note in the export shape."""
+    return {"id": n.id, "body": n.body, "created_at": n.created_at, "updated_at": n.updated_at}
+
+
+def export_message(m: MessageRecord, notes: list[Note] | None = None, timeline: str | None = None) -> dict[str, Any]:
     """One message in the export/show shape."""
     return {
         "id": m.id,
@@ -41,11 +53,12 @@ def export_message(m: MessageRecord) -> dict[str, Any]:
             "total_tokens": m.usage.total_tokens,
             "reasoning_tokens": m.usage.reasoning_tokens,
             "estimated": m.usage.estimated,
+            "reasoning_estimated": m.usage.reasoning_estimated,
         },
-        "timing": {
-            "first_token_s": m.timing.first_token_s,
-            "reasoning_s": m.timing.reasoning_s,
-            "total_s": m.timing.total_s,
+        "timing": {  # rounded as `ask --json` rounds them
+            "first_token_s": _ms(m.timing.first_token_s),
+            "reasoning_s": _ms(m.timing.reasoning_s),
+            "total_s": _ms(m.timing.total_s),
         },
         "created_at": m.created_at,
         "updated_at": m.updated_at,
@@ -53,11 +66,27 @@ def export_message(m: MessageRecord) -> dict[str, Any]:
         "reply_to": m.reply_to,
         "choice_index": m.choice_index,
         "selected": m.selected,
+        "parent_id": m.parent_id,
+        "attachments": [{"name": a.name, "chars": len(a.content), "content": a.content} for a in m.attachments],
+        "cost": m.cost,
+        "notes": [export_note(n) for n in notes or ()],
+        "timeline": timeline,
+        "error": _error_dict(m.error),
     }
 
 
-def export_conversation(conv: Conversation) -> dict[str, Any]:
-    """The conversation in the export/show shape."""
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 3)
+
+
+def _error_dict(error: ErrorRecord | None) -> dict[str, Any] | None:
+    return None if error is None else {"kind": error.kind, "message": error.message, "hint": error.hint}
+
+
+def export_conversation(conv: Conversation, notes: dict[str, list[Note]] | None = None,
+                        timelines: dict[str, str] | None = None) -> dict[str, Any]:
+    """The conversation in the export/show shape (with each message's notes and timeline)."""
+    notes, timelines = notes or {}, timelines or {}
     return {
         "format": FORMAT,
         "id": conv.id,
@@ -65,7 +94,7 @@ def export_conversation(conv: Conversation) -> dict[str, Any]:
         "created_at": conv.created_at,
         "updated_at": conv.updated_at,
         "archived": conv.archived,
-        "messages": [export_message(m) for m in conv.messages],
+        "messages": [export_message(m, notes.get(m.id), timelines.get(m.id)) for m in conv.messages],
     }
 
 
@@ -170,7 +199,51 @@ def _message_row(m: Any, where: str, conv_id: str) -> tuple[Any, ...]:
         created, _stamp(m, "updated_at", where, default=created),
         _str(m, "reply_to", where, nullable=True, default=None), choice,
         1 if _bool(m.get("selected", False), f"{where}.selected") else 0,
+        _optional_ident(m, "parent_id", where),
+        1 if _bool(usage.get("reasoning_estimated", False), f"{where}.usage.reasoning_estimated") else 0,
+        _cost(m.get("cost"), f"{where}.cost"),
+        *_error_columns(m.get("error"), f"{where}.error"),
     )
+
+
+def _cost(value: Any, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise _fail(where, "must be a non-negative number or null")
+    return float(value)
+
+
+def attachments_of(m: dict[str, Any], where: str) -> tuple[Attachment, ...]:
+    """The attachments of an exported prompt (none for answers, and in exports made before them)."""
+    raw = m.get("attachments")
+    if raw is None or raw == []:
+        return ()
+    if not isinstance(raw, list) or m.get("role") != "user":
+        raise _fail(f"{where}.attachments", "must be a list, on a user message")
+    out = []
+    for i, item in enumerate(raw):
+        item = _dict(item, f"{where}.attachments[{i}]")
+        name = _str(item, "name", f"{where}.attachments[{i}]")
+        content = _str(item, "content", f"{where}.attachments[{i}]")
+        assert name is not None and content is not None
+        out.append(Attachment(name, content))
+    return tuple(out)
+
+
+def _optional_ident(obj: dict[str, Any], key: str, where: str) -> str | None:
+    if obj.get(key) is None:
+        return None
+    return _ident(obj, key, where)
+
+
+def _error_columns(value: Any, where: str) -> tuple[str | None, str | None, str | None]:
+    """(kind, message, hint) of an exported ``error`` (absent or null: no error)."""
+    if value is None:
+        return None, None, None
+    error = _dict(value, where)
+    kind = _str(error, "kind", where, nonempty=True)
+    return kind, _str(error, "message", where, default=""), _str(error, "hint", where, nullable=True, default=None)
 
 
 def validate(data: Any) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
@@ -188,10 +261,49 @@ def validate(data: Any) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
     if not isinstance(messages, list):
         raise _fail("conversation.messages", "must be a list")
     rows = [_message_row(m, f"messages[{i}]", conv_id) for i, m in enumerate(messages)]
+    for i, m in enumerate(messages):
+        attachments_of(m, f"messages[{i}]")
     ids = [r[0] for r in rows]
     if len(set(ids)) != len(ids):
         raise _fail("messages", "contain a duplicate id")
+    known = set(ids)
+    for i, r in enumerate(rows):
+        if r[23] is not None and r[23] not in known:
+            raise _fail(f"messages[{i}].parent_id", "names no message of this conversation")
+    annotation_rows(messages, rows)
     return row, rows
+
+
+def annotation_rows(messages: list[Any], rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]]:
+    """Note rows and timeline rows of validated ``messages`` (``rows`` from :func:`_message_row`)."""
+    notes: list[tuple[Any, ...]] = []
+    timelines: list[tuple[str, str]] = []
+    for i, (m, row) in enumerate(zip(messages, rows)):
+        where, msg_id, role = f"messages[{i}]", row[0], row[2]
+        timeline = m.get("timeline")
+        if timeline is not None:
+            if not isinstance(timeline, str) or len(timeline) > MAX_TIMELINE_CHARS or role != "assistant":
+                raise _fail(f"{where}.timeline", "must be null or an answer's timeline text")
+            timelines.append((msg_id, timeline))
+        raw = m.get("notes") if m.get("notes") is not None else []
+        if not isinstance(raw, list):
+            raise _fail(f"{where}.notes", "must be a list")
+        for j, n in enumerate(raw):
+            at = f"{where}.notes[{j}]"
+            n = _dict(n, at)
+            created = _stamp(n, "created_at", at)
+            notes.append((_ident(n, "id", at), msg_id, _str(n, "body", at, nonempty=True), created,
+                          _stamp(n, "updated_at", at, default=created)))
+    note_ids = [n[0] for n in notes]
+    if len(set(note_ids)) != len(note_ids):
+        raise _fail("notes", "contain a duplicate id")
+    return notes, timelines
+
+
+def has_tree(data: Any) -> bool:
+    """Was ``data`` exported with the conversation tree (``parent_id`` on its messages)?"""
+    messages = data.get("messages") if isinstance(data, dict) else None
+    return isinstance(messages, list) and any(isinstance(m, dict) and "parent_id" in m for m in messages)
 
 
 def import_into(conn: sqlite3.Connection, data: Any) -> str:
@@ -209,7 +321,21 @@ def import_into(conn: sqlite3.Connection, data: Any) -> str:
         "INSERT INTO messages(id, conversation_id, role, content, reasoning, state, finish_reason, "
         "model, deployment, endpoint_host, prompt_tokens, completion_tokens, total_tokens, "
         "reasoning_tokens, usage_estimated, first_token_s, reasoning_s, total_s, created_at, "
-        "updated_at, reply_to, choice_index, selected) VALUES (" + ", ".join("?" * 23) + ")",
+        "updated_at, reply_to, choice_index, selected, parent_id, reasoning_estimated, cost, error_kind, "
+        "error_message, error_hint) VALUES (" + ", ".join("?" * 29) + ")",
         rows,
     )
+    for i, m in enumerate(data["messages"]):
+        files = attachments_of(m, f"messages[{i}]")
+        if files:
+            insert_attachments(conn, m["id"], files)
+    notes, timelines = annotation_rows(data["messages"], rows)
+    for n in notes:
+        if conn.execute("SELECT 1 FROM message_notes WHERE id = ?", (n[0],)).fetchone():
+            raise StoreError(f"note {n[0]} (conversation {conv_id}) already exists in this history")
+    conn.executemany("INSERT INTO message_notes(id, message_id, body, created_at, updated_at) "
+                     "VALUES (?, ?, ?, ?, ?)", notes)
+    conn.executemany("INSERT INTO answer_timelines(message_id, data) VALUES (?, ?)", timelines)
+    if not has_tree(data):
+        backfill_parents(conn, conv_id)
     return conv_id

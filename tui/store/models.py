@@ -5,31 +5,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from tui.metrics import Timing, Usage
+
 Role = Literal["user", "assistant"]
-Field = Literal["prompt", "answer", "reasoning"]
+Field = Literal["prompt", "answer", "reasoning", "attachment", "note"]
 
 STATES: tuple[str, ...] = ("streaming", "complete", "stopped", "interrupted", "filtered", "failed")
 ROLES: tuple[str, ...] = ("user", "assistant")
 
 
+# The shared usage/timing types (tui/metrics.py); the Record names stay for the store's callers.
+UsageRecord = Usage
+TimingRecord = Timing
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A text file attached to a prompt: its name (as given) and its text."""
+
+    name: str
+    content: str
+
+
 @dataclass(frozen=True)
-class UsageRecord:
-    """Token usage of one answer; any count may be unknown (None)."""
+class ErrorRecord:
+    """Why an answer did not end well: the failure's kind (see tui.llm.events), message and hint."""
 
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-    total_tokens: int | None = None
-    reasoning_tokens: int | None = None
-    estimated: bool = False
-
-
-@dataclass(frozen=True)
-class TimingRecord:
-    """Seconds to first token, spent reasoning, and in total (None when unknown)."""
-
-    first_token_s: float | None = None
-    reasoning_s: float | None = None
-    total_s: float | None = None
+    kind: str
+    message: str
+    hint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,11 @@ class MessageRecord:
     reply_to: str | None
     choice_index: int
     updated_at: str = ""
-    selected: bool = False  # the alternative the user picked among answers to the same prompt
+    selected: bool = False  # picked among its siblings (the children of the same parent)
+    parent_id: str | None = None  # the message this one follows in the conversation tree
+    attachments: tuple[Attachment, ...] = ()  # a prompt's attached files, sent before its text
+    cost: float | None = None  # an answer's price from the profile's price table, when it had one
+    error: ErrorRecord | None = None  # why it failed or was cut off (None when it ended well)
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,7 @@ class ConversationSummary:
     updated_at: str
     message_count: int
     archived: bool
+    last_answer_state: str | None = None  # state of the newest answer (None: no answer yet; lists only)
 
 
 @dataclass(frozen=True)
@@ -88,3 +97,14 @@ class SearchHit:
     title: str
     field: Field
     snippet: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note the user attached to a message."""
+
+    id: str
+    message_id: str
+    body: str
+    created_at: str
+    updated_at: str

@@ -8,18 +8,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import opening
+from . import attachments as attached
+from . import opening, streaming
+from .annotations import AnnotationsMixin
 from .errors import StoreError
 from .ids import new_id, now_iso
-from .models import STATES, Conversation, ConversationSummary, MessageRecord, SearchHit
+from .models import STATES, Attachment, Conversation, ConversationSummary, ErrorRecord, MessageRecord, SearchHit
 from .models import TimingRecord, UsageRecord
 from .rows import MESSAGE_COLUMNS, SUMMARY_COLUMNS, message_from_row, summary_from_row
 
-STALE_STREAMING_S = 10.0
+AFTER_NEWEST: object = object()  # add_user_message's default parent: the conversation's newest message
 
 
-class HistoryStore:
-    """Chat history. Use :meth:`open`; thread-safe (one connection behind a lock)."""
+class HistoryStore(AnnotationsMixin):
+    """Chat history. Use :meth:`open`; thread-safe (one connection behind a lock).
+
+    Timelines and notes: see tui/store/annotations.py.
+    """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool) -> None:
         self._conn = conn
@@ -41,7 +46,7 @@ class HistoryStore:
             return cls(opening.open_read_only(path), path, True)
         store = cls(opening.open_read_write(path), path, False)
         try:
-            store.recover_stale_streaming()
+            store.recover_abandoned_streaming()
         except BaseException:
             store.close()
             raise
@@ -78,8 +83,20 @@ class HistoryStore:
                 raise
             self._conn.execute("COMMIT")
 
-    def _insert_with_new_id(self, work: Callable[[sqlite3.Connection, str], None]) -> str:
-        """Run ``work(conn, fresh_id)`` in a write transaction; retry on an id collision."""
+    def _insert_with_new_id(self, work: Callable[[sqlite3.Connection, str], None],
+                            ident: str | None = None) -> str:
+        """Run ``work(conn, id)`` in a write transaction; a fresh id is retried on a collision.
+
+        With ``ident`` given (ids made by the caller, e.g. the background writer's callers) a
+        collision is an error.
+        """
+        if ident is not None:
+            try:
+                with self._write() as conn:
+                    work(conn, ident)
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"cannot store {ident!r}: {exc}") from exc
+            return ident
         for _ in range(8):
             ident = new_id()
             try:
@@ -123,9 +140,10 @@ class HistoryStore:
                 f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY seq",
                 (conv_id,),
             ).fetchall()
+            messages = streaming.with_parts(conn, [message_from_row(r) for r in rows])
+            messages = attached.with_attachments(conn, messages)
         s = summary_from_row(row)
-        return Conversation(s.id, s.title, s.created_at, s.updated_at, s.archived,
-                            [message_from_row(r) for r in rows])
+        return Conversation(s.id, s.title, s.created_at, s.updated_at, s.archived, messages)
 
     def get_message(self, msg_id: str) -> MessageRecord | None:
         """One message by id, or None."""
@@ -133,7 +151,22 @@ class HistoryStore:
             row = conn.execute(
                 f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?", (msg_id,)
             ).fetchone()
-        return message_from_row(row) if row else None
+            if row is None:
+                return None
+            return attached.with_attachments(conn, streaming.with_parts(conn, [message_from_row(row)]))[0]
+
+    def conversation_costs(self, conv_ids: list[str]) -> dict[str, float]:
+        """The summed price of each conversation's answers, for those that have any."""
+        out: dict[str, float] = {}
+        with self._read() as conn:
+            for start in range(0, len(conv_ids), 500):
+                chunk = conv_ids[start:start + 500]
+                for conv_id, total in conn.execute(
+                    f"SELECT conversation_id, sum(cost) FROM messages WHERE cost IS NOT NULL AND conversation_id IN "
+                    f"({', '.join('?' * len(chunk))}) GROUP BY conversation_id", chunk,
+                ):
+                    out[conv_id] = total
+        return out
 
     def resolve_id(self, prefix: str) -> str:
         """The conversation id that ``prefix`` uniquely starts (exact match wins)."""
@@ -159,52 +192,80 @@ class HistoryStore:
         from .search import search_messages
 
         with self._read() as conn:
-            return search_messages(conn, query, limit)
+            in_attachments = attached.search(conn, query, max(1, limit // 4))
+            in_messages = search_messages(conn, query, limit)
+        return in_messages[: limit - len(in_attachments)] + in_attachments
 
     # ---------------------------------------------------------------- writes
-    def create_conversation(self, title: str) -> str:
-        """A new, empty conversation; returns its id."""
+    def create_conversation(self, title: str, *, conv_id: str | None = None) -> str:
+        """A new, empty conversation; returns its id (``conv_id``, or a fresh one). StoreError for an empty title."""
+        _check_title(title)
         stamp = now_iso()
-        return self._insert_with_new_id(lambda conn, ident: conn.execute(
-            "INSERT INTO conversations(id, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
-            (ident, title, stamp, stamp),
-        ) and None)
 
-    def add_user_message(self, conv_id: str, content: str) -> str:
-        """Store a prompt; returns the message id."""
-        return self._add_message(conv_id, "user", content, None, "complete", None, None, None, None, 0)
+        def insert(conn: sqlite3.Connection, ident: str) -> None:
+            conn.execute("INSERT INTO conversations(id, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                         (ident, title, stamp, stamp))
+
+        return self._insert_with_new_id(insert, conv_id)
+
+    def add_user_message(self, conv_id: str, content: str, *, parent_id: str | None | object = AFTER_NEWEST,
+                         msg_id: str | None = None, attachments: tuple[Attachment, ...] = ()) -> str:
+        """Store a prompt following ``parent_id`` (None: a first prompt; by default the conversation's
+        newest message, i.e. appended to a linear conversation) with its attachments; returns its id."""
+        return self._add_message(conv_id, "user", content, None, "complete", None, None, None, None, 0,
+                                 parent_id=parent_id, msg_id=msg_id, attachments=attachments)
 
     def begin_answer(self, conv_id: str, reply_to: str, *, model: str | None,
                      deployment: str | None, endpoint_host: str | None,
-                     choice_index: int = 0) -> str:
-        """Start an assistant answer in state "streaming"; returns its id."""
+                     choice_index: int = 0, msg_id: str | None = None, writer: str | None = None) -> str:
+        """Start an assistant answer to prompt ``reply_to`` in state "streaming"; returns its id.
+
+        ``writer`` is the token of the live writer's lock (tui/store/liveness.py).
+        """
         return self._add_message(conv_id, "assistant", "", "", "streaming", reply_to,
-                                 model, deployment, endpoint_host, choice_index)
+                                 model, deployment, endpoint_host, choice_index,
+                                 parent_id=reply_to, msg_id=msg_id, writer=writer)
 
     def _add_message(self, conv_id: str, role: str, content: str, reasoning: str | None,
                      state: str, reply_to: str | None, model: str | None,
-                     deployment: str | None, host: str | None, choice_index: int) -> str:
+                     deployment: str | None, host: str | None, choice_index: int, *,
+                     parent_id: str | None | object, msg_id: str | None = None, writer: str | None = None,
+                     attachments: tuple[Attachment, ...] = ()) -> str:
         stamp = now_iso()
 
         def insert(conn: sqlite3.Connection, ident: str) -> None:
             self._require_conversation(conn, conv_id)
+            parent = parent_id
+            if parent is AFTER_NEWEST:
+                newest = conn.execute("SELECT id FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1",
+                                      (conv_id,)).fetchone()
+                parent = newest[0] if newest else None
             conn.execute(
                 "INSERT INTO messages(id, conversation_id, role, content, reasoning, state, "
-                "reply_to, model, deployment, endpoint_host, choice_index, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "reply_to, model, deployment, endpoint_host, choice_index, created_at, updated_at, "
+                "parent_id, writer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (ident, conv_id, role, content, reasoning, state, reply_to, model, deployment,
-                 host, choice_index, stamp, stamp),
+                 host, choice_index, stamp, stamp, parent, writer),
             )
+            if attachments:
+                attached.insert(conn, ident, attachments)
             self._touch(conn, conv_id, stamp)
 
-        return self._insert_with_new_id(insert)
+        return self._insert_with_new_id(insert, msg_id)
 
     def update_answer(self, msg_id: str, *, answer: str | None = None,
                       reasoning: str | None = None, state: str | None = None,
                       finish_reason: str | None = None, usage: UsageRecord | None = None,
-                      timing: TimingRecord | None = None, model: str | None = None) -> None:
-        """Replace the given fields of an answer (None leaves a field unchanged)."""
+                      timing: TimingRecord | None = None, model: str | None = None,
+                      cost: float | None = None, error: ErrorRecord | None = None) -> None:
+        """Replace the given fields of an answer (None leaves a field unchanged).
+
+        Replacing the text drops the parts appended while it streamed; setting a final state
+        folds them into the row first (so search indexes the whole answer).
+        """
         sets: dict[str, Any] = {}
+        if error is not None:
+            sets.update(error_kind=error.kind, error_message=error.message, error_hint=error.hint)
         if model is not None:
             sets["model"] = model
         if answer is not None:
@@ -215,15 +276,20 @@ class HistoryStore:
             if state not in STATES:
                 raise StoreError(f"unknown message state {state!r}")
             sets["state"] = state
+            if state != "streaming":
+                sets["writer"] = None
         if finish_reason is not None:
             sets["finish_reason"] = finish_reason
         if usage is not None:
             sets.update(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
                         total_tokens=usage.total_tokens, reasoning_tokens=usage.reasoning_tokens,
-                        usage_estimated=1 if usage.estimated else 0)
+                        usage_estimated=1 if usage.estimated else 0,
+                        reasoning_estimated=1 if usage.reasoning_estimated else 0)
         if timing is not None:
             sets.update(first_token_s=timing.first_token_s, reasoning_s=timing.reasoning_s,
                         total_s=timing.total_s)
+        if cost is not None:
+            sets["cost"] = cost
         stamp = now_iso()
         sets["updated_at"] = stamp
         assignments = ", ".join(f"{col} = ?" for col in sets)
@@ -231,27 +297,46 @@ class HistoryStore:
             row = conn.execute("SELECT conversation_id FROM messages WHERE id = ?", (msg_id,)).fetchone()
             if row is None:
                 raise StoreError(f"no message with id {msg_id!r}")
+            if answer is not None or reasoning is not None:
+                streaming.drop_parts(conn, msg_id)
+            elif state is not None and state != "streaming":
+                streaming.fold_parts(conn, msg_id)
             conn.execute(f"UPDATE messages SET {assignments} WHERE id = ?", (*sets.values(), msg_id))
             if state is not None:
                 self._touch(conn, row[0], stamp)
 
-    def select_alternative(self, msg_id: str) -> None:
-        """Make ``msg_id`` the picked answer among the answers to its prompt (follow-ups use it)."""
+    def append_to_answer(self, msg_id: str, *, reasoning: str = "", answer: str = "") -> None:
+        """Append streamed text to an answer (one row of parts: nothing already written is rewritten)."""
+        if not reasoning and not answer:
+            return
+        with self._write() as conn:
+            streaming.append_part(conn, msg_id, reasoning, answer)
+
+    def select(self, msg_id: str) -> None:
+        """Put ``msg_id`` on the active path: it becomes the selected one among its siblings
+        (the children of its parent: a prompt's alternative answers, or the branches after an answer)."""
         with self._write() as conn:
             row = conn.execute(
-                "SELECT conversation_id, reply_to FROM messages WHERE id = ? AND role = 'assistant'", (msg_id,)
+                "SELECT conversation_id, parent_id FROM messages WHERE id = ?", (msg_id,)
             ).fetchone()
             if row is None:
-                raise StoreError(f"no answer with id {msg_id!r}")
-            conv_id, reply_to = row
+                raise StoreError(f"no message with id {msg_id!r}")
+            conv_id, parent_id = row
             conn.execute(
-                "UPDATE messages SET selected = (id = ?) WHERE conversation_id = ? AND role = 'assistant' "
-                "AND reply_to IS ?",
-                (msg_id, conv_id, reply_to),
+                "UPDATE messages SET selected = (id = ?) WHERE conversation_id = ? AND parent_id IS ?",
+                (msg_id, conv_id, parent_id),
             )
 
+    def select_alternative(self, msg_id: str) -> None:
+        """Make answer ``msg_id`` the picked one among the answers to its prompt."""
+        message = self.get_message(msg_id)
+        if message is None or message.role != "assistant":
+            raise StoreError(f"no answer with id {msg_id!r}")
+        self.select(msg_id)
+
     def rename_conversation(self, conv_id: str, title: str) -> None:
-        """Set the title (does not change updated_at, so the list order is kept)."""
+        """Set the title (does not change updated_at, so the list order is kept); StoreError if empty."""
+        _check_title(title)
         self._update_conversation(conv_id, "title", title)
 
     def set_archived(self, conv_id: str, archived: bool) -> None:
@@ -271,15 +356,17 @@ class HistoryStore:
             if cur.rowcount == 0:
                 raise StoreError(f"no conversation with id {conv_id!r}")
 
-    def recover_stale_streaming(self, older_than_s: float = STALE_STREAMING_S) -> int:
-        """Mark answers left "streaming" by a crashed run as "interrupted"; returns how many."""
-        with self._write() as conn:
-            cur = conn.execute(
-                "UPDATE messages SET state = 'interrupted' "
-                "WHERE state = 'streaming' AND role = 'assistant' AND updated_at < ?",
-                (now_iso(-older_than_s),),
-            )
-            return cur.rowcount
+    def recover_abandoned_streaming(self, older_than_s: float = streaming.STALE_WITHOUT_WRITER_S) -> int:
+        """Mark answers left "streaming" by a writer that is gone as "interrupted"; returns how many.
+
+        An answer whose writer still runs (another r1-tui streaming now) is left alone, however
+        long the model has been quiet.
+        """
+        with self._read() as conn:
+            gone = streaming.abandoned_answers(conn, self.path, older_than_s)
+        for msg_id in gone:
+            self.update_answer(msg_id, state="interrupted")
+        return len(gone)
 
     # ---------------------------------------------------------- import/export
     def export_conversation(self, conv_id: str) -> dict[str, Any]:
@@ -289,7 +376,7 @@ class HistoryStore:
         conv = self.get_conversation(conv_id)
         if conv is None:
             raise StoreError(f"no conversation with id {conv_id!r}")
-        return export_conversation(conv)
+        return export_conversation(conv, self.notes_for(conv_id), self.timelines_for(conv_id))
 
     def import_conversation(self, data: dict[str, Any]) -> str:
         """Insert an exported conversation keeping its ids; StoreError if invalid or present."""
@@ -298,3 +385,9 @@ class HistoryStore:
         with self._write() as conn:
             return import_into(conn, data)
 
+
+
+def _check_title(title: str) -> None:
+    """Refuse a title with nothing visible in it."""
+    if not isinstance(title, str) or not title.strip():
+        raise StoreError("a title cannot be empty")

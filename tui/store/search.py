@@ -1,4 +1,4 @@
-"""Full-text search over messages via the FTS5 external-content index.
+"""Full-text search over messages (and the notes on them) via FTS5 external-content indexes.
 
 User text never reaches FTS5 syntax: control characters become spaces, every word
 becomes a quoted "phrase" (inner quotes doubled), words without letters or digits
@@ -71,8 +71,21 @@ def search_messages(conn: sqlite3.Connection, query: str, limit: int = 50) -> li
         in_content = _MARK_OPEN in (content_snip or "")
         in_reasoning = _MARK_OPEN in (reasoning_snip or "")
         if in_content or not in_reasoning:
-            field = "prompt" if role == "user" else "answer"
-            hits.append(SearchHit(conv_id, mid, title, field, _clean(content_snip)))
+            hits.append(SearchHit(conv_id, mid, title, "prompt" if role == "user" else "answer",
+                                  _clean(content_snip)))
         if in_reasoning:
             hits.append(SearchHit(conv_id, mid, title, "reasoning", _clean(reasoning_snip)))
-    return hits[:limit]
+    return (_note_hits(conn, expr, limit) + hits)[:limit]
+
+
+def _note_hits(conn: sqlite3.Connection, expr: str, limit: int) -> list[SearchHit]:
+    """Matching notes (the user's own words come first); the hit names the annotated message."""
+    rows = conn.execute(
+        "SELECT n.message_id, m.conversation_id, c.title, "
+        f"snippet(notes_fts, 0, ?, ?, ?, {SNIPPET_TOKENS}) FROM notes_fts "
+        "JOIN message_notes n ON n.seq = notes_fts.rowid JOIN messages m ON m.id = n.message_id "
+        "JOIN conversations c ON c.id = m.conversation_id "
+        "WHERE notes_fts MATCH ? ORDER BY notes_fts.rank, n.seq LIMIT ?",
+        (_MARK_OPEN, _MARK_CLOSE, ELLIPSIS, expr, limit),
+    ).fetchall()
+    return [SearchHit(conv_id, mid, title, "note", _clean(snip)) for mid, conv_id, title, snip in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
@@ -23,8 +24,8 @@ from tui.ui.generation import Generation
 from tui.ui.regenerate import RegenerateMixin
 from tui.ui.commands import R1Commands
 from tui.ui.conversation_actions import ConversationActionsMixin
-from tui.chat.recorder import title_for
-from tui.chat.context import build_turns
+from tui.chat.session import Session, SessionError
+from tui.chat.titles import title_for
 from tui.ui.history_actions import HistoryActionsMixin
 from tui.ui.keyboard_first import ClientFactory, KeyboardFirstMixin
 from tui.ui.keymap import KEYBOARD_BINDINGS, PALETTE_BINDING
@@ -109,12 +110,49 @@ class R1App(ConversationActionsMixin, ViewActionsMixin, HistoryActionsMixin, Key
         self.low_bandwidth = low_bandwidth
         self._init_keyboard_first(client_factory=client_factory, keymap=keymap, theme=theme, profile=profile,
                                   config_path=config_path)
-        self.conv_id: str | None = None
+        self.session = Session(client=client, defaults=self.defaults, store=store)
         self.generation: Generation | None = None
         self._worker: Worker[None] | None = None
         if client is not None:
             endpoint = client.endpoint
             self.sub_title = f"{endpoint.deployment} @ {endpoint.label}"
+
+    @property
+    def conv_id(self) -> str | None:
+        """The open conversation (None: a new one starts with the next prompt)."""
+        return self.session.conversation_id
+
+    def chat_session(self) -> Session:
+        """The engine session, following the app's current client, defaults and history.
+
+        Writes go through a background writer on the history file (opened on first use, when
+        the history is writable), so the UI never waits on SQLite.
+        """
+        session = self.session
+        session.client, session.defaults, session.store = self.client, self.defaults, self.store
+        session.context_window = self.defaults.context_window
+        if session.writer is None and not getattr(self.store, "read_only", True):
+            from tui.store.background import BackgroundWriter
+
+            session.writer = BackgroundWriter(self.store.path, on_error=self._save_failed)
+        elif session.writer is not None and session.writer.path != self.store.path:
+            session.writer.close()
+            session.writer = None
+            return self.chat_session()
+        return session
+
+    def _save_failed(self, exc: BaseException) -> None:
+        """A write failed on the writer thread: say so (the text stays on screen)."""
+        message = one_line(f"could not save to the history: {exc}", 200)
+        try:
+            self.call_from_thread(self.notify, message, severity="error", markup=False)
+        except RuntimeError:  # the app is not running (any more)
+            pass
+
+    def on_unmount(self) -> None:
+        writer = self.session.writer
+        if writer is not None:
+            writer.close()
 
     # -- layout ----------------------------------------------------------------------
 
@@ -198,30 +236,38 @@ class R1App(ConversationActionsMixin, ViewActionsMixin, HistoryActionsMixin, Key
         await self.send(event.text)
 
     async def send(self, text: str) -> None:
-        """Store the prompt, show it, and start streaming the answer in a worker."""
+        """Add the prompt through the engine, show it, and stream the answer in a worker."""
+        session = self.chat_session()
+        new = session.conversation_id is None
+        try:
+            exchange = session.send(text)
+        except SessionError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
         self.prompt.clear()
         self.prompt.cursor_blink = False  # a blink is a frame: none while streaming
-        turns: list[Turn] = []
-        if self.conv_id is None:
-            self.conv_id = self.store.create_conversation(title_for(text))
+        if new:
             self.status.model.conversation = Tokens()
             set_sub_title(self, one_line(title_for(text), 60))
-        else:
-            conversation = self.store.get_conversation(self.conv_id)
-            turns = build_turns(conversation.messages) if conversation else []
-        user_id = self.store.add_user_message(self.conv_id, text)
-        refresh_current(self)  # one row, not the whole list
         await self.transcript.add_prompt(text)
         self.transcript.follow(True)
-        request = self.defaults.request([*turns, Turn("user", text)])
-        group = await self.add_answer_group(user_id, text)
-        self.start_generation(Generation(self, self.conv_id, user_id, request, group))
+        if new:
+            await self.saved()  # the new conversation is on disk: it can head the list
+        refresh_current(self)
+        group = await self.add_answer_group(exchange.prompt_id, text)
+        self.start_generation(Generation(self, exchange, group))
 
     def generation_done(self, generation: Generation) -> None:
         if self.generation is generation:
             self.generation = None
             self.prompt.cursor_blink = True
-        refresh_current(self)  # one row, not the whole list
+        refresh_current(self)  # one row, not the whole list (the generation awaited the save)
+
+    async def saved(self) -> None:
+        """Wait until every write queued so far is on disk (the writer thread does the work)."""
+        writer = self.session.writer
+        if writer is not None:
+            await asyncio.wrap_future(writer.flush())
 
     def show_usage(self, tokens: Tokens, *, final: bool) -> None:
         self.status.model.last = tokens

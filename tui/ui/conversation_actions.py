@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.chat.session import SessionError
 from tui.sanitize import one_line
+from tui.store import StoreError
 from tui.ui.loader import load
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.widgets.status import Tokens
@@ -27,14 +29,14 @@ class ConversationActionsMixin:
         app: Any = self
         if app._busy("open another conversation"):
             return
-        conversation = app.store.get_conversation(conv_id)
-        if conversation is None:
+        try:
+            tree = app.chat_session().open(conv_id)
+        except (SessionError, StoreError):
             app.notify("That conversation no longer exists.", severity="warning")
             self.refresh_list()
             return
-        app.conv_id = conv_id
         await app.transcript.clear()
-        loaded = load(conversation.messages)
+        loaded = load(tree)
         await app.transcript.mount_all(loaded.widgets)
         app.status.model.conversation = loaded.totals
         app.status.model.last = loaded.last_tokens
@@ -42,7 +44,7 @@ class ConversationActionsMixin:
         app.status.changed()
         await self.show_reasoning(loaded.last_block)
         app.transcript.scroll_end(animate=False)
-        app.sub_title = one_line(conversation.title, 60)
+        app.sub_title = one_line(tree.title, 60)
 
     async def show_reasoning(self, block: AnswerBlock | None) -> None:
         """Show ``block``'s reasoning (live or stored) in the reasoning pane; None empties it."""
@@ -81,7 +83,7 @@ class ConversationActionsMixin:
         app: Any = self
         if app._busy("start a new conversation"):
             return
-        app.conv_id = None
+        app.session.start_new()
         await app.transcript.clear()
         await app.reasoning_pane.show(None, "")
         app.status.model.conversation = Tokens()

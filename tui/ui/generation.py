@@ -1,21 +1,22 @@
-"""One streamed generation: the UI side of a request (answer blocks, reasoning pane, status bar).
+"""One streamed generation: the UI side of an engine exchange (answer blocks, reasoning pane, status bar).
 
-State and timings come from :class:`tui.chat.transcript.Transcript` and saving goes
-through :class:`tui.chat.recorder.Recorder`, exactly as for ``r1-tui ask``; this module only
-shows what they hold. The app runs :meth:`Generation.run` in an exclusive worker;
-cancelling the worker (Esc) stops the stream or the retry wait, and the partial text is
-kept and saved "stopped". Each choice of the request becomes one alternative in the
-prompt's :class:`AnswerGroup` (choice 0 is displayed).
+The engine's :class:`tui.chat.exchange.Exchange` streams, keeps the text (its transcript)
+and saves, exactly as for ``r1-tui ask``; this module only shows the updates it publishes.
+The app runs :meth:`Generation.run` in an exclusive worker; cancelling the worker (Esc)
+stops the stream or the retry wait, and the partial text is kept and saved "stopped". Each
+choice of the request becomes one alternative in the prompt's :class:`AnswerGroup` (choice 0
+is displayed).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tui.chat.exchange import AnswerOpened, Exchange, ExchangeEnded, Update
+from tui.chat.transcript import Transcript
 from tui.llm.events import (
     AnswerDelta,
     Failed,
@@ -27,14 +28,11 @@ from tui.llm.events import (
     Started,
     Usage,
 )
-from tui.chat.transcript import Transcript
-from tui.chat.recorder import Recorder
 from tui.sanitize import one_line
 from tui.ui.widgets.status import Tokens
 from tui.ui.widgets.transcript import AnswerBlock
 
 if TYPE_CHECKING:
-    from tui.llm.request import ChatRequest
     from tui.ui.app import R1App
     from tui.ui.widgets.alternatives import AnswerGroup
 
@@ -64,23 +62,17 @@ class ChoiceView:
 
 @dataclass
 class Generation:
-    """Everything one send (or regenerate) needs; ``run`` is awaited inside the app's worker."""
+    """Shows one exchange; ``run`` is awaited inside the app's worker."""
 
     app: R1App
-    conv_id: str
-    user_id: str
-    request: ChatRequest
+    exchange: Exchange
     group: AnswerGroup
-    choice_base: int = 0  # stored choice_index of choice 0 (regenerate: after the existing alternatives)
     regenerate: bool = False
     views: dict[int, ChoiceView] = field(default_factory=dict)
-    transcript: Transcript = field(default_factory=Transcript)
-    recorder: Recorder = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.recorder = Recorder(self.app.store, self.conv_id)
-        assert self.app.client is not None
-        self.recorder.attach(self.conv_id, self.user_id, self.app.client.endpoint, choice_base=self.choice_base)
+    @property
+    def transcript(self) -> Transcript:
+        return self.exchange.transcript
 
     @property
     def usage(self) -> Usage | None:
@@ -88,54 +80,51 @@ class Generation:
 
     # -- setup -----------------------------------------------------------------------
 
-    async def open_choice(self, choice: int) -> ChoiceView:
-        """Open the stored answer and mount its block (choice 0 at send time, others lazily)."""
+    async def open_choice(self, choice: int, msg_id: str) -> ChoiceView:
+        """Mount the block of a choice's answer (choice 0 at once, others when they first appear)."""
         view = self.views.get(choice)
         if view is not None:
             return view
-        msg_id = self.recorder.open(choice)
-        endpoint = self.app.client.endpoint if self.app.client else None
-        block = AnswerBlock(msg_id=msg_id, choice=self.choice_base + choice, label=endpoint.deployment if endpoint else "assistant")
+        endpoint = self.exchange.client.endpoint
+        block = AnswerBlock(msg_id=msg_id, choice=self.exchange.choice_base + choice, label=endpoint.deployment)
         block.min_interval = 0.25 if self.app.low_bandwidth else 0.0
         view = self.views[choice] = ChoiceView(choice, block)
         shown = choice == 0
         await self.group.add(block, select=shown)
         block.begin()
         if shown:
-            if self.regenerate:
-                self.app.store.select_alternative(msg_id)
             await self.app.reasoning_pane.show(block, "", live=True)
         return view
 
     # -- the loop --------------------------------------------------------------------
 
     async def run(self) -> None:
-        """Stream, dispatch events, and always finish every choice (also when cancelled)."""
-        cancelled = False
+        """Stream through the engine; every update is shown by :meth:`on_update`."""
+        status = self.app.status
+        status.model.activity = "waiting"
+        status.changed()
         try:
-            await self.open_choice(0)
-            status = self.app.status
-            status.model.activity = "waiting"
-            status.changed()
-            async with aclosing(self.app.client.stream(self.request)) as events:
-                async for event in events:
-                    await self.handle(event)
-        except asyncio.CancelledError:
-            cancelled = True
-            raise
-        except Exception as exc:  # a bug or an unexpected error (the store failing...): keep the partial, say so
-            failure = Failed("server", f"error: {one_line(str(exc), 160)}")
-            self.transcript.apply(failure)
-            self.app.status.model.error = failure_text(failure)
+            await self.exchange.run(self.on_update)
         finally:
-            await self.finish(cancelled)
+            try:
+                await self.app.saved()  # "done" means saved: the list and a reopen see it
+            finally:
+                self.app.generation_done(self)
+
+    async def on_update(self, update: Update) -> None:
+        """One engine update: a new answer, a stream event, or the end."""
+        match update:
+            case AnswerOpened(choice=choice, message_id=msg_id):
+                await self.open_choice(choice, msg_id)
+            case ExchangeEnded(states=states):
+                await self.finish(states)
+            case _:
+                await self.handle(update)
 
     async def handle(self, event: object) -> None:
-        """Apply one event to the transcript and the recorder, then to the panes and the status bar."""
-        self.transcript.apply(event)  # type: ignore[arg-type]
+        """Show one stream event (already applied to the transcript by the engine)."""
         choice = getattr(event, "choice", None)
-        view = await self.open_choice(choice) if choice is not None else None
-        self.recorder.on_event(event, self.transcript)  # type: ignore[arg-type]
+        view = self.views.get(choice) if isinstance(choice, int) else None
         status = self.app.status.model
         match event:
             case Started():
@@ -230,11 +219,6 @@ class Generation:
 
     # -- the end ---------------------------------------------------------------------
 
-    def choice_state(self, choice: int) -> str:
-        """The final state of a choice ("streaming" at the end means the stream just stopped)."""
-        state = self.transcript.choice_state(choice)
-        return "interrupted" if state == "streaming" else state
-
     def _note(self, view: ChoiceView, state: str) -> str:
         failure = self.transcript.failure
         if state in ("interrupted", "failed") and failure is not None:
@@ -243,25 +227,16 @@ class Generation:
             return "the stream ended without a finish reason"
         return "" if state in ("stopped", "filtered") else view.note
 
-    async def finish(self, cancelled: bool) -> None:
-        """Save and mark every choice; runs even when the worker is cancelled."""
-        if cancelled:
-            self.transcript.stop()
-        try:
-            self.recorder.finish(self.transcript)
-        except Exception as exc:  # the store failing must not lose the screen
-            self.app.notify(one_line(f"could not save: {exc}", 200), severity="error", markup=False)
+    async def finish(self, states: dict[int, str]) -> None:
+        """Mark every choice with its final state; the engine saved them already."""
         with self.app.batch_update():  # the final render, stats and status in one frame
-            try:
-                for choice, view in self.views.items():
-                    state = self.choice_state(choice)
-                    self._end_thinking(view)
-                    await view.block.finish(state, self._note(view, state))
-                    self._timing(view)
-                    await self.app.reasoning_pane.finish(view.block)
-                self._final_status()
-            finally:
-                self.app.generation_done(self)
+            for choice, view in self.views.items():
+                state = states.get(choice, self.transcript.final_state(choice))
+                self._end_thinking(view)
+                await view.block.finish(state, self._note(view, state))
+                self._timing(view)
+                await self.app.reasoning_pane.finish(view.block)
+            self._final_status()
 
     def _final_status(self) -> None:
         status = self.app.status.model
@@ -275,7 +250,7 @@ class Generation:
         status.stream_start = None
         status.live_chars = 0
         status.retry_deadline = None
-        state = self.choice_state(0) if self.views else self.transcript.state
+        state = self.transcript.final_state(0) if self.views else self.transcript.state
         failure = self.transcript.failure
         if failure is not None and failure.kind == "connection":
             status.activity = "endpoint unreachable"

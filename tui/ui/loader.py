@@ -1,19 +1,18 @@
-"""Turn a stored conversation into transcript widgets and token totals (no I/O).
+"""Turn a conversation's active path into transcript widgets and token totals (no I/O).
 
-Each prompt is followed by one :class:`AnswerGroup` of its alternatives, showing the
-selected one.
+Each prompt on the active path is followed by one :class:`AnswerGroup` of its
+alternatives, showing the active one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from textual.widget import Widget
 
 from tui.sanitize import one_line
-from tui.chat.context import answers_for, selected_index
+from tui.chat.tree import ConversationTree
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.status import Tokens
 from tui.ui.widgets.transcript import AnswerBlock, PromptBlock
@@ -64,27 +63,22 @@ def answer_block(message: Any) -> AnswerBlock:
     )
 
 
-def load(messages: Sequence[Any]) -> LoadedConversation:
-    """Prompt blocks and answer groups (selected alternative shown) in transcript order, with token totals."""
+def load(tree: ConversationTree) -> LoadedConversation:
+    """Prompt blocks and answer groups (active alternative shown) along the active path, with token totals."""
     out = LoadedConversation()
-    messages = list(messages)
-    placed: set[str] = set()
-    for message in messages:
+    for message in tree.active_path():
         if message.role != "user":
             continue
         out.widgets.append(PromptBlock(message.content))
-        answers = answers_for(messages, message.id)
-        placed.update(a.id for a in answers)
+        answers = tree.answers_to(message.id)
         if answers:
-            _add_group(out, answers, message.id, message.content)
-    orphans = [m for m in messages if m.role == "assistant" and m.id not in placed]
-    for orphan in orphans:
-        _add_group(out, [orphan], None, "")
+            active = tree.active_child(message.id)
+            index = next((i for i, a in enumerate(answers) if active is not None and a.id == active.id), 0)
+            _add_group(out, answers, index, message.id, message.content)
     return out
 
 
-def _add_group(out: LoadedConversation, answers: list[Any], prompt_id: str | None, prompt: str) -> None:
-    index = selected_index(answers)
+def _add_group(out: LoadedConversation, answers: list[Any], index: int, prompt_id: str | None, prompt: str) -> None:
     blocks = [answer_block(a) for a in answers]
     out.widgets.append(AnswerGroup(*blocks, prompt_id=prompt_id, prompt=prompt, index=index))
     out.last_block = blocks[index]

@@ -1,21 +1,19 @@
 """Regenerate and alternatives, mixed into R1App.
 
 ``action_regenerate`` (Ctrl+G anywhere, ``r`` on an answer, and the command palette)
-asks again from the same prompt with the same earlier context (prompts and selected
-final answers, never reasoning); the new answer is stored as another assistant message
-replying to the same user message and is displayed and selected. Flipping between
-alternatives (``<`` / ``>`` on an answer) persists the choice with
-``store.select_alternative`` so follow-ups send the alternative on screen.
+asks the engine to ask again from the same prompt with the same earlier context (prompts
+and selected final answers, never reasoning); the new answer is another alternative of the
+same prompt and is displayed and selected. Flipping between alternatives (``<`` / ``>`` on
+an answer) selects it in the engine's session, so follow-ups send the alternative on screen.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tui.llm.request import ChatRequest, Turn
+from tui.chat.session import SessionError
 from tui.sanitize import one_line
 from tui.ui.generation import Generation
-from tui.chat.context import answers_for, build_turns
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.transcript import AnswerBlock
 
@@ -66,30 +64,17 @@ class RegenerateMixin:
         if app._busy("ask again"):
             return
         group = self.target_group()
-        conversation = app.store.get_conversation(app.conv_id) if app.conv_id else None
-        if group is None or group.prompt_id is None or conversation is None:
+        if group is None or group.prompt_id is None or app.conv_id is None:
             app.notify("There is no answer to ask again yet.", severity="warning", timeout=3)
             return
-        request = self.regenerate_request(conversation.messages, group.prompt_id)
-        if request is None:
-            app.notify("That prompt is no longer stored.", severity="warning")
+        try:
+            exchange = app.chat_session().regenerate(group.prompt_id)
+        except (SessionError, KeyError) as exc:
+            app.notify(one_line(f"Cannot ask again: {exc}", 200), severity="warning", markup=False)
             return
-        existing = answers_for(conversation.messages, group.prompt_id)
-        base = max((a.choice_index for a in existing), default=-1) + 1
         groups = list(app.transcript.query(AnswerGroup))
         app.transcript.follow(groups[-1] is group)  # follow the stream only at the end of the transcript
-        self.start_generation(
-            Generation(app, app.conv_id, group.prompt_id, request, group, choice_base=base, regenerate=True)
-        )
-
-    def regenerate_request(self, messages: list[Any], prompt_id: str) -> ChatRequest | None:
-        """The request that asked ``prompt_id``: earlier prompts and selected answers, then the prompt."""
-        app: Any = self
-        prompt = next((m for m in messages if m.id == prompt_id and m.role == "user"), None)
-        if prompt is None:
-            return None
-        turns = build_turns(messages, before=prompt_id)
-        return app.defaults.request([*turns, Turn("user", prompt.content)])
+        self.start_generation(Generation(app, exchange, group, regenerate=True))
 
     # -- flipping between alternatives -----------------------------------------------
 
@@ -99,9 +84,9 @@ class RegenerateMixin:
         block: AnswerBlock = event.block
         if block.msg_id and not app.read_only:
             try:
-                app.store.select_alternative(block.msg_id)
-            except Exception as exc:  # the store failing must not break browsing
-                app.notify(one_line(f"could not save the choice: {exc}", 200), severity="error", markup=False)
+                app.chat_session().select(block.msg_id)
+            except (SessionError, KeyError) as exc:
+                app.notify(one_line(f"could not select that answer: {exc}", 200), severity="error", markup=False)
         if block is not app.reasoning_pane.source:
             await app.show_reasoning(block)
 
