@@ -304,3 +304,19 @@ async def test_an_open_code_span_or_strong_shows_styled_not_as_raw_markers() -> 
         view.add(" then 2 ** 3")
         view.flush(0)
         assert view.text.endswith("then 2 ** 3")
+
+
+async def test_math_as_unicode_through_the_hook(monkeypatch: pytest.MonkeyPatch) -> None:
+    from functools import partial
+
+    from tui.trace.mathtext import to_unicode_math
+
+    monkeypatch.setattr(MarkdownView, "display_transform", partial(to_unicode_math, markdown=True))
+    text = "So $\\alpha_1 * \\beta$ holds.\n\n$$\n\\frac{a}{b} \\le x^2\n$$\n\n`$\\alpha$` stays.\n"
+    app = Views(text)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        shown = app.stored.text
+        assert "α" in shown and "β" in shown and "$" in shown.split("\n")[-1]  # code span untouched
+        assert "\\frac" not in shown and "$$" not in shown and "≤" in shown
+

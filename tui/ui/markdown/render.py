@@ -4,8 +4,10 @@ A completed block is rendered once into rows (tuples of Rich segments) that the 
 pane caches; nothing here touches Textual. Paragraphs, headings, lists, quotes and tables
 go through markdown-it (tables: :mod:`tui.ui.markdown.table`); code through
 :mod:`tui.ui.markdown.code`. Every source string is sanitised with
-:func:`tui.sanitize.for_display` first. An optional display-only ``transform`` (e.g. a
-LaTeX-to-Unicode converter) is applied to the text of prose and math blocks, never to code.
+:func:`tui.sanitize.for_display` first. An optional display-only ``transform`` is applied
+to the source of completed prose and math blocks (never to a code block) and its output is
+rendered as Markdown: for math, ``partial(to_unicode_math, markdown=True)``
+(tui/trace/mathtext.py), which leaves code spans and nested code alone.
 """
 
 from __future__ import annotations
@@ -78,11 +80,10 @@ class BlockRenderer:
             tagged = self._code_block(_indented(source), "")
         elif kind == mb.RULE:
             tagged = [((Segment("─" * self.width, self.palette.rule),), -1)]
-        elif kind == mb.MATH:
-            text = self.transform(source) if final and self.transform else source
+        elif kind == mb.MATH and not (final and self.transform):  # raw LaTeX, as written
             tagged = [(row, -1) for row in text_rows(self._marked(Text(
-                for_display(text.rstrip("\n")), style=self.palette.math)), self.width)]
-        else:
+                for_display(source.rstrip("\n")), style=self.palette.math)), self.width)]
+        else:  # prose; and math once transformed (the transform's output is Markdown)
             text = self.transform(source) if final and self.transform else source
             nodes = tree(markdown_parser().parse(for_display(text)))
             tagged = self._nodes(nodes, self.width)

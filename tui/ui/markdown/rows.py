@@ -41,9 +41,28 @@ def first_difference(old: Row, new: Row) -> int:
     return x
 
 
+def blank_tail(row: Row) -> tuple[int, Style | None]:
+    """Cells of trailing spaces in the row's last segment, and that segment's style."""
+    if not row:
+        return 0, None
+    last = row[-1]
+    return len(last.text) - len(last.text.rstrip(" ")), last.style
+
+
+def _changed_end(a: Row | None, b: Row | None) -> int:
+    """Where the change between two versions of a row ends: past the longer content, not past
+    padding both versions share (a code row is padded to the full width in its background)."""
+    end_a, end_b = cells(a) if a else 0, cells(b) if b else 0
+    if a and b and end_a == end_b:
+        (tail_a, style_a), (tail_b, style_b) = blank_tail(a), blank_tail(b)
+        if style_a == style_b:
+            return max(end_a - tail_a, end_b - tail_b)
+    return max(end_a, end_b)
+
+
 def changed_regions(y0: int, old: list[Row], new: list[Row], width: int) -> list[Region]:
     """Regions to repaint when rows from ``y0`` go from ``old`` to ``new``: each changed row from
-    its first changed cell to the end of its longer version (not the blank rest of the line)."""
+    its first changed cell to the end of its longer content (not the blank rest of the line)."""
     changed = [k for k in range(max(len(old), len(new)))
                if (old[k] if k < len(old) else None) != (new[k] if k < len(new) else None)]
     if len(changed) > MANY_ROWS:
@@ -53,7 +72,7 @@ def changed_regions(y0: int, old: list[Row], new: list[Row], width: int) -> list
         a = old[k] if k < len(old) else None
         b = new[k] if k < len(new) else None
         x = first_difference(a, b) if a is not None and b is not None else 0
-        end = min(width, max(cells(a) if a else 0, cells(b) if b else 0))
+        end = min(width, _changed_end(a, b))
         if end > x:
             regions.append(Region(x, y0 + k, end - x, 1))
     return regions

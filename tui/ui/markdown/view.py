@@ -37,7 +37,8 @@ class MarkdownView(Widget):
     DEFAULT_CSS = "MarkdownView { height: auto; }\n" + PALETTE_CSS
     ALLOW_SELECT = True
     display_transform: ClassVar[Transform | None] = None
-    """App-wide display-only transform of completed prose/math blocks (e.g. ``to_unicode_math``)."""
+    """App-wide display-only transform of completed prose and math blocks; its output is rendered
+    as Markdown, e.g. ``MarkdownView.display_transform = partial(to_unicode_math, markdown=True)``."""
 
     def __init__(self, text_source: Callable[[], str], *, transform: Transform | None = None,
                  classes: str = "") -> None:
