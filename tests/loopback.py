@@ -31,7 +31,7 @@ from tui.demo import chunks
 __all__ = [
     "AZURE_401_BODY", "AZURE_401_PERMISSION_BODY", "AZURE_403_BODY", "AZURE_404_BODY",
     "AZURE_503_BODY", "CONTEXT_LENGTH_BODY", "STREAM_OPTIONS_400_BODY", "ErrorResponse",
-    "LoopbackServer", "RecordedRequest", "Stream", "azure_429_body", "content_filter_body",
+    "LoopbackServer", "RawStream", "RecordedRequest", "Stream", "azure_429_body", "content_filter_body",
     "context_length_body", "default_stream", "rate_limit_headers", "usage",
 ]
 
@@ -156,7 +156,19 @@ class Stream:
     resume: threading.Event | None = None
 
 
-Script = Stream | ErrorResponse
+@dataclass
+class RawStream:
+    """A stream sent verbatim: each item of ``events`` is one SSE ``data:`` payload (a dict is
+    JSON-encoded, a str is sent as is), then ``data: [DONE]`` unless ``done`` is false.
+    ``body`` replaces all of that with these exact bytes (a recorded SSE body, a hostile one)."""
+
+    events: Sequence[dict | str] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+    done: bool = True
+    body: bytes | None = None
+
+
+Script = Stream | ErrorResponse | RawStream
 
 
 def default_stream() -> Stream:
@@ -275,6 +287,8 @@ class _Handler(BaseHTTPRequestHandler):
             if isinstance(item, ErrorResponse):
                 owner._sleep(item.delay_s)
                 self._json(item.status, item.body, item.headers)
+            elif isinstance(item, RawStream):
+                self._raw_stream(item)
             elif isinstance(rec.json, dict) and rec.json.get("stream"):
                 self._stream(item, rec.json)
             else:
@@ -326,6 +340,24 @@ class _Handler(BaseHTTPRequestHandler):
             if stopping.is_set():
                 return False
         return True
+
+    def _raw_stream(self, s: RawStream) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream; charset=utf-8")
+        self.send_header("transfer-encoding", "chunked")
+        for k, v in s.headers.items():
+            self.send_header(k, v)
+        self.send_header("connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        if s.body is not None:
+            self.wfile.write(chunks.http_chunk(s.body))
+        else:
+            for item in s.events:
+                self._event(item)
+            if s.done:
+                self._event("[DONE]")
+        self.wfile.write(chunks.CHUNKED_END)
 
     def _stream(self, s: Stream, req: dict) -> None:
         owner = self.server.owner

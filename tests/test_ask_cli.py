@@ -59,7 +59,7 @@ def test_json_object_shape(tmp_path: Path, azure_server) -> None:
                         "conversation_id", "timing"}
     assert (obj["answer"], obj["reasoning"], obj["finish_reason"], obj["deployment"]) == ("a", "r", "stop", "dep")
     assert obj["usage"] == {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7, "reasoning_tokens": 2,
-                            "estimated": False}
+                            "estimated": False, "reasoning_estimated": False}
     assert obj["model"] == "DeepSeek-R1" and obj["retries"] == 0
     assert set(obj["timing"]) == {"first_token_s", "reasoning_s", "total_s"}
     shown = subprocess.run([sys.executable, "-m", "tui", "history", "show", obj["conversation_id"], "--json"],

@@ -76,3 +76,31 @@ def test_theme_is_top_level_and_replaced_in_place(tmp_path: Path) -> None:
     assert text.count("theme =") == 1 and text.index("theme =") < text.index("[profiles.azure]")
     assert read_config_file(path)["theme"] == "dracula"
     assert "# my r1-tui configuration — keep this comment" in text
+
+
+def test_symlinked_config_is_written_through_to_its_target(tmp_path: Path) -> None:
+    """#15.9: a config.toml linked from a dotfiles folder stays a link; the target is replaced atomically, mode kept."""
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    target = dotfiles / "r1-tui.toml"
+    target.write_text(ORIGINAL)
+    target.chmod(0o640)
+    link = tmp_path / "cfg" / "config.toml"
+    link.parent.mkdir()
+    link.symlink_to(target)
+    set_theme(link, "gruvbox")
+    update_profile(link, "local", {"max_tokens": 512})
+    assert link.is_symlink() and link.resolve() == target
+    assert _mode(target) == 0o640
+    text = target.read_text()
+    assert 'theme = "gruvbox"' in text and "max_tokens = 512" in text and "keep this comment" in text
+    assert sorted(p.name for p in dotfiles.iterdir()) == ["r1-tui.toml"]  # no temporary file left behind
+    assert read_config_file(link)["theme"] == "gruvbox"
+
+
+def test_link_to_a_missing_target_in_an_existing_folder_creates_it_private(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.toml"
+    link = tmp_path / "config.toml"
+    link.symlink_to(target)
+    set_theme(link, "nord")
+    assert link.is_symlink() and _mode(target) == 0o600 and 'theme = "nord"' in target.read_text()

@@ -54,3 +54,48 @@ def test_one_line_folds_and_limits() -> None:
 def test_output_never_holds_controls(text: str) -> None:
     shown = for_display(text)
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown)
+
+
+# --- #15.12: bidi controls and zero-width characters --------------------------------------
+
+@pytest.mark.parametrize("char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"])
+def test_bidi_controls_that_reorder_a_line_are_shown_everywhere(char: str) -> None:
+    marker = f"\u2039U+{ord(char):04X}\u203a"
+    assert for_display(f"invoice{char}fdp.exe") == f"invoice{marker}fdp.exe"
+    assert one_line(f"title{char}x") == f"title{marker}x"
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\u2060", "\u2063", "\u180e"])
+def test_invisible_characters_are_shown_in_one_line_places_and_kept_in_running_text(char: str) -> None:
+    text = f"pay{char}pal"
+    assert for_display(text) == text  # cannot reorder the line: kept where scripts need it
+    assert one_line(text) == f"pay\u2039U+{ord(char):04X}\u203apal"
+
+
+def test_joiners_inside_emoji_and_joining_scripts_are_left_alone() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    assert one_line(f"{family} {persian}") == f"{family} {persian}"
+    assert one_line("a\u200d\U0001f469") == "a\u2039U+200D\u203a\U0001f469"
+
+
+def test_config_strings_reach_the_terminal_sanitised(tmp_path, azure_server) -> None:
+    import subprocess
+    import sys
+
+    from tests.loopback import AZURE_404_BODY, ErrorResponse
+
+    azure_server.enqueue(ErrorResponse(404, AZURE_404_BODY), ErrorResponse(404, AZURE_404_BODY))
+    hostile = "p\\u202eexe.\\u001b]0;pwned\\u0007\\u009b2J\\u2066"  # TOML escapes
+    cfg = tmp_path / "cfg" / "r1-tui"
+    cfg.mkdir(parents=True)
+    (cfg / "config.toml").write_text(
+        f'[profiles."{hostile}"]\nendpoint = "{azure_server.base_url}"\ndeployment = "{hostile}"\nauth = "none"\n'
+        "temperature = 0.5\n[profiles.\"" + hostile + "\".retry]\nmax_attempts = 1\n")
+    env = {"PATH": "/usr/bin:/bin", "XDG_CONFIG_HOME": str(tmp_path / "cfg"), "XDG_DATA_HOME": str(tmp_path / "d"),
+           "HOME": str(tmp_path)}
+    for args in (["doctor"], ["ask", "q"]):
+        result = subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, timeout=60, env=env)
+        out = result.stdout + result.stderr
+        assert "temperature is ignored" in out, out
+        assert not any(c in out for c in "\x1b\x07\x9b\u202e\u2066"), repr(out)

@@ -13,6 +13,7 @@ import dataclasses
 import re
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from tui import __version__, paths
@@ -117,6 +118,21 @@ def _error(message: str) -> None:
     sys.stderr.write("r1-tui: " + for_display(message) + "\n")
 
 
+def _client(endpoint: Any) -> Any:
+    """A ChatClient that remembers per deployment whether it sends reasoning (not for the demo)."""
+    from tui.llm.client import ChatClient
+    from tui.llm.tag_memory import FILE_NAME, TagMemory
+
+    return ChatClient(endpoint, tag_memory=None if endpoint.is_demo else TagMemory(paths.data_dir() / FILE_NAME))
+
+
+def _history_path(demo: bool = False) -> Path:
+    """The history file for ``ask`` and ``history``: the fresh one if the app started one beside a damaged file."""
+    from tui.commands.open_history import history_for_commands
+
+    return history_for_commands(paths.history_db_path(demo=demo), _error)
+
+
 def _load(args: argparse.Namespace, demo_url: str | None, notices: bool = False) -> Settings:
     settings = load_settings(_overrides(args, demo_url))
     for warning in settings.warnings:
@@ -205,17 +221,17 @@ async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, attach
                defaults: RequestDefaults) -> int:
     from tui.chat.session import Session, SessionError
     from tui.commands.ask import run_ask
-    from tui.llm.client import ChatClient
     from tui.store import HistoryStore, StoreError
 
     assert settings.endpoint is not None
     continuing = args.continue_latest or args.conversation is not None
-    client = ChatClient(settings.endpoint)
+    client = _client(settings.endpoint)
     writer = reader = None
+    db_path = _history_path(args.demo) if continuing or not args.no_save else paths.history_db_path(demo=args.demo)
     try:
         if continuing:
             try:
-                reader = HistoryStore.open(paths.history_db_path(demo=args.demo), read_only=True)
+                reader = HistoryStore.open(db_path, read_only=True)
             except StoreError as exc:
                 _error(f"cannot continue: {exc}")
                 return EXIT_USAGE
@@ -223,7 +239,7 @@ async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, attach
             from tui.store.background import BackgroundWriter
 
             try:
-                writer = BackgroundWriter(paths.history_db_path(demo=args.demo), on_error=_save_failed)
+                writer = BackgroundWriter(db_path, on_error=_save_failed)
             except StoreError as exc:
                 _error(f"{exc} (the answer is not saved)")
         session = Session(client=client, defaults=defaults, store=reader, writer=writer,
@@ -258,8 +274,6 @@ def _client_factory(overrides: Overrides) -> Any:
     """(profile, deployment) -> (ChatClient, RequestDefaults) for the app's profile/deployment switch."""
 
     def make(profile: str | None, deployment: str | None) -> Any:
-        from tui.llm.client import ChatClient
-
         if profile is not None:  # a chosen profile replaces the connection flags
             chosen = Overrides(profile=profile, deployment=deployment)
         else:
@@ -267,7 +281,7 @@ def _client_factory(overrides: Overrides) -> Any:
         settings = load_settings(chosen)
         if settings.endpoint is None:
             raise ConfigError(settings.setup_hint)
-        return ChatClient(settings.endpoint), settings.defaults
+        return _client(settings.endpoint), settings.defaults
 
     return make
 
@@ -275,7 +289,6 @@ def _client_factory(overrides: Overrides) -> Any:
 async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, overrides: Overrides | None = None,
                    demo: bool = False) -> int:
     from tui.commands.open_history import open_history
-    from tui.llm.client import ChatClient
     from tui.ui.app import R1App
 
     interactive = sys.stdin.isatty() and sys.stderr.isatty()
@@ -286,11 +299,15 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
                          report=_error, stdin=sys.stdin, stderr=sys.stderr, offer_fresh=not offline)
     if store is None:  # corrupt (fresh one declined / no terminal) or from a newer r1-tui
         return 1
-    client = None if offline or settings.endpoint is None else ChatClient(settings.endpoint)
-    hint = "Offline: history is read-only. Run r1-tui without --offline to chat." if offline else settings.setup_hint
+    unwritable = store.read_only and not read_only_store  # a read-only folder: browse, do not chat unsaved
+    read_only = offline or unwritable
+    client = None if read_only or settings.endpoint is None else _client(settings.endpoint)
+    hint = ("Offline: history is read-only. Run r1-tui without --offline to chat." if offline else
+            f"History is read-only: {store.path.parent} cannot be written. Fix that to chat." if unwritable else
+            settings.setup_hint)
     app = None
     try:
-        app = R1App(client=client, store=store, defaults=settings.defaults, read_only=offline,
+        app = R1App(client=client, store=store, defaults=settings.defaults, read_only=read_only,
                     setup_hint=hint, low_bandwidth=low_bandwidth,
                     client_factory=_client_factory(overrides or Overrides()), keymap=settings.extra.get("keys"),
                     theme=settings.extra.get("theme"), profile=settings.profile_name,
@@ -318,7 +335,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "history":
         from tui.commands.history import run_history
 
-        return run_history(args, paths.history_db_path(demo=args.demo))
+        return run_history(args, _history_path(args.demo))
     return _cmd_app(args)
 
 

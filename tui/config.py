@@ -51,8 +51,19 @@ from tui.llm.endpoint import (
     is_loopback_host,
     normalize_endpoint,
 )
+from tui.config_values import (
+    MAX_TIMEOUT_S,
+    ConfigError,
+    find_api_key,
+    bounded,
+    key_variable,
+    retry_policy,
+    secrets_in,
+    shown_variable,
+    typed,
+)
+from tui.llm.errors import redact
 from tui.llm.request import RequestDefaults
-from tui.llm.retry import RetryPolicy
 from tui.metrics import Prices
 
 DEMO_DEPLOYMENT = "demo-r1"
@@ -72,10 +83,6 @@ SETUP_HINT = (
     "AZURE_OPENAI_API_KEY), pass --endpoint and --deployment, or {profile_advice}. "
     "To try r1-tui without an endpoint, run it with --demo."
 )
-
-
-class ConfigError(ValueError):
-    """The configuration cannot be used; ``r1-tui`` exits 2 with this message."""
 
 
 class PartialConfigError(ConfigError):
@@ -211,20 +218,24 @@ def _require_private(path: Path) -> None:
         )
 
 
-def _typed(path: Path, where: str, key: str, value: Any, kind: type | tuple[type, ...]) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ConfigError(f"{path}: {where}: {key} must be {names}, not {value!r}")
-    return value
-
-
 def load_settings(overrides: Overrides, env: Mapping[str, str] | None = None, path: Path | None = None) -> Settings:
-    """Resolve the settings in force. Raises :class:`ConfigError` with a message to show."""
+    """Resolve the settings in force. Raises :class:`ConfigError` with a message to show.
+
+    No message ever holds a key: values that are or may be keys are redacted by value.
+    """
     env = os.environ if env is None else env
     path = path or paths.config_file()
     data = read_config_file(path)
+    profiles = data.get("profiles", {})
+    secrets = tuple(s for p in profiles.values() for s in secrets_in(p, env)) or secrets_in({}, env)
+    try:
+        return _load(overrides, env, path, data)
+    except ConfigError as exc:  # the same error (a PartialConfigError keeps what it knows), key-free
+        exc.args = (redact(str(exc), secrets),)
+        raise
+
+
+def _load(overrides: Overrides, env: Mapping[str, str], path: Path, data: dict[str, Any]) -> Settings:
     extra: dict[str, Any] = {k: data[k] for k in ("theme", "keys", "ui", "trace") if k in data}
     trace_pivots(data, path)  # a bad [trace] table is reported now, not when a trace is shown
     warnings = [f"{path}: unknown top-level key {k!r} ignored" for k in sorted(set(data) - TOP_LEVEL_KEYS)]
@@ -259,23 +270,23 @@ def _prices(path: Path, where: str, raw: Mapping[str, Any] | None) -> Prices | N
         return None
     values = []
     for key in ("input_per_mtok", "output_per_mtok"):
-        value = _typed(path, where, f"prices.{key}", raw.get(key), (int, float))
+        value = typed(path, where, f"prices.{key}", raw.get(key), (int, float))
         if value is None or not math.isfinite(value) or value < 0:
             raise ConfigError(f"{path}: {where}.prices: {key} must be a price per million tokens (0 or more)")
         values.append(float(value))
-    currency = _typed(path, where, "prices.currency", raw.get("currency", ""), str)
+    currency = typed(path, where, "prices.currency", raw.get("currency", ""), str)
     return Prices(values[0], values[1], currency)
 
 
 def _request_defaults(path: Path, where: str, profile: Mapping[str, Any], o: Overrides) -> RequestDefaults:
-    max_tokens = o.max_tokens if o.max_tokens is not None else _typed(path, where, "max_tokens", profile.get("max_tokens"), int)
-    n = o.n if o.n is not None else _typed(path, where, "n", profile.get("n"), int)
+    max_tokens = o.max_tokens if o.max_tokens is not None else typed(path, where, "max_tokens", profile.get("max_tokens"), int)
+    n = o.n if o.n is not None else typed(path, where, "n", profile.get("n"), int)
     stop_raw = o.stop if o.stop is not None else profile.get("stop", ())
     if isinstance(stop_raw, str):
         stop_raw = (stop_raw,)
     if not isinstance(stop_raw, (list, tuple)) or not all(isinstance(s, str) for s in stop_raw):
         raise ConfigError(f"{path}: {where}: stop must be a string or a list of strings")
-    system = o.system if o.system is not None else _typed(path, where, "system_prompt", profile.get("system_prompt"), str)
+    system = o.system if o.system is not None else typed(path, where, "system_prompt", profile.get("system_prompt"), str)
     if max_tokens is not None and max_tokens < 1:
         raise ConfigError(f"max_tokens must be at least 1, not {max_tokens}")
     if n is not None and not 1 <= n <= 16:
@@ -286,8 +297,8 @@ def _request_defaults(path: Path, where: str, profile: Mapping[str, Any], o: Ove
 def _endpoint(path: Path, name: str | None, profile: Mapping[str, Any], o: Overrides, env: Mapping[str, str],
               explicit_profile: bool) -> EndpointSettings | None:
     where = f"[profiles.{name}]" if name else "[profiles.NAME]"
-    retry = _retry_policy(path, where, profile.get("retry", {}))
-    timeout_s = float(_typed(path, where, "timeout_s", profile.get("timeout_s", 600.0), (int, float)))
+    retry = retry_policy(path, where, profile.get("retry", {}))
+    timeout_s = float(bounded(path, where, "timeout_s", profile.get("timeout_s", 600.0), 1, MAX_TIMEOUT_S))
     if o.demo_url:
         demo_deployment = o.deployment or DEMO_DEPLOYMENT
         if demo_deployment not in DEMO_DEPLOYMENTS:
@@ -299,7 +310,7 @@ def _endpoint(path: Path, name: str | None, profile: Mapping[str, Any], o: Overr
 
     def pick(flag: str | None, env_names: tuple[str, ...], key: str) -> str | None:
         env_name = next((n for n in env_names if env.get(n)), None)
-        file_value = _typed(path, where, key, profile.get(key), str)
+        file_value = typed(path, where, key, profile.get(key), str)
         if flag:
             sources[key] = f"--{key}"
         elif file_value and (explicit_profile or not env_name):
@@ -328,39 +339,21 @@ def _endpoint(path: Path, name: str | None, profile: Mapping[str, Any], o: Overr
             "deployment name shown in the Foundry portal, not the model name.",
             endpoint=base_url, endpoint_from=sources["endpoint"], profile=name, config_path=path,
         )
-    api_key = _api_key(path, where, profile, env, is_azure_host(host))
-    auth = o.auth or _typed(path, where, "auth", profile.get("auth"), str)
+    api_key = find_api_key(path, where, profile, env, is_azure_host(host))
+    auth = o.auth or typed(path, where, "auth", profile.get("auth"), str)
     if auth is None:
         auth = "key" if api_key else "entra" if is_azure_host(host) else "none"
     if auth not in AUTH_MODES:
         raise ConfigError(f"auth must be one of {', '.join(AUTH_MODES)}, not {auth!r}")
     if auth == "key" and not api_key:
-        var = profile.get("api_key_env") or ("AZURE_OPENAI_API_KEY" if is_azure_host(host) else "OPENAI_API_KEY")
+        named = key_variable(path, where, profile)
+        var = shown_variable(named) if named else ("AZURE_OPENAI_API_KEY" if is_azure_host(host) else "OPENAI_API_KEY")
         raise ConfigError(f"auth is 'key' but no API key was found: set {var} (keys are never taken on the command line).")
     if auth == "none" and not is_loopback_host(host) and is_azure_host(host):
         raise ConfigError("Azure endpoints need credentials: use auth 'entra' (after `az login`) or 'key'.")
-    scope = _typed(path, where, "token_scope", profile.get("token_scope"), str) or DEFAULT_TOKEN_SCOPE
+    scope = typed(path, where, "token_scope", profile.get("token_scope"), str) or DEFAULT_TOKEN_SCOPE
     try:
         check_transport_security(base_url, auth)  # type: ignore[arg-type]
     except EndpointError as exc:
         raise ConfigError(str(exc)) from exc
     return EndpointSettings(base_url, deployment, auth, api_key if auth == "key" else None, scope, retry, timeout_s)  # type: ignore[arg-type]
-
-
-def _api_key(path: Path, where: str, profile: Mapping[str, Any], env: Mapping[str, str], azure: bool) -> str | None:
-    var = _typed(path, where, "api_key_env", profile.get("api_key_env"), str)
-    if var:
-        return env.get(var) or None
-    names = ("AZURE_OPENAI_API_KEY",) if azure else ("OPENAI_API_KEY",)
-    from_env = next((env[n] for n in names if env.get(n)), None)
-    return from_env or _typed(path, where, "api_key", profile.get("api_key"), str)
-
-
-def _retry_policy(path: Path, where: str, raw: Mapping[str, Any]) -> RetryPolicy:
-    base = RetryPolicy()
-    attempts = _typed(path, where, "retry.max_attempts", raw.get("max_attempts", base.max_attempts), int)
-    base_delay = _typed(path, where, "retry.base_delay_s", raw.get("base_delay_s", base.base_delay_s), (int, float))
-    max_delay = _typed(path, where, "retry.max_delay_s", raw.get("max_delay_s", base.max_delay_s), (int, float))
-    if attempts < 1 or base_delay < 0 or max_delay < 0:
-        raise ConfigError(f"{path}: {where}: retry values must be positive")
-    return RetryPolicy(attempts, float(base_delay), float(max_delay))

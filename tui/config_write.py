@@ -3,13 +3,15 @@
 ``tomllib`` can only read; ``tomlkit`` round-trips a TOML document (comments, order,
 whitespace), so a setting changed from the app touches only the keys it names.
 Files are written atomically (a private temporary file in the same directory, then
-``os.replace``), mode 0600, in a 0700 directory. No textual imports here.
+``os.replace``), mode 0600, in a 0700 directory; a symlinked ``config.toml`` is written
+through to its target (which keeps its mode), never replaced by a regular file. No textual imports here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -56,9 +58,39 @@ def write_private(path: Path, text: str) -> None:
         raise
 
 
+def write_through(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``; a symlink is followed and its *target* replaced atomically.
+
+    The target keeps its mode (a new target gets 0600), and the link stays a link: a
+    ``config.toml`` kept in a dotfiles repository and linked into ``~/.config`` keeps working.
+    """
+    if not path.is_symlink():
+        write_private(path, text)
+        return
+    target = Path(os.path.realpath(path))
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o600
+    if not target.parent.is_dir():
+        raise ConfigError(f"{path} links to {target}, whose folder does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def save_document(path: Path, doc: TOMLDocument) -> None:
-    """Write ``doc`` back to ``path`` (atomic, 0600)."""
-    write_private(path, tomlkit.dumps(doc))
+    """Write ``doc`` back to ``path`` (atomic; through a symlink to its target; mode kept, new files 0600)."""
+    write_through(path, tomlkit.dumps(doc))
 
 
 def _profiles(doc: TOMLDocument) -> Any:

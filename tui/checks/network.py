@@ -10,6 +10,8 @@ import time
 from collections.abc import Mapping
 
 from tui.checks.model import Check, failed, not_applicable, passed
+from tui.llm.endpoint import EndpointError
+from tui.llm.route import route_for
 
 DNS_TIMEOUT_S = 5.0
 TCP_TIMEOUT_S = 5.0
@@ -17,10 +19,19 @@ TLS_TIMEOUT_S = 10.0
 PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 
 
-def _proxy_note(env: Mapping[str, str] | None) -> str:
+def _proxy_note(env: Mapping[str, str] | None, host: str = "", port: int = 443) -> str:
     env = os.environ if env is None else env
     name = next((n for n in PROXY_VARS if env.get(n)), None)
-    return f" ({name} is set: the client goes through that proxy, this check connects directly)" if name else ""
+    if not name:
+        return ""
+    scheme = "http" if port == 80 else "https"
+    try:
+        route = route_for(f"{scheme}://{host}:{port}/", env)
+    except EndpointError:
+        return f" ({name} is set, but the client cannot use it: see the endpoint check)"
+    if route.proxy is None:
+        return f" (the client connects directly too: {route.why})"
+    return f" (the client goes {route.why}; this check connects directly)"
 
 
 async def check_dns(host: str, port: int, timeout_s: float = DNS_TIMEOUT_S) -> Check:
@@ -49,10 +60,10 @@ async def check_tcp(host: str, port: int, timeout_s: float = TCP_TIMEOUT_S, env:
         _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout_s)
     except asyncio.TimeoutError:
         what = f"connecting to {host}:{port} timed out after {timeout_s:g} s"
-        return failed("tcp", what + _proxy_note(env), _tcp_fix())
+        return failed("tcp", what + _proxy_note(env, host, port), _tcp_fix())
     except OSError as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
-        return failed("tcp", f"cannot connect to {host}:{port}: {reason}" + _proxy_note(env), _tcp_fix())
+        return failed("tcp", f"cannot connect to {host}:{port}: {reason}" + _proxy_note(env, host, port), _tcp_fix())
     elapsed_ms = (time.monotonic() - start) * 1000
     await _close(writer)
     return passed("tcp", f"{host}:{port} connected in {elapsed_ms:.0f} ms")

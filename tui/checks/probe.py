@@ -50,7 +50,7 @@ async def run_probe(ep: EndpointSettings, tokens: EntraTokenSource | None = None
     """
     defaults = defaults or RequestDefaults()
     request = ChatRequest((Turn("user", PROMPT),), max_tokens=MAX_TOKENS, extra_body=defaults.body_extras(),
-                          thinking=defaults.sends_thinking())
+                          thinking=defaults.sends_thinking(), hybrid=defaults.has_thinking_switch)
     client = ChatClient(probe_endpoint(ep), tokens)
     result = ProbeResult(Transcript())
     try:
@@ -122,6 +122,9 @@ def check_reasoning(result: ProbeResult, defaults: RequestDefaults | None = None
     how = _SOURCES.get(result.reasoning_source, result.reasoning_source)
     if result.reasoning_source == "tags" and _without_opening_tag(result.events):
         how = "<think> tags without an opening tag"
+        if result.transcript.finish_reason == "length" and not result.transcript.choice(0).answer:
+            how = ("text without <think> tags, cut at max_tokens before any </think>: taken as reasoning "
+                   "(a template that drops <think>?)")
     return passed("reasoning", f"{how} ({len(reasoning)} characters)")
 
 

@@ -54,7 +54,7 @@ async def run_checks(overrides: Overrides, *, env: Mapping[str, str] | None = No
     run.report.info = info = RequestInfo.of(settings.defaults, ep.deployment, run.secrets)
     parts = urlsplit(ep.base_url)
     host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
-    if not (run.add(check_endpoint(ep)) and run.add(await check_dns(host, port))
+    if not (run.add(check_endpoint(ep, env)) and run.add(await check_dns(host, port))
             and run.add(await check_tcp(host, port, env=env))
             and run.add(await check_tls(host, port, scheme=parts.scheme))):
         return run.finish()

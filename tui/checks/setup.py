@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,13 @@ from tui.llm.endpoint import (
     V1_EXAMPLE,
     EndpointError,
     EndpointSettings,
+    Resolver,
     check_transport_security,
     is_azure_host,
     is_loopback_host,
+    loopback_verdict,
 )
+from tui.llm.route import route_for
 
 ENDPOINT_ENV = ("AZURE_OPENAI_ENDPOINT", "OPENAI_BASE_URL")
 
@@ -87,15 +91,25 @@ def display_url(base_url: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
-def check_endpoint(ep: EndpointSettings) -> Check:
-    """The Azure v1 form (``https://NAME.openai.azure.com/openai/v1/``), or any OpenAI-compatible URL."""
+def check_endpoint(ep: EndpointSettings, env: Mapping[str, str] | None = None, resolve: Resolver | None = None) -> Check:
+    """The Azure v1 form (``https://NAME.openai.azure.com/openai/v1/``), or any OpenAI-compatible URL;
+    whether it is loopback (by resolved address) and the route: direct or which proxy."""
     url = display_url(ep.base_url)
     if ep.is_demo:
         return passed("endpoint", f"{url} (built-in demo endpoint)")
     try:
-        check_transport_security(ep.base_url, ep.auth)
+        check_transport_security(ep.base_url, ep.auth, resolve)
     except EndpointError as exc:
         return failed("endpoint", str(exc), "Use https:// for an endpoint that needs credentials.")
+    try:
+        route = route_for(ep.base_url, env, auth=ep.auth, resolve=resolve)
+    except EndpointError as exc:
+        return failed("endpoint", str(exc), "Fix the proxy variable it names, or set NO_PROXY for this host.")
+    check = _endpoint_form(ep, url, resolve)
+    return dataclasses.replace(check, detail=f"{check.detail}; {route.why}")
+
+
+def _endpoint_form(ep: EndpointSettings, url: str, resolve: Resolver | None) -> Check:
     parts = urlsplit(ep.base_url)
     host = (parts.hostname or "").lower()
     if is_azure_host(host):
@@ -111,8 +125,9 @@ def check_endpoint(ep: EndpointSettings) -> Check:
                           f"Set the endpoint to {v1} and the deployment name separately.")
         return passed("endpoint", f"{url} (Azure v1 API)")
     note = "OpenAI-compatible endpoint"
-    if is_loopback_host(host):
-        note += ", loopback"
+    loopback = loopback_verdict(host, resolve) if parts.scheme == "http" or is_loopback_host(host) else None
+    if loopback is not None:
+        note += f", loopback by resolved address ({loopback.how})" if loopback.is_loopback else f", not loopback ({loopback.how})"
     if parts.scheme == "http":
         note += ", plain http" + ("" if ep.auth == "none" else ": credentials allowed because it is loopback")
     return passed("endpoint", f"{url} ({note})")

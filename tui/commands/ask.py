@@ -49,6 +49,7 @@ def result_object(transcript: Transcript, client: ChatClient, conversation_id: s
             "total_tokens": usage.total_tokens if usage else None,
             "reasoning_tokens": usage.reasoning_tokens if usage else None,
             "estimated": bool(usage and usage.estimated),
+            "reasoning_estimated": bool(usage and usage.reasoning_estimated),  # reasoning_tokens counted by r1-tui
         },
         "retries": transcript.retries,
         "conversation_id": conversation_id,

@@ -9,7 +9,6 @@ Exit codes: 0 ok, 1 unusable database (corrupt / newer schema), 2 bad usage / un
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import stat
 import sys
@@ -24,6 +23,7 @@ from tui.formats.safe_json import dumps
 from tui.sanitize import for_display, one_line
 from tui.store import CorruptDatabaseError, HistoryStore, NewerSchemaError, StoreError
 from tui.store.export import FORMAT, validate
+from tui.store.import_file import Record, read_records
 
 __all__ = ["add_history_parser", "run_history"]
 _READ_ONLY = {"list", "show", "search", "export", "trace", "replay"}
@@ -100,6 +100,20 @@ def _err(message: str) -> None:
     print(f"r1-tui history: {for_display(message)}", file=sys.stderr)
 
 
+def _report_damage(problems: list[str]) -> None:
+    """A tampered file: say which row held what, once per problem; the rest is shown as usual."""
+    for problem in problems[:20]:
+        _err(f"damaged row: {problem} (shown as best it can be)")
+    if len(problems) > 20:
+        _err(f"... and {len(problems) - 20} more damaged values")
+
+
+def _conversation_damage(store: HistoryStore, conv_id: str) -> None:
+    conv = store.get_conversation(conv_id)
+    if conv is not None:
+        _report_damage(conv.damage)
+
+
 def _all_summaries(store: HistoryStore, archived: bool) -> list[Any]:
     out, offset = [], 0
     while True:
@@ -145,6 +159,7 @@ def _open_output(output: str) -> int:
 # ----------------------------------------------------------------- commands
 def _cmd_list(store: HistoryStore, args: argparse.Namespace) -> int:
     rows = _all_summaries(store, args.archived)
+    _report_damage([f"conversation {r.id}: {d}" for r in rows for d in r.damaged])
     if args.json:
         print(summaries_json(rows, store.conversation_costs([r.id for r in rows])))
         return 0
@@ -158,7 +173,9 @@ def _cmd_list(store: HistoryStore, args: argparse.Namespace) -> int:
 def _cmd_show(store: HistoryStore, args: argparse.Namespace) -> int:
     if args.tree and not args.json:
         raise UsageError("--tree goes with --json (the text view shows the active path)")
-    data = shown_conversation(store, store.resolve_id(args.id), tree=args.tree)
+    conv_id = store.resolve_id(args.id)
+    _conversation_damage(store, conv_id)
+    data = shown_conversation(store, conv_id, tree=args.tree)
     if args.json:
         print(dumps(data))
         return 0
@@ -185,6 +202,8 @@ def _cmd_export(store: HistoryStore, args: argparse.Namespace) -> int:
         ids = [r.id for r in _all_summaries(store, False) + _all_summaries(store, True)]
     else:
         ids = [store.resolve_id(args.id)]
+    for conv_id in ids:
+        _conversation_damage(store, conv_id)
     if (args.tree or args.think_tags) and args.format != "jsonl":
         raise UsageError("--tree and --think-tags go with --format jsonl")
     if args.format in ("jsonl", "html"):
@@ -204,50 +223,56 @@ def _cmd_export(store: HistoryStore, args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_import(path: str) -> list[Any]:
+def _load_import(path: str) -> list[Record]:
     try:
         if path == "-":
             raw = sys.stdin.read()
         else:
             raw = Path(path).read_text(encoding="utf-8")
-        data = json.loads(raw)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise UsageError(f"{path} is not a JSON export: {exc}") from exc
-    if isinstance(data, dict) and "conversations" in data:
-        if data.get("format", FORMAT) != FORMAT:
-            raise UsageError(f"{path}: unsupported format {str(data.get('format'))[:40]!r}")
-        convs = data["conversations"]
-        if not isinstance(convs, list):
-            raise UsageError(f"{path}: 'conversations' must be a list")
-        return convs
-    return [data]
+    try:
+        return read_records(raw, path)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _label(record: Record) -> str:
+    """"conversation 3 (id '01abc…')" for messages about a record."""
+    ident = record.data.get("id") if isinstance(record.data, dict) else None
+    shown = f" (id {one_line(repr(ident), 40)})" if isinstance(ident, str) else ""
+    return f"conversation {record.number}{shown}"
 
 
 def _cmd_import(store: HistoryStore, args: argparse.Namespace) -> int:
-    convs = _load_import(args.file)
-    problems = []
-    for i, conv in enumerate(convs):
+    """Import every conversation that is valid; name each refused one and why; exit 2 if any was refused."""
+    records = _load_import(args.file)
+    imported = present = refused = 0
+    for record in records:
+        problem = record.problem
+        if problem is None:
+            try:
+                validate(record.data)
+            except StoreError as exc:
+                problem = str(exc)
+        if problem is not None:
+            _err(f"refused {_label(record)}: {problem}")
+            refused += 1
+            continue
         try:
-            validate(conv)
-        except StoreError as exc:
-            problems.append(f"conversation {i + 1}: {exc}")
-    if problems:
-        for p in problems:
-            _err(p)
-        raise UsageError(f"nothing imported from {args.file}")
-    imported = skipped = 0
-    for conv in convs:
-        try:
-            store.import_conversation(conv)
+            store.import_conversation(record.data)
             imported += 1
         except StoreError as exc:
-            _err(f"skipped: {exc}")
-            skipped += 1
+            _err(f"skipped {_label(record)}: {exc}")
+            present += 1
+    if refused and not imported:
+        raise UsageError(f"nothing imported from {args.file}")
     print(f"Imported {imported} conversation{'s' if imported != 1 else ''}"
-          + (f", skipped {skipped} already present." if skipped else "."))
-    return 0
+          + (f", skipped {present} already present" if present else "")
+          + (f", refused {refused} (see above)" if refused else "") + ".")
+    return 2 if refused else 0
 
 
 def _confirm(prompt: str, stdin: TextIO) -> bool:

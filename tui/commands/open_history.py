@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from tui.store import CorruptDatabaseError, HistoryStore, StoreError, fresh_path_beside
+from tui.store import CorruptDatabaseError, HistoryStore, ReadOnlyError, StoreError, fresh_path_beside
 
 Report = Callable[[str], None]
 
@@ -22,6 +22,22 @@ def existing_fresh(path: Path) -> Path | None:
     suffix = path.suffix or ".db"
     found = sorted(path.parent.glob(f"{path.stem}.fresh-*{suffix}"))
     return found[-1] if found else None
+
+
+def history_for_commands(path: Path, report: Report) -> Path:
+    """The history ``ask`` and ``history`` use: ``path``, or, when it is damaged and a fresh history
+    was chosen beside it earlier (the app's offer), that fresh one, with a note saying so."""
+    fresh = existing_fresh(path)
+    if fresh is None:
+        return path
+    try:
+        HistoryStore.open(path, read_only=True).close()
+    except CorruptDatabaseError:
+        report(f"{path} is damaged; using {fresh}, the fresh history chosen earlier.")
+        return fresh
+    except StoreError:
+        pass
+    return path
 
 
 def ask_yes(question: str, stdin: TextIO, stderr: TextIO) -> bool:
@@ -55,6 +71,13 @@ def open_history(
         offer_fresh = not read_only
     try:
         return HistoryStore.open(path, read_only=read_only)
+    except ReadOnlyError as exc:  # a read-only folder or file system: browsing still works
+        report(f"{exc}; history opened read-only: browsing works, new answers are not saved.")
+        try:
+            return HistoryStore.open(path, read_only=True)
+        except StoreError as again:
+            report(str(again))
+            return None
     except CorruptDatabaseError as exc:
         report(str(exc))
         if not offer_fresh or not interactive:

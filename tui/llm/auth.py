@@ -65,6 +65,24 @@ def _short_credential_message(exc: Exception) -> str:
     return f"No Microsoft Entra ID credential: {first}"
 
 
+def key_problem(key: str) -> str | None:
+    """Why ``key`` cannot be sent in a header (never quoting it), or None when it can.
+
+    A control character (a newline or tab from copy-paste) would split or break the header,
+    and HTTP headers carry only ASCII; both are refused with this message instead.
+    """
+    for position, ch in enumerate(key, 1):
+        if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F:
+            return (f"contains a control character (U+{ord(ch):04X} at position {position}: a newline or tab from "
+                    "copy-paste?)")
+        if ord(ch) > 0x7E:
+            return (f"contains a character that is not ASCII (U+{ord(ch):04X} at position {position}: a typographic "
+                    "quote or dash from copy-paste?)")
+    if " " in key.strip(" ") or key != key.strip(" "):
+        return "contains a space"
+    return None
+
+
 def api_key_for(endpoint: EndpointSettings, tokens: EntraTokenSource | None) -> str | TokenFactory:
     """What to give ``AsyncOpenAI(api_key=...)``: a key, a token factory, or a placeholder."""
     if endpoint.auth == "entra" and tokens is not None:

@@ -13,9 +13,10 @@ from contextlib import aclosing
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from tui.llm.auth import CredentialError, EntraTokenSource, api_key_for
+from tui.llm.auth import CredentialError, EntraTokenSource, api_key_for, key_problem
+from tui.llm.chunk_check import ProtocolError, clean, label
 from tui.llm.decode import StreamDecoder
-from tui.llm.endpoint import EndpointSettings, check_transport_security
+from tui.llm.endpoint import EndpointError, EndpointSettings, check_transport_security
 from tui.llm.errors import (
     auth_hint,
     error_message,
@@ -30,7 +31,9 @@ from tui.llm.events import Event, Failed, Notice, Retrying, Started
 from tui.llm.extras import refused_extra_hint
 from tui.llm.request import ChatRequest, build_params
 from tui.llm.retry import is_retryable_status, retry_delay
+from tui.llm.route import route_for
 from tui.llm.sse import StreamErrorEvent, sse_json
+from tui.llm.tag_memory import TagMemory
 
 if TYPE_CHECKING:
     import openai
@@ -53,8 +56,10 @@ def sdk_modules() -> tuple[ModuleType, ModuleType]:
 class ChatClient:
     """Talks to one endpoint. Create it once, call :meth:`stream` per request, then :meth:`aclose`."""
 
-    def __init__(self, endpoint: EndpointSettings, token_source: EntraTokenSource | None = None) -> None:
+    def __init__(self, endpoint: EndpointSettings, token_source: EntraTokenSource | None = None,
+                 tag_memory: TagMemory | None = None) -> None:
         self.endpoint = endpoint
+        self.tag_memory = tag_memory  # per deployment: has it ever sent </think>? (None: not remembered)
         self._tokens = token_source
         if self._tokens is None and endpoint.auth == "entra":
             self._tokens = EntraTokenSource(endpoint.token_scope)
@@ -71,22 +76,42 @@ class ChatClient:
         openai, httpx2 = sdk_modules()
         if self._client is None:
             check_transport_security(self.endpoint.base_url, self.endpoint.auth)
+            problem = key_problem(self.endpoint.api_key or "") if self.endpoint.auth == "key" else None
+            if problem:
+                raise EndpointError(f"The API key {problem}; set it again without it.")
+            route = route_for(self.endpoint.base_url, auth=self.endpoint.auth)  # loopback: no proxy
             timeout = httpx2.Timeout(self.endpoint.timeout_s, connect=min(15.0, self.endpoint.timeout_s))
             self._client = openai.AsyncOpenAI(
                 base_url=self.endpoint.base_url,
                 api_key=api_key_for(self.endpoint, self._tokens),
                 max_retries=0,
                 timeout=timeout,
-                # No redirects: credentials must not follow a redirect to another host.
-                http_client=httpx2.AsyncClient(timeout=timeout, follow_redirects=False),
+                # No redirects: credentials must not follow a redirect to another host. The route's
+                # transport is explicit, so the environment's proxies are not applied a second time.
+                http_client=httpx2.AsyncClient(timeout=timeout, follow_redirects=False,
+                                               transport=httpx2.AsyncHTTPTransport(proxy=route.proxy)),
             )
         return self._client
 
-    async def _chunks(self, params: dict[str, Any]) -> AsyncGenerator[dict[str, Any], None]:
+    async def _chunks(self, params: dict[str, Any], decoder: StreamDecoder) -> AsyncGenerator[dict[str, Any], None]:
         """The JSON chunks of one streamed completion (raw SSE: no SDK model per chunk)."""
         async with self._sdk().chat.completions.with_streaming_response.create(**params) as response:
-            async for chunk in sse_json(response.iter_lines()):
+            decoder.content_encoding = response.headers.get("content-encoding")
+            async for chunk in sse_json(response.iter_lines(), decoder.skipped):
                 yield chunk
+
+    def _decoder(self, params: dict[str, Any], request: ChatRequest) -> StreamDecoder:
+        prompt_chars = sum(len(m["content"]) for m in params["messages"] if isinstance(m.get("content"), str))
+        n = params.get("n", 1)
+        plain = self.tag_memory is not None and self.tag_memory.is_plain(self.endpoint)
+        return StreamDecoder(prompt_chars, untagged_is_answer=request.thinking is False,
+                             n=n if isinstance(n, int) else 1, answer_first=plain,
+                             cut_keeps_reasoning=request.may_reason_untagged)
+
+    def _remember(self, decoder: StreamDecoder) -> None:
+        verdict = decoder.tag_verdict()
+        if self.tag_memory is not None and verdict is not None:
+            self.tag_memory.record(self.endpoint, verdict)
 
     async def list_model_ids(self, timeout_s: float) -> list[str]:
         """The ids ``GET /models`` answers (raises the openai client's errors; see :mod:`tui.llm.models`)."""
@@ -110,26 +135,26 @@ class ChatClient:
         secrets = (self.endpoint.api_key or "",)
         while True:
             params = build_params(request, self.endpoint.deployment, frozenset(self._dropped))
-            prompt_chars = sum(len(m["content"]) for m in params["messages"])
-            decoder = StreamDecoder(prompt_chars, untagged_is_answer=request.thinking is False)
+            decoder = self._decoder(params, request)
             status: int | None = None
             retry_headers: Any = None
             started = named = False
             try:
-                async with aclosing(self._chunks(params)) as chunks:
+                async with aclosing(self._chunks(params, decoder)) as chunks:
                     async for chunk in chunks:
                         if not named:
                             # Azure opens with a prompt-filter chunk whose model is "": the model is
                             # the first non-empty one, announced by a second Started when it comes.
-                            model = chunk.get("model")
-                            named = isinstance(model, str) and bool(model)
+                            model = label(chunk.get("model"))
+                            named = model is not None
                             if named or not started:
-                                yield Started(model if named else None)
+                                yield Started(model)
                             started = True
                         for event in decoder.on_chunk(chunk):
                             yield event
                 end_events = decoder.on_end()
                 self.last_reasoning_source = decoder.reasoning_source  # "tags", "reasoning_content", "reasoning"
+                self._remember(decoder)
                 for event in end_events:
                     yield event
                 return
@@ -156,18 +181,37 @@ class ChatClient:
                     yield failure_for_connection(exc, self.endpoint, attempt)
                     return
                 reason = "timed out" if isinstance(exc, (openai.APITimeoutError, httpx2.TimeoutException)) else "connection failed"
-            except (StreamErrorEvent, openai.APIError) as exc:  # an error event inside the stream
-                message = redact(str(exc) if isinstance(exc, StreamErrorEvent) else error_message(exc), secrets)
+            except (StreamErrorEvent, ProtocolError, openai.APIError) as exc:  # an error event inside the stream
+                message = redact(str(exc) if isinstance(exc, (StreamErrorEvent, ProtocolError)) else error_message(exc), secrets)
+                if isinstance(exc, StreamErrorEvent):
+                    for event in _error_chunk_events(decoder, exc):  # its usage and finish_reason count
+                        yield event
+                if isinstance(exc, StreamErrorEvent) and decoder.all_finished:
+                    yield Notice(f"The server reported an error after the answer had finished: {message}")
+                    self.last_reasoning_source = decoder.reasoning_source
+                    for event in decoder.on_end():
+                        yield event
+                    return
                 if decoder.output_started:
                     failure = Failed("interrupted", f"The server reported an error mid-answer, so the answer is cut off: {message}",
                                      KEPT_HINT)
                     for event in decoder.on_break(failure):
                         yield event
                     return
+                if isinstance(exc, ProtocolError):
+                    yield Failed("server", message, PROTOCOL_HINT)
+                    return
                 if attempt >= policy.max_attempts:
                     yield Failed("server", message, f"The service failed after {attempt} attempts; try again later.")
                     return
                 reason = "server error"
+            except httpx2.DecodingError as exc:  # e.g. Content-Encoding: gzip on a body that is not gzip
+                encoding = clean(decoder.content_encoding or "?")[:40]
+                message = redact(f"The server's answer could not be decoded: it declared Content-Encoding {encoding} "
+                                 f"but the body is not ({clean(str(exc))[:200]}).", secrets)
+                for event in _give_up(decoder, message):
+                    yield event
+                return
             except CredentialError as exc:
                 # One more try: token endpoints (IMDS, the az CLI) fail transiently too;
                 # a missing `az login` should not cost the user a whole backoff series.
@@ -176,10 +220,38 @@ class ChatClient:
                     return
                 credential_failures += 1
                 reason = "no token yet"
+            except EndpointError as exc:  # the endpoint or its route cannot be used (checked before connecting)
+                yield Failed("config", redact(str(exc), secrets), "Fix the endpoint or the proxy settings it names.")
+                return
+            except Exception as exc:  # the last line of defence: a stream always ends in a final state
+                message = redact(f"r1-tui could not read the server's answer ({type(exc).__name__}: "
+                                 f"{clean(str(exc))[:300]}).", secrets)
+                for event in _give_up(decoder, message):
+                    yield event
+                return
             attempt += 1
             delay = retry_delay(attempt - 1, policy, retry_headers)
             yield Retrying(attempt, policy.max_attempts, delay, status, reason)
             await asyncio.sleep(delay)
+
+
+PROTOCOL_HINT = ("The endpoint is not behaving like an OpenAI-compatible chat-completions endpoint; "
+                 "`r1-tui doctor` checks it step by step.")
+
+
+def _error_chunk_events(decoder: StreamDecoder, exc: StreamErrorEvent) -> list[Event]:
+    """What the chunk that carried an error adds (usage, a finish_reason), if it is readable."""
+    try:
+        return decoder.on_chunk(exc.chunk)
+    except ProtocolError:
+        return []
+
+
+def _give_up(decoder: StreamDecoder, message: str) -> list[Event]:
+    """A failure the retry loop cannot help: after output, what arrived is kept."""
+    if decoder.output_started:
+        return decoder.on_break(Failed("interrupted", f"{message} The answer is cut off.", KEPT_HINT))
+    return [Failed("server", message, PROTOCOL_HINT)]
 
 
 def _with_extra_hint(failure: Failed, exc: openai.APIStatusError, params: dict[str, Any]) -> Failed:

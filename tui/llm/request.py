@@ -34,6 +34,13 @@ class ChatRequest:
     n: int | None = None
     extra_body: Mapping[str, Any] = field(default_factory=dict, repr=False)  # merged into the body as given; no owned fields
     thinking: bool | None = None  # the thinking switch this request carries; None: none was sent
+    hybrid: bool = False  # the profile has a thinking switch: the model reasons only when it is on
+
+    @property
+    def may_reason_untagged(self) -> bool:
+        """Untagged content may be reasoning (a template that drops ``<think>``): not for a hybrid model
+        whose thinking is not switched on, whose untagged content is its answer."""
+        return not (self.hybrid and self.thinking is not True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +106,7 @@ class RequestDefaults:
     def request(self, turns: Sequence[Turn], extra: Mapping[str, Any] | None = None) -> ChatRequest:
         """A request for ``turns`` with these defaults (``extra``: top-level body fields for this request only)."""
         return ChatRequest(tuple(turns), self.system, self.max_tokens, tuple(self.stop), self.n,
-                           self.body_extras(extra), self.sends_thinking())
+                           self.body_extras(extra), self.sends_thinking(), self.has_thinking_switch)
 
 
 def build_messages(request: ChatRequest) -> list[dict[str, str]]:

@@ -10,6 +10,13 @@ emitted, holding back at most ``len("</think>") - 1`` characters that could star
 plus a run of trailing whitespace of the reasoning (stripped when the block closes).
 
 The result of any chunking equals :func:`split_whole` of the concatenated text.
+
+With ``answer_first`` (a deployment known never to send ``</think>``, see
+tui/llm/tag_memory.py), content without an opening ``<think>`` streams straight as answer;
+should a ``</think>`` come after all, a ``reclassify`` piece says that everything so far
+was reasoning. A stream cut short (``finish(cut_short=True)``, finish_reason ``length``)
+inside untagged reasoning keeps it as reasoning: half-finished reasoning is never
+shown as the answer.
 """
 
 from __future__ import annotations
@@ -20,7 +27,9 @@ from typing import Literal
 OPEN_TAG = "<think>"
 CLOSE_TAG = "</think>"
 
-PieceKind = Literal["reasoning", "answer"]
+# "reclassify" (answer_first mode only): everything this choice got so far was reasoning;
+# its text is that reasoning, and the answer starts empty again.
+PieceKind = Literal["reasoning", "answer", "reclassify"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +71,7 @@ def _partial_tag_suffix(text: str, tag: str) -> int:
     return len(text) - start if tag.startswith(text[start:]) else 0
 
 
-_State = Literal["start", "think", "provisional", "answer_lead", "answer"]
+_State = Literal["start", "think", "provisional", "answer_watch", "answer_lead", "answer"]
 
 
 @dataclass
@@ -80,6 +89,8 @@ class ThinkSplitter:
     _reasoning_started: bool = False
     _raw: list[str] = field(default_factory=list)  # provisional content, kept to reclassify
     _content_is_answer: bool = False  # a reasoning field was seen: untagged content is answer
+    answer_first: bool = False  # untagged content is answer until a </think> says otherwise
+    cut_in_reasoning: bool = False  # set by finish(cut_short=True) when the reasoning never ended
 
     def reasoning_arrives_separately(self) -> None:
         """Note that the server sends reasoning in its own delta field.
@@ -115,11 +126,13 @@ class ThinkSplitter:
             self._feed(text, out)
         return out
 
-    def finish(self) -> tuple[list[Piece], tuple[str, str] | None]:
+    def finish(self, cut_short: bool = False) -> tuple[list[Piece], tuple[str, str] | None]:
         """End of stream: flush held-back text.
 
         Returns the last pieces and, when the provisional reasoning turned out to be the
-        answer, the corrected ``(reasoning, answer)`` for everything.
+        answer, the corrected ``(reasoning, answer)`` for everything. ``cut_short`` (the
+        server stopped at max_tokens): text still taken as reasoning stays reasoning, and
+        :attr:`cut_in_reasoning` says so.
         """
         out: list[Piece] = []
         correction: tuple[str, str] | None = None
@@ -128,10 +141,17 @@ class ThinkSplitter:
             if rest:
                 out.append(Piece("answer", rest))
         elif self._state == "think":
+            self.cut_in_reasoning = cut_short
             if self._pending:
                 self._emit_reasoning(self._pending, out, provisional=False)
+        elif self._state == "provisional" and cut_short:
+            self.cut_in_reasoning = True
+            if self._pending:
+                self._emit_reasoning(self._pending, out, provisional=True)
         elif self._state == "provisional":
             correction = ("", "".join(self._raw).lstrip())
+        elif self._state == "answer_watch" and self._pending:
+            out.append(Piece("answer", self._pending))
         self._pending = ""
         self._trailing_ws = ""
         self._raw.clear()
@@ -148,6 +168,8 @@ class ThinkSplitter:
             self._feed_answer_lead(text, out)
         elif state == "start":
             self._feed_start(text, out)
+        elif state == "answer_watch":
+            self._feed_answer_watch(text, out)
         else:
             if state == "provisional":
                 self._raw.append(text)
@@ -167,6 +189,9 @@ class ThinkSplitter:
         elif self._content_is_answer:
             self._state = "answer_lead"
             self._feed_answer_lead(head, out)
+        elif self.answer_first:
+            self._state = "answer_watch"
+            self._feed_answer_watch(head, out)
         else:
             self._state = "provisional"
             self._raw.append(head)
@@ -202,6 +227,27 @@ class ThinkSplitter:
             return
         out.append(Piece("reasoning", self._trailing_ws + stripped, provisional))
         self._trailing_ws = text[len(stripped) :]
+
+    def _feed_answer_watch(self, text: str, out: list[Piece]) -> None:
+        """Answer text that a later ``</think>`` would turn into reasoning."""
+        data = self._pending + text
+        end = data.find(CLOSE_TAG)
+        if end >= 0:
+            self._raw.append(data[:end])
+            reasoning = "".join(self._raw).strip()
+            self._raw.clear()
+            self._pending = ""
+            self._reasoning_started = True
+            out.append(Piece("reclassify", reasoning))
+            self._state = "answer_lead"
+            self._feed_answer_lead(data[end + len(CLOSE_TAG) :], out)
+            return
+        keep = _partial_tag_suffix(data, CLOSE_TAG)
+        self._pending = data[len(data) - keep :] if keep else ""
+        emit = data[: len(data) - keep]
+        if emit:
+            self._raw.append(emit)
+            out.append(Piece("answer", emit))
 
     def _feed_answer_lead(self, text: str, out: list[Piece]) -> None:
         text = text.lstrip()

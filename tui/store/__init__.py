@@ -6,7 +6,7 @@ its own thread.
 """
 
 from .db import fresh_path_beside
-from .errors import CorruptDatabaseError, NewerSchemaError, StoreError
+from .errors import CorruptDatabaseError, NewerSchemaError, ReadOnlyError, StoreError
 from .export import FORMAT as EXPORT_FORMAT
 from .models import (
     ROLES,
@@ -35,6 +35,7 @@ __all__ = [
     "HistoryStore",
     "MessageRecord",
     "NewerSchemaError",
+    "ReadOnlyError",
     "Note",
     "SearchHit",
     "StoreError",

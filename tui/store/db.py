@@ -61,10 +61,13 @@ def ensure_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
-    """Open a connection in autocommit mode; transactions are explicit (BEGIN IMMEDIATE)."""
+def connect(path: Path, *, read_only: bool, immutable: bool = False) -> sqlite3.Connection:
+    """Open a connection in autocommit mode; transactions are explicit (BEGIN IMMEDIATE).
+
+    ``immutable`` (read-only media): no locks, no WAL index; only for a file nobody can write.
+    """
     mode = "ro" if read_only else "rw"
-    uri = f"file:{quote(str(path))}?mode={mode}"
+    uri = f"file:{quote(str(path))}?mode={mode}" + ("&immutable=1" if immutable else "")
     conn = sqlite3.connect(
         uri, uri=True, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
     )

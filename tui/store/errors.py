@@ -13,3 +13,8 @@ class CorruptDatabaseError(StoreError):
 
 class NewerSchemaError(StoreError):
     """The database was written by a newer r1-tui (unknown migrations recorded)."""
+
+
+class ReadOnlyError(StoreError):
+    """The history cannot be written (a read-only folder or file system, a folder that cannot be
+    created); it can still be opened read-only."""

@@ -6,7 +6,7 @@ conversation tree: every branch is exported), ``notes`` (``[{"id", "body", "crea
 "updated_at"}]``), ``timeline`` (the stored ``tl1:`` text, or null: none was recorded) and ``error``
 (``{"kind", "message", "hint"}`` or null; timings are rounded to milliseconds, as in ``ask --json``).
 An export made before the tree has no ``parent_id``: import links its messages as the migration
-did. Import keeps the ids; a conversation (or message) id that already exists is refused with StoreError
+did. Import keeps the ids, which must match ``IMPORTED_ID`` (a safe subset, see ``ID_RULE``); a conversation (or message) id that already exists is refused with StoreError
 (the CLI reports it and skips that conversation), so export -> import into an empty
 history -> export is identical.
 """
@@ -27,7 +27,11 @@ FORMAT = "r1-tui/1"
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 _USAGE_INTS = ("prompt_tokens", "completion_tokens", "total_tokens", "reasoning_tokens")
 _TIMINGS = ("first_token_s", "reasoning_s", "total_s")
-MAX_ID_LEN = 200
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Ids accepted from an imported file: a safe subset that every id r1-tui generates (12 base32
+# characters, see ids.py) belongs to. No "/", "." or "..": an id can never name another path.
+IMPORTED_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+ID_RULE = "1 to 64 ASCII letters, digits, '-' or '_', starting with a letter or digit"
 MAX_TIMELINE_CHARS = 16 * 1024 * 1024
 
 
@@ -118,17 +122,27 @@ def _str(obj: dict[str, Any], key: str, where: str, *, nullable: bool = False,
         return None
     if not isinstance(value, str):
         raise _fail(f"{where}.{key}", f"must be a string{' or null' if nullable else ''}, "
-                    f"not {type(value).__name__}")
+                    f"not {_kind(value)}")
     if nonempty and not value:
         raise _fail(f"{where}.{key}", "must not be empty")
+    lone = _SURROGATE.search(value)
+    if lone:
+        raise _fail(f"{where}.{key}", f"holds an unpaired UTF-16 surrogate (\\u{ord(lone.group()):04x} at "
+                    f"position {lone.start() + 1}), which is not text")
     return value
+
+
+def _kind(value: Any) -> str:
+    """What a value is, for a message (a number too long to read says how long)."""
+    digits = getattr(value, "digits", None)
+    return f"a {digits}-digit number" if digits else type(value).__name__
 
 
 def _ident(obj: dict[str, Any], key: str, where: str) -> str:
     value = _str(obj, key, where, nonempty=True)
     assert value is not None
-    if len(value) > MAX_ID_LEN or any(ord(ch) < 32 for ch in value):
-        raise _fail(f"{where}.{key}", "is not a valid id")
+    if not IMPORTED_ID.fullmatch(value):
+        raise _fail(f"{where}.{key}", f"is not a valid id ({ID_RULE})")
     return value
 
 
@@ -145,14 +159,15 @@ def _bool(value: Any, where: str) -> bool:
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    raise _fail(where, f"must be true or false, not {type(value).__name__}")
+    raise _fail(where, f"must be true or false, not {_kind(value)}")
 
 
 def _count(value: Any, where: str) -> int | None:
+    """An integer SQLite can hold, or None. Negative values are kept: exports carry what servers sent."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**63:
-        raise _fail(where, "must be a non-negative integer or null")
+    if isinstance(value, bool) or not isinstance(value, int) or not -2**63 <= value < 2**63:
+        raise _fail(where, f"must be an integer from -2^63 to 2^63-1 or null, not {_kind(value)}")
     return value
 
 
@@ -166,7 +181,7 @@ def _seconds(value: Any, where: str) -> float | None:
 
 def _dict(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _fail(where, f"must be an object, not {type(value).__name__}")
+        raise _fail(where, f"must be an object, not {_kind(value)}")
     return value
 
 
@@ -184,9 +199,9 @@ def _message_row(m: Any, where: str, conv_id: str) -> tuple[Any, ...]:
     usage = _dict(m.get("usage") if m.get("usage") is not None else {}, f"{where}.usage")
     timing = _dict(m.get("timing") if m.get("timing") is not None else {}, f"{where}.timing")
     created = _stamp(m, "created_at", where)
-    choice = m.get("choice_index", 0)
-    if isinstance(choice, bool) or not isinstance(choice, int) or not 0 <= choice < 2**31:
-        raise _fail(f"{where}.choice_index", "must be a non-negative integer")
+    choice = _count(m.get("choice_index", 0), f"{where}.choice_index")
+    if choice is None:
+        raise _fail(f"{where}.choice_index", "must be an integer, not null")
     return (
         _ident(m, "id", where), conv_id, role, _str(m, "content", where), reasoning, state,
         _str(m, "finish_reason", where, nullable=True, default=None),
@@ -197,7 +212,7 @@ def _message_row(m: Any, where: str, conv_id: str) -> tuple[Any, ...]:
         1 if _bool(usage.get("estimated", False), f"{where}.usage.estimated") else 0,
         *(_seconds(timing.get(k), f"{where}.timing.{k}") for k in _TIMINGS),
         created, _stamp(m, "updated_at", where, default=created),
-        _str(m, "reply_to", where, nullable=True, default=None), choice,
+        _ident(m, "reply_to", where) if m.get("reply_to") is not None else None, choice,
         1 if _bool(m.get("selected", False), f"{where}.selected") else 0,
         _optional_ident(m, "parent_id", where),
         1 if _bool(usage.get("reasoning_estimated", False), f"{where}.usage.reasoning_estimated") else 0,

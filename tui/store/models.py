@@ -61,6 +61,7 @@ class MessageRecord:
     attachments: tuple[Attachment, ...] = ()  # a prompt's attached files, sent before its text
     cost: float | None = None  # an answer's price from the profile's price table, when it had one
     error: ErrorRecord | None = None  # why it failed or was cut off (None when it ended well)
+    damaged: tuple[str, ...] = ()  # wrong-typed values found in this row (a tampered file), shown coerced
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class ConversationSummary:
     message_count: int
     archived: bool
     last_answer_state: str | None = None  # state of the newest answer (None: no answer yet; lists only)
+    damaged: tuple[str, ...] = ()  # wrong-typed values found in this row (a tampered file), shown coerced
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,13 @@ class Conversation:
     updated_at: str
     archived: bool
     messages: list[MessageRecord] = field(default_factory=list)
+    damaged: tuple[str, ...] = ()  # "message ID: prompt_tokens is str 'abc'": rows shown coerced
+
+    @property
+    def damage(self) -> list[str]:
+        """Every wrong-typed value in the conversation and its messages, naming the row."""
+        found = [f"conversation {self.id}: {d}" for d in self.damaged]
+        return found + [f"message {m.id}: {d}" for m in self.messages for d in m.damaged]
 
 
 @dataclass(frozen=True)

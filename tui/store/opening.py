@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
 from . import db, schema
-from .errors import StoreError
+from .errors import ReadOnlyError, StoreError
 
 
 def open_read_write(path: Path) -> sqlite3.Connection:
-    """Create the file privately if needed, refuse corrupt/newer files, migrate."""
+    """Create the file privately if needed, refuse corrupt/newer files, migrate.
+
+    Raises ReadOnlyError when the file or its folder cannot be written or created.
+    """
     db.check_header(path)
-    db.ensure_private_file(path)
+    try:
+        db.ensure_private_file(path)
+    except OSError as exc:
+        where = path if path.parent.is_dir() else path.parent
+        raise ReadOnlyError(f"cannot create {where}: {exc.strerror or exc}") from exc
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise ReadOnlyError(f"{path} cannot be written (a read-only file or folder)")
     conn = db.connect(path, read_only=False)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -36,7 +46,14 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     db.check_header(path)
     conn = db.connect(path, read_only=True)
     try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # A WAL file in a read-only folder: SQLite cannot make its -shm index there. Nobody can
+            # write it either, so read the file as immutable (what was checkpointed into it).
+            conn.close()
+            conn = db.connect(path, read_only=True, immutable=True)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if not schema.pending_migrations(conn, path):
             conn.execute("PRAGMA foreign_keys = ON")
             return conn
@@ -65,4 +82,9 @@ def translate(exc: BaseException, path: Path) -> BaseException:
         return exc
     if db.is_corruption(exc):
         return db.corrupt_error(path, str(exc))
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyError(f"{path} cannot be written ({text})")
+    if "disk is full" in text:
+        return StoreError(f"{path}: database or disk is full: free some space (what did not fit is not saved)")
     return StoreError(f"{path}: {exc}")

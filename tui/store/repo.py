@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -75,13 +76,20 @@ class HistoryStore(AnnotationsMixin):
         if self.read_only:
             raise StoreError(f"{self.path} was opened read-only")
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    # SQLite may already have rolled back (a full disk does): a second ROLLBACK
+                    # would replace the real error with "cannot rollback - no transaction is active".
+                    if self._conn.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            self._conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as exc:
+                raise opening.translate(exc, self.path) from exc
 
     def _insert_with_new_id(self, work: Callable[[sqlite3.Connection, str], None],
                             ident: str | None = None) -> str:
@@ -143,7 +151,7 @@ class HistoryStore(AnnotationsMixin):
             messages = streaming.with_parts(conn, [message_from_row(r) for r in rows])
             messages = attached.with_attachments(conn, messages)
         s = summary_from_row(row)
-        return Conversation(s.id, s.title, s.created_at, s.updated_at, s.archived, messages)
+        return Conversation(s.id, s.title, s.created_at, s.updated_at, s.archived, messages, s.damaged)
 
     def get_message(self, msg_id: str) -> MessageRecord | None:
         """One message by id, or None."""

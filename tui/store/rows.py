@@ -1,7 +1,15 @@
-"""Column lists and row -> dataclass conversion shared by the query modules."""
+"""Column lists and row -> dataclass conversion shared by the query modules.
+
+Rows are checked on the way out: a tampered or damaged file can hold any SQLite value in
+any column (text in a count, a BLOB as content). A wrong-typed value becomes the nearest
+safe one (bytes decoded with U+FFFD, an impossible number unknown) and the record lists
+what was wrong in ``damaged``, so callers say "damaged row" and everything else stays
+browsable.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .models import ConversationSummary, ErrorRecord, MessageRecord, TimingRecord, UsageRecord
@@ -15,36 +23,88 @@ MESSAGE_COLUMNS = (
 SUMMARY_COLUMNS = "id, title, created_at, updated_at, message_count, archived, last_answer_state"
 
 
+class _Checker:
+    """Coerces one row's values, noting each one that had the wrong type."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def _bad(self, column: str, value: Any) -> None:
+        shown = repr(value)
+        self.problems.append(f"{column} is {type(value).__name__} {shown[:30]}{'…' if len(shown) > 30 else ''}")
+
+    def text(self, column: str, value: Any, nullable: bool = False) -> Any:
+        if isinstance(value, str) or (value is None and nullable):
+            return value
+        self._bad(column, value)
+        if isinstance(value, bytes):
+            return value.decode("utf-8", "replace")
+        return None if nullable and value is None else ("" if value is None else str(value))
+
+    def count(self, column: str, value: Any, nullable: bool = True) -> Any:
+        if (isinstance(value, int) and not isinstance(value, bool)) or (value is None and nullable):
+            return value
+        self._bad(column, value)
+        return None if nullable else 0
+
+    def seconds(self, column: str, value: Any) -> float | None:
+        if value is None or (isinstance(value, (int, float)) and math.isfinite(value)):
+            return value
+        self._bad(column, value)
+        return None
+
+
+def as_text(value: Any) -> str:
+    """Any stored value as text (a BLOB decoded with U+FFFD, NULL as "") for places that only show it."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
 def message_from_row(row: tuple[Any, ...]) -> MessageRecord:
     """Build a MessageRecord from a row selected with MESSAGE_COLUMNS."""
     (mid, conv, role, content, reasoning, state, finish, model, deployment, host,
      p_tok, c_tok, t_tok, r_tok, estimated, first, reasoning_s, total_s, created, reply_to,
      choice, updated, selected, parent_id, reasoning_estimated, cost, error_kind, error_message, error_hint) = row
+    c = _Checker()
+    role = c.text("role", role)
     return MessageRecord(
-        id=mid,
-        conversation_id=conv,
+        id=c.text("id", mid),
+        conversation_id=c.text("conversation_id", conv),
         role=role,
-        content=content,
-        reasoning=reasoning if role == "assistant" else None,
-        state=state,
-        finish_reason=finish,
-        model=model,
-        deployment=deployment,
-        endpoint_host=host,
-        usage=UsageRecord(p_tok, c_tok, t_tok, r_tok, bool(estimated), bool(reasoning_estimated)),
-        timing=TimingRecord(first, reasoning_s, total_s),
-        created_at=created,
-        reply_to=reply_to,
-        choice_index=choice,
-        updated_at=updated,
-        selected=bool(selected),
-        parent_id=parent_id,
-        cost=cost,
-        error=ErrorRecord(error_kind, error_message or "", error_hint) if error_kind else None,
+        content=c.text("content", content),
+        reasoning=c.text("reasoning", reasoning, nullable=True) if role == "assistant" else None,
+        state=c.text("state", state),
+        finish_reason=c.text("finish_reason", finish, nullable=True),
+        model=c.text("model", model, nullable=True),
+        deployment=c.text("deployment", deployment, nullable=True),
+        endpoint_host=c.text("endpoint_host", host, nullable=True),
+        usage=UsageRecord(c.count("prompt_tokens", p_tok), c.count("completion_tokens", c_tok),
+                          c.count("total_tokens", t_tok), c.count("reasoning_tokens", r_tok),
+                          bool(c.count("usage_estimated", estimated, nullable=False)),
+                          bool(c.count("reasoning_estimated", reasoning_estimated, nullable=False))),
+        timing=TimingRecord(c.seconds("first_token_s", first), c.seconds("reasoning_s", reasoning_s),
+                            c.seconds("total_s", total_s)),
+        created_at=c.text("created_at", created),
+        reply_to=c.text("reply_to", reply_to, nullable=True),
+        choice_index=c.count("choice_index", choice, nullable=False),
+        updated_at=c.text("updated_at", updated),
+        selected=bool(c.count("selected", selected, nullable=False)),
+        parent_id=c.text("parent_id", parent_id, nullable=True),
+        cost=c.seconds("cost", cost),
+        error=(ErrorRecord(c.text("error_kind", error_kind), c.text("error_message", error_message, nullable=True) or "",
+                           c.text("error_hint", error_hint, nullable=True)) if error_kind else None),
+        damaged=tuple(c.problems),
     )
 
 
 def summary_from_row(row: tuple[Any, ...]) -> ConversationSummary:
     """Build a ConversationSummary from a row selected with SUMMARY_COLUMNS."""
     cid, title, created, updated, count, archived, last_state = row
-    return ConversationSummary(cid, title, created, updated, count, bool(archived), last_state)
+    c = _Checker()
+    return ConversationSummary(c.text("id", cid), c.text("title", title), c.text("created_at", created),
+                               c.text("updated_at", updated), c.count("message_count", count, nullable=False),
+                               bool(c.count("archived", archived, nullable=False)),
+                               c.text("last_answer_state", last_state, nullable=True), damaged=tuple(c.problems))

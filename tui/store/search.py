@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from .rows import as_text
 from .models import SearchHit
 
 OPEN, CLOSE, ELLIPSIS = "\u00ab", "\u00bb", "\u2026"
@@ -67,7 +68,9 @@ def search_messages(conn: sqlite3.Connection, query: str, limit: int = 50) -> li
         (_MARK_OPEN, _MARK_CLOSE, ELLIPSIS) * 2 + params + (limit,),
     ).fetchall()
     hits: list[SearchHit] = []
-    for mid, conv_id, role, title, content_snip, reasoning_snip in rows:
+    for row in rows:
+        mid, conv_id, role, title = (as_text(v) for v in row[:4])  # a tampered row: any type
+        content_snip, reasoning_snip = (None if v is None else as_text(v) for v in row[4:])
         in_content = _MARK_OPEN in (content_snip or "")
         in_reasoning = _MARK_OPEN in (reasoning_snip or "")
         if in_content or not in_reasoning:

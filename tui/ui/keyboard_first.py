@@ -179,6 +179,7 @@ class KeyboardFirstMixin(CopyMixin, NavigationMixin):
     def action_export(self) -> Path | None:
         """Write the open conversation as Markdown (the ``history export`` format), 0600."""
         from tui.config_write import write_private
+        from tui.formats.filenames import export_path
         from tui.formats.markdown import to_markdown
 
         app: Any = self
@@ -188,7 +189,7 @@ class KeyboardFirstMixin(CopyMixin, NavigationMixin):
         try:
             text = to_markdown(app.store.export_conversation(app.conv_id))
             stamp = time.strftime("%Y%m%d-%H%M%S")
-            path = paths.data_dir(ensure=True) / "exports" / f"{stamp}-{app.conv_id}.md"
+            path = export_path(paths.data_dir(ensure=True) / "exports", app.conv_id, stamp)
             write_private(path, text)
         except Exception as exc:  # store or file system: say so, keep running
             app.notify(one_line(f"Export failed: {exc}", 300), severity="error", markup=False)
