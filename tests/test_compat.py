@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, Static
-from textual.widgets.markdown import MarkdownBlock
+from textual.widgets import Static
 
 from tui.ui import compat
 
@@ -128,17 +127,3 @@ async def test_a_widget_that_only_grew_taller_is_not_marked_dirty_again() -> Non
             widget.styles.height = 5
         await pilot.pause()
         assert counts["plain"] >= 1 and counts["steady"] < counts["plain"]
-
-
-class _Md(App[None]):
-    def compose(self) -> ComposeResult:
-        yield Markdown("Some **bold** words")
-
-
-async def test_markdown_block_content_is_the_rendered_inline_text() -> None:
-    app = _Md()
-    async with app.run_test(size=(40, 10)) as pilot:
-        await pilot.pause()
-        blocks = list(app.query(MarkdownBlock))
-        contents = [compat.markdown_block_content(b) for b in blocks]
-        assert any(c is not None and c.plain == "Some bold words" for c in contents)

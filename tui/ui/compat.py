@@ -12,8 +12,6 @@ app correct when the internal is gone, only slower or plainer:
                                 it contains, capped in size. Fallback: Textual's own parser.
 ``SteadySize`` / ``NoRelayout`` Widget._size_updated: a widget that only grew taller is not
                                 repainted a second time. Fallback: the normal (second) repaint.
-``markdown_block_content``      MarkdownBlock._content: the rendered inline text of a Markdown
-                                block, for search highlights. Fallback: None (a snippet line is shown).
 
 Nothing is patched at import: the app calls the ``install_*`` functions when it starts.
 """
@@ -31,7 +29,6 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 if TYPE_CHECKING:
-    from textual.content import Content
     from textual.message import Message
 
     _WidgetBase = Widget
@@ -254,18 +251,14 @@ class SteadySize(_WidgetBase):
 
     Textual marks a resized widget wholly dirty *after* the layout pass that already
     painted its new region. When only the height changed, the rows already on screen
-    kept their place and the new ones were painted by that layout; the owner refreshes
-    what changed. ``STEADY_RELAYOUT = False`` also skips the widget's own second layout.
+    kept their place and the new ones were painted by that layout.
     """
-
-    STEADY_RELAYOUT = True
 
     if SIZE_HOOK_AVAILABLE:
 
         def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
             if size.width == self._size.width:
                 self._size = size
-                layout = layout and self.STEADY_RELAYOUT
             return super()._size_updated(size, virtual_size, container_size, layout)
 
 
@@ -279,17 +272,6 @@ class NoRelayout(_WidgetBase):
 
         def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
             return super()._size_updated(size, virtual_size, container_size, layout=False)
-
-
-# -- Markdown -----------------------------------------------------------------------------
-
-
-def markdown_block_content(block: Widget) -> Content | None:
-    """The rendered inline text of a Markdown block (``MarkdownBlock._content``), or None."""
-    from textual.content import Content
-
-    content = getattr(block, "_content", None)
-    return content if isinstance(content, Content) else None
 
 
 def installed() -> dict[str, bool]:
@@ -319,5 +301,4 @@ __all__ = [
     "install_alt_enter",
     "install_paste_guard",
     "install_scroll_repaint_fix",
-    "markdown_block_content",
 ]

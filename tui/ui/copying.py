@@ -3,16 +3,15 @@
 What is copied is the RAW stored text (the answer as the model wrote it, not the
 sanitised display), except that every C0/C1 control character other than newline and
 tab is removed (CR LF becomes LF): a model must not smuggle escape sequences into a
-paste. Code blocks are found with the same Markdown parser the answer pane uses.
+paste. Code blocks are found by the same block splitter the answer pane renders with, so
+"code block 2" is the second one on screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from markdown_it import MarkdownIt
-from textual.widgets.markdown import MarkdownFence
-
+from tui.formats.md_code import code_blocks
 from tui.sanitize import strip_controls as clipboard_text
 from tui.ui.keymap import Keymap
 from tui.ui.panes import Panes
@@ -20,11 +19,7 @@ from tui.ui.widgets.answer_block import AnswerBlock
 
 Notify = Callable[..., None]
 
-
-def code_blocks(markdown: str) -> list[str]:
-    """The contents of the fenced and indented code blocks of ``markdown``, in order."""
-    tokens = MarkdownIt("commonmark").parse(markdown)
-    return [t.content for t in tokens if t.type in ("fence", "code_block")]
+__all__ = ["Clipboard", "clipboard_text", "code_blocks"]
 
 
 class Clipboard:
@@ -71,7 +66,7 @@ class Clipboard:
     def next_code_block(self) -> None:
         """Highlight the next code block of the selected answer (wraps around)."""
         block = self.selected_answer()
-        blocks = code_blocks(block.answer) if block else []
+        blocks = block.code_blocks() if block else []
         if block is None or not blocks:
             self.notify("The selected answer has no code block.", severity="warning")
             return
@@ -87,7 +82,7 @@ class Clipboard:
     def copy_code_block(self) -> None:
         """Copy the highlighted code block (the first one when none is highlighted)."""
         block = self.selected_answer()
-        blocks = code_blocks(block.answer) if block else []
+        blocks = block.code_blocks() if block else []
         if block is None or not blocks:
             self.notify("The selected answer has no code block.", severity="warning")
             return
@@ -97,11 +92,10 @@ class Clipboard:
 
     def _highlight_code(self, block: AnswerBlock, index: int) -> None:
         answers = self.panes.answers
-        for fence in answers.query(".-code-current"):
-            fence.remove_class("-code-current")
-        fences = list(block.query(MarkdownFence))
-        if fences:
-            fence = fences[min(index, len(fences) - 1)]
-            fence.add_class("-code-current")
+        for other in answers.all_answers():
+            if other is not block:
+                other.show_code_block(None)
+        rows = block.show_code_block(index)
+        if rows is not None:
             answers.follow(False)
-            answers.scroll_to_widget(fence, animate=False)
+            answers.scroll_to_rows(*rows)

@@ -14,11 +14,9 @@ import re
 
 from textual.widget import Widget
 from textual.widgets import Static
-from textual.widgets.markdown import MarkdownBlock
 
 from tui.store import HistoryStore, SearchHit
-from tui.ui.compat import markdown_block_content
-from tui.ui.highlight import HIGHLIGHT_STYLE, highlighted, snippet_text, term_pattern
+from tui.ui.highlight import highlighted, snippet_text, term_pattern
 from tui.ui.panes import Panes
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.answer_block import AnswerBlock
@@ -70,14 +68,7 @@ async def _answer_widget(panes: Panes, hit: SearchHit, pattern: re.Pattern[str] 
 
 
 def highlight_markdown(block: AnswerBlock, pattern: re.Pattern[str] | None) -> int:
-    """Highlight matches in the rendered Markdown of ``block``; return how many blocks changed."""
+    """Highlight matches in the rendered Markdown of ``block``; return how many rows show one."""
     if pattern is None:
         return 0
-    changed = 0
-    for part in block.markdown.query(MarkdownBlock):
-        content = markdown_block_content(part)
-        if content is None or not pattern.search(content.plain):
-            continue
-        part.update(content.highlight_regex(pattern, style=HIGHLIGHT_STYLE))
-        changed += 1
-    return changed
+    return block.highlight_matches(pattern)

@@ -162,7 +162,7 @@ class StreamView:
             return
         block.thought_s = reasoning_s
         block.think_start = None
-        await block.finish(state, note)
+        await block.finish(state, note, keep_height=self.answers.is_anchored)
         block.stats = stats
         self._timing(block)
         self.reasoning.finish(block)

@@ -1,26 +1,28 @@
-"""One answer of the answer pane: a header line and the answer (Markdown once complete).
+"""One answer of the answer pane: a header line and the answer, as Markdown.
 
-Each answer is a focusable :class:`AnswerBlock` holding one ``Markdown`` widget. While
-an answer streams, its source is shown as plain pre-wrapped rows (``LiveAnswer``,
-flushed by the app's frame clock through :meth:`AnswerPane.tick`); the Markdown is
-rendered once, when the stream ends, so a message is never re-rendered per token or per
-line. Every string is sanitised with :func:`tui.sanitize.for_display` before a widget
-sees it. The block keeps the reasoning of its answer for the reasoning pane.
+Each answer is a focusable :class:`AnswerBlock` holding one :class:`MarkdownView`
+(tui/ui/markdown/): while an answer streams, every Markdown block is rendered as soon as
+it is complete and only the growing block is re-made, at each frame of the app's clock
+(:meth:`AnswerPane.tick`); a stored answer opens through the same renderer. Every string
+is sanitised with :func:`tui.sanitize.for_display` before it is drawn. The block keeps the
+reasoning of its answer for the reasoning pane.
 """
 
 from __future__ import annotations
 
+import re
 import time
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
-from tui.sanitize import for_display, one_line
+from tui.formats.md_code import code_blocks
+from tui.sanitize import one_line
 from tui.ui.compat import SteadySize
-from tui.ui.widgets.answer_live import LiveAnswer
+from tui.ui.markdown.view import MarkdownView
 from tui.ui.widgets.message_stats import Stats
 
 STATE_LABELS = {
@@ -65,11 +67,9 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         self.label = label
         self.note = note
         self.stats: Stats | None = None  # usage and timings, once known (the reasoning pane shows them)
-        self._initial = answer
         self.min_interval = 0.0  # seconds between live flushes (low bandwidth: 0.25)
         self._last_sent = 0.0
-        self._live = LiveAnswer()
-        self._live.display = False
+        self._view = MarkdownView(lambda: self.answer, classes="answer-markdown")
 
     @property
     def answer(self) -> str:
@@ -85,12 +85,12 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(self._header_text(), classes="answer-header", markup=False)
-        yield Markdown(for_display(self._initial), open_links=False)
-        yield self._live
+        yield self._view
 
     @property
-    def markdown(self) -> Markdown:
-        return self.query_one(Markdown)
+    def markdown(self) -> MarkdownView:
+        """The rendered answer."""
+        return self._view
 
     def _header_text(self) -> Text:
         text = Text(self.label or "assistant", style="bold")
@@ -111,51 +111,59 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
     def on_focus(self) -> None:
         self.post_message(self.Selected(self))
 
-    # -- live streaming (the answer pane's tick calls flush_live) ---------------------
+    # -- live streaming (the answer pane tracks the block and its tick calls flush_live) -----
 
     def begin(self) -> None:
-        """Start streaming into this block (shown as plain rows until :meth:`finish`)."""
+        """Start streaming into this block (blocks are rendered as they complete, until :meth:`finish`)."""
         self.state = "streaming"
         self.think_start = None  # the thinking timer starts when the stream opens
-        self.markdown.display = False
-        self._live.reset(self.answer)
-        self._live.display = True
+        self._view.begin()
         self.refresh_header()
 
     async def write(self, text: str) -> None:
         """Append raw answer text (sanitised when shown, at the next frame)."""
         self.answer_parts.append(text)
-        if self._live.display:
-            self._live.add(text)
+        if self._view.streaming:
+            self._view.add(text)
 
     def flush_live(self, step: int) -> None:
         """Show the queued answer text (called by :meth:`AnswerPane.tick`)."""
         now = time.monotonic()
-        if self._live.pending and now - self._last_sent >= self.min_interval:
+        if self._view.pending and now - self._last_sent >= self.min_interval:
             self._last_sent = now
-            self._live.flush(step)
+            self._view.flush(step)
 
     async def replace(self, reasoning: str, answer: str) -> None:
         """Replace the whole split (``Reclassified``)."""
         self.reasoning_parts = [reasoning] if reasoning else []
         self.answer_parts = [answer] if answer else []
-        if self._live.display:
-            self._live.reset(answer)
-        else:
-            await self.markdown.update(for_display(answer))
+        self._view.reset()
 
-    async def finish(self, state: str, note: str = "") -> None:
-        """Stop streaming, then render the whole answer as Markdown once and mark the state."""
-        text = for_display(self.answer)
-        markdown = self.markdown
-        if markdown.source != text:
-            await markdown.update(text)
-        if self._live.display:
-            with self.app.batch_update():
-                self._live.display = False
-                self._live.clear_text()
-                markdown.display = True
+    async def finish(self, state: str, note: str = "", *, keep_height: bool = False) -> None:
+        """Stop streaming: complete the last block (nothing above it moves) and mark the state.
+
+        ``keep_height``: the pane follows the end; the rows reserved below stay until the next prompt.
+        """
+        self._view.close(keep_height=keep_height)
         self.state = state
         self.think_start = None
         self.note = note
         self.refresh_header()
+
+    # -- code blocks and search ------------------------------------------------------------
+
+    def code_blocks(self) -> list[str]:
+        """The raw code of the answer's code blocks, in the order shown (for copying)."""
+        return code_blocks(self.answer)
+
+    def show_code_block(self, index: int | None) -> tuple[int, int] | None:
+        """Mark code block ``index`` (None: none); return its rows on screen (top, bottom) to scroll to."""
+        span = self._view.show_code(index)
+        region = self._view.region
+        if span is None or not region:
+            return None
+        return region.y + span[0], region.y + span[1]
+
+    def highlight_matches(self, pattern: re.Pattern[str] | None) -> int:
+        """Highlight ``pattern`` in the answer; return how many rows show a match."""
+        return len(self._view.highlight(pattern))

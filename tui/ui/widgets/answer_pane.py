@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.geometry import Region
 
 from tui.ui.compat import NoRelayout
 from tui.ui.widgets.answer_block import AnswerBlock
@@ -45,7 +46,8 @@ class AnswerPane(FollowMixin, NoRelayout, VerticalScroll):
         self.check_follow()
 
     def track_live(self, block: AnswerBlock) -> None:
-        """Flush ``block`` on every frame until :meth:`untrack_live`."""
+        """Flush ``block`` on every frame until :meth:`untrack_live` (other answers give back their reserve)."""
+        self.release_reserves(keep=block)
         if block not in self.live_blocks:
             self.live_blocks.append(block)
 
@@ -58,7 +60,19 @@ class AnswerPane(FollowMixin, NoRelayout, VerticalScroll):
         self.live_blocks.clear()
         await self.remove_children()
 
+    def release_reserves(self, keep: AnswerBlock | None = None) -> None:
+        """Drop the blank rows finished answers kept while the view followed them."""
+        for block in self.query(AnswerBlock):
+            if block is not keep:
+                block.markdown.release_reserve()
+
+    def scroll_to_rows(self, top: int, bottom: int) -> None:
+        """Bring screen rows ``top``..``bottom`` (a code block just marked) into view."""
+        y = top - self.region.y + round(self.scroll_y)
+        self.scroll_to_region(Region(0, y, 1, max(1, bottom - top)), animate=False, immediate=True)
+
     async def add_prompt(self, prompt: str) -> PromptBlock:
+        self.release_reserves()
         block = PromptBlock(prompt)
         await self.mount(block)
         return block
