@@ -17,14 +17,15 @@ from tui.llm.client import ChatClient
 from tui.llm.request import RequestDefaults
 from tui.store import HistoryStore
 from tui.ui.app import R1App
-from tui.ui.commands import palette_commands
+from tui.ui.factory import build_app
+from tui.ui.commands import palette_entries
 from tui.ui.copying import clipboard_text, code_blocks
 from tui.ui.screens.ask import AskScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.settings import SettingsScreen
 from tui.ui.screens.setup import SetupScreen
 from tui.ui.widgets.prompt import PromptInput
-from tui.ui.widgets.reasoning import ReasoningLog
+from tui.ui.widgets.reasoning_log import ReasoningLog
 
 try:
     from tests.loopback import Stream, usage
@@ -116,9 +117,9 @@ class Captured:
 
 
 async def open_first(pilot, app: R1App) -> None:
-    app.conversations.focus()
+    app.main_screen.panes.listing.focus()
     await pilot.press("enter")
-    await wait_for(pilot, lambda: app.transcript.answers())
+    await wait_for(pilot, lambda: app.main_screen.panes.answers.answers())
     await pilot.pause(0.1)
 
 
@@ -128,87 +129,74 @@ async def open_first(pilot, app: R1App) -> None:
 async def test_palette_new_conversation_toggle_reasoning_help(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
     seed(store, None, [("old question", "old reasoning", "old answer")])
-    app = R1App(client=None, store=store, defaults=RequestDefaults())
+    app = build_app(client=None, store=store, defaults=RequestDefaults())
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first(pilot, app)
-        assert app.conv_id is not None
+        assert app.main_screen.history.conv_id is not None
         await run_command(pilot, app, "New conversation", "new conv")
-        await wait_for(pilot, lambda: app.conv_id is None and not app.transcript.answers())
+        await wait_for(pilot, lambda: app.main_screen.history.conv_id is None and not app.main_screen.panes.answers.answers())
         await run_command(pilot, app, "Toggle reasoning pane", "toggle reas")
-        assert app.has_class("-hide-reasoning")
+        assert app.main_screen.has_class("-hide-reasoning")
         await run_command(pilot, app, "Toggle reasoning pane", "toggle reas")
-        assert not app.has_class("-hide-reasoning")
+        assert not app.main_screen.has_class("-hide-reasoning")
         await run_command(pilot, app, "Help: keys", "help")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         await run_command(pilot, app, "Toggle conversation list", "toggle conv")
-        assert app.has_class("-hide-list")
+        assert app.main_screen.has_class("-hide-list")
     store.close()
 
 
-async def test_search_and_regenerate_commands_follow_the_app(tmp_path: Path) -> None:
+async def test_commands_that_cannot_run_now_say_why(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
-    seed(store, None, [("q", "r", "a")])
-    app = R1App(client=None, store=store)
+    app = build_app(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        names = [c.name for c in palette_commands(app)]
-        assert ("Search history" in names) == hasattr(app, "action_search")
-        assert ("Regenerate answer" in names) == hasattr(app, "action_regenerate")
-        if hasattr(app, "action_search"):
-            await run_command(pilot, app, "Search history", "search hist")
-            assert len(app.screen_stack) > 1  # the search screen is open
-            await pilot.press("escape")
+        entries = {e.name: e for e in palette_entries(app.main_screen)}
+        assert entries["Search history"].why_not is None
+        assert entries["Regenerate answer"].why_not == "no endpoint is configured (Set up an endpoint)"
+        assert entries["Copy answer"].why_not == "there is no answer yet"
+        assert entries["Export conversation (Markdown)"].why_not == "open or start a conversation first"
+        await run_command(pilot, app, "Regenerate answer", "regenerate")
+        assert "Not now: no endpoint is configured" in notes(app)
+        await run_command(pilot, app, "Search history", "search hist")
+        assert len(app.screen_stack) > 1  # the search screen is open
+        await pilot.press("escape")
     store.close()
-
-
-    class WithoutThem:
-        """An app object lacking action_search / action_regenerate."""
-
-        config_path = tmp_path / "missing.toml"
-        profile_name = None
-
-        def __getattr__(self, name: str):
-            if name in ("action_search", "action_regenerate"):
-                raise AttributeError(name)
-            return lambda: None
-
-    names = [c.name for c in palette_commands(WithoutThem())]
-    assert "Search history" not in names and "Regenerate answer" not in names and "New conversation" in names
 
 
 async def test_palette_switch_profile_and_deployment(azure_server, tmp_path: Path) -> None:
     cfg = tmp_path / "config" / "r1-tui" / "config.toml"
     write_private(cfg, config_text(azure_server.base_url))
     store = HistoryStore.open(tmp_path / "h.db")
-    app = R1App(client=None, store=store, client_factory=factory_for(cfg), config_path=cfg)
+    app = build_app(client=None, store=store, client_factory=factory_for(cfg), config_path=cfg)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen))  # nothing configured: setup offered
         await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "setup-endpoint")
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, SetupScreen))
-        assert app.offline and app.query_one(PromptInput).disabled
+        assert app.context.offline and app.query_one(PromptInput).disabled
         await run_command(pilot, app, "Switch profile: second", "profile second")
-        await wait_for(pilot, lambda: app.client is not None)
-        assert app.client.endpoint.deployment == "dep2" and app.profile_name == "second"
-        assert app.defaults.max_tokens == 99
-        assert not app.offline and not app.query_one(PromptInput).disabled and not app.has_class("-offline")
-        assert "dep2" in app.status.build_text().plain
+        await wait_for(pilot, lambda: app.context.client is not None)
+        assert app.context.client.endpoint.deployment == "dep2" and app.context.profile_name == "second"
+        assert app.context.defaults.max_tokens == 99
+        assert not app.context.offline and not app.query_one(PromptInput).disabled and not app.main_screen.has_class("-offline")
+        assert "dep2" in app.main_screen.panes.status.build_text().plain
         await run_command(pilot, app, "Switch deployment", "switch depl")
         await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "ask-input")
         app.screen.query_one(Input).value = ""
         await type_text(pilot, "dep3")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.client.endpoint.deployment == "dep3")
+        await wait_for(pilot, lambda: app.context.client.endpoint.deployment == "dep3")
         await run_command(pilot, app, "Switch profile: first", "profile first")
-        await wait_for(pilot, lambda: app.client.endpoint.deployment == "dep1")
-    await app.aclose_owned_clients()
+        await wait_for(pilot, lambda: app.context.client.endpoint.deployment == "dep1")
+    await app.context.aclose_owned_clients()
     store.close()
 
 
 async def test_palette_export_writes_private_markdown(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
     conv = seed(store, None, [("export me", "why", "because")])
-    app = R1App(client=None, store=store)
+    app = build_app(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first(pilot, app)
         await run_command(pilot, app, "Export conversation (Markdown)", "export")
@@ -223,7 +211,7 @@ async def test_palette_export_writes_private_markdown(tmp_path: Path) -> None:
 async def test_palette_copy_commands_emit_osc52_with_raw_clean_text(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
     seed(store, None, [("code please", REASONING, ANSWER)])
-    app = R1App(client=None, store=store)
+    app = build_app(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first(pilot, app)
         captured = Captured(app)
@@ -238,7 +226,7 @@ async def test_palette_copy_commands_emit_osc52_with_raw_clean_text(tmp_path: Pa
         assert all("\x1b" not in c and "\x07" not in c and "\x9b" not in c and "\r" not in c for c in copied)
         assert "\u001b" not in copied[0] and "[31mred[0m done\n" in copied[0]  # raw text, controls removed
         assert app.clipboard == copied[-1]
-        assert app.transcript.answers()[0].markdown.current_code == 1
+        assert app.main_screen.panes.answers.answers()[0].markdown.current_code == 1
     store.close()
 
 
@@ -251,10 +239,10 @@ def test_clipboard_cleaning_and_code_blocks() -> None:
 async def test_copy_keys_cycle_code_blocks(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
     seed(store, None, [("code please", REASONING, ANSWER)])
-    app = R1App(client=None, store=store)
+    app = build_app(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first(pilot, app)
-        app.transcript.answers()[0].focus()
+        app.main_screen.panes.answers.answers()[0].focus()
         captured = Captured(app)
         await pilot.press("c", "c", "c", "C")  # first, second, back to first; copy it
         await pilot.press("f5")
@@ -267,7 +255,7 @@ async def test_palette_change_theme_is_remembered(tmp_path: Path) -> None:
     cfg = tmp_path / "config" / "r1-tui" / "config.toml"
     write_private(cfg, "# keep me\n[profiles.x]\nendpoint = \"http://127.0.0.1:1/v1/\"\ndeployment = \"d\"\n")
     store = HistoryStore.open(tmp_path / "h.db")
-    app = R1App(client=None, store=store, theme="nord", config_path=cfg)
+    app = build_app(client=None, store=store, theme="nord", config_path=cfg)
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.theme == "nord"
         await run_command(pilot, app, "Change theme", "change theme")
@@ -285,7 +273,7 @@ async def test_palette_change_theme_is_remembered(tmp_path: Path) -> None:
 
 async def test_unknown_theme_is_reported(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
-    app = R1App(client=None, store=store, theme="no-such-theme")
+    app = build_app(client=None, store=store, theme="no-such-theme")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "not a known theme" in notes(app) and app.theme != "no-such-theme"
@@ -298,7 +286,7 @@ async def test_palette_settings_round_trip(azure_server, tmp_path: Path) -> None
     write_private(cfg, original)
     store = HistoryStore.open(tmp_path / "h.db")
     client, defaults = factory_for(cfg)("first", None)
-    app = R1App(client=client, store=store, defaults=defaults, profile="first", config_path=cfg,
+    app = build_app(client=client, store=store, defaults=defaults, profile="first", config_path=cfg,
                 client_factory=factory_for(cfg))
     async with app.run_test(size=(80, 24)) as pilot:
         await run_command(pilot, app, "Settings", "settings")
@@ -312,7 +300,7 @@ async def test_palette_settings_round_trip(azure_server, tmp_path: Path) -> None
         screen.query_one("#settings-system", TextArea).text = "Answer tersely."
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, SettingsScreen))
-        assert app.defaults == RequestDefaults("Answer tersely.", 512, ("</answer>", "STOP"), 2)
+        assert app.context.defaults == RequestDefaults("Answer tersely.", 512, ("</answer>", "STOP"), 2)
         # a bad value stays in the dialog with a message
         await pilot.press("f9")
         await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "settings-max-tokens")
@@ -339,7 +327,7 @@ async def test_first_run_setup_checks_and_saves(azure_server, tmp_path: Path) ->
     azure_server.enqueue(Stream(content_chunks=["<think>", "hm", "</think>", "ok"], usage=usage(3, 5, reasoning=2)))
     cfg = tmp_path / "config" / "r1-tui" / "config.toml"
     store = HistoryStore.open(tmp_path / "h.db")
-    app = R1App(client=None, store=store, client_factory=factory_for(cfg), config_path=cfg)
+    app = build_app(client=None, store=store, client_factory=factory_for(cfg), config_path=cfg)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen))
         screen = app.screen
@@ -357,20 +345,20 @@ async def test_first_run_setup_checks_and_saves(azure_server, tmp_path: Path) ->
         assert screen.check_lines[0].startswith("✓ configuration") and str(cfg) in screen.check_lines[0]
         assert not cfg.exists()  # checking does not save
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: app.client is not None)
-        assert app.client.endpoint.deployment == "depx" and not app.offline
+        await wait_for(pilot, lambda: app.context.client is not None)
+        assert app.context.client.endpoint.deployment == "depx" and not app.context.offline
     data = read_config_file(cfg)
     assert data["default_profile"] == "default"
     assert data["profiles"]["default"] == {"endpoint": azure_server.base_url, "deployment": "depx", "auth": "none"}
     assert stat.S_IMODE(cfg.stat().st_mode) == 0o600
-    await app.aclose_owned_clients()
+    await app.context.aclose_owned_clients()
     store.close()
 
 
 async def test_setup_key_mode_stores_the_variable_name_not_the_key(tmp_path: Path) -> None:
     cfg = tmp_path / "config" / "r1-tui" / "config.toml"
     store = HistoryStore.open(tmp_path / "h.db")
-    app = R1App(client=None, store=store, config_path=cfg)
+    app = build_app(client=None, store=store, config_path=cfg)
     async with app.run_test(size=(80, 24)) as pilot:
         await run_command(pilot, app, "Set up an endpoint", "set up")
         await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "setup-endpoint")
@@ -395,7 +383,7 @@ async def test_setup_key_mode_stores_the_variable_name_not_the_key(tmp_path: Pat
 async def test_keymap_conflicts_and_unknown_ids_are_reported(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
     keymap = {"bogus_id": "x", "copy_answer": "ctrl+n", "toggle_reasoning": "f10"}
-    app = R1App(client=None, store=store, keymap=keymap)
+    app = build_app(client=None, store=store, keymap=keymap)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         text = notes(app)
@@ -403,9 +391,9 @@ async def test_keymap_conflicts_and_unknown_ids_are_reported(tmp_path: Path) -> 
         assert "'ctrl+n' is bound to both 'copy_answer' and 'new_conversation'" in text
         assert len(app.keymap_problems) == 2
         await pilot.press("f10")  # the valid entry is applied
-        assert app.has_class("-hide-reasoning")
+        assert app.main_screen.has_class("-hide-reasoning")
         await pilot.press("f3")  # replaced, no longer bound
-        assert app.has_class("-hide-reasoning")
+        assert app.main_screen.has_class("-hide-reasoning")
     store.close()
 
 
@@ -413,32 +401,32 @@ async def test_j_k_tab_and_prompt_jumps(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
     seed(store, None, [("first conv", "r", "a")])
     seed(store, None, [("p1", "r1", "a1"), ("p2", "r2", "a2"), ("p3", "r3", "a3")])
-    app = R1App(client=None, store=store)
+    app = build_app(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert app.conversations.has_focus and app.conversations.highlighted == 0
+        assert app.main_screen.panes.listing.has_focus and app.main_screen.panes.listing.highlighted == 0
         await pilot.press("j")
-        assert app.conversations.highlighted == 1
+        assert app.main_screen.panes.listing.highlighted == 1
         await pilot.press("k")
-        assert app.conversations.highlighted == 0
+        assert app.main_screen.panes.listing.highlighted == 0
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(app.transcript.answers()) == 3)
+        await wait_for(pilot, lambda: len(app.main_screen.panes.answers.answers()) == 3)
         await pilot.press("tab")  # list -> answer pane
-        assert app.focused in app.transcript.answers()
+        assert app.focused in app.main_screen.panes.answers.answers()
         await pilot.press("tab")  # -> reasoning pane
         assert isinstance(app.focused, ReasoningLog)
         await pilot.press("tab")  # offline: no prompt -> back to the list
-        assert app.conversations.has_focus
+        assert app.main_screen.panes.listing.has_focus
         await pilot.press("shift+tab")
         assert isinstance(app.focused, ReasoningLog)
-        app.transcript.answers()[2].focus()
+        app.main_screen.panes.answers.answers()[2].focus()
         await pilot.press("k")
-        assert app.focused is app.transcript.answers()[1]
+        assert app.focused is app.main_screen.panes.answers.answers()[1]
         await pilot.press("{")  # first jump goes to the last prompt
-        assert app.transcript.query(".-prompt-current").first().render().plain == "p3"
+        assert app.main_screen.panes.answers.query(".-prompt-current").first().render().plain == "p3"
         await pilot.press("{", "{")
-        assert app.transcript.query(".-prompt-current").first().render().plain == "p1"
-        await wait_for(pilot, lambda: app.focused is app.transcript.answers()[0])
+        assert app.main_screen.panes.answers.query(".-prompt-current").first().render().plain == "p1"
+        await wait_for(pilot, lambda: app.focused is app.main_screen.panes.answers.answers()[0])
         await pilot.press("}")
-        assert app.transcript.query(".-prompt-current").first().render().plain == "p2"
+        assert app.main_screen.panes.answers.query(".-prompt-current").first().render().plain == "p2"
         await pilot.press("end", "home", "pagedown", "pageup")  # the pane's own scrolling keys
     store.close()

@@ -26,7 +26,7 @@ except ImportError:  # tests/ itself on sys.path
 async def test_app_saves_the_streamed_model(azure_server, tmp_path: Path) -> None:
     azure_server.enqueue(Stream(n=2, choice_content=[["<think>", "r0", "</think>", "A"], ["<think>", "r1", "</think>", "B"]]))
     app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
-    app.defaults = RequestDefaults(n=2)
+    app.context.defaults = RequestDefaults(n=2)
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "which model?")
     saved = assistants(store)

@@ -10,7 +10,7 @@ import pytest
 from tui.formats.filenames import export_path, safe_name
 from tui.store import HistoryStore, StoreError
 from tui.store.ids import new_id
-from tui.ui.app import R1App
+from tui.ui.factory import build_app
 
 STAMP = "2026-01-01T00:00:00.000Z"
 TRAVERSAL = "../../../outside/.bashrc.d/evil"
@@ -74,10 +74,10 @@ async def test_app_export_of_a_tampered_id_stays_in_the_exports_folder(tmp_path:
     conn.commit()
     conn.close()
     store = HistoryStore.open(db)
-    app = R1App(client=None, store=store)
+    app = build_app(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.session.open(TRAVERSAL)
-        path = app.action_export()
+        app.context.session.open(TRAVERSAL)
+        path = app.main_screen.history.export()
         await pilot.pause()
     store.close()
     data = tmp_path / "data"

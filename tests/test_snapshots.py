@@ -15,7 +15,7 @@ from tui.llm.client import ChatClient
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.request import RequestDefaults
 from tui.store import HistoryStore
-from tui.ui.app import R1App
+from tui.ui.factory import build_app
 from tui.ui.widgets.message_stats import MessageStats
 
 REASONING = ("The user wants a function that adds two numbers.\n\n"
@@ -69,14 +69,15 @@ def test_main_screen(snap_compare, tmp_path: Path) -> None:
     store = seeded_store(tmp_path / "h.db")
     # A client that is never used (nothing is sent): the screen shows the online layout.
     client = ChatClient(EndpointSettings("http://127.0.0.1:9/openai/v1/", "dep", "none"))
-    app = R1App(client=client, store=store, defaults=RequestDefaults())
+    app = build_app(client=client, store=store, defaults=RequestDefaults())
 
     async def open_conversation(pilot) -> None:
-        app.prompt.cursor_blink = False
-        await app.open_conversation("snapconv0001")
+        await pilot.pause()  # the main screen is mounted
+        app.main_screen.panes.prompt.cursor_blink = False
+        await app.main_screen.history.open("snapconv0001")
         await pilot.pause()
-        app.query_one(MessageStats).refresh_now()  # the stats line polls; show it now, not "sometime"
-        app.prompt.focus()
+        assert app.query_one(MessageStats).plain.startswith("reasoning 31 tok")
+        app.main_screen.panes.prompt.focus()
         await pilot.pause()
 
     try:
@@ -88,7 +89,7 @@ def test_main_screen(snap_compare, tmp_path: Path) -> None:
 
 def test_help_screen(snap_compare, tmp_path: Path) -> None:
     store = seeded_store(tmp_path / "h.db")
-    app = R1App(client=None, store=store, defaults=RequestDefaults())
+    app = build_app(client=None, store=store, defaults=RequestDefaults())
     try:
         assert snap_compare(app, press=["f1"], terminal_size=(80, 24))
     finally:

@@ -90,7 +90,7 @@ def test_first_run_offers_setup_and_keeps_history_browsable(tmp_path: Path) -> N
         tmux.keys("Escape")
         tmux.wait_for("no endpoint configured", absent=("Set up an endpoint",))
         _palette(tmux, "help", "Help: keys")
-        tmux.wait_for("r1-tui keys", "Copy answer")
+        tmux.wait_for("r1-tui keys", "New conversation", "new_conversation")  # keys, what they do, their ids
         tmux.keys("Escape")
         tmux.wait_for("no endpoint configured", absent=("r1-tui keys",))
         tmux.keys("C-q")
@@ -115,8 +115,10 @@ def test_alternatives_from_the_keyboard(azure_server, tmp_path: Path) -> None:
         tmux.keys("Enter")
         tmux.wait_for("FIRST-ANSWER", "first-thought")
         tmux.keys("C-g")
-        tmux.wait_for("SECOND-ANSWER", "2/2", "second-thought")
-        tmux.keys("Tab")  # from the prompt to the next area, then onto the answer
+        tmux.wait_for("SECOND-ANSWER", "2/2", "second-thought", "conv: 32 total")  # the second answer is complete
+        # Keys go where the focus is when they arrive: wait for each move before the next key.
+        tmux.keys("Tab")  # from the prompt to the next area: the answer
+        tmux.wait_for("Prev alternative")  # the footer shows the focused answer's keys
         tmux.keys("C-Up")
         tmux.keys("<", literal=True)
         tmux.wait_for("FIRST-ANSWER", "1/2", "first-thought", absent=("SECOND-ANSWER",))

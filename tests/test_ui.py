@@ -7,9 +7,9 @@ from pathlib import Path
 from tui.sanitize import ESC_SYMBOL
 from tui.ui.app import R1App
 from tui.ui.widgets.prompt import PromptInput
-from tui.ui.widgets.reasoning import ReasoningPane
+from tui.ui.widgets.reasoning_pane import ReasoningPane
 from tui.ui.widgets.status import StatusBar
-from tui.ui.widgets.transcript import Transcript
+from tui.ui.widgets.answer_pane import AnswerPane
 
 try:
     from tests.loopback import ErrorResponse, Stream, azure_429_body, rate_limit_headers, usage
@@ -62,12 +62,12 @@ async def test_send_fills_both_panes_status_and_history(azure_server, tmp_path: 
     # A restarted app on the same database lists the conversation and shows its reasoning.
     app2, store2, client2 = make_app(azure_server.base_url, db, attempts=6)
     async with app2.run_test(size=(120, 40)) as pilot:
-        assert app2.conversations.option_count == 1
-        app2.conversations.focus()
+        assert app2.main_screen.panes.listing.option_count == 1
+        app2.main_screen.panes.listing.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(app2.transcript.answers()) == 1)
+        await wait_for(pilot, lambda: len(app2.main_screen.panes.answers.answers()) == 1)
         await pilot.pause(0.1)
-        assert app2.transcript.answers()[0].answer == "The answer is **4**."
+        assert app2.main_screen.panes.answers.answers()[0].answer == "The answer is **4**."
         assert "It is four." in reasoning_text(app2)
         assert "52 total" in status_text(app2)
     store2.close()
@@ -83,9 +83,9 @@ async def test_escape_stops_and_keeps_partial(azure_server, tmp_path: Path) -> N
         await send(pilot, app, "count slowly")
         await wait_for(pilot, lambda: "step 3." in reasoning_text(app))
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.generation is None)
+        await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
         await pilot.pause(0.2)
-        block = app.transcript.answers()[0]
+        block = app.main_screen.panes.answers.answers()[0]
         assert block.state == "stopped"
         assert "stopped" in str(block.query_one(".answer-header").render())
         assert "stopped" in str(app.query_one("#reasoning-header").render())
@@ -110,12 +110,12 @@ async def test_small_terminal_80x24_is_usable(azure_server, tmp_path: Path) -> N
     app, store, client = make_app(azure_server.base_url, tmp_path / "h.db", attempts=6)
     async with app.run_test(size=(80, 24)) as pilot:
         await send_and_wait(pilot, app, "hi")
-        prompt, answer, status = app.query_one(PromptInput), app.query_one(Transcript), app.query_one(StatusBar)
+        prompt, answer, status = app.query_one(PromptInput), app.query_one(AnswerPane), app.query_one(StatusBar)
         reasoning = app.query_one(ReasoningPane)
         for widget in (prompt, answer, status, reasoning):
             assert _visible(app, widget), widget
         assert answer.region.height >= 5 and reasoning.region.height >= 4
-        assert not app.conversations.display or app.conversations.region.width == 0
+        assert not app.main_screen.panes.listing.display or app.main_screen.panes.listing.region.width == 0
         await pilot.press("f3")
         await pilot.pause()
         assert not reasoning.display
@@ -123,12 +123,12 @@ async def test_small_terminal_80x24_is_usable(azure_server, tmp_path: Path) -> N
         await pilot.press("f3")
         await pilot.pause()
         assert _visible(app, reasoning)
-        await pilot.press("f2")  # the list comes and goes too
+        await pilot.press("f2")  # the list comes and goes too; typing stays in the prompt
         await pilot.pause()
-        assert _visible(app, app.conversations) and app.conversations.has_focus
+        assert _visible(app, app.main_screen.panes.listing) and prompt.has_focus
         await pilot.press("f2")
         await pilot.pause()
-        assert not _visible(app, app.conversations)
+        assert not _visible(app, app.main_screen.panes.listing)
         assert prompt.has_focus
     store.close()
     await client.aclose()
@@ -143,12 +143,12 @@ async def test_429_countdown_then_success(azure_server, tmp_path: Path) -> None:
     seen: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await send(pilot, app, "hi")
-        await wait_for(pilot, lambda: "retry 2/6 in" in str(app.status.render()))
-        seen.append(str(app.status.render()))
+        await wait_for(pilot, lambda: "retry 2/6 in" in str(app.main_screen.panes.status.render()))
+        seen.append(str(app.main_screen.panes.status.render()))
         await pilot.pause(0.6)
-        seen.append(str(app.status.render()))
-        await wait_for(pilot, lambda: app.generation is None)
-        assert app.transcript.answers()[0].answer == "The answer is **4**."
+        seen.append(str(app.main_screen.panes.status.render()))
+        await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
+        assert app.main_screen.panes.answers.answers()[0].answer == "The answer is **4**."
         assert "retry" not in status_text(app)
     assert "429" in seen[0]
     first = float(seen[0].split("retry 2/6 in ")[1].split(" s")[0])

@@ -13,6 +13,7 @@ import pytest
 from tui.llm.request import RequestDefaults
 from tui.store import HistoryStore
 from tui.ui.app import R1App
+from tui.ui.factory import build_app
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.prompt import PromptInput
 
@@ -41,9 +42,9 @@ def marker(group: AnswerGroup) -> str:
 
 async def press_and_wait(pilot, app: R1App, *keys: str) -> None:
     """Press ``keys``; wait until a new answer block exists and its generation is over."""
-    before = len(app.transcript.all_answers())
+    before = len(app.main_screen.panes.answers.all_answers())
     await pilot.press(*keys)
-    await wait_for(pilot, lambda: len(app.transcript.all_answers()) > before and app.generation is None)
+    await wait_for(pilot, lambda: len(app.main_screen.panes.answers.all_answers()) > before and not app.main_screen.exchanges.running)
     await pilot.pause(0.1)
 
 
@@ -60,16 +61,16 @@ async def test_regenerate_adds_an_alternative_and_cycling_follows_it(azure_serve
         await send(pilot, app, "question")
         group = app.query_one(AnswerGroup)
         assert marker(group) == ""
-        app.transcript.answers()[0].focus()
+        app.main_screen.panes.answers.answers()[0].focus()
         await press_and_wait(pilot, app, "r")  # ask again from the focused answer
         assert len(group.blocks) == 2 and "2/2" in marker(group)
-        assert [b.answer for b in app.transcript.answers()] == ["Answer two."]
+        assert [b.answer for b in app.main_screen.panes.answers.answers()] == ["Answer two."]
         assert "second thoughts" in reasoning_text(app)
-        app.transcript.answers()[0].focus()
+        app.main_screen.panes.answers.answers()[0].focus()
         await pilot.press("less_than_sign")
         await pilot.pause(0.2)
         assert "1/2" in marker(group)
-        assert [b.answer for b in app.transcript.answers()] == ["Answer one."]
+        assert [b.answer for b in app.main_screen.panes.answers.answers()] == ["Answer one."]
         assert "first thoughts" in reasoning_text(app) and "second" not in reasoning_text(app)
         await pilot.press("alt+right")
         await pilot.pause(0.2)
@@ -91,10 +92,10 @@ async def test_follow_up_sends_the_selected_alternative_and_reopen_shows_it(azur
         await send(pilot, app, "pick one")
         await press_and_wait(pilot, app, "ctrl+g")  # from the prompt: the last answer
         group = app.query_one(AnswerGroup)
-        group.visible.focus()
+        group.shown_block.focus()
         await pilot.press("greater_than_sign")  # wraps around to alternative 1
         await pilot.pause(0.2)
-        assert "1/2" in marker(group) and app.transcript.answers()[0].answer == "Alpha."
+        assert "1/2" in marker(group) and app.main_screen.panes.answers.answers()[0].answer == "Alpha."
         await send(pilot, app, "and then?")
     body = azure_server.requests[-1].json
     assert body["messages"] == [
@@ -108,14 +109,14 @@ async def test_follow_up_sends_the_selected_alternative_and_reopen_shows_it(azur
 
     app2, store2, client2 = make_app(azure_server.base_url, db)
     async with app2.run_test(size=(120, 40)) as pilot:
-        app2.conversations.focus()
+        app2.main_screen.panes.listing.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(app2.transcript.answers()) == 2)
+        await wait_for(pilot, lambda: len(app2.main_screen.panes.answers.answers()) == 2)
         await pilot.pause(0.1)
         first = app2.query(AnswerGroup).first()
         assert len(first.blocks) == 2 and "1/2" in marker(first)
-        assert [b.answer for b in app2.transcript.answers()] == ["Alpha.", "Follow."]
-        first.visible.focus()
+        assert [b.answer for b in app2.main_screen.panes.answers.answers()] == ["Alpha.", "Follow."]
+        first.shown_block.focus()
         await pilot.press("greater_than_sign")
         await pilot.pause(0.2)
         assert "2/2" in marker(first) and "beta r" in reasoning_text(app2)
@@ -127,15 +128,15 @@ async def test_follow_up_sends_the_selected_alternative_and_reopen_shows_it(azur
 async def test_n2_choices_are_alternatives(azure_server, tmp_path: Path) -> None:
     azure_server.enqueue(Stream(n=2, choice_content=[["<think>", "r0", "</think>", "A zero"], ["<think>", "r1", "</think>", "B one"]]))
     app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
-    app.defaults = RequestDefaults(n=2)
+    app.context.defaults = RequestDefaults(n=2)
     async with app.run_test(size=(120, 40)) as pilot:
         await send(pilot, app, "two")
         group = app.query_one(AnswerGroup)
-        assert "1/2" in marker(group) and [b.answer for b in app.transcript.answers()] == ["A zero"]
-        group.visible.focus()
+        assert "1/2" in marker(group) and [b.answer for b in app.main_screen.panes.answers.answers()] == ["A zero"]
+        group.shown_block.focus()
         await pilot.press("greater_than_sign")
         await pilot.pause(0.2)
-        assert "2/2" in marker(group) and [b.answer for b in app.transcript.answers()] == ["B one"]
+        assert "2/2" in marker(group) and [b.answer for b in app.main_screen.panes.answers.answers()] == ["B one"]
         assert "r1" in reasoning_text(app)
     answers = assistants(store)
     assert [(a.choice_index, a.selected) for a in answers] == [(0, False), (1, True)]
@@ -154,10 +155,10 @@ async def test_broken_stream_is_kept_and_marked_interrupted(azure_server, tmp_pa
     app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
     async with app.run_test(size=(120, 40)) as pilot:
         await send(pilot, app, "go")
-        block = app.transcript.answers()[0]
+        block = app.main_screen.panes.answers.answers()[0]
         assert block.state == "interrupted" and "interrupted" in header(block)
         assert block.answer == "Half an answer" and "partial thought" in reasoning_text(app)
-        assert "interrupted" in app.status.build_text().plain
+        assert "interrupted" in app.main_screen.panes.status.build_text().plain
     [msg] = assistants(store)
     assert msg.state == "interrupted" and msg.content == "Half an answer" and msg.reasoning == "partial thought"
     store.close()
@@ -169,9 +170,9 @@ async def test_content_filter_is_marked_filtered(azure_server, tmp_path: Path) -
     app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
     async with app.run_test(size=(120, 40)) as pilot:
         await send(pilot, app, "go")
-        block = app.transcript.answers()[0]
+        block = app.main_screen.panes.answers.answers()[0]
         assert block.state == "filtered" and "filtered" in header(block)
-        assert "content filter" in app.status.build_text().plain
+        assert "content filter" in app.main_screen.panes.status.build_text().plain
     [msg] = assistants(store)
     assert msg.state == "filtered" and msg.content == "Part"
     store.close()
@@ -215,19 +216,19 @@ async def test_unreachable_endpoint_then_back(azure_server, tmp_path: Path) -> N
     app, store, client = make_app(f"http://127.0.0.1:{port}/openai/v1/", tmp_path / "h.db")
     async with app.run_test(size=(120, 40)) as pilot:
         await send(pilot, app, "anyone there?")
-        block = app.transcript.answers()[0]
+        block = app.main_screen.panes.answers.answers()[0]
         assert block.state == "failed"
-        text = app.status.build_text().plain
+        text = app.main_screen.panes.status.build_text().plain
         assert "endpoint unreachable — history still browsable" in text
-        assert app.conversations.option_count == 1  # history still there
+        assert app.main_screen.panes.listing.option_count == 1  # history still there
         forwarder = _Forwarder(port, azure_server.port)
         thread = threading.Thread(target=forwarder.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         thread.start()
         try:
             azure_server.enqueue(think("back", "Hello again."))
             await press_and_wait(pilot, app, "ctrl+g")
-            assert app.transcript.answers()[0].answer == "Hello again."
-            assert "unreachable" not in app.status.build_text().plain
+            assert app.main_screen.panes.answers.answers()[0].answer == "Hello again."
+            assert "unreachable" not in app.main_screen.panes.status.build_text().plain
         finally:
             forwarder.shutdown()
             forwarder.server_close()
@@ -244,7 +245,7 @@ async def test_prompt_jump_focuses_the_displayed_alternative(tmp_path: Path) -> 
     for choice, text in enumerate(("Alt one.", "Alt two.")):
         msg = store.begin_answer(conv, user, model="m", deployment="dep", endpoint_host="h", choice_index=choice)
         store.update_answer(msg, answer=text, reasoning="r", state="complete", finish_reason="stop")
-    app = R1App(client=None, store=store, defaults=RequestDefaults())
+    app = build_app(client=None, store=store, defaults=RequestDefaults())
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.query(AnswerGroup) and len(app.query_one(AnswerGroup).blocks) == 2)

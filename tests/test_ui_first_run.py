@@ -53,8 +53,8 @@ async def test_no_endpoint_is_read_only_until_setup_then_saves(azure_server, tmp
     async def drive(app: R1App) -> None:
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen))  # first-run setup offered
-            first = app.store
-            assert first.read_only and app.client is None and app.offline
+            first = app.context.store
+            assert first.read_only and app.context.client is None and app.context.offline
             with pytest.raises(StoreError):
                 first.create_conversation("refused")
             assert [c.title for c in first.list_conversations()] == ["earlier"]
@@ -64,10 +64,10 @@ async def test_no_endpoint_is_read_only_until_setup_then_saves(azure_server, tmp
             await pilot.press("tab", *"depx", "tab", "right", "right", "enter")  # auth: none
             assert app.screen.query_one(RadioSet).pressed_index == 2
             await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: app.client is not None)
-            assert not app.store.read_only and app.store is not first
+            await wait_for(pilot, lambda: app.context.client is not None)
+            assert not app.context.store.read_only and app.context.store is not first
             await send_and_wait(pilot, app, "after setup")
-            seen["store"] = app.store
+            seen["store"] = app.context.store
 
     monkeypatch.setattr(R1App, "run_async", drive)
     assert await cli._run_app(settings, offline=False, low_bandwidth=False, overrides=Overrides()) == 0
@@ -87,7 +87,7 @@ async def test_no_endpoint_and_no_history_writes_no_file(monkeypatch: pytest.Mon
     stores: list[object] = []
 
     async def fake_run(app: R1App) -> None:
-        stores.append(app.store)
+        stores.append(app.context.store)
 
     monkeypatch.setattr(R1App, "run_async", fake_run)
     assert await cli._run_app(settings, offline=False, low_bandwidth=False) == 0

@@ -12,14 +12,16 @@ from tui.llm.client import ChatClient
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.retry import RetryPolicy
 from tui.store import HistoryStore, TimingRecord, UsageRecord
-from tui.ui import history_actions
+from tui.ui import history_controller
 from tui.ui.app import R1App
+from tui.ui.factory import build_app
 from tui.ui.highlight import HIGHLIGHT_STYLE
 from tui.ui.screens.rename import RenameScreen
 from tui.ui.screens.search import SearchScreen
-from tui.ui.widgets.message_stats import MessageStats, Stats, format_stats, stats_from_record
+from tui.ui.loader import stats_from_record
+from tui.ui.widgets.message_stats import MessageStats, Stats, format_stats
 from tui.ui.widgets.prompt import PromptInput
-from tui.ui.widgets.transcript import PromptBlock
+from tui.ui.widgets.prompt_block import PromptBlock
 
 try:
     from tests import uihelpers
@@ -66,17 +68,17 @@ async def search_and_open(pilot, app: R1App, query: str, field: str) -> None:
 
 async def test_search_opens_prompt_answer_and_reasoning_highlighted(tmp_path: Path) -> None:
     store, target = seeded(tmp_path)
-    app = R1App(client=None, store=store)
+    app = build_app(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         await search_and_open(pilot, app, "zebras", "prompt")
-        assert app.conv_id == target
-        prompt = app.transcript.query(PromptBlock).first()
+        assert app.main_screen.history.conv_id == target
+        prompt = app.main_screen.panes.answers.query(PromptBlock).first()
         assert isinstance(prompt.content, Text) and "zebras" in prompt.content.plain
         assert HIGHLIGHT_STYLE in styled_spans(prompt.content)
 
         await search_and_open(pilot, app, "platyp", "answer")  # as-you-type prefix
-        block = app.transcript.answers()[0]
-        assert app.focused is block
+        block = app.main_screen.panes.answers.answers()[0]
+        assert app.main_screen.panes.reasoning.source is block  # the hit is the selected answer
         view = block.markdown
         lines = [view.render_line(y) for y in range(view.row_count) if "platypus" in view.render_line(y).text]
         plain_bg = list(lines[0])[0].style.bgcolor  # "The " is not a match
@@ -84,21 +86,20 @@ async def test_search_opens_prompt_answer_and_reasoning_highlighted(tmp_path: Pa
                              for seg in lines[0])
 
         await search_and_open(pilot, app, "quokkas", "reasoning")
-        block = app.transcript.answers()[0]  # the conversation was opened again
-        assert app.reasoning_pane.source is block and app.focused is block
-        log = app.reasoning_pane.log_widget
-        rows = [w for w in log.children if getattr(w, "rows", None)]
-        assert rows and all(w.highlight is not None for w in rows)
-        strips = [w.render_line(y) for w in rows for y in range(len(w.rows)) if "quokkas" in w.rows[y]]
-        assert strips and any(seg.text == "quokkas" and seg.style.bgcolor for seg in strips[0])
+        block = app.main_screen.panes.answers.answers()[0]  # the conversation was opened again
+        assert app.main_screen.panes.reasoning.source is block
+        log = app.main_screen.panes.reasoning.trace
         assert log.scroll_y > 0  # scrolled to the match, far below the top
+        shown = [log.render_line(y) for y in range(log.size.height)]
+        strips = [strip for strip in shown if "quokkas" in strip.text]
+        assert strips and any(seg.text == "quokkas" and seg.style and seg.style.bgcolor for seg in strips[0])
     store.close()
 
 
 async def test_search_view_keys_and_no_markup(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
     seed(store, "[bold]x[/bold] \x1b]0;evil\x07", [("markup [red]zzword[/red] \x1b[2J", "r", "a")])
-    app = R1App(client=None, store=store)
+    app = build_app(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("slash")  # outside the prompt, / opens the search
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
@@ -112,14 +113,14 @@ async def test_search_view_keys_and_no_markup(tmp_path: Path) -> None:
         assert "\x1b" not in label.plain and "«" not in label.plain
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, SearchScreen))
-        assert app.conv_id is None
+        assert app.main_screen.history.conv_id is None
     store.close()
 
 
 async def test_slash_in_the_prompt_types_a_slash(azure_server, tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
     client = ChatClient(EndpointSettings(azure_server.base_url, "dep", "none", retry=RetryPolicy(max_attempts=1)))
-    app = R1App(client=client, store=store)
+    app = build_app(client=client, store=store)
     async with app.run_test(size=(100, 30)) as pilot:
         app.query_one(PromptInput).focus()
         await pilot.press("a", "slash", "b")
@@ -137,9 +138,9 @@ async def test_rename_archive_unarchive_round_trip(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
     first = seed(store, "first", [("q", "r", "a")])
     seed(store, "second", [("q2", "r", "a")])
-    app = R1App(client=None, store=store)
+    app = build_app(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        listing = app.conversations
+        listing = app.main_screen.panes.listing
         listing.highlighted = listing.get_option_index(first)
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, RenameScreen))
@@ -175,7 +176,7 @@ async def test_rename_archive_unarchive_round_trip(tmp_path: Path) -> None:
 
 
 async def test_list_never_loads_messages_and_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(history_actions, "PAGE", 5)
+    monkeypatch.setattr(history_controller, "PAGE", 5)
     store = HistoryStore.open(tmp_path / "h.db")
     for i in range(12):
         store.create_conversation(f"c{i:02d}")
@@ -185,9 +186,9 @@ async def test_list_never_loads_messages_and_pages(tmp_path: Path, monkeypatch: 
 
     monkeypatch.setattr(store, "get_conversation", forbidden)
     monkeypatch.setattr(store, "get_message", forbidden)
-    app = R1App(client=None, store=store)
+    app = build_app(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
-        listing = app.conversations
+        listing = app.main_screen.panes.listing
         await pilot.pause(0.1)
         assert listing.loaded == 5 and listing.has_more
         assert "Load more" in str(listing.get_option_at_index(listing.option_count - 1).prompt)
@@ -197,7 +198,7 @@ async def test_list_never_loads_messages_and_pages(tmp_path: Path, monkeypatch: 
         await pilot.press("end")
         await wait_for(pilot, lambda: listing.loaded == 12)
         assert not listing.has_more
-        app.refresh_list()  # a redraw keeps every loaded row
+        app.main_screen.history.reload_list()  # a redraw keeps every loaded row
         assert listing.loaded == 12
     store.close()
 
@@ -219,15 +220,15 @@ async def test_stats_line_for_the_answer_under_the_cursor(tmp_path: Path) -> Non
     msg = store.begin_answer(conv, user, model="m", deployment="dep", endpoint_host="h")
     store.update_answer(msg, answer="a2", reasoning="r2", state="complete",
                         usage=UsageRecord(10, 50, 60, 20, False), timing=TimingRecord(1.25, 2.0, 6.25))
-    app = R1App(client=None, store=store)
+    app = build_app(client=None, store=store)
     async with app.run_test(size=(120, 40)) as pilot:
         stats = app.query_one(MessageStats)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(app.transcript.answers()) == 2)
+        await wait_for(pilot, lambda: len(app.main_screen.panes.answers.answers()) == 2)
         await wait_for(pilot, lambda: stats.plain.startswith("reasoning 20 tok"))
         assert stats.plain == "reasoning 20 tok · answer 30 tok · thought 2.0 s · 10.0 tok/s · TTFT 1.25 s"
         assert stats.display
-        app.transcript.answers()[0].focus()
+        app.main_screen.panes.answers.answers()[0].focus()
         await wait_for(pilot, lambda: stats.plain.startswith("reasoning 500 tok"))
     store.close()
 
@@ -254,10 +255,10 @@ async def test_offline_never_opens_a_socket(tmp_path: Path, monkeypatch: pytest.
         seed(writer, "kept", [("findme prompt", "thoughts", "answer")])
     guard = SocketGuard(monkeypatch)
     store = HistoryStore.open(db, read_only=True)
-    app = R1App(client=None, store=store, read_only=True, setup_hint="Offline: history is read-only.")
+    app = build_app(client=None, store=store, read_only=True, setup_hint="Offline: history is read-only.")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.transcript.answers())
+        await wait_for(pilot, lambda: app.main_screen.panes.answers.answers())
         await search_and_open(pilot, app, "findme", "prompt")
         await pilot.press("a")  # archiving is refused, read-only
         assert app.query_one(PromptInput).disabled
@@ -284,7 +285,8 @@ async def test_run_app_offline_builds_no_client(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(R1App, "run_async", fake_run)
     monkeypatch.setattr(ChatClient, "__init__", no_client)
     assert await cli._run_app(settings, offline=True, low_bandwidth=False) == 0
-    assert seen[0].client is None and seen[0].read_only and seen[0].store.read_only
+    context = seen[0].context
+    assert context.client is None and context.read_only and context.store.read_only
     assert not paths.history_db_path().exists()  # offline never creates the history file
     assert guard.attempts == []
 
@@ -298,12 +300,12 @@ async def test_stats_of_a_streamed_answer(azure_server, tmp_path: Path) -> None:
                                 usage=usage(12, 40, reasoning=21), azure_quirks=True))
     store = HistoryStore.open(tmp_path / "h.db")
     client = ChatClient(EndpointSettings(azure_server.base_url, "dep", "none", retry=RetryPolicy(max_attempts=1)))
-    app = R1App(client=client, store=store)
+    app = build_app(client=client, store=store)
     async with app.run_test(size=(120, 40)) as pilot:
         stats = app.query_one(MessageStats)
         app.query_one(PromptInput).insert("2+2?")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.transcript.answers() and app.generation is None)
+        await wait_for(pilot, lambda: app.main_screen.panes.answers.answers() and not app.main_screen.exchanges.running)
         await wait_for(pilot, lambda: stats.plain.startswith("reasoning 21 tok"))
         assert stats.plain.startswith("reasoning 21 tok · answer 19 tok · thought ")
         assert "tok/s" in stats.plain and "TTFT" in stats.plain
@@ -322,7 +324,7 @@ async def test_stats_line_says_streaming_while_the_answer_streams(azure_server, 
         stats = app.query_one(MessageStats)
         await wait_for(pilot, lambda: "step5" in uihelpers.reasoning_text(app))
         await wait_for(pilot, lambda: stats.display and str(stats.render()).startswith("streaming · TTFT "))
-        await wait_for(pilot, lambda: app.generation is None)
+        await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
         await wait_for(pilot, lambda: "reasoning " in str(stats.render()) and "tok" in str(stats.render()))
     store.close()
     await client.aclose()

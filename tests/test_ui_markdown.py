@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from tui.ui.markdown.code import CONTINUATION
-from tui.ui.widgets.transcript import PromptBlock
+from tui.ui.widgets.prompt_block import PromptBlock
 
 try:
     from tests.loopback import Stream
@@ -42,9 +42,9 @@ async def test_stream_renders_blocks_live_and_nothing_moves_when_it_ends(azure_s
     try:
         async with app.run_test(size=(100, 40)) as pilot:
             await send(pilot, app, "Sum the values")
-            await wait_for(pilot, lambda: app.transcript.answers()
-                           and "still growing" in app.transcript.answers()[0].markdown.text)
-            block = app.transcript.answers()[0]
+            await wait_for(pilot, lambda: app.main_screen.panes.answers.answers()
+                           and "still growing" in app.main_screen.panes.answers.answers()[0].markdown.text)
+            block = app.main_screen.panes.answers.answers()[0]
             view = block.markdown
             assert block.state == "streaming"
             # Mid-stream: the closed fence is a rendered code block, no Markdown syntax on screen.
@@ -56,12 +56,12 @@ async def test_stream_renders_blocks_live_and_nothing_moves_when_it_ends(azure_s
             long_rows = ["".join(seg.text for seg in row).strip() for row in view.rows[span[0] + 1 : span[1]]]
             assert len(long_rows) > 2 and all(row in screen for row in long_rows)  # the long line, all of it
             # Nothing above the last block moves when the stream ends.
-            transcript = app.transcript
-            prompt = app.transcript.query_one(PromptBlock)
+            transcript = app.main_screen.panes.answers
+            prompt = app.main_screen.panes.answers.query_one(PromptBlock)
             await wait_for(pilot, lambda: transcript.is_anchored and transcript.scroll_y == transcript.max_scroll_y > 0)
             before = (view.region, prompt.region, transcript.scroll_y, view.rows[: view.settled_rows])
             resume.set()
-            await wait_for(pilot, lambda: app.generation is None)
+            await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
             await pilot.pause(0.3)
             assert block.state == "complete"
             assert (view.region.y, prompt.region, transcript.scroll_y, view.rows[: len(before[3])]) == (
@@ -69,13 +69,13 @@ async def test_stream_renders_blocks_live_and_nothing_moves_when_it_ends(azure_s
             assert "• second item, *still growing" in view.text  # unclosed emphasis stays literal (CommonMark)
             assert view.outer_size.height > view.row_count  # the reserved rows stay: the text did not move
             await send(pilot, app, "And another")  # the next prompt goes right under the answer
-            await wait_for(pilot, lambda: app.generation is None)
+            await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
             assert view.outer_size.height == view.row_count
             # The stored answer opens rendered exactly as it streamed.
             streamed = view.rows
-            await app.open_conversation(app.conv_id)
+            await app.main_screen.history.open(app.main_screen.history.conv_id)
             await pilot.pause(0.2)
-            reopened = app.transcript.answers()[0].markdown
+            reopened = app.main_screen.panes.answers.answers()[0].markdown
             await wait_for(pilot, lambda: reopened.row_count > 0)
             assert reopened.rows == streamed
     finally:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from tui.llm.request import RequestDefaults
 from tui.store import HistoryStore
-from tui.ui.app import R1App
+from tui.ui.factory import build_app
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.prompt import PromptInput
-from tui.ui.widgets.reasoning import ReasoningLog
+from tui.ui.widgets.reasoning_log import ReasoningLog
 
 try:
     from tests.uihelpers import reasoning_text, seed, wait_for
@@ -21,19 +21,19 @@ except ImportError:  # tests/ itself on sys.path
 async def test_offline_browses_history_and_disables_prompt(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
     seed(store, "old question", [("old question", "old reasoning", "old answer")])
-    app = R1App(client=None, store=store, defaults=RequestDefaults())
+    app = build_app(client=None, store=store, defaults=RequestDefaults())
     async with app.run_test(size=(120, 40)) as pilot:
         prompt = app.query_one(PromptInput)
         assert prompt.disabled and prompt.read_only
         hint = str(app.query_one("#offline-hint").render())
         assert "No endpoint configured" in hint and "--demo" in hint
         assert app.query_one("#offline-hint").display
-        assert "offline" in app.status.build_text().plain
-        assert app.conversations.has_focus
+        assert "offline" in app.main_screen.panes.status.build_text().plain
+        assert app.main_screen.panes.listing.has_focus
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.transcript.answers())
+        await wait_for(pilot, lambda: app.main_screen.panes.answers.answers())
         await pilot.pause(0.1)
-        assert app.transcript.answers()[0].answer == "old answer"
+        assert app.main_screen.panes.answers.answers()[0].answer == "old answer"
         assert "old reasoning" in reasoning_text(app)
         assert "Thought for 1.5 s" in str(app.query_one("#reasoning-header").render())
     store.close()
@@ -43,9 +43,9 @@ async def test_delete_asks_for_confirmation(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
     seed(store, "first", [("first", "r", "a")])
     seed(store, "second", [("second", "r", "a")])
-    app = R1App(client=None, store=store, defaults=RequestDefaults())
+    app = build_app(client=None, store=store, defaults=RequestDefaults())
     async with app.run_test(size=(120, 40)) as pilot:
-        assert app.conversations.option_count == 2
+        assert app.main_screen.panes.listing.option_count == 2
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -57,18 +57,18 @@ async def test_delete_asks_for_confirmation(tmp_path: Path) -> None:
         await pilot.press("y")
         await pilot.pause(0.2)
         assert [c.title for c in store.list_conversations()] == ["first"]
-        assert app.conversations.option_count == 1
+        assert app.main_screen.panes.listing.option_count == 1
     store.close()
 
 
 async def test_help_lists_every_key(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
-    app = R1App(client=None, store=store)
+    app = build_app(client=None, store=store)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("Static").render())
+        text = app.screen.plain_text()
         for key in ("f1", "escape", "f2", "f3, ctrl+r", "ctrl+n", "ctrl+q", "enter", "ctrl+j", "alt+enter", "[", "]", "d, delete"):
             assert key in text, key
         await pilot.press("escape")
@@ -80,16 +80,16 @@ async def test_help_lists_every_key(tmp_path: Path) -> None:
 async def test_answers_are_navigable_and_show_their_reasoning(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
     seed(store, "two", [("q1", "reasoning one", "answer one"), ("q2", "reasoning two", "answer two")])
-    app = R1App(client=None, store=store)
+    app = build_app(client=None, store=store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(app.transcript.answers()) == 2)
+        await wait_for(pilot, lambda: len(app.main_screen.panes.answers.answers()) == 2)
         await pilot.pause(0.1)
         assert "reasoning two" in reasoning_text(app)
         await pilot.press("ctrl+up")  # the last answer
         await pilot.press("[")  # the one before
         await pilot.pause(0.2)
-        assert app.focused is app.transcript.answers()[0]
+        assert app.focused is app.main_screen.panes.answers.answers()[0]
         assert "reasoning one" in reasoning_text(app)
         await pilot.press("]")
         await pilot.pause(0.2)
@@ -102,17 +102,18 @@ async def test_reasoning_follows_only_at_the_bottom() -> None:
 
     class LogApp(App[None]):
         def compose(self):
-            yield ReasoningLog(hz=15)
+            yield ReasoningLog()
 
     app = LogApp()
     async with app.run_test(size=(60, 12)) as pilot:
         log = app.query_one(ReasoningLog)
         log.focus()
-        log.follow(True)
-        assert not log.is_anchored  # short content reads from the top
+        log.set_text("short", live=True)
+        await pilot.pause(0.1)
+        assert log.scroll_y == 0 and log.render_line(0).text.startswith("short")  # short content reads from the top
         for i in range(40):
             log.append(f"line {i}\n\n")
-        await log.flush()
+        log.flush()
         await pilot.pause(0.2)
         assert log.max_scroll_y > 0 and log.scroll_y == log.max_scroll_y  # following
         await pilot.press("pageup")
@@ -121,13 +122,13 @@ async def test_reasoning_follows_only_at_the_bottom() -> None:
         assert held < log.max_scroll_y
         for i in range(40, 60):
             log.append(f"line {i}\n\n")
-        await log.flush()
+        log.flush()
         await pilot.pause(0.2)
         assert log.scroll_y == held  # scrolled up: not following
         await pilot.press("end")
         await pilot.pause(0.3)
         for i in range(60, 80):
             log.append(f"line {i}\n\n")
-        await log.flush()
+        log.flush()
         await pilot.pause(0.3)
         assert log.scroll_y == log.max_scroll_y  # End resumed following

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tui.llm.request import RequestDefaults
 from tui.ui.widgets.prompt import PromptInput
-from tui.ui.widgets.reasoning import ReasoningLog
+from tui.ui.widgets.reasoning_log import ReasoningLog
 
 try:
     from tests.loopback import AZURE_401_BODY, ErrorResponse, Stream
@@ -25,7 +25,7 @@ async def test_reclassified_moves_provisional_reasoning_to_the_answer(azure_serv
     app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "hi")
-        block = app.transcript.answers()[0]
+        block = app.main_screen.panes.answers.answers()[0]
         assert block.answer == "Just a plain answer."
         assert "Just a plain answer." in block.markdown.text
         assert reasoning_text(app) == ""
@@ -40,12 +40,12 @@ async def test_n2_saves_each_choice(azure_server, tmp_path: Path) -> None:
         Stream(n=2, choice_content=[["<think>", "r0", "</think>", "A zero"], ["<think>", "r1", "</think>", "B one"]])
     )
     app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
-    app.defaults = RequestDefaults(n=2)
+    app.context.defaults = RequestDefaults(n=2)
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "two please")
-        answers = app.transcript.all_answers()  # n > 1: alternatives, one displayed at a time
+        answers = app.main_screen.panes.answers.all_answers()  # n > 1: alternatives, one displayed at a time
         assert [a.answer for a in answers] == ["A zero", "B one"]
-        assert [a.answer for a in app.transcript.answers()] == ["A zero"]
+        assert [a.answer for a in app.main_screen.panes.answers.answers()] == ["A zero"]
         assert "r0" in reasoning_text(app)
     messages = store.get_conversation(store.list_conversations()[0].id).messages
     got = sorted((m.choice_index, m.content, m.reasoning, m.state) for m in messages if m.role == "assistant")
@@ -60,9 +60,9 @@ async def test_failure_before_output_keeps_prompt_and_shows_hint(azure_server, t
     app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "hello?")
-        block = app.transcript.answers()[0]
+        block = app.main_screen.panes.answers.answers()[0]
         assert block.state == "failed"
-        status = app.status.build_text().plain
+        status = app.main_screen.panes.status.build_text().plain
         assert "auth:" in status
         assert "failed" in str(block.query_one(".answer-header").render())
     messages = store.get_conversation(store.list_conversations()[0].id).messages
@@ -78,11 +78,12 @@ async def test_long_reasoning_without_blank_lines_stays_in_small_blocks(azure_se
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "think long")
         log = app.query_one(ReasoningLog)
-        assert log.block_count >= 20
-        assert len(log.tail_text) < 3000
+        width = log.scrollable_content_region.width
+        assert len(log.rows) > 100 and all(len(row.rstrip("\n ")) <= width for row in log.rows)
         text = reasoning_text(app)
         assert "word0 " in text and "word5999" in text
-        assert app.transcript.answers()[0].answer == "done"
+        await wait_for(pilot, lambda: "word5999" in "".join(log.render_line(y).text for y in range(log.size.height)))
+        assert app.main_screen.panes.answers.answers()[0].answer == "done"
     store.close()
     await client.aclose()
 
@@ -97,14 +98,14 @@ async def test_escape_cancels_a_retry_wait(azure_server, tmp_path: Path) -> None
     async with app.run_test(size=(120, 40)) as pilot:
         app.query_one(PromptInput).insert("hi")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "retry 2/2 in" in str(app.status.render()))
+        await wait_for(pilot, lambda: "retry 2/2 in" in str(app.main_screen.panes.status.render()))
         started = time.monotonic()
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.generation is None)
+        await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
         assert time.monotonic() - started < 5
         await pilot.pause(0.3)
-        assert "retry" not in str(app.status.render())
-        assert app.transcript.answers()[0].state == "stopped"
+        assert "retry" not in str(app.main_screen.panes.status.render())
+        assert app.main_screen.panes.answers.answers()[0].state == "stopped"
     messages = store.get_conversation(store.list_conversations()[0].id).messages
     assert messages[0].content == "hi" and messages[1].state == "stopped"
     store.close()
@@ -124,7 +125,7 @@ async def test_notice_toast_and_filtered_answer(azure_server, tmp_path: Path) ->
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "hi")
         assert any("stream_options" in str(n.message) for n in app._notifications)
-        block = app.transcript.answers()[0]
+        block = app.main_screen.panes.answers.answers()[0]
         assert block.state == "filtered" and block.answer == "Part"
         assert "filtered" in str(block.query_one(".answer-header").render())
     msg = store.get_conversation(store.list_conversations()[0].id).messages[1]
@@ -144,13 +145,15 @@ async def test_second_answer_reasoning_reads_from_the_top(azure_server, tmp_path
         await send_and_wait(pilot, app, "first")
         log = app.query_one(ReasoningLog)
         # Followed the long trace (the last frame of the shared clock may land just after the end).
-        await wait_for(pilot, lambda: log.is_anchored and log.scroll_y == log.max_scroll_y > 0)
+        await wait_for(pilot, lambda: log.following and log.scroll_y == log.max_scroll_y > 0)
+        assert "Thought number 79 is here." in "".join(log.render_line(y).text for y in range(log.size.height))
         app.query_one(PromptInput).insert("second")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "short" in reasoning_text(app))
         await pilot.pause(0.3)
-        assert not log.is_anchored and log.scroll_y == 0 and log.max_scroll_y == 0
-        await wait_for(pilot, lambda: app.generation is None)
+        assert log.scroll_y == 0 and log.max_scroll_y == 0  # the short trace reads from its first line
+        assert log.render_line(0).text.startswith("short")
+        await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
     store.close()
     await client.aclose()
 

@@ -12,9 +12,10 @@ from tui.llm.request import RequestDefaults
 from tui.llm.retry import RetryPolicy
 from tui.store import HistoryStore, TimingRecord, UsageRecord
 from tui.ui.app import R1App
+from tui.ui.factory import build_app
 from tui.ui.widgets.prompt import PromptInput
-from tui.ui.widgets.reasoning import ReasoningLog
-from tui.ui.widgets.transcript import AnswerBlock
+from tui.ui.widgets.reasoning_log import ReasoningLog
+from tui.ui.widgets.answer_block import AnswerBlock
 
 USAGE = UsageRecord(5, 7, 12, 3, False)
 TIMING = TimingRecord(0.1, 1.5, 2.0)
@@ -26,7 +27,7 @@ def make_app(base_url: str, db: Path, *, attempts: int = 2, base_delay_s: float 
     client = ChatClient(EndpointSettings(base_url, "dep", "none",
                                          retry=RetryPolicy(max_attempts=attempts, base_delay_s=base_delay_s)))
     store = HistoryStore.open(db)
-    return R1App(client=client, store=store, defaults=RequestDefaults(), **kwargs), store, client  # type: ignore[arg-type]
+    return build_app(client=client, store=store, defaults=RequestDefaults(), **kwargs), store, client  # type: ignore[arg-type]
 
 
 async def wait_for(pilot, condition: Callable[[], object], timeout: float = 10.0) -> None:
@@ -39,10 +40,8 @@ async def wait_for(pilot, condition: Callable[[], object], timeout: float = 10.0
 
 
 def reasoning_text(app: R1App) -> str:
-    """All the reasoning the pane shows (blocks and tail), stripped."""
-    log = app.query_one(ReasoningLog)
-    parts = [str(w.render()) for w in log.query(".reasoning-block")]
-    return " ".join([*parts, str(log.query_one(".reasoning-tail").render())]).strip()
+    """All the reasoning the pane shows, whitespace collapsed."""
+    return " ".join(app.main_screen.query_one(ReasoningLog).text.split())
 
 
 async def send(pilot, app: R1App, text: str) -> None:
@@ -50,15 +49,15 @@ async def send(pilot, app: R1App, text: str) -> None:
     app.query_one(PromptInput).focus()
     app.query_one(PromptInput).insert(text)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: app.generation is not None or app.transcript.answers())
+    await wait_for(pilot, lambda: app.main_screen.exchanges.running or app.main_screen.panes.answers.answers())
 
 
 async def send_and_wait(pilot, app: R1App, text: str) -> AnswerBlock:
     """Send ``text`` and wait for the generation to end; return the last answer block."""
     await send(pilot, app, text)
-    await wait_for(pilot, lambda: app.generation is None)
+    await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
     await pilot.pause(0.1)
-    return app.transcript.answers()[-1]
+    return app.main_screen.panes.answers.answers()[-1]
 
 
 def seed(store: HistoryStore, title: str | None, pairs: Sequence[tuple[str, str, str]], *,

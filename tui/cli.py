@@ -289,11 +289,11 @@ def _client_factory(overrides: Overrides) -> Any:
 async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, overrides: Overrides | None = None,
                    demo: bool = False) -> int:
     from tui.commands.open_history import open_history
-    from tui.ui.app import R1App
+    from tui.ui.factory import build_app
 
     interactive = sys.stdin.isatty() and sys.stderr.isatty()
     # Nothing configured: browse read-only (no file written) until setup gives a client;
-    # the app then reopens the history read-write (tui/ui/store_switch.py).
+    # the app then reopens the history read-write (AppContext.make_store_writable in tui/ui/context.py).
     read_only_store = offline or settings.endpoint is None
     store = open_history(paths.history_db_path(demo=demo), read_only=read_only_store, interactive=interactive,
                          report=_error, stdin=sys.stdin, stderr=sys.stderr, offer_fresh=not offline)
@@ -307,20 +307,20 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
             settings.setup_hint)
     app = None
     try:
-        app = R1App(client=client, store=store, defaults=settings.defaults, read_only=read_only,
-                    setup_hint=hint, low_bandwidth=low_bandwidth,
-                    client_factory=_client_factory(overrides or Overrides()), keymap=settings.extra.get("keys"),
-                    theme=settings.extra.get("theme"), profile=settings.profile_name,
-                    config_path=settings.config_path)
+        app = build_app(client=client, store=store, defaults=settings.defaults, read_only=read_only,
+                        setup_hint=hint, low_bandwidth=low_bandwidth,
+                        client_factory=_client_factory(overrides or Overrides()), keymap=settings.extra.get("keys"),
+                        theme=settings.extra.get("theme"), profile=settings.profile_name,
+                        config_path=settings.config_path)
         await app.run_async()
         return app.return_code or 0
     finally:
         if client is not None:
             await client.aclose()
         if app is not None:
-            await app.aclose_owned_clients()  # clients built by a profile/deployment switch
-            if app.store is not store:  # reopened read-write after setup
-                app.store.close()
+            await app.context.aclose_owned_clients()  # clients built by a profile/deployment switch
+            if app.context.store is not store:  # reopened read-write after setup
+                app.context.store.close()
         store.close()
 
 

@@ -143,10 +143,3 @@ def set_theme(path: Path, theme: str) -> None:
     doc = load_document(path)
     set_top_level(doc, "theme", theme)
     save_document(path, doc)
-
-
-def set_default_profile(path: Path, name: str) -> None:
-    """Make ``name`` the profile used when none is given."""
-    doc = load_document(path)
-    set_top_level(doc, "default_profile", name)
-    save_document(path, doc)

@@ -1,88 +1,116 @@
-"""The command palette (Ctrl+P): every action of the app by name, typed and run from the keyboard."""
+"""The command palette (Ctrl+P): every action of the app by name, typed and run from the keyboard.
+
+To add a command: one :class:`PaletteCommand` in :data:`COMMANDS` naming an action of the
+main screen. A command that cannot run now stays listed and says why (from
+``MainScreen.unavailable``); choosing it shows that reason.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.config import ConfigError
+from tui.config_write import profile_names, read_profile
 from tui.sanitize import one_line
+from tui.ui.screens.main import MainScreen
 
 
 @dataclass(frozen=True)
 class PaletteCommand:
-    """One palette entry."""
+    """One palette entry: ``action`` is an action of the main screen."""
 
     name: str
     help: str
-    run: Callable[[], Any]
+    action: str
 
 
-def _profile_commands(app: Any) -> Iterator[PaletteCommand]:
-    from tui.config_write import read_profile, profile_names
+COMMANDS = [
+    PaletteCommand("New conversation", "Start an empty conversation", "new_conversation"),
+    PaletteCommand("Search history", "Full-text search of saved conversations", "search"),
+    PaletteCommand("Archived conversations", "Show the archived ones, or back", "toggle_archived"),
+    PaletteCommand("Undo archive", "Bring back the conversation just archived (or archive it again)", "undo_archive"),
+    PaletteCommand("Regenerate answer", "Ask again for the selected (or last) prompt", "regenerate"),
+    PaletteCommand("Toggle reasoning pane", "Show or hide the reasoning", "toggle_reasoning"),
+    PaletteCommand("Toggle conversation list", "Show or hide the list", "toggle_list"),
+    PaletteCommand("Copy answer", "Copy the selected answer to the clipboard (OSC 52)", "copy_answer"),
+    PaletteCommand("Copy reasoning", "Copy the selected answer's reasoning (OSC 52)", "copy_reasoning"),
+    PaletteCommand("Copy code block", "Copy the highlighted (or first) code block (OSC 52)", "copy_code_block"),
+    PaletteCommand("Next code block", "Highlight the next code block of the selected answer", "next_code_block"),
+    PaletteCommand("Export conversation (Markdown)", "Write it to a 0600 file in the data directory", "export"),
+    PaletteCommand("Previous prompt", "Jump to the previous prompt of the conversation", "prev_prompt"),
+    PaletteCommand("Next prompt", "Jump to the next prompt of the conversation", "next_prompt"),
+    PaletteCommand("Switch deployment", "Use another deployment on the same endpoint", "switch_deployment"),
+    PaletteCommand("Set up an endpoint", "Endpoint, deployment and auth, checked like doctor", "setup"),
+    PaletteCommand("Settings", "max_tokens, stop, n, system prompt, deployment", "settings"),
+    PaletteCommand("Change theme", "Pick a theme (remembered in config.toml)", "app.change_theme"),
+    PaletteCommand("Help: keys", "Every key of the app", "help"),
+    PaletteCommand("Quit", "Quit r1-tui", "app.quit"),
+]
 
+
+@dataclass(frozen=True)
+class Entry:
+    """A command as offered now: what it runs and, if it cannot run now, why."""
+
+    name: str
+    help: str
+    run: Callable[[], Awaitable[object] | object]
+    why_not: str | None = None
+
+
+def _profiles(screen: MainScreen) -> Iterator[Entry]:
+    context = screen.context
     try:
-        names = profile_names(app.config_path)
+        names = profile_names(context.config_path)
     except ConfigError:
         return
+    why = screen.unavailable("switch_profile")
     for name in names:
         try:
-            profile = read_profile(app.config_path, name)
+            profile = read_profile(context.config_path, name)
         except ConfigError:
             profile = {}
         where = one_line(f"{profile.get('deployment', '?')} @ {profile.get('endpoint', '?')}", 80)
-        current = " (current)" if name == app.profile_name else ""
-        yield PaletteCommand(f"Switch profile: {one_line(name, 40)}{current}", where,
-                             partial(app.switch_connection, name, None))
+        current = " (current)" if name == context.profile_name else ""
+        yield Entry(f"Switch profile: {one_line(name, 40)}{current}", where,
+                    partial(screen.connection.switch, name, None), why)
 
 
-def palette_commands(app: Any) -> list[PaletteCommand]:
-    """The commands available now (search and regenerate only when the app has them)."""
-    commands = [
-        PaletteCommand("New conversation", "Start an empty conversation", app.action_new_conversation),
-    ]
-    if hasattr(app, "action_search"):
-        commands.append(PaletteCommand("Search history", "Full-text search of saved conversations", app.action_search))
-    if hasattr(app, "action_toggle_archived"):
-        commands.append(PaletteCommand("Archived conversations", "Show the archived ones, or back (A in the list)",
-                                       app.action_toggle_archived))
-    if hasattr(app, "action_regenerate"):
-        commands.append(PaletteCommand("Regenerate answer", "Ask again for the last prompt", app.action_regenerate))
-    commands += [
-        PaletteCommand("Toggle reasoning pane", "Show or hide the reasoning (F3)", app.action_toggle_reasoning),
-        PaletteCommand("Toggle conversation list", "Show or hide the list (F2)", app.action_toggle_list),
-        PaletteCommand("Copy answer", "Copy the selected answer to the clipboard (OSC 52)", app.action_copy_answer),
-        PaletteCommand("Copy reasoning", "Copy the selected answer's reasoning (OSC 52)", app.action_copy_reasoning),
-        PaletteCommand("Copy code block", "Copy the highlighted (or first) code block (OSC 52)", app.action_copy_code_block),
-        PaletteCommand("Next code block", "Highlight the next code block of the selected answer", app.action_next_code_block),
-        PaletteCommand("Export conversation (Markdown)", "Write it to a 0600 file in the data directory", app.action_export),
-        PaletteCommand("Previous prompt", "Jump to the previous prompt of the conversation", app.action_prev_prompt),
-        PaletteCommand("Next prompt", "Jump to the next prompt of the conversation", app.action_next_prompt),
-        *_profile_commands(app),
-        PaletteCommand("Switch deployment", "Use another deployment on the same endpoint", app.action_switch_deployment),
-        PaletteCommand("Set up an endpoint", "Endpoint, deployment and auth, checked like doctor", app.action_setup),
-        PaletteCommand("Settings", "max_tokens, stop, n, system prompt, deployment (F9)", app.action_settings),
-        PaletteCommand("Change theme", "Pick a theme (remembered in config.toml)", app.action_change_theme),
-        PaletteCommand("Help: keys", "Every key of the app (F1)", app.action_help),
-        PaletteCommand("Quit", "Quit r1-tui (Ctrl+Q)", app.action_quit),
-    ]
-    return commands
+def palette_entries(screen: MainScreen) -> list[Entry]:
+    """Every command, with why it cannot run now (None when it can)."""
+    entries = []
+    for command in COMMANDS:
+        why = screen.unavailable(command.action)
+        keys = screen.keymap.describe(command.action.removeprefix("app.")) if screen.keymap.keys_for(
+            command.action.removeprefix("app.")) else ""
+        help_text = f"{command.help} ({keys})" if keys else command.help
+        entries.append(Entry(command.name, help_text, partial(screen.run_command, command.action), why))
+    entries[14:14] = list(_profiles(screen))
+    return entries
+
+
+def _help(entry: Entry) -> str:
+    return entry.help if entry.why_not is None else f"Not now: {entry.why_not}"
 
 
 class R1Commands(Provider):
-    """Provider for R1App's palette."""
+    """The main screen's commands."""
+
+    def _entries(self) -> list[Entry]:
+        screen = self.screen
+        return palette_entries(screen) if isinstance(screen, MainScreen) else []
 
     async def discover(self) -> Hits:
-        for command in palette_commands(self.app):
-            yield DiscoveryHit(command.name, command.run, help=command.help)
+        for entry in self._entries():
+            yield DiscoveryHit(entry.name, entry.run, help=_help(entry))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for command in palette_commands(self.app):
-            score = matcher.match(command.name)
+        for entry in self._entries():
+            score = matcher.match(entry.name)
             if score > 0:
-                yield Hit(score, matcher.highlight(command.name), command.run, text=command.name, help=command.help)
+                yield Hit(score, matcher.highlight(entry.name), entry.run, text=entry.name, help=_help(entry))

@@ -1,19 +1,18 @@
-"""One streamed generation: the UI side of an engine exchange (answer blocks, reasoning pane, status bar).
+"""One streamed answer on screen: the engine's exchange updates, turned into stream-view calls.
 
 The engine's :class:`tui.chat.exchange.Exchange` streams, keeps the text (its transcript)
-and saves, exactly as for ``r1-tui ask``; this module only shows the updates it publishes.
-The app runs :meth:`Generation.run` in an exclusive worker; cancelling the worker (Esc)
-stops the stream or the retry wait, and the partial text is kept and saved "stopped". Each
-choice of the request becomes one alternative in the prompt's :class:`AnswerGroup` (choice 0
-is displayed).
+and saves, exactly as for ``r1-tui ask``. :class:`Generation` is the adapter between its
+updates and :class:`tui.ui.stream_view.StreamView` (the only place they reach widgets):
+``AnswerOpened`` mounts a block, each stream event shows what it added, ``ExchangeEnded``
+marks every choice. :class:`tui.ui.exchanges.Exchanges` runs :meth:`Generation.run` in a
+worker; cancelling it (Esc) stops the stream or the retry wait, and the engine keeps and
+saves the partial text "stopped". This module knows no widget.
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from tui.chat.exchange import AnswerOpened, Exchange, ExchangeEnded, Update
 from tui.chat.transcript import Transcript
@@ -29,13 +28,9 @@ from tui.llm.events import (
     Usage,
 )
 from tui.sanitize import one_line
-from tui.ui.widgets.message_stats import MessageStats
+from tui.ui.stream_view import StreamView
+from tui.ui.widgets.message_stats import Stats, stats_of
 from tui.ui.widgets.status import Tokens
-from tui.ui.widgets.transcript import AnswerBlock
-
-if TYPE_CHECKING:
-    from tui.ui.app import R1App
-    from tui.ui.widgets.alternatives import AnswerGroup
 
 UNREACHABLE = "endpoint unreachable — history still browsable"
 NO_FINISH = "the stream ended without a finish reason — the partial answer is kept"
@@ -51,216 +46,133 @@ def failure_text(event: Failed) -> str:
     return f"{UNREACHABLE} · {text}" if event.kind == "connection" else text
 
 
-@dataclass
-class ChoiceView:
-    """The widgets of one choice (one assistant message)."""
+def tokens_of(usage: Usage) -> Tokens:
+    return Tokens(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens, usage.reasoning_tokens,
+                  usage.estimated, usage.reasoning_estimated)
 
-    choice: int
-    block: AnswerBlock
+
+@dataclass
+class ChoiceState:
+    """What the adapter tracks per choice."""
+
     note: str = ""
+    started: bool = False  # its first text arrived
     answering: bool = False
 
 
 @dataclass
 class Generation:
-    """Shows one exchange; ``run`` is awaited inside the app's worker."""
+    """Shows one exchange through ``view``; ``run`` is awaited inside a worker."""
 
-    app: R1App
     exchange: Exchange
-    group: AnswerGroup
-    regenerate: bool = False
-    views: dict[int, ChoiceView] = field(default_factory=dict)
+    view: StreamView
+    on_opened: Callable[[], Awaitable[None]] | None = None  # choice 0's answer exists (and is queued to save)
+    choices: dict[int, ChoiceState] = field(default_factory=dict)
 
     @property
     def transcript(self) -> Transcript:
         return self.exchange.transcript
 
-    @property
-    def usage(self) -> Usage | None:
-        return self.transcript.usage
-
-    # -- setup -----------------------------------------------------------------------
-
-    async def open_choice(self, choice: int, msg_id: str) -> ChoiceView:
-        """Mount the block of a choice's answer (choice 0 at once, others when they first appear)."""
-        view = self.views.get(choice)
-        if view is not None:
-            return view
-        endpoint = self.exchange.client.endpoint
-        block = AnswerBlock(msg_id=msg_id, choice=self.exchange.choice_base + choice, label=endpoint.deployment)
-        block.min_interval = 0.25 if self.app.low_bandwidth else 0.0
-        view = self.views[choice] = ChoiceView(choice, block)
-        shown = choice == 0
-        await self.group.add(block, select=shown)
-        block.begin()
-        if shown:
-            await self.app.reasoning_pane.show(block, "", live=True)
-        return view
-
-    # -- the loop --------------------------------------------------------------------
-
     async def run(self) -> None:
         """Stream through the engine; every update is shown by :meth:`on_update`."""
-        status = self.app.status
-        status.model.activity = "waiting"
-        status.changed()
-        try:
-            await self.exchange.run(self.on_update)
-        finally:
-            try:
-                await self.app.saved()  # "done" means saved: the list and a reopen see it
-                for stats in self.app.query(MessageStats):
-                    stats.refresh_now()  # it reads the stored usage: final only now, not at ExchangeEnded
-            finally:
-                self.app.generation_done(self)
+        self.view.begin()
+        await self.exchange.run(self.on_update)
 
     async def on_update(self, update: Update) -> None:
         """One engine update: a new answer, a stream event, or the end."""
         match update:
             case AnswerOpened(choice=choice, message_id=msg_id):
-                await self.open_choice(choice, msg_id)
+                self.choices[choice] = ChoiceState()
+                await self.view.open(choice, msg_id, self.exchange.choice_base + choice)
+                if choice == 0 and self.on_opened is not None:
+                    await self.on_opened()
             case ExchangeEnded(states=states):
                 await self.finish(states)
             case _:
                 await self.handle(update)
 
-    async def handle(self, event: object) -> None:
-        """Show one stream event (already applied to the transcript by the engine)."""
+    async def handle(self, event: Update) -> None:
+        """Show one stream event (the engine applied it to the transcript already)."""
         choice = getattr(event, "choice", None)
-        view = self.views.get(choice) if isinstance(choice, int) else None
-        status = self.app.status.model
+        state = self.choices.get(choice) if isinstance(choice, int) else None
+        view = self.view
         match event:
             case Started():
-                status.retry_deadline = None
-                status.activity = "thinking"
-                self.app.status.changed()
-            case ReasoningDelta(text=text, provisional=provisional):
-                assert view is not None
-                self._first_token(view)
-                view.block.reasoning_parts.append(text)
-                status.live_chars += len(text)
-                if provisional and not view.note:
-                    view.note = "provisional reasoning"
-                self.app.reasoning_pane.append(view.block, text)
-            case AnswerDelta(text=text):
-                assert view is not None
-                self._first_token(view)
-                if not view.answering:
-                    view.answering = True
-                    self._end_thinking(view)
-                    status.activity = "answering"
-                    self.app.status.changed()
-                status.live_chars += len(text)
-                await view.block.write(text)
-            case Reclassified(reasoning=reasoning, answer=answer):
-                assert view is not None
-                view.note = ""
-                await view.block.replace(reasoning, answer)
-                if self.app.reasoning_pane.source is view.block:
-                    await self.app.reasoning_pane.log_widget.set_text(reasoning)
+                view.started()
+            case ReasoningDelta(text=text, choice=index, provisional=provisional):
+                assert state is not None
+                self._first_token(index, state)
+                if provisional and not state.note:
+                    state.note = "provisional reasoning"
+                view.reasoning_text(index, text)
+            case AnswerDelta(text=text, choice=index):
+                assert state is not None
+                self._first_token(index, state)
+                if not state.answering:
+                    state.answering = True
+                    view.answering(index, self.transcript.choice_reasoning_s(index))
+                await view.answer_text(index, text)
+            case Reclassified(reasoning=reasoning, answer=answer, choice=index):
+                assert state is not None
+                state.note = ""
+                await view.reclassified(index, reasoning, answer)
                 if not reasoning:
-                    self._end_thinking(view)
+                    view.thinking_ended(index, self.transcript.choice_reasoning_s(index))
             case Usage():
-                self.app.show_usage(self._tokens(event), final=False)
+                view.usage(tokens_of(event), final=False)
             case Retrying(attempt=attempt, max_attempts=maximum, delay_s=delay, reason=reason):
-                status.retry_reason = reason
-                status.retry_attempt = attempt
-                status.retry_max = maximum
-                status.retry_deadline = time.monotonic() + delay
-                status.activity = "waiting to retry"
-                self.app.status.render_now()
+                view.retrying(attempt, maximum, delay, reason)
             case Notice(message=message):
-                self.app.notify(one_line(message, 300), title="Notice", markup=False)
+                view.notice(message)
             case Finished(reason=reason):
-                assert view is not None
-                view.note = LENGTH_NOTE if reason == "length" else ""
+                if state is not None:
+                    state.note = LENGTH_NOTE if reason == "length" else ""
             case Failed():
-                status.error = failure_text(event)
-                status.retry_deadline = None
-                self.app.status.changed()
+                view.failed(failure_text(event))
 
-    # -- timing helpers --------------------------------------------------------------
-
-    def _first_token(self, view: ChoiceView) -> None:
-        """The first text of a choice: TTFT in the status bar, the thinking timer starts."""
-        text = self.transcript.choice(view.choice)
-        block = view.block
-        if not view.answering and block.think_start is None and block.thought_s is None:
-            block.think_start = text.first_token_at
-            self._timing(view)
-        status = self.app.status.model
-        if status.stream_start is None:
-            status.ttft_s = self.transcript.first_token_s
-            status.stream_start = self.transcript.first_token_at
-            self.app.status.changed()
-
-    def _end_thinking(self, view: ChoiceView) -> None:
-        block = view.block
-        block.thought_s = self.transcript.choice_reasoning_s(view.choice)
-        block.think_start = None
-        self._timing(view)
-
-    def _timing(self, view: ChoiceView) -> None:
-        block = view.block
-        self.app.reasoning_pane.set_timing(
-            block,
-            think_start=block.think_start,
-            thought_s=block.thought_s,
-            state="" if block.state in ("streaming", "complete") else block.state,
-        )
-
-    @staticmethod
-    def _tokens(usage: Usage) -> Tokens:
-        return Tokens(
-            usage.prompt_tokens,
-            usage.completion_tokens,
-            usage.total_tokens,
-            usage.reasoning_tokens,
-            usage.estimated,
-            usage.reasoning_estimated,
-        )
+    def _first_token(self, choice: int, state: ChoiceState) -> None:
+        if not state.started:
+            state.started = True
+            at = self.transcript.choice(choice).first_token_at
+            self.view.first_token(choice, self.transcript.choice_first_token_s(choice), at)
 
     # -- the end ---------------------------------------------------------------------
 
-    def _note(self, view: ChoiceView, state: str) -> str:
+    def _note(self, choice: int, state: str) -> str:
         failure = self.transcript.failure
         if state in ("interrupted", "failed") and failure is not None:
             return failure_text(failure)
         if state == "interrupted":
             return "the stream ended without a finish reason"
-        return "" if state in ("stopped", "filtered") else view.note
+        return "" if state in ("stopped", "filtered") else self.choices[choice].note
+
+    def _stats(self, choice: int) -> Stats:
+        t = self.transcript
+        usage = t.usage if choice == min(self.choices) else None  # usage covers the request: on the first
+        timing = t.timing(choice)
+        return stats_of(usage.completion_tokens if usage else None, usage.reasoning_tokens if usage else None,
+                        bool(usage and usage.any_estimated), timing.first_token_s, timing.reasoning_s,
+                        timing.total_s)
 
     async def finish(self, states: dict[int, str]) -> None:
-        """Mark every choice with its final state; the engine saved them already."""
-        with self.app.batch_update():  # the final render, stats and status in one frame
-            for choice, view in self.views.items():
+        """Mark every choice with its final state (the engine saved them); then the status bar."""
+        with self.view.one_frame():
+            for choice in self.choices:
                 state = states.get(choice, self.transcript.final_state(choice))
-                self._end_thinking(view)
-                await view.block.finish(state, self._note(view, state))
-                self._timing(view)
-                await self.app.reasoning_pane.finish(view.block)
+                await self.view.finish(choice, state, self._note(choice, state),
+                                       self.transcript.choice_reasoning_s(choice), self._stats(choice))
             self._final_status()
 
     def _final_status(self) -> None:
-        status = self.app.status.model
-        usage = self.transcript.usage
-        rate = self.transcript.tokens_per_s()
-        if rate is not None:
-            est = "~" if usage is None or usage.estimated else ""
-            status.rate = f"{est}{rate:.1f} tok/s"
+        t = self.transcript
+        usage = t.usage
+        rate = t.tokens_per_s()
+        rate_text = "" if rate is None else f"{'~' if usage is None or usage.estimated else ''}{rate:.1f} tok/s"
         if usage is not None:
-            self.app.show_usage(self._tokens(usage), final=True)
-        status.stream_start = None
-        status.live_chars = 0
-        status.retry_deadline = None
-        state = self.transcript.final_state(0) if self.views else self.transcript.state
-        failure = self.transcript.failure
-        if failure is not None and failure.kind == "connection":
-            status.activity = "endpoint unreachable"
-        else:
-            status.activity = "" if state == "complete" else state
-        if state == "filtered":
-            status.error = FILTERED
-        elif state == "interrupted" and failure is None:
-            status.error = NO_FINISH
-        self.app.status.render_now()
+            self.view.usage(tokens_of(usage), final=True)
+        state = t.final_state(0) if self.choices else t.state
+        failure = t.failure
+        activity = "endpoint unreachable" if failure is not None and failure.kind == "connection" else (
+            "" if state == "complete" else state)
+        error = FILTERED if state == "filtered" else NO_FINISH if state == "interrupted" and failure is None else None
+        self.view.done(rate=rate_text, activity=activity, error=error)

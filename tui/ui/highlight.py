@@ -60,11 +60,6 @@ def highlighted(text: str, pattern: re.Pattern[str] | None, style: str = HIGHLIG
     return out
 
 
-def count_matches(text: str, pattern: re.Pattern[str] | None) -> int:
-    """How many times ``pattern`` matches ``text`` (0 without a pattern)."""
-    return 0 if pattern is None else sum(1 for _ in pattern.finditer(text))
-
-
 def highlight_strip(line: str, pattern: re.Pattern[str], style: Style, width: int) -> Strip:
     """One pre-wrapped row (sanitised) as a Strip of ``width`` cells with matches highlighted."""
     marked = style + Style.parse(HIGHLIGHT_STYLE)

@@ -1,4 +1,4 @@
-"""Turn a conversation's active path into transcript widgets and token totals (no I/O).
+"""Turn a conversation's active path into answer-pane widgets and token totals (no I/O).
 
 Each prompt on the active path is followed by one :class:`AnswerGroup` of its
 alternatives, showing the active one.
@@ -7,15 +7,17 @@ alternatives, showing the active one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from textual.widget import Widget
 
-from tui.sanitize import one_line
 from tui.chat.tree import ConversationTree
+from tui.sanitize import one_line
+from tui.store import MessageRecord, TimingRecord, UsageRecord
 from tui.ui.widgets.alternatives import AnswerGroup
+from tui.ui.widgets.answer_block import AnswerBlock
+from tui.ui.widgets.message_stats import Stats, stats_of
+from tui.ui.widgets.prompt_block import PromptBlock
 from tui.ui.widgets.status import Tokens
-from tui.ui.widgets.transcript import AnswerBlock, PromptBlock
 
 
 @dataclass
@@ -28,7 +30,7 @@ class LoadedConversation:
     totals: Tokens = field(default_factory=Tokens)
 
 
-def finish_note(message: Any) -> str:
+def finish_note(message: MessageRecord) -> str:
     """A note for the answer header from its finish reason."""
     if message.finish_reason == "length":
         return "cut at max_tokens (finish_reason: length)"
@@ -42,16 +44,22 @@ def shown_state(state: str) -> str:
     return "interrupted" if state == "streaming" else state
 
 
-def tokens_of(usage: Any) -> Tokens | None:
+def stats_from_record(usage: UsageRecord, timing: TimingRecord) -> Stats:
+    """Stats of a stored answer from its usage and timing."""
+    return stats_of(usage.completion_tokens, usage.reasoning_tokens, bool(usage.estimated),
+                    timing.first_token_s, timing.reasoning_s, timing.total_s)
+
+
+def tokens_of(usage: UsageRecord) -> Tokens | None:
     """Tokens from a ``UsageRecord``; None when nothing was recorded."""
     if usage.total_tokens is None and usage.completion_tokens is None:
         return None
     return Tokens(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens, usage.reasoning_tokens, usage.estimated)
 
 
-def answer_block(message: Any) -> AnswerBlock:
-    """The block of one stored answer."""
-    return AnswerBlock(
+def answer_block(message: MessageRecord) -> AnswerBlock:
+    """The block of one stored answer (with its stats, for the reasoning pane)."""
+    block = AnswerBlock(
         msg_id=message.id,
         choice=message.choice_index,
         answer=message.content or "",
@@ -61,6 +69,8 @@ def answer_block(message: Any) -> AnswerBlock:
         label=one_line(message.deployment or "assistant", 40),
         note=finish_note(message),
     )
+    block.stats = stats_from_record(message.usage, message.timing)
+    return block
 
 
 def load(tree: ConversationTree) -> LoadedConversation:
@@ -78,7 +88,8 @@ def load(tree: ConversationTree) -> LoadedConversation:
     return out
 
 
-def _add_group(out: LoadedConversation, answers: list[Any], index: int, prompt_id: str | None, prompt: str) -> None:
+def _add_group(out: LoadedConversation, answers: list[MessageRecord], index: int, prompt_id: str | None,
+               prompt: str) -> None:
     blocks = [answer_block(a) for a in answers]
     out.widgets.append(AnswerGroup(*blocks, prompt_id=prompt_id, prompt=prompt, index=index))
     out.last_block = blocks[index]

@@ -1,53 +1,89 @@
-"""Keyboard navigation of R1App: j/k everywhere, Tab between areas, jumping between prompts.
+"""Keyboard navigation of the main screen: Tab between areas, j/k, jumping between prompts.
 
-Tab / Shift+Tab on the main screen cycle the visible areas (conversation list, answer
-pane, reasoning pane, prompt) instead of every focusable widget; in dialogs they keep
-Textual's usual focus order. PageUp/PageDown/Home/End come from the panes themselves.
+Tab / Shift+Tab cycle the visible areas (conversation list, answer pane, reasoning pane,
+prompt) instead of every focusable widget. PageUp/PageDown/Home/End come from the panes.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from textual.widget import Widget
+from textual.widgets import OptionList
 
-from tui.ui.widgets.transcript import AnswerBlock, PromptBlock
+from tui.ui.panes import Panes
+from tui.ui.widgets.alternatives import AnswerGroup
+from tui.ui.widgets.answer_block import AnswerBlock
+from tui.ui.widgets.prompt_block import PromptBlock
 
 
-class NavigationMixin:
-    """Actions mixed into R1App (which provides transcript, prompt, conversations)."""
+class Navigator:
+    """Moves the focus and the answer pane's view; knows which areas are shown."""
 
-    _prompt_index: int | None = None
+    def __init__(self, panes: Panes, shown: Callable[[str], bool], notify: Callable[..., None]) -> None:
+        self.panes = panes
+        self.shown = shown  # "list" / "reasoning" / "prompt" -> is that area usable now?
+        self.notify = notify
 
-    # -- j / k -------------------------------------------------------------------------
+    def default_focus(self) -> Widget:
+        """Where focus goes back to: the prompt, or the list when nothing can be sent."""
+        panes = self.panes
+        if self.shown("prompt"):
+            return panes.prompt
+        return panes.listing if self.shown("list") else panes.answers
 
-    def _nav(self, delta: int) -> None:
-        app: Any = self
-        focused = app.focused
-        if focused is None:
-            return
+    def areas(self) -> list[Widget]:
+        panes = self.panes
+        areas: list[Widget] = []
+        if self.shown("list"):
+            areas.append(panes.listing)
+        areas.append(panes.answers)
+        if self.shown("reasoning"):
+            areas.append(panes.reasoning.trace)
+        if self.shown("prompt"):
+            areas.append(panes.prompt)
+        return areas
+
+    def cycle(self, focused: Widget | None, delta: int) -> None:
+        """Focus the next (``delta`` 1) or previous (-1) area; the answer pane focuses an answer."""
+        areas = self.areas()
+        current = next((i for i, a in enumerate(areas)
+                        if focused is not None and (focused is a or a in focused.ancestors)), None)
+        target = areas[0 if current is None else (current + delta) % len(areas)]
+        answers = self.panes.answers
+        if target is answers:
+            source = self.panes.reasoning.source
+            shown = answers.answers()
+            if source is not None and source in shown:
+                target = source
+            elif shown:
+                target = shown[-1]
+        focus_now(target)
+
+    def target_group(self, focused: Widget | None) -> AnswerGroup | None:
+        """The answers of the focused answer's prompt, else of the last prompt."""
+        if focused is not None:
+            for node in (focused, *focused.ancestors):
+                if isinstance(node, AnswerGroup):
+                    return node
+        groups = [g for g in self.panes.answers.query(AnswerGroup) if g.prompt_id is not None]
+        return groups[-1] if groups else None
+
+    def step(self, focused: Widget | None, delta: int) -> None:
+        """j / k: next item of a list, next answer, or scroll a pane."""
         if isinstance(focused, AnswerBlock):
-            app.transcript.move(delta)
-        elif hasattr(focused, "action_cursor_down") and hasattr(focused, "action_cursor_up"):
-            (focused.action_cursor_down if delta > 0 else focused.action_cursor_up)()
-        elif hasattr(focused, "scroll_down"):
-            (focused.scroll_down if delta > 0 else focused.scroll_up)(animate=False)
+            self.panes.answers.move(delta)
+        elif isinstance(focused, OptionList):
+            focused.action_cursor_down() if delta > 0 else focused.action_cursor_up()
+        elif focused is not None and focused.allow_vertical_scroll:
+            focused.scroll_down(animate=False) if delta > 0 else focused.scroll_up(animate=False)
 
-    def action_cursor_down(self) -> None:
-        """j: next item of a list, next answer, or scroll a pane down."""
-        self._nav(1)
-
-    def action_cursor_up(self) -> None:
-        """k: previous item of a list, previous answer, or scroll a pane up."""
-        self._nav(-1)
-
-    # -- prompts -------------------------------------------------------------------------
-
-    def _jump_prompt(self, delta: int) -> None:
-        app: Any = self
-        prompts = list(app.transcript.query(PromptBlock))
+    def jump_prompt(self, delta: int) -> None:
+        """Scroll the answer pane to the previous / next prompt (and focus its answer, unless typing)."""
+        answers = self.panes.answers
+        prompts = answers.prompts()
         if not prompts:
-            app.notify("No prompts in this conversation yet.", severity="warning", timeout=2)
+            self.notify("No prompts in this conversation yet.", severity="warning", timeout=2)
             return
         current = next((i for i, p in enumerate(prompts) if p.has_class("-prompt-current")), None)
         if current is None:
@@ -58,68 +94,22 @@ class NavigationMixin:
             p.remove_class("-prompt-current")
         target = prompts[index]
         target.add_class("-prompt-current")
-        self._prompt_index = index
-        app.transcript.follow(False)
-        app.transcript.scroll_to_widget(target, animate=False, top=True)
-        answer = _answer_after(target, app.transcript)
-        if answer is not None and not app.prompt.has_focus:
-            answer.focus(scroll_visible=False)
-
-    def action_prev_prompt(self) -> None:
-        """Scroll the answer pane to the previous prompt of the conversation."""
-        self._jump_prompt(-1)
-
-    def action_next_prompt(self) -> None:
-        """Scroll the answer pane to the next prompt of the conversation."""
-        self._jump_prompt(1)
-
-    # -- Tab between areas -----------------------------------------------------------
-
-    def _areas(self) -> list[Widget]:
-        app: Any = self
-        areas: list[Widget] = []
-        if app.conversations.display and not app.has_class("-hide-list"):
-            areas.append(app.conversations)
-        areas.append(app.transcript)
-        if not app.has_class("-hide-reasoning"):
-            from tui.ui.widgets.reasoning import ReasoningLog
-
-            areas.append(app.query_one(ReasoningLog))
-        if not app.offline and not app.prompt.disabled:
-            areas.append(app.prompt)
-        return areas
-
-    def _cycle_area(self, delta: int) -> bool:
-        app: Any = self
-        if len(app.screen_stack) > 1 or not hasattr(app, "transcript"):
-            return False
-        areas = self._areas()
-        focused = app.focused
-        current = next((i for i, a in enumerate(areas) if focused is not None and (focused is a or a in focused.ancestors)), None)
-        index = 0 if current is None else (current + delta) % len(areas)
-        target = areas[index]
-        if target is app.transcript:
-            source = getattr(app.reasoning_pane, "source", None)
-            answers = app.transcript.answers()
-            if isinstance(source, AnswerBlock) and source in answers:
-                target = source
-            elif answers:
-                target = answers[-1]
-        target.focus()
-        return True
-
-    def action_focus_next(self) -> None:
-        if not self._cycle_area(1):
-            super().action_focus_next()  # type: ignore[misc]
-
-    def action_focus_previous(self) -> None:
-        if not self._cycle_area(-1):
-            super().action_focus_previous()  # type: ignore[misc]
+        answers.follow(False)
+        answers.scroll_to_widget(target, animate=False, top=True)
+        answer = answer_after(target, answers)
+        if answer is not None and not self.panes.prompt.has_focus:
+            focus_now(answer, scroll_visible=False)
 
 
-def _answer_after(prompt: PromptBlock, transcript: Widget) -> AnswerBlock | None:
-    """The first displayed answer following ``prompt`` (answers may sit in containers; hidden alternatives are skipped)."""
-    blocks = list(transcript.query("PromptBlock, AnswerBlock"))
+def focus_now(widget: Widget, *, scroll_visible: bool = True) -> None:
+    """Focus ``widget`` at once (``Widget.focus`` waits a turn: keys typed meanwhile would go to the old one)."""
+    if widget.is_attached:
+        widget.screen.set_focus(widget, scroll_visible=scroll_visible)
+
+
+def answer_after(prompt: PromptBlock, pane: Widget) -> AnswerBlock | None:
+    """The first displayed answer following ``prompt`` (hidden alternatives are skipped)."""
+    blocks = list(pane.query("PromptBlock, AnswerBlock"))
     for widget in blocks[blocks.index(prompt) + 1 :] if prompt in blocks else []:
         if isinstance(widget, PromptBlock):
             return None

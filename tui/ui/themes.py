@@ -11,13 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual.app import App
+
 from tui.config import ConfigError
 from tui.sanitize import one_line
 
 ANSI_THEME = "ansi-dark"  # Textual 8's "textual-ansi" successor: the terminal's ANSI palette
 
 
-def start_theme(app: Any, configured: object) -> str | None:
+def start_theme(app: App[Any], configured: object) -> str | None:
     """Apply the configured theme (or the ANSI one on a 16-colour terminal); return a problem."""
     if isinstance(configured, str) and configured:
         if configured in app.available_themes:
@@ -35,7 +37,7 @@ def start_theme(app: Any, configured: object) -> str | None:
 class ThemeMemory:
     """Writes ``theme = "..."`` to the config file whenever the user picks another theme."""
 
-    def __init__(self, app: Any, config_path: Path) -> None:
+    def __init__(self, app: App[Any], config_path: Path) -> None:
         self.app = app
         self.config_path = config_path
         self.current = app.theme
@@ -43,7 +45,7 @@ class ThemeMemory:
     def watch(self) -> None:
         self.app.theme_changed_signal.subscribe(self.app, self._changed)
 
-    def _changed(self, theme: Any) -> None:
+    def _changed(self, theme: object) -> None:
         name = getattr(theme, "name", str(theme))
         if name == self.current:
             return

@@ -1,85 +1,88 @@
-"""F1: every key of the app, generated from the bindings of its classes.
+"""F1: every key of the app, where it works, and its ``[keys]`` id — generated from the bindings.
 
-Keys come from the ``BINDINGS`` of the app and its widgets, with the app's keymap (the
-``[keys]`` table of config.toml) applied, so the screen shows the keys actually in force.
+Keys come from tui/ui/bindings.py with the user's keymap applied, so the screen shows the
+keys actually in force.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
 
+from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.keys import format_key
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-
-def _display_key(key: str) -> str:
-    """A key as typed: "slash" -> "/", "less_than_sign" -> "<"; "ctrl+f", "enter" stay as they are."""
-    if len(key) > 1 and "+" not in key:
-        char = format_key(key)
-        if len(char) == 1 and char.isascii() and char.isprintable() and not char.isspace():
-            return char
-    return key
+from tui.ui.bindings import Area
+from tui.ui.keymap import Keymap, display_key, normalize_keys
 
 
-def _format_keys(keys: str) -> str:
-    return ", ".join(_display_key(k.strip()) for k in keys.split(",") if k.strip())
+@dataclass(frozen=True)
+class HelpRow:
+    """One key of the help: where it works, its keys as typed, what it does, its id ("" if none)."""
+
+    where: str
+    keys: str
+    description: str
+    binding_id: str = ""
 
 
-def binding_rows(sources: Iterable[tuple[str, Iterable[object]]],
-                 keymap: Mapping[str, str] | None = None) -> list[tuple[str, str, str]]:
-    """``(where, keys, description)`` for every described binding of each source.
+def format_keys(keys: str) -> str:
+    """``"f5,y"`` -> ``"f5, y"``; ``"slash"`` -> ``"/"``."""
+    return ", ".join(display_key(k) for k in normalize_keys(keys))
 
-    ``keymap`` (binding id -> keys, as given to ``App.set_keymap``) replaces the keys of
-    the bindings it names.
-    """
-    keymap = keymap or {}
-    rows: list[tuple[str, str, str]] = []
-    for where, bindings in sources:
-        for b in bindings:
-            if isinstance(b, Binding):
-                keys, desc = keymap.get(b.id or "", b.key), b.description or b.action
-            elif isinstance(b, tuple):
-                keys, desc = b[0], (b[2] if len(b) > 2 else b[1])
-            else:
-                continue
-            rows.append((where, _format_keys(keys), str(desc)))
+
+def help_rows(areas: Iterable[Area], keymap: Keymap | None = None) -> list[HelpRow]:
+    """A row for every described binding of each area, with ``keymap``'s keys for the ids it remaps."""
+    rows = []
+    for area in areas:
+        for binding in area.bindings:
+            keys = keymap.overrides.get(binding.id or "", binding.key) if keymap else binding.key
+            what = binding.tooltip or binding.description or binding.action
+            rows.append(HelpRow(area.name, format_keys(keys), what, binding.id or ""))
     return rows
 
 
 HELP_EXTRA = (
-    "Enter sends · Ctrl+J, Alt+Enter or Shift+Enter (where the terminal sends it) insert a newline.\n"
-    "Scrolling up in a pane stops following the stream; End resumes it."
+    "The send and newline keys of the prompt follow [keys] too (send = \"ctrl+s\", newline = \"enter\" works).\n"
+    "Scrolling up in a pane stops following the stream; End resumes it.\n"
+    "Remap any key by its id in the [keys] table of config.toml."
 )
 
 
-def app_help_rows(app_bindings: Iterable[object],
-                  keymap: Mapping[str, str] | None = None) -> list[tuple[str, str, str]]:
-    """Rows for every key of the app: global bindings and those of each widget, remapped by ``keymap``."""
-    from tui.ui.screens.confirm import ConfirmScreen
-    from tui.ui.screens.search import SearchScreen
-    from tui.ui.widgets.conversations import ConversationList
-    from tui.ui.widgets.prompt import PromptInput
-    from tui.ui.widgets.alternatives import AnswerGroup
-    from tui.ui.widgets.transcript import Transcript
+def help_table(rows: list[HelpRow], notes: dict[str, str], extra: str = HELP_EXTRA) -> Table:
+    """The help as one table: a heading per area, then ``keys  description  id`` rows."""
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column("keys", max_width=16, style="bold")
+    table.add_column("what", ratio=1)
+    table.add_column("id", no_wrap=True, style="dim")
+    table.add_row(Text("r1-tui keys", style="bold"), "", "")
+    where_seen: str | None = None
+    for row in rows:
+        if row.where != where_seen:
+            if where_seen is not None and notes.get(where_seen):
+                table.add_row("", Text(notes[where_seen], style="italic"), "")
+            table.add_row(Text(row.where, style="bold underline"), "", "")
+            where_seen = row.where
+        table.add_row(Text(" " + row.keys), Text(row.description), Text(row.binding_id))
+    if where_seen is not None and notes.get(where_seen):
+        table.add_row("", Text(notes[where_seen], style="italic"), "")
+    if extra:
+        table.add_row("", Text(extra), "")
+    return table
 
-    return binding_rows(
-        [
-            ("Global", app_bindings),
-            ("Prompt", PromptInput.BINDINGS),
-            ("Conversation list", [*ConversationList.BINDINGS, Binding("enter", "select", "Open")]),
-            ("Answer pane", Transcript.BINDINGS),
-            ("Focused answer", AnswerGroup.BINDINGS),
-            ("Everywhere", [Binding("tab,shift+tab", "focus", "Move focus between panes")]),
-            ("Search dialog", [*SearchScreen.BINDINGS, Binding("enter", "open", "Open the result")]),
-            ("Confirm dialog", ConfirmScreen.BINDINGS),
-        ],
-        keymap,
-    )
+
+def help_text(rows: list[HelpRow], notes: dict[str, str], extra: str = HELP_EXTRA, width: int = 76) -> Text:
+    """The help table as plain text (for tests and the README check)."""
+    console = Console(width=width, color_system=None, record=True, file=io.StringIO())
+    console.print(help_table(rows, notes, extra))
+    return Text(console.export_text())
 
 
 class HelpScreen(ModalScreen[None]):
@@ -87,28 +90,22 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,f1", "close", "Close")]
 
-    def __init__(self, rows: list[tuple[str, str, str]], extra: str = "") -> None:
+    def __init__(self, areas: list[Area], keymap: Keymap) -> None:
         super().__init__()
-        self._rows = rows
-        self._extra = extra
+        self._rows = help_rows(areas, keymap)
+        self._notes = {a.name: a.note for a in areas if a.note}
 
     def compose(self) -> ComposeResult:
-        text = Text("r1-tui keys\n\n", style="bold")
-        width = max((len(k) for _, k, _ in self._rows), default=10) + 2
-        where_seen = None
-        for where, keys, desc in self._rows:
-            if where != where_seen:
-                text.append(f"{where}\n", style="bold underline")
-                where_seen = where
-            text.append(f"  {keys:<{width}}", style="bold")
-            text.append(f"{desc}\n")
-        if self._extra:
-            text.append(f"\n{self._extra}\n")
         with VerticalScroll(id="help-dialog"):
-            yield Static(text, markup=False)
+            yield Static(help_table(self._rows, self._notes), markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#help-dialog").focus()  # the arrow keys scroll it
+
+    def plain_text(self) -> str:
+        """What the dialog shows, as plain text at its current width."""
+        width = self.query_one("#help-dialog").scrollable_content_region.width
+        return help_text(self._rows, self._notes, width=max(width, 40)).plain
 
     def action_close(self) -> None:
         self.dismiss(None)

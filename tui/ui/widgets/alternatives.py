@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from tui.ui.widgets.transcript import AnswerBlock
+from tui.ui.widgets.answer_block import AnswerBlock
 
 
 class AnswerGroup(Vertical):
@@ -30,7 +30,7 @@ class AnswerGroup(Vertical):
     BINDINGS = [
         Binding("<,alt+left", "cycle(-1)", "Prev alternative", id="prev_alternative"),
         Binding(">,alt+right", "cycle(1)", "Next alternative", id="next_alternative"),
-        Binding("r", "app.regenerate", "Ask again", id="regenerate_answer"),
+        Binding("r", "screen.regenerate", "Ask again", id="regenerate_answer"),
     ]
 
     class Switched(Message):
@@ -62,7 +62,7 @@ class AnswerGroup(Vertical):
         return [w for w in self.children if isinstance(w, AnswerBlock)]
 
     @property
-    def visible(self) -> AnswerBlock | None:
+    def shown_block(self) -> AnswerBlock | None:
         """The alternative displayed."""
         blocks = self.blocks
         return blocks[self.index] if 0 <= self.index < len(blocks) else None
@@ -105,7 +105,7 @@ class AnswerGroup(Vertical):
             return None
         block = self.show((self.index + delta) % count)
         if block is not None:
-            block.focus()
+            self.screen.set_focus(block)  # at once: the hidden one had the focus
             self.post_message(self.Switched(self, block))
         return block
 

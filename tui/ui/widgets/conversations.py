@@ -1,21 +1,53 @@
-"""The conversation list (left): newest first, titles only; never loads messages."""
+"""The conversation list (left): newest first, titles only; never loads messages.
+
+The row of the open conversation (:attr:`ConversationList.current`) is highlighted
+whenever it changes and whenever the list gets focus, so a list key acts on the
+conversation on screen. Rename, archive and delete are refused (and hidden from the
+footer) while the history is read-only.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
+from rich.cells import cell_len, set_cell_size
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
-from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tui.sanitize import one_line
+from tui.store import ConversationSummary
 
 EAGER_ROWS = 100  # rows drawn before the first paint; the rest of the page right after
+EMPTY_HINT = "No conversations yet: type a prompt below to start one."
+EMPTY_OFFLINE = "No saved conversations."
+
+
+class ListRow:
+    """A title cut to the row's width with the message count after it: always one line."""
+
+    def __init__(self, title: str, count: int) -> None:
+        self.title = title
+        self.count = f"  {count}"
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, cell_len(self.title) + len(self.count))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        room = max(1, width - len(self.count))
+        title = self.title
+        if cell_len(title) > room:
+            title = set_cell_size(title, max(0, room - 1)) + "…"
+        yield Segment(title)
+        yield Segment(self.count[: max(0, width - cell_len(title))], Style(dim=True))
+        yield Segment.line()
 
 
 class ConversationList(OptionList):
@@ -26,11 +58,13 @@ class ConversationList(OptionList):
     """
 
     BINDINGS = [
-        Binding("d,delete", "delete", "Delete", id="delete_conversation"),
         Binding("r", "rename", "Rename", id="rename_conversation"),
-        Binding("a", "archive", "Archive / unarchive", id="archive_conversation"),
-        Binding("A", "toggle_archived", "Show archived / active", id="toggle_archived"),
+        Binding("a", "archive", "Archive", tooltip="Archive / unarchive", id="archive_conversation"),
+        Binding("u", "undo_archive", "Undo", tooltip="Undo the last archive", id="undo_archive"),
+        Binding("d,delete", "delete", "Delete", tooltip="Delete (asks first)", id="delete_conversation"),
+        Binding("A", "toggle_archived", "Archived", tooltip="Show archived / active", id="toggle_archived"),
     ]
+    WRITES = ("rename", "archive", "undo_archive", "delete")  # refused while read-only
 
     MORE_ID = "__load_more__"  # the last row when more conversations can be loaded
     HEADER_ID = "__header__"
@@ -44,13 +78,14 @@ class ConversationList(OptionList):
             self.title = title
 
     class ArchiveRequested(Message):
-        """Archive (``archive`` True) or unarchive the highlighted conversation."""
+        """Archive (``archive`` True) or unarchive a conversation; ``undo`` reverts the last one."""
 
-        def __init__(self, conv_id: str, title: str, archive: bool) -> None:
+        def __init__(self, conv_id: str, title: str, archive: bool, *, undo: bool = False) -> None:
             super().__init__()
             self.conv_id = conv_id
             self.title = title
             self.archive = archive
+            self.undo = undo
 
     class ViewToggled(Message):
         """Switch between the active and the archived conversations."""
@@ -74,23 +109,66 @@ class ConversationList(OptionList):
         super().__init__(id=id)
         self._titles: dict[str, str] = {}
         self._raw_titles: dict[str, str] = {}
+        self._counts: dict[str, int] = {}
         self.archived_view = False  # listing archived conversations
+        self.read_only = False  # rename / archive / delete refused (and hidden from the footer)
+        self.current: str | None = None  # the open conversation
         self.loaded = 0  # conversation rows shown
         self.has_more = False
         self._more_asked = False
         self._epoch = 0  # bumped by each full redraw; drops a deferred append of an older one
+        self._last_archived: tuple[str, str, bool] | None = None  # (id, title, archived) for undo
+        self.opening: str | None = None  # selected, its OptionSelected not handled yet (keys may follow)
 
-    def set_conversations(self, rows: Sequence[Any], *, current: str | None = None, more: bool = False) -> None:
-        """Replace the rows (``ConversationSummary`` objects), keeping ``current`` highlighted."""
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.WRITES and self.read_only:
+            return False
+        if action == "undo_archive" and self._last_archived is None:
+            return False
+        return True
+
+    def is_listed(self, conv_id: str) -> bool:
+        return conv_id in self._titles
+
+    def show_current(self, conv_id: str | None) -> None:
+        """``conv_id`` is the open conversation: highlight its row (if listed)."""
+        self.current = conv_id
+        self._highlight_current()
+
+    def _highlight_current(self) -> None:
+        if self.current is not None and self.current in self._titles:
+            try:
+                index = self.get_option_index(self.current)
+            except OptionDoesNotExist:
+                return
+            if self.highlighted != index:
+                self.highlighted = index
+
+    def on_focus(self) -> None:
+        self._highlight_current()
+
+    def archived(self, conv_id: str, title: str, archived: bool) -> None:
+        """The screen archived (or unarchived) ``conv_id``: ``u`` can undo it."""
+        self._last_archived = (conv_id, title, archived)
+        self.refresh_bindings()
+
+    def set_conversations(self, rows: Sequence[ConversationSummary], *, current: str | None = None, more: bool = False,
+                          empty_hint: str = EMPTY_HINT) -> None:
+        """Replace the rows, keeping the open conversation (or the highlighted one) highlighted."""
         highlighted = self.highlighted_id
+        if current is not None:
+            self.current = current
         self.clear_options()
         self._titles = {}
         self._raw_titles = {}
+        self._counts = {}
         self.loaded = 0
         if self.archived_view:
             header = "Archived (A: back)" if rows else "No archived conversations (A: back)"
             self.add_option(Option(Text(header, style="bold italic"), id=self.HEADER_ID, disabled=True))
-        target = current or highlighted
+        elif not rows:
+            self.add_option(Option(Text(empty_hint, style="italic dim"), id=self.HEADER_ID, disabled=True))
+        target = self.current or highlighted
         self._epoch += 1
         eager = len(rows)
         if eager > EAGER_ROWS and target not in {r.id for r in rows[EAGER_ROWS:]}:
@@ -102,25 +180,24 @@ class ConversationList(OptionList):
         elif rows:
             self.highlighted = self.get_option_index(rows[0].id)
 
-    def _add_deferred(self, epoch: int, rows: Sequence[Any], more: bool) -> None:
+    def _add_deferred(self, epoch: int, rows: Sequence[ConversationSummary], more: bool) -> None:
         if epoch == self._epoch:  # not replaced meanwhile
             self._add_rows(rows, more)
 
-    def append_conversations(self, rows: Sequence[Any], *, more: bool) -> None:
+    def append_conversations(self, rows: Sequence[ConversationSummary], *, more: bool) -> None:
         """Add a loaded page at the end (replacing the "load more" row)."""
         if self.has_more and self.option_count:
             self.remove_option(self.MORE_ID)
         self._add_rows([r for r in rows if r.id not in self._titles], more)
 
-    def _add_rows(self, rows: Sequence[Any], more: bool) -> None:
+    def _add_rows(self, rows: Sequence[ConversationSummary], more: bool) -> None:
         options = []
         for row in rows:
             title = one_line(row.title or "untitled", 60)
             self._titles[row.id] = title
             self._raw_titles[row.id] = row.title or ""
-            label = Text(title)
-            label.append(f"  {row.message_count}", style="dim")
-            options.append(Option(label, id=row.id))
+            self._counts[row.id] = row.message_count
+            options.append(Option(ListRow(title, row.message_count), id=row.id))
         self.loaded += len(options)
         self.has_more = more
         self._more_asked = False
@@ -128,35 +205,19 @@ class ConversationList(OptionList):
             options.append(Option(Text(f"Load more… (showing {self.loaded})", style="italic"), id=self.MORE_ID))
         self.add_options(options)
 
-    def update_row(self, row: Any) -> bool:
-        """Redraw one listed conversation's row in place (its count changed).
-
-        Repaints that row only (a full redraw sends the whole list again); ``False`` when
-        it cannot (not listed, or the title changed): the caller redraws everything.
-        """
+    def update_row(self, row: ConversationSummary) -> bool:
+        """Show one listed conversation's new count in place; ``False`` if it is not listed as is."""
         title = one_line(row.title or "untitled", 60)
         if self._titles.get(row.id) != title:
             return False
+        if self._counts.get(row.id) == row.message_count:
+            return True  # nothing to redraw
+        self._counts[row.id] = row.message_count
         try:
-            index = self.get_option_index(row.id)
-        except Exception:  # OptionDoesNotExist: the list changed meanwhile
+            self.replace_option_prompt(row.id, ListRow(title, row.message_count))
+        except OptionDoesNotExist:  # the list changed meanwhile
             return False
         self._raw_titles[row.id] = row.title or ""
-        label = Text(title)
-        label.append(f"  {row.message_count}", style="dim")
-        height = self._heights.get(index)
-        self.get_option_at_index(index)._set_prompt(label)
-        self._option_render_cache.clear()
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
-        width -= self.get_component_styles("option-list--option").padding.width
-        if width < 1 or height is None:  # hidden (narrow terminal) or not laid out yet
-            self._clear_caches()
-            return True
-        if self._get_visual(self.get_option_at_index(index)).get_height(self.styles, width) != height:
-            self._clear_caches()  # the row wraps differently: lines move, redraw all
-            return True
-        top = self._index_to_line[index] - int(self.scroll_offset.y)
-        self.refresh(Region(0, top, self.size.width, height or 1))
         return True
 
     def request_more(self) -> None:
@@ -193,6 +254,12 @@ class ConversationList(OptionList):
         """The stored (unsanitised) title of a listed conversation."""
         return self._raw_titles.get(conv_id, "")
 
+    def action_select(self) -> None:
+        conv_id = self.highlighted_id
+        if conv_id is not None:
+            self.opening = conv_id
+        super().action_select()
+
     def action_rename(self) -> None:
         conv_id = self.highlighted_id
         if conv_id is not None:
@@ -203,6 +270,13 @@ class ConversationList(OptionList):
         if conv_id is not None:
             title = self._titles.get(conv_id, "")
             self.post_message(self.ArchiveRequested(conv_id, title, not self.archived_view))
+
+    def action_undo_archive(self) -> None:
+        if self._last_archived is not None:
+            conv_id, title, archived = self._last_archived
+            self._last_archived = None
+            self.refresh_bindings()
+            self.post_message(self.ArchiveRequested(conv_id, title, not archived, undo=True))
 
     def action_toggle_archived(self) -> None:
         self.post_message(self.ViewToggled())

@@ -1,10 +1,9 @@
-"""Pre-wrapped text rows drawn with Textual's line API, for cheap incremental repaints.
+"""Pre-wrapped text rows for Line-API widgets, for cheap incremental repaints.
 
-A :class:`WrappedText` keeps its (already sanitised) text as a list of *rows*: pieces
-of the source, one per screen line, whose concatenation is the text. Appending
-re-wraps only the last, unfinished row (greedy word wrap is prefix-stable), so the
-work per append is bounded, and only the rows that changed are repainted: a growing
-trace costs a few short lines per frame instead of a whole block.
+Text is kept as a list of *rows*: pieces of the source, one per screen line, whose
+concatenation is the text. Appending re-wraps only the last, unfinished row (greedy
+word wrap is prefix-stable), so the work per append is bounded, and only the rows that
+changed need repainting: a growing trace costs a few short lines per frame.
 """
 
 from __future__ import annotations
@@ -13,10 +12,8 @@ import re
 
 from rich.cells import cell_len, chop_cells
 from rich.segment import Segment
-from rich.text import Text
-from textual.geometry import Region, Size
+from rich.style import Style
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tui.ui.highlight import highlight_strip
 
@@ -51,119 +48,33 @@ def wrap_line(text: str, width: int) -> list[str]:
     return rows
 
 
-class WrappedText(Widget):
-    """A block of plain text wrapped to the content width; height is set by the owner."""
+def append_rows(rows: list[str], text: str, width: int) -> int:
+    """Append sanitised ``text`` to pre-wrapped ``rows``; return the index of the first row that changed.
 
-    highlight: re.Pattern[str] | None = None  # words drawn highlighted (search results)
-
-    DEFAULT_CSS = """
-    WrappedText {
-        height: auto;
-    }
+    Only the last, unfinished row is wrapped again (greedy word wrap is prefix-stable).
     """
+    start = ""
+    if rows and not rows[-1].endswith("\n"):
+        start = rows.pop()
+    first = len(rows)
+    pieces = (start + text.replace("\t", "    ")).split("\n")
+    last = len(pieces) - 1
+    for i, piece in enumerate(pieces):
+        if i == last and not piece:
+            break
+        wrapped = wrap_line(piece, width)
+        if i < last:
+            wrapped[-1] += "\n"
+        rows.extend(wrapped)
+    return first
 
-    def __init__(self, *, classes: str = "") -> None:
-        super().__init__(classes=classes)
-        self.rows: list[str] = []
-        self.wrap_width = 0
-        self._height = -1
 
-    # -- text --------------------------------------------------------------------------
-
-    @property
-    def text(self) -> str:
-        """The text shown (sanitised)."""
-        return "".join(self.rows)
-
-    def render(self) -> Text:
-        """The whole text (for inspection; drawing goes through :meth:`render_line`)."""
-        return Text(self.text)
-
-    def append(self, text: str) -> int:
-        """Append sanitised ``text``; return the index of the first row that changed."""
-        rows = self.rows
-        start = ""
-        if rows and not rows[-1].endswith("\n"):
-            start = rows.pop()
-        first = len(rows)
-        pieces = (start + text.replace("\t", "    ")).split("\n")
-        last = len(pieces) - 1
-        for i, piece in enumerate(pieces):
-            if i == last and not piece:
-                break
-            wrapped = wrap_line(piece, self.wrap_width)
-            if i < last:
-                wrapped[-1] += "\n"
-            rows.extend(wrapped)
-        return first
-
-    def take_rows(self, count: int) -> list[str]:
-        """Remove and return the first ``count`` rows."""
-        taken, self.rows = self.rows[:count], self.rows[count:]
-        return taken
-
-    def rewrap(self, width: int) -> None:
-        """Wrap everything again at ``width``."""
-        text, self.rows, self.wrap_width = self.text, [], width
-        self.append(text)
-
-    # -- geometry and drawing -----------------------------------------------------------
-
-    def set_height(self, rows: int) -> bool:
-        """Set the height in rows; ``True`` if it changed (a layout follows)."""
-        if rows == self._height:
-            return False
-        self._height = rows
-        self.styles.height = rows
-        return True
-
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
-        # Textual marks a resized widget wholly dirty *after* the layout pass that already
-        # painted its new region, i.e. a second full repaint. Rows keep their place when
-        # only the height changes, so skip that (the rows that changed are refreshed).
-        if size.width == self._size.width:
-            self._size = size
-            layout = False
-        return super()._size_updated(size, virtual_size, container_size, layout)
-
-    def refresh_rows(self, first: int, last: int, old_first: str | None = None) -> None:
-        """Repaint rows ``first``..``last - 1`` only.
-
-        With ``old_first`` (what row ``first`` held before an append; the rows after it were
-        blank) only the new cells are repainted: a streamed line costs its new characters,
-        not the whole row and its padding.
-        """
-        if last <= first:
-            return
-        width = self.size.width
-        if old_first is None or self.highlight is not None:
-            self.refresh(Region(0, first, width, last - first))
-            return
-        regions = []
-        for y in range(first, min(last, len(self.rows))):
-            now = self.rows[y].rstrip("\n").rstrip(" ")
-            start = 0
-            if y == first:
-                before = old_first.rstrip("\n").rstrip(" ")
-                if not now.startswith(before):  # the row was re-wrapped: repaint all of it
-                    regions.append(Region(0, y, width, 1))
-                    continue
-                start = cell_len(before)
-            end = min(width, cell_len(now))
-            if end > start:
-                regions.append(Region(start, y, end - start, 1))
-        if regions:
-            self.refresh(*regions)
-
-    def render_line(self, y: int) -> Strip:
-        style = self.rich_style
-        width = self.size.width
-        if y >= len(self.rows):
-            return Strip.blank(width, style)
-        line = self.rows[y].rstrip("\n").rstrip(" ")
-        if self.highlight is not None:  # search matches (set by tui/ui/search_jump.py)
-            return highlight_strip(line, self.highlight, style, width)
-        cells = cell_len(line)
-        if cells < width:  # one segment with its padding: one style sequence per row, not two
-            return Strip([Segment(line + " " * (width - cells), style)], width)
-        return Strip([Segment(line, style)], cells).adjust_cell_length(width, style)
+def row_strip(row: str, style: Style, width: int, highlight: re.Pattern[str] | None = None) -> Strip:
+    """One pre-wrapped row as a Strip of ``width`` cells (one segment with its padding when it fits)."""
+    line = row.rstrip("\n").rstrip(" ")
+    if highlight is not None:  # search matches
+        return highlight_strip(line, highlight, style, width)
+    cells = cell_len(line)
+    if cells < width:  # one segment with its padding: one style sequence per row, not two
+        return Strip([Segment(line + " " * (width - cells), style)], width)
+    return Strip([Segment(line, style)], cells).adjust_cell_length(width, style)

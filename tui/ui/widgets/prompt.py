@@ -1,17 +1,29 @@
-"""The multi-line prompt input: Enter sends; Ctrl+J / Alt+Enter / Shift+Enter insert a newline."""
+"""The multi-line prompt input: Enter sends; Ctrl+J / Alt+Enter / Shift+Enter insert a newline.
+
+Keys and pastes are handled with Textual's public hooks (``on_key`` / ``on_paste`` with
+``prevent_default``, edits through ``TextArea.replace``), so the keys of ``send`` and of the
+newline bindings follow the user's ``[keys]`` table (:meth:`PromptInput.set_keys`) — Enter
+can become a newline and Ctrl+S send. A paste is inserted once, refused above
+:data:`MAX_PROMPT_CHARS`, and sanitised: control characters (escape sequences included)
+are shown as visible symbols, never passed to the terminal.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
+from tui.sanitize import for_display
 
 _SURROGATE = re.compile("[\ud800-\udfff]")  # unpaired halves: text that was invalid UTF-8
 MAX_PROMPT_CHARS = 400_000  # ~100k tokens: more cannot fit a reasoning model's context anyway
+SEND_KEYS = frozenset({"enter"})
+NEWLINE_KEYS = frozenset({"ctrl+j", "alt+enter", "shift+enter"})
 
 
 def clean_prompt(text: str) -> str:
@@ -21,17 +33,22 @@ def clean_prompt(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+def clean_paste(text: str) -> str:
+    """A paste as it may enter the prompt: line ends as LF, every other control character visible."""
+    return for_display(clean_prompt(text.replace("\r\n", "\n").replace("\r", "\n")))
+
+
 class PromptInput(TextArea):
-    """A TextArea whose Enter submits the prompt."""
+    """A TextArea whose send key submits the prompt."""
 
     BINDINGS = [
-        Binding("enter", "submit", "Send", priority=False, id="send"),
-        Binding("ctrl+j", "newline", "Newline", id="newline"),
+        Binding("enter", "submit", "Send", show=False, id="send"),
+        Binding("ctrl+j", "newline", "Newline", show=False, id="newline"),
         Binding("alt+enter,shift+enter", "newline", "Newline", show=False, id="newline_alt"),
     ]
 
     class Submitted(Message):
-        """The user pressed Enter with a non-empty prompt."""
+        """The user pressed the send key with a non-empty prompt."""
 
         def __init__(self, prompt: PromptInput, text: str) -> None:
             super().__init__()
@@ -48,35 +65,43 @@ class PromptInput(TextArea):
             placeholder=placeholder,
             highlight_cursor_line=False,
         )
+        self.send_keys = SEND_KEYS
+        self.newline_keys = NEWLINE_KEYS
 
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter" and not self.read_only:
-            event.stop()
-            event.prevent_default()
-            self.action_submit()
+    def set_keys(self, send: Iterable[str], newline: Iterable[str]) -> None:
+        """The keys that send and that insert a newline (as remapped by ``[keys]``)."""
+        self.send_keys = frozenset(send)
+        self.newline_keys = frozenset(newline) - self.send_keys
+
+    def on_key(self, event: events.Key) -> None:
+        if self.read_only:
             return
-        await super()._on_key(event)
+        if event.key in self.send_keys:
+            action = self.action_submit
+        elif event.key in self.newline_keys:
+            action = self.action_newline
+        else:
+            return
+        event.stop()
+        event.prevent_default()  # the editor's own Enter (a newline) does not run
+        action()
 
-    async def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()  # inserted here, once
+        if self.read_only:
+            return
         size = len(event.text) + len(self.text)
         if size > MAX_PROMPT_CHARS:
-            event.stop()
-            event.prevent_default()
             self.notify(
-                f"Paste refused: the prompt would be {size / 1_000_000:.1f} M characters; the limit is "
-                f"{MAX_PROMPT_CHARS // 1000} k (about 100k tokens, more than fits the model's context).",
+                f"Paste refused: the prompt would be over {MAX_PROMPT_CHARS // 1000} k characters "
+                f"(about 100k tokens, more than fits the model's context).",
                 severity="warning",
                 timeout=8,
             )
             return
-        cleaned = clean_prompt(event.text)
-        if cleaned != event.text:
-            event.stop()
-            event.prevent_default()
-            start, end = self.selection
-            self._replace_via_keyboard(cleaned, start, end)
-            return
-        await super()._on_paste(event)
+        result = self.replace(clean_paste(event.text), *self.selection, maintain_selection_offset=False)
+        self.move_cursor(result.end_location)
 
     def action_submit(self) -> None:
         text = clean_prompt(self.text)
@@ -85,5 +110,4 @@ class PromptInput(TextArea):
 
     def action_newline(self) -> None:
         if not self.read_only:
-            start, end = self.selection
-            self._replace_via_keyboard("\n", start, end)
+            self.replace("\n", *self.selection, maintain_selection_offset=False)

@@ -1,0 +1,33 @@
+"""What can run now, and why not: the palette lists every command and says why one cannot run."""
+
+from __future__ import annotations
+
+from tui.ui.context import AppContext
+from tui.ui.panes import Panes
+
+NEEDS_ANSWER = ("regenerate", "copy_answer", "copy_reasoning", "copy_code_block", "next_code_block")
+NEEDS_CLIENT = ("regenerate", "switch_deployment")
+NOT_OFFLINE = ("regenerate", "switch_deployment", "switch_profile", "settings")
+NOT_WHILE_STREAMING = ("new_conversation", "regenerate", "settings", "switch_deployment", "setup")
+
+
+def why_not(action: str, context: AppContext, panes: Panes, *, conv_id: str | None, streaming: bool) -> str | None:
+    """Why ``action`` (a main-screen action name) cannot run now; None if it can."""
+    answers = panes.answers
+    if action in NOT_OFFLINE and context.read_only:
+        return "offline (--offline): history is read-only"
+    if action in NEEDS_CLIENT and context.client is None:
+        return "no endpoint is configured (Set up an endpoint)"
+    if action in NEEDS_ANSWER and not answers.answers():
+        return "there is no answer yet"
+    if action in ("prev_prompt", "next_prompt") and not answers.prompts():
+        return "no prompts in this conversation yet"
+    if action == "export" and conv_id is None:
+        return "open or start a conversation first"
+    if action == "undo_archive" and not panes.listing.check_action("undo_archive", ()):
+        return "nothing was archived just now"
+    if action in NOT_WHILE_STREAMING and streaming:
+        return "an answer is streaming (Esc stops it)"
+    if action == "stop" and not streaming:
+        return "nothing is streaming"
+    return None

@@ -1,0 +1,105 @@
+"""Every key of the app, in one place: the global keys and, per area, where each one works.
+
+To add a key: add a ``Binding`` with an ``id`` to :data:`SCREEN_BINDINGS` (a global key;
+the action is ``MainScreen.action_<name>``) or to the ``BINDINGS`` of the widget it acts
+on, listed in :func:`areas`. F1, the ``[keys]`` check and README's key table
+(``tests/test_keys_doc.py``) are all generated from these lists.
+
+Footer order is list order: the most useful keys first (the footer shows what fits, at
+80 columns too). A global key works in every area: where an area's widget binds the
+same key itself (the prompt's editor has F6, F7 and Ctrl+C) the global binding is
+``priority``. Only those are: a priority key acts when it arrives, ahead of keys typed
+before it, so keys stay in order. A printable key (``y``, ``c``, ``j``…) is typed while
+the prompt has focus and works everywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding, BindingType
+
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.search import SearchScreen
+from tui.ui.widgets.alternatives import AnswerGroup
+from tui.ui.widgets.answer_pane import AnswerPane
+from tui.ui.widgets.conversations import ConversationList
+from tui.ui.widgets.prompt import PromptInput
+
+# In every screen, dialogs included (shown in the footer through their copies below).
+APP_BINDINGS: list[BindingType] = [
+    Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit"),
+    Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="command_palette"),
+]
+
+SCREEN_BINDINGS: list[BindingType] = [
+    Binding("ctrl+n", "new_conversation", "New", tooltip="New conversation", id="new_conversation"),
+    Binding("ctrl+f", "search", "Search", priority=True, id="search"),
+    Binding("escape", "stop", "Stop", tooltip="Stop the answer (or the retry wait)", id="stop"),  # shown while an answer streams
+    Binding("f1", "help", "Help", tooltip="Every key (this list)", id="help"),
+    Binding("ctrl+q", "app.quit", "Quit", tooltip="Quit (a running answer is saved first)", priority=True,
+            id="quit"),
+    Binding("f2", "toggle_list", "List", tooltip="Show / hide the conversation list", id="toggle_list"),
+    Binding("f3,ctrl+r", "toggle_reasoning", "Reasoning", tooltip="Show / hide the reasoning pane",
+            id="toggle_reasoning"),
+    Binding("ctrl+p", "app.command_palette", "Commands", tooltip="Command palette: every action by name",
+            priority=True, id="command_palette"),
+    Binding("ctrl+c", "interrupt", "Stop (or copy the selection)", show=False, priority=True, id="interrupt"),
+    Binding("ctrl+g", "regenerate", "Ask again", show=False, id="regenerate"),
+    Binding("f4,escape", "focus_prompt", "Back to the prompt", show=False, id="focus_prompt"),
+    Binding("ctrl+up", "prev_answer", "Prev answer", show=False, id="prev_answer"),
+    Binding("ctrl+down", "next_answer", "Next answer", show=False, id="next_answer"),
+    Binding("f5,y", "copy_answer", "Copy answer", show=False, id="copy_answer"),
+    Binding("f6,Y", "copy_reasoning", "Copy reasoning", show=False, priority=True, id="copy_reasoning"),
+    Binding("f7,c", "next_code_block", "Next code block", show=False, priority=True, id="next_code_block"),
+    Binding("f8,C", "copy_code_block", "Copy code block", show=False, id="copy_code_block"),
+    Binding("f9", "settings", "Settings", show=False, id="settings"),
+    Binding("{,alt+up", "prev_prompt", "Previous prompt", show=False, id="prev_prompt"),
+    Binding("},alt+down", "next_prompt", "Next prompt", show=False, id="next_prompt"),
+    Binding("slash", "search", "Search (outside the prompt)", show=False, id="search_slash"),
+    Binding("j", "cursor_down", "Down (lists, panes)", show=False, id="cursor_down"),
+    Binding("k", "cursor_up", "Up (lists, panes)", show=False, id="cursor_up"),
+]
+
+# Ids that share a default key on purpose: the first one that can run now takes it.
+SHARED_KEYS = {frozenset({"stop", "focus_prompt"})}  # Esc stops a running answer, else goes to the prompt
+
+TYPED_IN_PROMPT = "Single-character keys (y Y c C j k { } /) work outside the prompt, where they are typed."
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where a group of keys works, and those keys."""
+
+    name: str
+    bindings: tuple[Binding, ...]
+    note: str = ""
+
+
+def _bindings(bindings: object) -> tuple[Binding, ...]:
+    return tuple(b for b in bindings if isinstance(b, Binding)) if isinstance(bindings, (list, tuple)) else ()
+
+
+def areas() -> list[Area]:
+    """Every area of the main screen and its dialogs, with its keys (global keys first)."""
+    screen_ids = {b.id for b in _bindings(SCREEN_BINDINGS)}
+    return [
+        Area("Global", (*_bindings(SCREEN_BINDINGS), *(b for b in _bindings(APP_BINDINGS) if b.id not in screen_ids)),
+             TYPED_IN_PROMPT),
+        Area("Prompt", _bindings(PromptInput.BINDINGS)),
+        Area("Conversation list", (*_bindings(ConversationList.BINDINGS), Binding("enter", "select", "Open"))),
+        Area("Answer pane", _bindings(AnswerPane.BINDINGS)),
+        Area("Focused answer", _bindings(AnswerGroup.BINDINGS)),
+        Area("Everywhere", (Binding("tab,shift+tab", "focus", "Move focus between the areas"),)),
+        Area("Search dialog", (*_bindings(SearchScreen.BINDINGS), Binding("enter", "open", "Open the result"))),
+        Area("Confirm dialog", _bindings(ConfirmScreen.BINDINGS)),
+    ]
+
+
+def keymap_scopes() -> dict[str, list[Binding]]:
+    """Ids per area where their keys compete: the global keys count in every area."""
+    everywhere = [b for b in areas()[0].bindings if b.id]
+    scopes = {"everywhere": everywhere}
+    for area in areas()[1:5]:
+        scopes[area.name.lower()] = everywhere + [b for b in area.bindings if b.id]
+    return scopes

@@ -1,0 +1,283 @@
+"""The conversations: which one is open, the list, and living in the history.
+
+Open (from the list or a search hit), start a new one, rename, archive (with undo),
+delete (asks first), the archived view and paging. The list is drawn from
+``store.list_conversations`` only (never messages), a page of ``PAGE`` rows at a time.
+Opening a conversation never moves the keyboard focus: the prompt keeps it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.screen import Screen
+
+from tui.chat.session import SessionError
+from tui.sanitize import one_line
+from tui.store import SearchHit
+from tui.ui.context import STORE_ERRORS, AppContext
+from tui.ui.exporting import export_conversation
+from tui.ui.keymap import Keymap
+from tui.ui.loader import load
+from tui.ui.panes import Panes
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.rename import RenameScreen
+from tui.ui.screens.search import SearchResult, SearchScreen
+from tui.ui.search_jump import jump_to_hit
+from tui.ui.widgets.answer_block import AnswerBlock
+from tui.ui.widgets.conversations import EMPTY_HINT, EMPTY_OFFLINE, ConversationList
+from tui.ui.widgets.status import Tokens
+
+PAGE = 500
+EXPORT_ERRORS: tuple[type[Exception], ...] = (*STORE_ERRORS, ValueError)
+OPEN_ERRORS: tuple[type[Exception], ...] = (*STORE_ERRORS, SessionError)
+
+Busy = Callable[[str], bool]  # "would this interrupt a running answer?" (and say so)
+
+
+class HistoryController:
+    """Keeps the open conversation, the list and the answer pane in step."""
+
+    def __init__(self, context: AppContext, panes: Panes, host: Screen[None], keymap: Keymap, busy: Busy) -> None:
+        self.context = context
+        self.panes = panes
+        self.host = host
+        self.keymap = keymap
+        self.busy = busy
+        self._loading: asyncio.Future[None] | None = None  # a conversation is being put on screen
+
+    @property
+    def conv_id(self) -> str | None:
+        """The open conversation (the engine's session keeps it); None: the next prompt starts one."""
+        return self.context.conversation_id
+
+    async def settled(self) -> None:
+        """Wait until a conversation being opened is on screen (a key pressed right after Enter acts on it)."""
+        listing = self.panes.listing
+        for _ in range(100):  # Enter in the list posted the open; it starts when that message is handled
+            if listing.opening is None:
+                break
+            await asyncio.sleep(0.01)
+        if self._loading is not None:
+            await asyncio.shield(self._loading)
+
+    def notify(self, message: str, *, severity: str = "information", timeout: float = 4) -> None:
+        self.host.notify(message, severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
+
+    # -- the list ------------------------------------------------------------------------
+
+    def reload_list(self) -> None:
+        """Redraw the list (first page, or as many rows as were loaded) of the current view."""
+        listing = self.panes.listing
+        limit = max(PAGE, listing.loaded)
+        try:
+            rows = self.context.store.list_conversations(archived=listing.archived_view, limit=limit + 1)
+        except STORE_ERRORS as exc:
+            self.notify(one_line(f"could not list conversations: {exc}", 200), severity="error")
+            return
+        hint = EMPTY_OFFLINE if self.context.offline else EMPTY_HINT
+        listing.set_conversations(rows[:limit], current=self.conv_id, more=len(rows) > limit, empty_hint=hint)
+
+    def refresh_current(self) -> None:
+        """Show the open conversation's new count: one row, or the whole list if it moved."""
+        listing = self.panes.listing
+        conv_id = self.conv_id
+        try:
+            rows = self.context.store.list_conversations(limit=1) if conv_id and not listing.archived_view else []
+        except STORE_ERRORS:
+            rows = []
+        if rows and rows[0].id == conv_id and listing.is_listed(conv_id):
+            first = listing.option_count > 0 and listing.get_option_at_index(0).id == conv_id
+            if first and listing.update_row(rows[0]):
+                return
+        self.reload_list()
+
+    def load_more(self, offset: int) -> None:
+        listing = self.panes.listing
+        try:
+            rows = self.context.store.list_conversations(archived=listing.archived_view, limit=PAGE + 1, offset=offset)
+        except STORE_ERRORS as exc:
+            self.notify(one_line(f"could not list conversations: {exc}", 200), severity="error")
+            return
+        listing.append_conversations(rows[:PAGE], more=len(rows) > PAGE)
+
+    def toggle_archived(self) -> None:
+        """Show the archived conversations, or back to the active ones."""
+        listing = self.panes.listing
+        listing.archived_view = not listing.archived_view
+        listing.loaded = 0
+        self.reload_list()
+        back = self.keymap.describe("toggle_archived")
+        self.notify(f"Archived conversations ({back} in the list: back)." if listing.archived_view
+                    else "Active conversations.", timeout=2)
+
+    # -- opening -------------------------------------------------------------------------
+
+    def _set_current(self, title: str) -> None:
+        self.panes.listing.show_current(self.conv_id)
+        self.panes.title.set_subtitle(title or self.context.connection_title())
+
+    def started(self, title: str) -> None:
+        """A send started the open conversation (a new one, titled ``title``)."""
+        self._set_current(title)
+
+    async def open(self, conv_id: str) -> bool:
+        """Show a stored conversation and its last answer's reasoning; focus stays where it is."""
+        if self.busy("open another conversation"):
+            return False
+        try:
+            tree = self.context.chat_session().open(conv_id)
+        except OPEN_ERRORS:
+            self.notify("That conversation no longer exists.", severity="warning")
+            self.reload_list()
+            return False
+        answers = self.panes.answers
+        loading = self._loading = asyncio.get_running_loop().create_future()
+        try:
+            await answers.clear()
+            loaded = load(tree)
+            await answers.mount_all(loaded.widgets)
+        finally:
+            loading.set_result(None)
+            if self._loading is loading:
+                self._loading = None
+        status = self.panes.status
+        status.model.reset_answer()
+        status.model.conversation = loaded.totals
+        status.model.last = loaded.last_tokens
+        status.changed()
+        self.panes.reasoning.show(loaded.last_block)
+        answers.scroll_end(animate=False)
+        self._set_current(tree.title)
+        return True
+
+    async def new(self) -> bool:
+        """An empty answer pane; the next prompt starts a new conversation."""
+        if self.busy("start a new conversation"):
+            return False
+        self.context.session.start_new()
+        await self.panes.answers.clear()
+        self.panes.reasoning.show(None)
+        status = self.panes.status
+        status.model.reset_answer()
+        status.model.conversation = Tokens()
+        status.changed()
+        self._set_current("")
+        self.reload_list()
+        return True
+
+    async def open_hit(self, result: SearchResult) -> None:
+        """Open a search hit's conversation, scroll to the message and highlight the match."""
+        hit, query = result
+        if not await self.open(hit.conversation_id) or self.conv_id != hit.conversation_id:
+            return
+        if await jump_to_hit(self.panes, self.context.store, hit, query) is None:
+            self.notify("The matched message is not shown in this conversation.", severity="warning")
+
+    def search(self) -> None:
+        """Open the search view; the chosen hit is opened."""
+
+        async def done(result: SearchResult | None) -> None:
+            if result is not None:
+                await self.open_hit(result)
+
+        self.host.app.push_screen(SearchScreen(self.context.store.search), done)
+
+    # -- rename / archive / delete --------------------------------------------------------
+
+    def _writable(self, what: str) -> bool:
+        if not self.context.history_writable:
+            self.notify(f"History is read-only here: cannot {what}.", severity="warning")
+            return False
+        return True
+
+    def rename(self, event: ConversationList.RenameRequested) -> None:
+        if not self._writable("rename"):
+            return
+        conv_id = event.conv_id
+
+        def done(title: str | None) -> None:
+            if not title:
+                return
+            try:
+                self.context.store.rename_conversation(conv_id, title)
+            except STORE_ERRORS as exc:
+                self.notify(one_line(f"could not rename: {exc}", 200), severity="error")
+                return
+            if conv_id == self.conv_id:
+                self.panes.title.set_subtitle(title)
+            self.reload_list()
+            self.notify("Renamed.", timeout=2)
+
+        self.host.app.push_screen(RenameScreen(event.title), done)
+
+    def archive(self, event: ConversationList.ArchiveRequested) -> None:
+        if not self._writable("archive"):
+            return
+        try:
+            self.context.store.set_archived(event.conv_id, event.archive)
+        except STORE_ERRORS as exc:
+            self.notify(one_line(f"could not archive: {exc}", 200), severity="error")
+            return
+        self.reload_list()
+        title = one_line(event.title, 80)
+        if event.undo:
+            self.notify(f"Undone: “{title}” is {'archived' if event.archive else 'back in the active list'}.",
+                        timeout=3)
+            return
+        self.panes.listing.archived(event.conv_id, event.title, event.archive)
+        undo = self.keymap.describe("undo_archive")
+        where = f"archived ({self.keymap.describe('toggle_archived')} shows them)" if event.archive \
+            else "back in the active list"
+        self.notify(f"“{title}” {where}. {undo} in the list undoes it.", timeout=6)
+
+    def confirm_delete(self, conv_id: str, title: str) -> None:
+        """Ask, then delete conversation ``conv_id`` (the open one is replaced by a new one)."""
+        if self.busy("delete a conversation") or not self._writable("delete"):
+            return
+
+        async def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.context.store.delete_conversation(conv_id)
+            except STORE_ERRORS as exc:
+                self.notify(one_line(f"could not delete: {exc}", 200), severity="error")
+                return
+            if conv_id == self.conv_id:
+                await self.new()
+            self.reload_list()
+            self.notify("Conversation deleted.")
+
+        self.host.app.push_screen(ConfirmScreen(f"Delete “{one_line(title, 80)}”? This cannot be undone."), done)
+
+    def alternative_shown(self, block: AnswerBlock) -> None:
+        """The user flipped to alternative ``block``: remember the choice, show its reasoning."""
+        if block.msg_id and self.context.history_writable:
+            try:
+                self.context.chat_session().select(block.msg_id)
+            except (SessionError, KeyError) as exc:  # failing must not break browsing
+                self.notify(one_line(f"could not select that answer: {exc}", 200), severity="error")
+        self.show_reasoning(block)
+
+    def export(self) -> Path | None:
+        """Write the open conversation as Markdown into the exports folder; say where (and return it)."""
+        if self.conv_id is None:
+            self.notify("Open or start a conversation to export it.", severity="warning")
+            return None
+        try:
+            path = export_conversation(self.context.store, self.conv_id)
+        except EXPORT_ERRORS as exc:  # store or file system: say so, keep running
+            self.notify(one_line(f"Export failed: {exc}", 300), severity="error")
+            return None
+        self.host.notify(f"Exported to {one_line(str(path), 300)}", title="Export", timeout=15, markup=False)
+        return path
+
+    def show_reasoning(self, block: AnswerBlock | None) -> None:
+        if block is not self.panes.reasoning.source:
+            self.panes.reasoning.show(block)
+
+
+__all__ = ["HistoryController", "SearchHit"]

@@ -1,0 +1,181 @@
+"""The widget side of one running answer: the only place a stream's updates reach widgets.
+
+A controller (today :class:`tui.ui.generation.Generation`; tomorrow the conversation
+engine's updates, through an adapter) calls these methods in the order things happen;
+each changes the answer blocks, the reasoning pane and the status bar, and nothing
+else. Text is appended, never copied back out; the screen is repainted by the frame
+clock, not per call.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+
+from tui.sanitize import one_line
+from tui.ui.widgets.alternatives import AnswerGroup
+from tui.ui.widgets.answer_block import AnswerBlock
+from tui.ui.widgets.answer_pane import AnswerPane
+from tui.ui.widgets.message_stats import Stats
+from tui.ui.widgets.reasoning_pane import ReasoningPane
+from tui.ui.widgets.status import StatusBar, Tokens
+
+Notify = Callable[[str], None]
+
+
+@dataclass
+class StreamView:
+    """The blocks of one request's choices (one alternative each) and the panes they report to."""
+
+    group: AnswerGroup
+    answers: AnswerPane
+    reasoning: ReasoningPane
+    status: StatusBar
+    notify: Notify
+    label: str = "assistant"
+    low_bandwidth: bool = False
+    opened: Callable[[], None] | None = None  # called once the first answer is stored and shown
+    blocks: dict[int, AnswerBlock] = field(default_factory=dict)
+
+    # -- choices -------------------------------------------------------------------------
+
+    def block(self, choice: int) -> AnswerBlock:
+        return self.blocks[choice]
+
+    async def open(self, choice: int, msg_id: str | None, number: int) -> AnswerBlock:
+        """Mount the block of ``choice`` (stored as alternative ``number``); choice 0 is displayed."""
+        block = AnswerBlock(msg_id=msg_id, choice=number, label=one_line(self.label, 40))
+        block.min_interval = 0.25 if self.low_bandwidth else 0.0
+        self.blocks[choice] = block
+        shown = choice == 0
+        await self.group.add(block, select=shown)
+        block.begin()
+        self.answers.track_live(block)
+        if shown:
+            self.reasoning.show(block)
+            if self.opened is not None:
+                self.opened()
+        return block
+
+    # -- the request ---------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """A request is about to go out: the per-answer figures start afresh."""
+        model = self.status.model
+        model.error = ""
+        model.ttft_s = None
+        model.rate = ""
+        model.stream_start = None
+        model.activity = "waiting"
+        self.status.changed()
+
+    def started(self) -> None:
+        self.status.model.retry_deadline = None
+        self.status.model.activity = "thinking"
+        self.status.changed()
+
+    def retrying(self, attempt: int, maximum: int, delay_s: float, reason: str) -> None:
+        model = self.status.model
+        model.retry_reason = reason
+        model.retry_attempt = attempt
+        model.retry_max = maximum
+        model.retry_deadline = time.monotonic() + delay_s
+        model.activity = "waiting to retry"
+        self.status.render_now()
+
+    def failed(self, text: str) -> None:
+        self.status.model.error = text
+        self.status.model.retry_deadline = None
+        self.status.changed()
+
+    def notice(self, message: str) -> None:
+        self.notify(one_line(message, 300))
+
+    def usage(self, tokens: Tokens, *, final: bool) -> None:
+        model = self.status.model
+        model.last = tokens
+        if final:
+            model.conversation.add(tokens)
+        self.status.changed()
+
+    # -- text ----------------------------------------------------------------------------
+
+    def first_token(self, choice: int, ttft_s: float | None, at: float | None) -> None:
+        """The first text of ``choice``: TTFT, and the thinking timer starts (an answer stops it)."""
+        block = self.blocks[choice]
+        block.stats = Stats(first_token_s=ttft_s)
+        self.reasoning.refresh_stats(block)
+        if block.think_start is None and block.thought_s is None:
+            block.think_start = at
+            self._timing(block)
+        model = self.status.model
+        if model.stream_start is None:
+            model.ttft_s = ttft_s
+            model.stream_start = at
+            self.status.changed()
+
+    def reasoning_text(self, choice: int, text: str) -> None:
+        block = self.blocks[choice]
+        block.reasoning_parts.append(text)
+        self.status.model.live_chars += len(text)
+        self.reasoning.append(block, text)
+
+    async def answer_text(self, choice: int, text: str) -> None:
+        self.status.model.live_chars += len(text)
+        await self.blocks[choice].write(text)
+
+    def answering(self, choice: int, reasoning_s: float | None) -> None:
+        """``choice`` stopped thinking and started its answer."""
+        self.thinking_ended(choice, reasoning_s)
+        self.status.model.activity = "answering"
+        self.status.changed()
+
+    def thinking_ended(self, choice: int, reasoning_s: float | None) -> None:
+        block = self.blocks[choice]
+        block.thought_s = reasoning_s
+        block.think_start = None
+        self._timing(block)
+
+    async def reclassified(self, choice: int, reasoning: str, answer: str) -> None:
+        """The split of ``choice`` into reasoning and answer was revised as a whole."""
+        block = self.blocks[choice]
+        await block.replace(reasoning, answer)
+        self.reasoning.replace(block, reasoning)
+
+    def _timing(self, block: AnswerBlock) -> None:
+        state = "" if block.state in ("streaming", "complete") else block.state
+        self.reasoning.set_timing(block, think_start=block.think_start, thought_s=block.thought_s, state=state)
+
+    # -- the end -------------------------------------------------------------------------
+
+    def one_frame(self) -> AbstractContextManager[None]:
+        """Changes made inside reach the terminal together (the final render, stats and status)."""
+        return self.answers.app.batch_update()
+
+    async def finish(self, choice: int, state: str, note: str, reasoning_s: float | None, stats: Stats) -> None:
+        """``choice`` ended in ``state``: the final render, timer and stats."""
+        block = self.blocks[choice]
+        self.answers.untrack_live(block)
+        if not block.is_attached:  # the app is closing
+            return
+        block.thought_s = reasoning_s
+        block.think_start = None
+        await block.finish(state, note, keep_height=self.answers.is_anchored)
+        block.stats = stats
+        self._timing(block)
+        self.reasoning.finish(block)
+
+    def done(self, *, rate: str, activity: str, error: str | None) -> None:
+        """The request ended: the status bar's final figures."""
+        model = self.status.model
+        if rate:
+            model.rate = rate
+        model.stream_start = None
+        model.live_chars = 0
+        model.retry_deadline = None
+        model.activity = activity
+        if error is not None:
+            model.error = error
+        self.status.render_now()

@@ -1,0 +1,169 @@
+"""One answer of the answer pane: a header line and the answer, as Markdown.
+
+Each answer is a focusable :class:`AnswerBlock` holding one :class:`MarkdownView`
+(tui/ui/markdown/): while an answer streams, every Markdown block is rendered as soon as
+it is complete and only the growing block is re-made, at each frame of the app's clock
+(:meth:`AnswerPane.tick`); a stored answer opens through the same renderer. Every string
+is sanitised with :func:`tui.sanitize.for_display` before it is drawn. The block keeps the
+reasoning of its answer for the reasoning pane.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from tui.formats.md_code import code_blocks
+from tui.sanitize import one_line
+from tui.ui.compat import SteadySize
+from tui.ui.markdown.view import MarkdownView
+from tui.ui.widgets.message_stats import Stats
+
+STATE_LABELS = {
+    "streaming": "streaming…",
+    "stopped": "stopped",
+    "interrupted": "interrupted",
+    "filtered": "filtered by the content filter",
+    "failed": "failed",
+}
+
+
+class AnswerBlock(SteadySize, Vertical, can_focus=True):
+    """One assistant message: header line, Markdown answer, and its reasoning kept for the pane."""
+
+    class Selected(Message):
+        """The block got focus: show its reasoning."""
+
+        def __init__(self, block: AnswerBlock) -> None:
+            super().__init__()
+            self.block = block
+
+    def __init__(
+        self,
+        *,
+        msg_id: str | None = None,
+        choice: int = 0,
+        answer: str = "",
+        reasoning: str = "",
+        state: str = "",
+        thought_s: float | None = None,
+        label: str = "",
+        note: str = "",
+    ) -> None:
+        super().__init__(classes="answer-block")
+        self.msg_id = msg_id
+        self.choice = choice
+        self.answer_parts: list[str] = [answer] if answer else []
+        self.reasoning_parts: list[str] = [reasoning] if reasoning else []
+        self.state = state
+        self.thought_s = thought_s
+        self.think_start: float | None = None
+        self.label = label
+        self.note = note
+        self.stats: Stats | None = None  # usage and timings, once known (the reasoning pane shows them)
+        self.min_interval = 0.0  # seconds between live flushes (low bandwidth: 0.25)
+        self._last_sent = 0.0
+        self._view = MarkdownView(lambda: self.answer, classes="answer-markdown")
+
+    @property
+    def answer(self) -> str:
+        return "".join(self.answer_parts)
+
+    @property
+    def reasoning(self) -> str:
+        return "".join(self.reasoning_parts)
+
+    @property
+    def live(self) -> bool:
+        return self.state == "streaming"
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._header_text(), classes="answer-header", markup=False)
+        yield self._view
+
+    @property
+    def markdown(self) -> MarkdownView:
+        """The rendered answer."""
+        return self._view
+
+    def _header_text(self) -> Text:
+        text = Text(self.label or "assistant", style="bold")
+        if self.choice:
+            text.append(f" · choice {self.choice}")
+        if self.thought_s is not None:
+            text.append(f" · thought {self.thought_s:.1f} s", style="dim")
+        label = STATE_LABELS.get(self.state)
+        if label:
+            text.append(f" · {label}", style="bold italic")
+        if self.note:
+            text.append(f" · {one_line(self.note, 160)}", style="italic")
+        return text
+
+    def refresh_header(self) -> None:
+        self.query_one(".answer-header", Static).update(self._header_text())
+
+    def on_focus(self) -> None:
+        self.post_message(self.Selected(self))
+
+    # -- live streaming (the answer pane tracks the block and its tick calls flush_live) -----
+
+    def begin(self) -> None:
+        """Start streaming into this block (blocks are rendered as they complete, until :meth:`finish`)."""
+        self.state = "streaming"
+        self.think_start = None  # the thinking timer starts when the stream opens
+        self._view.begin()
+        self.refresh_header()
+
+    async def write(self, text: str) -> None:
+        """Append raw answer text (sanitised when shown, at the next frame)."""
+        self.answer_parts.append(text)
+        if self._view.streaming:
+            self._view.add(text)
+
+    def flush_live(self, step: int) -> None:
+        """Show the queued answer text (called by :meth:`AnswerPane.tick`)."""
+        now = time.monotonic()
+        if self._view.pending and now - self._last_sent >= self.min_interval:
+            self._last_sent = now
+            self._view.flush(step)
+
+    async def replace(self, reasoning: str, answer: str) -> None:
+        """Replace the whole split (``Reclassified``)."""
+        self.reasoning_parts = [reasoning] if reasoning else []
+        self.answer_parts = [answer] if answer else []
+        self._view.reset()
+
+    async def finish(self, state: str, note: str = "", *, keep_height: bool = False) -> None:
+        """Stop streaming: complete the last block (nothing above it moves) and mark the state.
+
+        ``keep_height``: the pane follows the end; the rows reserved below stay until the next prompt.
+        """
+        self._view.close(keep_height=keep_height)
+        self.state = state
+        self.think_start = None
+        self.note = note
+        self.refresh_header()
+
+    # -- code blocks and search ------------------------------------------------------------
+
+    def code_blocks(self) -> list[str]:
+        """The raw code of the answer's code blocks, in the order shown (for copying)."""
+        return code_blocks(self.answer)
+
+    def show_code_block(self, index: int | None) -> tuple[int, int] | None:
+        """Mark code block ``index`` (None: none); return its rows on screen (top, bottom) to scroll to."""
+        span = self._view.show_code(index)
+        region = self._view.region
+        if span is None or not region:
+            return None
+        return region.y + span[0], region.y + span[1]
+
+    def highlight_matches(self, pattern: re.Pattern[str] | None) -> int:
+        """Highlight ``pattern`` in the answer; return how many rows show a match."""
+        return len(self._view.highlight(pattern))

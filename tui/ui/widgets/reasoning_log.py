@@ -1,0 +1,199 @@
+"""The reasoning trace: pre-wrapped rows drawn with the Line API (``ScrollView.render_line``).
+
+Textual's Markdown re-parses the whole last paragraph on every append and a growing
+Static re-renders all of its text; both are quadratic on a 20k-token trace. Here the
+trace is a list of pre-wrapped, sanitised rows (:func:`tui.ui.widgets.lines.append_rows`):
+each flush wraps only the new text and repaints only the cells that changed, so a
+flush costs the same at token 40,000 as at token 400.
+
+Following: while a stream is followed the view keeps to the end, and the virtual
+height grows in steps of half a pane (blank rows reserved below the text), so the
+view moves once per step rather than once per row: that step's repaint (the pane's
+new size) also draws it at its new offset. Scrolling up stops following; End (or
+scrolling back to the bottom) resumes.
+When the stream ends, a trace that fits the pane is shown from its first line; a
+longer one stays at its end if followed, and where the user put it otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.cells import cell_len
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.sanitize import for_display
+from tui.ui.widgets.lines import append_rows, row_strip
+
+
+class ReasoningLog(ScrollView, can_focus=True):
+    """A growing, sanitised, pre-wrapped trace; :meth:`flush` is called by the frame clock."""
+
+    DEFAULT_CSS = """
+    ReasoningLog {
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[str] = []
+        self.wrap_width = 0
+        self._pending: list[str] = []
+        self._streaming = False
+        self._follow = False
+        self._highlight: re.Pattern[str] | None = None
+
+    # -- text ----------------------------------------------------------------------------
+
+    @property
+    def text(self) -> str:
+        """The trace shown (sanitised, as wrapped: joining the rows gives the text back)."""
+        return "".join(self.rows)
+
+    @property
+    def pending(self) -> bool:
+        """Text is waiting for the next flush."""
+        return bool(self._pending)
+
+    @property
+    def following(self) -> bool:
+        """The view keeps to the end of the trace."""
+        return self._follow
+
+    def append(self, text: str) -> None:
+        """Add raw (unsanitised) trace text; shown at the next flush."""
+        if text:
+            self._pending.append(text)
+
+    def set_text(self, text: str, *, live: bool = False) -> None:
+        """Replace the trace (another answer, or a reclassified one); ``live`` follows its end."""
+        self.rows = []
+        self._pending = [text] if text else []
+        self._streaming = live
+        self._highlight = None
+        self._follow = live
+        self.flush(force=True)
+        self._scroll_now(0)
+
+    def end_stream(self) -> None:
+        """The stream ended: a trace that fits shows its first line; a longer one its end if it
+        was followed, else the rows the user scrolled to. The rows reserved for growth go."""
+        self.flush()
+        self._streaming = False
+        fits = len(self.rows) <= self.scrollable_content_region.height
+        if fits:
+            self._follow = False
+        self._set_virtual_height(len(self.rows))  # a followed view moves to the new end with it
+        if fits:
+            self._scroll_now(0)
+
+    # -- search highlights ---------------------------------------------------------------
+
+    def highlight(self, pattern: re.Pattern[str] | None) -> int | None:
+        """Draw matches of ``pattern`` highlighted; return the first matching row (None: no match)."""
+        self._highlight = pattern
+        self.refresh()
+        if pattern is None:
+            return None
+        return next((y for y, row in enumerate(self.rows) if pattern.search(row)), None)
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def flush(self, *, force: bool = False) -> bool:
+        """Wrap and show queued text, repainting only the new cells; ``True`` if anything changed."""
+        width = self.scrollable_content_region.width
+        if width < 1:
+            return False  # not laid out yet: wrapped on the first resize
+        if width != self.wrap_width:
+            self._rewrap(width)
+            force = True
+        if not self._pending and not force:
+            return False
+        raw, self._pending = "".join(self._pending), []
+        if raw.endswith("\r") and self._streaming:  # maybe half of a CRLF: wait for the next piece
+            raw, self._pending = raw[:-1], ["\r"]
+        rows = self.rows
+        old_last = "" if not rows or rows[-1].endswith("\n") else rows[-1]
+        first = append_rows(rows, for_display(raw), width) if raw else len(rows)
+        if self._set_virtual_height(self._height_for(len(rows))) or force:
+            self.refresh()
+        else:
+            self._refresh_rows(first, len(rows), old_last)
+        if self._follow and self.scroll_y != self.max_scroll_y:  # the pane's height changed meanwhile
+            self._scroll_now(self.max_scroll_y)
+        return True
+
+    def _height_for(self, rows: int) -> int:
+        """Rows of the virtual height: while a followed stream grows, whole steps of half a pane."""
+        if not (self._streaming and self._follow):
+            return rows
+        step = max(2, self.scrollable_content_region.height // 2)
+        return -(-rows // step) * step
+
+    def _set_virtual_height(self, rows: int) -> bool:
+        """A new height repaints the pane (a layout); a followed view moves to the end in that same repaint."""
+        if rows == self.virtual_size.height and self.virtual_size.width == self.wrap_width:
+            return False
+        self.virtual_size = Size(self.wrap_width, rows)
+        if self._follow:
+            self._scroll_now(self.max_scroll_y)
+        return True
+
+    def _scroll_now(self, y: int) -> None:
+        """Put row ``y`` at the top without a repaint of its own (the caller's repaint draws it)."""
+        y = max(0, min(y, self.max_scroll_y))
+        if y == self.scroll_y:
+            return
+        self.set_reactive(ScrollView.scroll_y, float(y))
+        self.set_reactive(ScrollView.scroll_target_y, float(y))
+        self.vertical_scrollbar.position = y
+        self.refresh()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self._streaming:  # the user scrolled: up stops following, to the bottom resumes
+            self._follow = new >= self.max_scroll_y
+
+    def _rewrap(self, width: int) -> None:
+        text, self.rows, self.wrap_width = self.text, [], width
+        if text:
+            append_rows(self.rows, text, width)
+
+    def _refresh_rows(self, first: int, last: int, old_first: str) -> None:
+        """Repaint rows ``first``..``last - 1`` that are on screen; of row ``first`` only what it gained."""
+        top = int(self.scroll_y)
+        bottom = top + self.scrollable_content_region.height
+        width = self.scrollable_content_region.width
+        regions = []
+        for y in range(max(first, top), min(last, bottom)):
+            now = self.rows[y].rstrip("\n").rstrip(" ")
+            start = 0
+            if y == first or self._highlight is not None:
+                before = old_first.rstrip("\n").rstrip(" ") if y == first else None
+                if before is None or self._highlight is not None or not now.startswith(before):
+                    regions.append(Region(0, y - top, width, 1))  # re-wrapped or highlighted: all of it
+                    continue
+                start = cell_len(before)
+            end = min(width, cell_len(now))
+            if end > start:
+                regions.append(Region(start, y - top, end - start, 1))
+        if regions:
+            self.refresh(*regions)
+
+    def render_line(self, y: int) -> Strip:
+        row = y + int(self.scroll_y)
+        width = self.size.width
+        style = self.rich_style
+        if row >= len(self.rows):
+            return Strip.blank(width, style)
+        return row_strip(self.rows[row], style, width, self._highlight)
+
+    def on_resize(self) -> None:
+        if self.scrollable_content_region.width != self.wrap_width:
+            self.flush(force=True)
+        elif self._follow:
+            self._scroll_now(self.max_scroll_y)

@@ -1,0 +1,118 @@
+"""The reasoning pane: a header with the thinking timer, the answer's stats, and its trace.
+
+The owner calls :meth:`ReasoningPane.tick` from the app's one frame clock, so the trace,
+the header and the status bar change in the same frame. The header counts whole
+seconds (one change a second). The pane shows one answer at a time (its ``source``).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from tui.ui.widgets.answer_block import AnswerBlock
+from tui.ui.widgets.message_stats import MessageStats, live_text
+from tui.ui.widgets.reasoning_log import ReasoningLog
+
+
+class ReasoningPane(Vertical):
+    """Header, stats line and :class:`ReasoningLog` of the answer ``source``."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.source: AnswerBlock | None = None  # the answer shown
+        self.trace = ReasoningLog(id="reasoning-log")
+        self.stats = MessageStats(id="message-stats")
+        self._think_start: float | None = None
+        self._thought_s: float | None = None
+        self._state = ""
+        self._header = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Reasoning"), id="reasoning-header", markup=False)
+        yield self.stats
+        yield self.trace
+
+    def tick(self) -> None:
+        """One frame of the shared clock: new trace rows and the header."""
+        if self.is_attached:
+            self.trace.flush()
+            self._render_header()
+
+    def show(self, block: AnswerBlock | None) -> None:
+        """Show ``block``'s reasoning (live or stored), timer and stats; None empties the pane."""
+        self.source = block
+        if block is None:
+            self._think_start = self._thought_s = None
+            self._state = ""
+            self.trace.set_text("")
+            self.stats.show_stats(None)
+        else:
+            self._think_start = block.think_start
+            self._thought_s = block.thought_s
+            self._state = "" if block.live or block.state == "complete" else block.state
+            self.trace.set_text(block.reasoning, live=block.live)
+            if block.live:
+                self.stats.show_text(live_text(block.stats.first_token_s if block.stats else None))
+            else:
+                self.stats.show_stats(block.stats)
+        self._render_header()
+
+    def append(self, block: AnswerBlock, text: str) -> None:
+        """Append live reasoning if ``block`` is the one shown."""
+        if block is self.source:
+            self.trace.append(text)
+
+    def replace(self, block: AnswerBlock, text: str) -> None:
+        """The whole trace of ``block`` changed (reclassified)."""
+        if block is self.source:
+            self.trace.set_text(text, live=block.live)
+
+    def set_timing(self, block: AnswerBlock, *, think_start: float | None, thought_s: float | None,
+                   state: str = "") -> None:
+        """Update the header timer for ``block`` if shown."""
+        if block is not self.source:
+            return
+        self._think_start = think_start
+        self._thought_s = thought_s
+        self._state = state
+        self._render_header()
+
+    def refresh_stats(self, block: AnswerBlock) -> None:
+        """``block.stats`` changed (its first token came, or its stream ended)."""
+        if block is not self.source:
+            return
+        if block.live:
+            self.stats.show_text(live_text(block.stats.first_token_s if block.stats else None))
+        else:
+            self.stats.show_stats(block.stats)
+
+    def finish(self, block: AnswerBlock) -> None:
+        """The stream of ``block`` ended: the rest of the trace, its final place, and the stats."""
+        if block is self.source:
+            self.trace.end_stream()
+            self.stats.show_stats(block.stats)
+
+    def highlight(self, pattern: re.Pattern[str] | None) -> None:
+        """Highlight ``pattern`` in the trace and scroll to its first match."""
+        row = self.trace.highlight(pattern)
+        if row is not None:
+            trace = self.trace
+            self.call_after_refresh(lambda: trace.scroll_to(y=max(0, row - 1), animate=False))
+
+    def _render_header(self) -> None:
+        text = Text("Reasoning", style="bold")
+        if self._think_start is not None:
+            text.append(f" · Thinking… {int(time.monotonic() - self._think_start)} s")
+        elif self._thought_s is not None:
+            text.append(f" · Thought for {self._thought_s:.1f} s")
+        if self._state:
+            text.append(f" · {self._state}", style="italic")
+        if text.plain != self._header and self.is_attached:
+            self._header = text.plain
+            self.query_one("#reasoning-header", Static).update(text, layout=False)
