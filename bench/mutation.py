@@ -1,0 +1,249 @@
+"""Mutation testing, module by module: how many deliberate bugs do the unit tests catch?
+
+For each module below, mutmut (3.x, ``pip install -e '.[mutation]'``) makes small changes to
+the code (``<`` to ``<=``, ``"a"`` to ``"XXaXX"``, a call's argument to ``None``...) and runs
+that module's fast unit tests against each change. A *killed* mutant made a test fail; a
+*survivor* is a bug no test would notice; *no tests* means none of those tests even runs the
+mutated function. Each module runs in its own scratch copy of the project (``.mutation/<name>``,
+kept for ``mutmut show`` / ``mutmut browse`` there), bounded in time, and one row per module
+goes into a Markdown table. Not part of CI: a full run takes tens of minutes.
+
+    python bench/mutation.py                      # every module, table to bench/MUTATION.md
+    python bench/mutation.py tui/llm/think.py     # only the modules named (or glob patterns)
+    python bench/mutation.py --list               # the modules and their tests
+    python bench/mutation.py --survivors tui/llm/sse.py   # also print each survivor's diff
+
+The shared settings (pytest arguments, timeouts) are ``[tool.mutmut]`` in pyproject.toml; this
+script adds the per-module part (which file to mutate, which tests to run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = ROOT / ".mutation"
+COPIED = ("tui", "tests", "styles")
+
+_LLM_STREAM = ["tests/test_decode.py", "tests/test_client.py", "tests/test_fidelity.py",
+               "tests/test_stream_hybrid.py", "tests/test_recorded_streams.py"]
+_STORE = ["tests/test_store_repo.py", "tests/test_store_schema.py", "tests/test_store_export.py",
+          "tests/test_store_search.py", "tests/test_store_writer.py", "tests/test_store_annotations.py",
+          "tests/test_store_alternatives.py", "tests/test_import_edges.py", "tests/test_storage_faults.py",
+          "tests/test_history_daily.py"]
+_CHAT = ["tests/test_chat_tree.py", "tests/test_chat_session.py", "tests/test_store_alternatives.py",
+         "tests/test_chat_units.py"]
+
+# module -> its fast, in-process unit tests (tests that start the app or the CLI in a
+# subprocess cannot see a mutant, so they are left out).
+MODULES: dict[str, list[str]] = {
+    "tui/llm/think.py": ["tests/test_think.py"],
+    "tui/llm/decode.py": _LLM_STREAM,
+    "tui/llm/sse.py": ["tests/test_sse.py"],
+    "tui/llm/retry.py": ["tests/test_retry.py"],
+    "tui/llm/errors.py": ["tests/test_errors.py", "tests/test_fail_fast.py", "tests/test_client.py"],
+    "tui/llm/endpoint.py": ["tests/test_endpoint.py", "tests/test_config.py", "tests/test_credentials_route.py"],
+    "tui/llm/chunk_check.py": ["tests/test_chunk_check.py", "tests/test_decode.py"],
+    "tui/llm/route.py": ["tests/test_credentials_route.py", "tests/test_endpoint.py"],
+    "tui/llm/request.py": ["tests/test_request_extras.py", "tests/test_request.py", "tests/test_hosts_wire.py"],
+    "tui/llm/extras.py": ["tests/test_request_extras.py"],
+    "tui/llm/thinking.py": ["tests/test_request_extras.py", "tests/test_hosts_wire.py"],
+    "tui/llm/context_window.py": ["tests/test_request_extras.py"],
+    "tui/sanitize.py": ["tests/test_sanitize.py"],
+    "tui/metrics.py": ["tests/test_metrics.py"],
+    "tui/store/schema.py": ["tests/test_store_schema.py", "tests/test_store_annotations.py",
+                            "tests/test_store_alternatives.py"],
+    "tui/store/repo.py": _STORE,
+    "tui/store/streaming.py": _STORE,
+    "tui/store/background.py": ["tests/test_store_writer.py", "tests/test_chat_session.py", "tests/test_storage_faults.py"],
+    "tui/store/export.py": ["tests/test_store_export.py", "tests/test_import_edges.py", "tests/test_path_safety.py"],
+    "tui/store/search.py": ["tests/test_store_search.py"],
+    "tui/store/attachments.py": _STORE,
+    "tui/store/import_file.py": ["tests/test_store_export.py", "tests/test_import_edges.py"],
+    "tui/chat/tree.py": _CHAT,
+    "tui/chat/context.py": _CHAT,
+    "tui/chat/transcript.py": _CHAT + ["tests/test_fidelity.py"],
+    "tui/chat/session.py": _CHAT,
+    "tui/chat/exchange.py": _CHAT,
+    "tui/chat/recorder.py": _CHAT,
+    "tui/chat/attachments.py": _CHAT,
+}
+
+# mutmut's exit-code verdicts (mutmut/stats.py), folded into the table's columns.
+_KILLED = {1, 3, -24, 24, 152, 255, 36, 37}  # a test failed, or the run hit its timeout
+_SURVIVED = {0}
+_NO_TESTS = {5, 33}
+
+
+@dataclass
+class Row:
+    """One module's result."""
+
+    module: str
+    killed: int = 0
+    survived: int = 0
+    no_tests: int = 0
+    other: int = 0  # skipped, suspicious, not checked (a run that hit the module time limit)
+    seconds: float = 0.0
+    note: str = ""
+    survivors: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return self.killed + self.survived + self.no_tests + self.other
+
+    @property
+    def score(self) -> float:
+        return 100.0 * self.killed / self.total if self.total else 0.0
+
+
+_NO_UNIT_TESTS = "tests/test_mutation_placeholder.py"  # written in the scratch copy: a module without tests
+
+
+def _toml_value(value: object) -> str:
+    return json.dumps(value)  # strings, numbers, booleans and lists of them: valid TOML too
+
+
+def _scratch_pyproject(module: str, tests: list[str]) -> str:
+    """The project's pyproject.toml with a ``[tool.mutmut]`` for this one module."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    shared = dict(tomllib.loads(text).get("tool", {}).get("mutmut", {}))
+    text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
+    present = [t for t in tests if (ROOT / t).exists()] or [_NO_UNIT_TESTS]  # never the whole suite
+    shared.update(source_paths=["tui/"], only_mutate=[module], pytest_add_cli_args_test_selection=present)
+    lines = ["", "[tool.mutmut]"] + [f"{key} = {_toml_value(value)}" for key, value in shared.items()]
+    return text.rstrip() + "\n" + "\n".join(lines) + "\n"
+
+
+def _prepare(module: str, tests: list[str]) -> Path:
+    work = SCRATCH / module.replace("/", "_").removesuffix(".py")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", ".hypothesis", "*.pyc")
+    for name in COPIED:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, work / name, ignore=ignore)
+    (work / _NO_UNIT_TESTS).write_text("def test_nothing() -> None:\n    pass\n", encoding="utf-8")
+    (work / "pyproject.toml").write_text(_scratch_pyproject(module, tests), encoding="utf-8")
+    return work
+
+
+def _tally(work: Path, module: str, row: Row) -> None:
+    meta = work / "mutants" / (module + ".meta")
+    if not meta.exists():
+        row.note = row.note or "no results (see mutmut.log)"
+        return
+    codes: dict[str, int | None] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    survivors = []
+    for name, code in codes.items():
+        if code in _KILLED:
+            row.killed += 1
+        elif code in _SURVIVED:
+            row.survived += 1
+            survivors.append(name)
+        elif code in _NO_TESTS:
+            row.no_tests += 1
+            survivors.append(name)
+        else:
+            row.other += 1
+    row.survivors = tuple(sorted(survivors))
+
+
+def run_module(module: str, tests: list[str], limit_s: float, children: int) -> Row:
+    """Mutate ``module``, run its tests against every mutant (at most ``limit_s`` seconds)."""
+    row = Row(module)
+    work = _prepare(module, tests)
+    started = time.monotonic()
+    cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    with open(work / "mutmut.log", "wb") as log:
+        proc = subprocess.Popen(cmd, cwd=work, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
+        try:
+            proc.wait(timeout=limit_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            row.note = f"stopped at the {limit_s:.0f} s limit"
+    row.seconds = time.monotonic() - started
+    if proc.returncode not in (0, -signal.SIGKILL) and not row.note:
+        row.note = f"mutmut exited {proc.returncode} (see mutmut.log)"
+    _tally(work, module, row)
+    return row
+
+
+def table(rows: list[Row]) -> str:
+    """The results as a Markdown table."""
+    out = ["| module | mutants | killed | survived | no tests | other | killed % | run time | note |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for r in rows:
+        out.append(f"| `{r.module}` | {r.total} | {r.killed} | {r.survived} | {r.no_tests} | {r.other} | "
+                   f"{r.score:.1f} | {r.seconds:.0f} s | {r.note} |")
+    total = Row("all", sum(r.killed for r in rows), sum(r.survived for r in rows),
+                sum(r.no_tests for r in rows), sum(r.other for r in rows), sum(r.seconds for r in rows))
+    out.append(f"| **all** | {total.total} | {total.killed} | {total.survived} | {total.no_tests} | {total.other} | "
+               f"{total.score:.1f} | {total.seconds:.0f} s | |")
+    return "\n".join(out) + "\n"
+
+
+def _selected(patterns: list[str]) -> list[str]:
+    if not patterns:
+        return list(MODULES)
+    chosen = [m for m in MODULES if any(fnmatch.fnmatch(m, p) or m == p for p in patterns)]
+    unknown = [p for p in patterns if not any(fnmatch.fnmatch(m, p) or m == p for m in MODULES)]
+    if unknown:
+        raise SystemExit(f"not in bench/mutation.py's MODULES: {', '.join(unknown)}")
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("modules", nargs="*", help="modules (paths or glob patterns) to run; default: all")
+    parser.add_argument("--limit", type=float, default=900.0, help="seconds allowed per module (default 900)")
+    parser.add_argument("--children", type=int, default=os.cpu_count() or 1, help="mutants tested at once")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "MUTATION.md",
+                        help="Markdown file the table is written to ('-': stdout only)")
+    parser.add_argument("--json", type=Path, help="also write every row (with survivor names) as JSON")
+    parser.add_argument("--survivors", action="store_true", help="print each survivor's diff (mutmut show)")
+    parser.add_argument("--list", action="store_true", help="list the modules and their tests, run nothing")
+    args = parser.parse_args(argv)
+    modules = _selected(args.modules)
+    if args.list:
+        for m in modules:
+            print(f"{m}: {' '.join(MODULES[m])}")
+        return 0
+    rows = []
+    for module in modules:
+        print(f"{module} ...", end=" ", flush=True)
+        row = run_module(module, MODULES[module], args.limit, args.children)
+        rows.append(row)
+        print(f"{row.killed}/{row.total} killed ({row.score:.1f} %), {row.survived} survived, "
+              f"{row.no_tests} no tests, {row.seconds:.0f} s {row.note}", flush=True)
+        if args.survivors:
+            work = SCRATCH / module.replace("/", "_").removesuffix(".py")
+            for name in row.survivors:
+                subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=work, check=False)
+    text = table(rows)
+    print(text)
+    if str(args.out) != "-":
+        args.out.write_text(f"# Mutation testing (bench/mutation.py)\n\n{text}", encoding="utf-8")
+    if args.json:
+        args.json.write_text(json.dumps([{**r.__dict__, "survivors": list(r.survivors)} for r in rows], indent=1),
+                             encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
