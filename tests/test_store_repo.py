@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
 
 from tui.store import HistoryStore, StoreError, TimingRecord, UsageRecord
+from tui.store import repo as repo_module
 from tui.store.ids import new_id, now_iso
 
 
@@ -61,11 +61,13 @@ def test_several_answers_to_one_prompt(store: HistoryStore) -> None:
     assert {m.reply_to for m in msgs} == {uid} and all(m.state == "streaming" for m in msgs)
 
 
-def test_list_newest_first_with_counts_without_reading_messages(store: HistoryStore) -> None:
+def test_list_newest_first_with_counts_without_reading_messages(store: HistoryStore,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    ticks = iter(range(1, 10_000))  # an injected clock: each stamp one second after the last
+    monkeypatch.setattr(repo_module, "now_iso", lambda delta_s=0.0: f"2026-01-01T00:00:{next(ticks):02d}.000Z")
     a = store.create_conversation("a")
     b = store.create_conversation("b")
     c = store.create_conversation("c")
-    time.sleep(0.005)  # timestamps have millisecond resolution
     store.add_user_message(a, "1")
     store.add_user_message(a, "2")  # a becomes the most recently updated
     store.set_archived(c, True)
