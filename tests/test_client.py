@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -110,8 +111,9 @@ async def test_429_honours_retry_after_ms_then_succeeds(azure_server) -> None:
 async def test_retry_after_seconds(azure_server) -> None:
     azure_server.enqueue(ErrorResponse(429, azure_429_body(), headers={"retry-after": "1"}))
     azure_server.enqueue(Stream(content_chunks=["ok"]))
-    events, _ = await collect(endpoint_for(azure_server.base_url))
-    assert [e.delay_s for e in events if isinstance(e, Retrying)] == [1.0]
+    waited = RecordedSleeps()
+    events, _ = await collect(endpoint_for(azure_server.base_url), sleep=waited)
+    assert [e.delay_s for e in events if isinstance(e, Retrying)] == [1.0] == waited
 
 
 async def test_503_then_success_uses_jittered_backoff(azure_server) -> None:
@@ -222,12 +224,24 @@ async def test_key_is_sent_and_entra_token_provider_used(azure_server) -> None:
 
 async def test_cancel_during_retry_wait(azure_server) -> None:
     azure_server.enqueue(ErrorResponse(429, azure_429_body(), headers=rate_limit_headers(retry_after_ms=30000)))
-    azure_server.enqueue(Stream(content_chunks=["ok"]))
-    waited = RecordedSleeps()
-    events, t = await collect(endpoint_for(azure_server.base_url), sleep=waited)
-    # retry-after in seconds; then retry-after-ms (30 s) wins over backoff
-    assert [e.delay_s for e in events if isinstance(e, Retrying)] == [1.0, 30.0] == waited
-    assert t.choice(0).answer == "ok"
+    client = ChatClient(endpoint_for(azure_server.base_url))
+    seen: list[object] = []
+    retrying = asyncio.Event()
+
+    async def consume() -> None:
+        async for event in client.stream(ask_request()):
+            seen.append(event)
+            if isinstance(event, Retrying):
+                retrying.set()
+
+    task = asyncio.create_task(consume())
+    await asyncio.wait_for(retrying.wait(), timeout=30)  # the client is now in its 30 s wait
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await client.aclose()
+    assert any(isinstance(e, Retrying) and e.delay_s == 30.0 for e in seen)
+    assert len(azure_server.requests) == 1  # cancelled while waiting: no second attempt
 
 
 class StaticCredential:
