@@ -37,8 +37,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = ROOT / ".mutation"
 COPIED = ("tui", "tests", "styles")
 
-_LLM_STREAM = ["tests/test_decode.py", "tests/test_client.py", "tests/test_fidelity.py",
-               "tests/test_stream_hybrid.py", "tests/test_recorded_streams.py"]
 _STORE = ["tests/test_store_repo.py", "tests/test_store_schema.py", "tests/test_store_export.py",
           "tests/test_store_search.py", "tests/test_store_writer.py", "tests/test_store_annotations.py",
           "tests/test_store_alternatives.py", "tests/test_import_edges.py", "tests/test_storage_faults.py",
@@ -50,7 +48,7 @@ _CHAT = ["tests/test_chat_tree.py", "tests/test_chat_session.py", "tests/test_st
 # subprocess cannot see a mutant, so they are left out).
 MODULES: dict[str, list[str]] = {
     "tui/llm/think.py": ["tests/test_think.py"],
-    "tui/llm/decode.py": _LLM_STREAM,
+    "tui/llm/decode.py": ["tests/test_decode.py"],
     "tui/llm/sse.py": ["tests/test_sse.py"],
     "tui/llm/retry.py": ["tests/test_retry.py"],
     "tui/llm/errors.py": ["tests/test_errors.py", "tests/test_fail_fast.py", "tests/test_client.py"],
