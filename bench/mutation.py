@@ -53,7 +53,7 @@ MODULES: dict[str, list[str]] = {
     "tui/llm/retry.py": ["tests/test_retry.py"],
     "tui/llm/errors.py": ["tests/test_errors.py", "tests/test_fail_fast.py", "tests/test_client.py"],
     "tui/llm/endpoint.py": ["tests/test_endpoint.py", "tests/test_config.py", "tests/test_credentials_route.py"],
-    "tui/llm/chunk_check.py": ["tests/test_chunk_check.py", "tests/test_decode.py"],
+    "tui/llm/chunk_check.py": ["tests/test_chunk_check.py", "tests/test_decode.py", "tests/test_sse.py"],
     "tui/llm/route.py": ["tests/test_credentials_route.py", "tests/test_endpoint.py"],
     "tui/llm/request.py": ["tests/test_request_extras.py", "tests/test_request.py", "tests/test_hosts_wire.py"],
     "tui/llm/extras.py": ["tests/test_request_extras.py"],
@@ -80,7 +80,8 @@ MODULES: dict[str, list[str]] = {
 }
 
 # mutmut's exit-code verdicts (mutmut/stats.py), folded into the table's columns.
-_KILLED = {1, 3, -24, 24, 152, 255, 36, 37}  # a test failed, or the run hit its timeout
+_KILLED = {1, 3, -24, 24, 152, 255, 36}  # a test failed, or the run hit its timeout
+_TYPED = {37}  # mypy rejected the mutant before any test ran
 _SURVIVED = {0}
 _NO_TESTS = {5, 33}
 
@@ -91,6 +92,7 @@ class Row:
 
     module: str
     killed: int = 0
+    typed: int = 0
     survived: int = 0
     no_tests: int = 0
     other: int = 0  # skipped, suspicious, not checked (a run that hit the module time limit)
@@ -100,11 +102,12 @@ class Row:
 
     @property
     def total(self) -> int:
-        return self.killed + self.survived + self.no_tests + self.other
+        return self.killed + self.typed + self.survived + self.no_tests + self.other
 
     @property
     def score(self) -> float:
-        return 100.0 * self.killed / self.total if self.total else 0.0
+        """Killed by a test or by mypy, in per cent of all mutants."""
+        return 100.0 * (self.killed + self.typed) / self.total if self.total else 0.0
 
 
 _NO_UNIT_TESTS = "tests/test_mutation_placeholder.py"  # written in the scratch copy: a module without tests
@@ -121,6 +124,9 @@ def _scratch_pyproject(module: str, tests: list[str]) -> str:
     text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
     present = [t for t in tests if (ROOT / t).exists()] or [_NO_UNIT_TESTS]  # never the whole suite
     shared.update(source_paths=["tui/"], only_mutate=[module], pytest_add_cli_args_test_selection=present)
+    if shared.pop("type_check", False):  # mypy first: a mutant it rejects (None for a str...) counts as caught
+        shared["type_check_command"] = [sys.executable, "-m", "mypy", "--output", "json", "--follow-imports", "silent",
+                                        module]
     lines = ["", "[tool.mutmut]"] + [f"{key} = {_toml_value(value)}" for key, value in shared.items()]
     return text.rstrip() + "\n" + "\n".join(lines) + "\n"
 
@@ -148,6 +154,8 @@ def _tally(work: Path, module: str, row: Row) -> None:
     for name, code in codes.items():
         if code in _KILLED:
             row.killed += 1
+        elif code in _TYPED:
+            row.typed += 1
         elif code in _SURVIVED:
             row.survived += 1
             survivors.append(name)
@@ -184,15 +192,14 @@ def run_module(module: str, tests: list[str], limit_s: float, children: int) -> 
 
 def table(rows: list[Row]) -> str:
     """The results as a Markdown table."""
-    out = ["| module | mutants | killed | survived | no tests | other | killed % | run time | note |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
-    for r in rows:
-        out.append(f"| `{r.module}` | {r.total} | {r.killed} | {r.survived} | {r.no_tests} | {r.other} | "
-                   f"{r.score:.1f} | {r.seconds:.0f} s | {r.note} |")
-    total = Row("all", sum(r.killed for r in rows), sum(r.survived for r in rows),
+    out = ["| module | mutants | killed by tests | by mypy | survived | no tests | other | killed % | run time | note |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    total = Row("**all**", sum(r.killed for r in rows), sum(r.typed for r in rows), sum(r.survived for r in rows),
                 sum(r.no_tests for r in rows), sum(r.other for r in rows), sum(r.seconds for r in rows))
-    out.append(f"| **all** | {total.total} | {total.killed} | {total.survived} | {total.no_tests} | {total.other} | "
-               f"{total.score:.1f} | {total.seconds:.0f} s | |")
+    for r in [*rows, total]:
+        name = r.module if r is total else f"`{r.module}`"
+        out.append(f"| {name} | {r.total} | {r.killed} | {r.typed} | {r.survived} | {r.no_tests} | {r.other} | "
+                   f"{r.score:.1f} | {r.seconds:.0f} s | {r.note} |")
     return "\n".join(out) + "\n"
 
 
@@ -227,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{module} ...", end=" ", flush=True)
         row = run_module(module, MODULES[module], args.limit, args.children)
         rows.append(row)
-        print(f"{row.killed}/{row.total} killed ({row.score:.1f} %), {row.survived} survived, "
+        print(f"{row.killed}+{row.typed}/{row.total} killed ({row.score:.1f} %), {row.survived} survived, "
               f"{row.no_tests} no tests, {row.seconds:.0f} s {row.note}", flush=True)
         if args.survivors:
             work = SCRATCH / module.replace("/", "_").removesuffix(".py")
