@@ -35,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = ROOT / ".mutation"
-COPIED = ("tui", "tests", "styles")
+COPIED = ("tui", "tests", "styles", "README.md")  # some tests read the README (its tables are checked)
 
 _STORE = ["tests/test_store_repo.py", "tests/test_store_schema.py", "tests/test_store_export.py",
           "tests/test_store_search.py", "tests/test_store_writer.py", "tests/test_store_annotations.py",
@@ -52,9 +52,9 @@ MODULES: dict[str, list[str]] = {
     "tui/llm/sse.py": ["tests/test_sse.py"],
     "tui/llm/retry.py": ["tests/test_retry.py"],
     "tui/llm/errors.py": ["tests/test_errors.py"],
-    "tui/llm/endpoint.py": ["tests/test_endpoint.py", "tests/test_config.py", "tests/test_credentials_route.py"],
+    "tui/llm/endpoint.py": ["tests/test_endpoint.py", "tests/test_config.py"],
     "tui/llm/chunk_check.py": ["tests/test_chunk_check.py", "tests/test_decode.py", "tests/test_sse.py"],
-    "tui/llm/route.py": ["tests/test_credentials_route.py", "tests/test_endpoint.py"],
+    "tui/llm/route.py": ["tests/test_endpoint.py"],
     "tui/llm/request.py": ["tests/test_request_extras.py", "tests/test_request.py", "tests/test_hosts_wire.py"],
     "tui/llm/extras.py": ["tests/test_request_extras.py"],
     "tui/llm/thinking.py": ["tests/test_request_extras.py", "tests/test_hosts_wire.py"],
@@ -139,6 +139,8 @@ def _prepare(module: str, tests: list[str]) -> Path:
     for name in COPIED:
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, work / name, ignore=ignore)
+        elif (ROOT / name).is_file():
+            shutil.copy2(ROOT / name, work / name)
     (work / _NO_UNIT_TESTS).write_text("def test_nothing() -> None:\n    pass\n", encoding="utf-8")
     (work / "pyproject.toml").write_text(_scratch_pyproject(module, tests), encoding="utf-8")
     return work
