@@ -41,8 +41,8 @@ _STORE = ["tests/test_store_repo.py", "tests/test_store_schema.py", "tests/test_
           "tests/test_store_search.py", "tests/test_store_writer.py", "tests/test_store_annotations.py",
           "tests/test_store_alternatives.py", "tests/test_import_edges.py", "tests/test_storage_faults.py",
           "tests/test_history_daily.py"]
-_CHAT = ["tests/test_chat_tree.py", "tests/test_chat_session.py", "tests/test_store_alternatives.py",
-         "tests/test_chat_units.py"]
+_CHAT = ["tests/test_chat_units.py", "tests/test_chat_tree.py", "tests/test_store_alternatives.py"]
+_ENGINE = ["tests/test_chat_session.py", "tests/test_chat_units.py"]  # through a loopback server and the writer
 
 # module -> its fast, in-process unit tests (tests that start the app or the CLI in a
 # subprocess cannot see a mutant, so they are left out).
@@ -72,10 +72,10 @@ MODULES: dict[str, list[str]] = {
     "tui/store/import_file.py": ["tests/test_store_export.py", "tests/test_import_edges.py"],
     "tui/chat/tree.py": _CHAT,
     "tui/chat/context.py": _CHAT,
-    "tui/chat/transcript.py": _CHAT + ["tests/test_fidelity.py"],
-    "tui/chat/session.py": _CHAT,
-    "tui/chat/exchange.py": _CHAT,
-    "tui/chat/recorder.py": _CHAT,
+    "tui/chat/transcript.py": _CHAT,
+    "tui/chat/session.py": _ENGINE,
+    "tui/chat/exchange.py": _ENGINE,
+    "tui/chat/recorder.py": _ENGINE,
     "tui/chat/attachments.py": _CHAT,
 }
 
