@@ -69,7 +69,7 @@ MODULES: dict[str, list[str]] = {
     "tui/store/export.py": ["tests/test_store_export.py", "tests/test_import_edges.py", "tests/test_path_safety.py"],
     "tui/store/search.py": ["tests/test_store_search.py"],
     "tui/store/attachments.py": _STORE,
-    "tui/store/import_file.py": ["tests/test_store_export.py", "tests/test_import_edges.py"],
+    "tui/store/import_file.py": ["tests/test_import_file.py", "tests/test_import_edges.py"],
     "tui/chat/tree.py": _CHAT,
     "tui/chat/context.py": _CHAT,
     "tui/chat/transcript.py": _CHAT,
