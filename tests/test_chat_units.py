@@ -60,12 +60,17 @@ def test_a_file_too_large_is_refused_before_it_is_read(tmp_path: Path) -> None:
     assert len(read_attachment(exact).content) == MAX_PROMPT_CHARS * 4
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_an_unreadable_file_says_so(tmp_path: Path) -> None:
+def test_an_unreadable_file_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     locked = tmp_path / "locked.txt"
     locked.write_text("x")
-    locked.chmod(0)
+
+    def refuse(self: Path) -> bytes:  # as chmod 0 would for anyone but root, who runs CI here
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
     assert refusal(locked) == f"{locked}: cannot read it: Permission denied"
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(OSError("disk on fire")))
+    assert refusal(locked) == f"{locked}: cannot read it: disk on fire"
 
 
 @pytest.mark.parametrize(("text", "fence"), [("plain", "```"), ("``two``", "```"), ("a ``` b", "````"),
@@ -79,6 +84,7 @@ def test_attachments_go_before_the_prompt_as_fenced_blocks() -> None:
     files = (Attachment("a.py", "print(1)\n"), Attachment("b.md", "has ``` inside"))
     assert compose("question", files) == "a.py\n```\nprint(1)\n```\n\nb.md\n````\nhas ``` inside\n````\n\nquestion"
     assert compose("", files[:1]) == "a.py\n```\nprint(1)\n```"
+    assert compose("", files) == "a.py\n```\nprint(1)\n```\n\nb.md\n````\nhas ``` inside\n````"
 
 
 def test_one_limit_covers_the_prompt_and_its_attachments() -> None:
@@ -370,3 +376,61 @@ def test_choice_text_joins_its_parts_once() -> None:
 
 def test_an_explicit_start_time_is_kept() -> None:
     assert Transcript(clock=Clock(50.0), started_at=20.0).total_s == 30.0
+
+
+def test_a_reclassification_into_nothing_leaves_no_output() -> None:
+    t = Transcript(clock=Clock())
+    t.apply(ReasoningDelta("x", 0, True))
+    t.apply(Reclassified("", "", 0))
+    t.apply(Failed("server", "500"))
+    assert t.state == "failed" and t.choice_state(0) == "failed"
+
+
+def test_reasoning_taken_back_as_reasoning_sets_no_answer_time() -> None:
+    clock = Clock(0.0)
+    t = Transcript(clock=clock)
+    at(clock, 1.0, t, ReasoningDelta("r", 0, True))
+    at(clock, 2.0, t, Reclassified("r", "", 0))
+    assert t.first_answer_at is None and t.choice(0).first_answer_at is None
+
+
+def test_short_spans_are_measured_exactly() -> None:
+    clock = Clock(0.0)
+    t = Transcript(clock=clock)
+    at(clock, 1.0, t, ReasoningDelta("r" * 8, 0))
+    at(clock, 1.25, t, AnswerDelta("a" * 4, 0))
+    clock.now = 1.5
+    assert t.choice_reasoning_s(0) == 0.25 and t.reasoning_s == 0.25
+    assert t.tokens_per_s() == 6.0  # 12 characters ~ 3 tokens in half a second
+
+
+def test_the_default_choice_is_the_first() -> None:
+    clock = Clock(0.0)
+    t = Transcript(clock=clock)
+    at(clock, 1.0, t, ReasoningDelta("r", 0))
+    at(clock, 2.0, t, AnswerDelta("a", 0), Finished("stop", 0))
+    at(clock, 3.0, t, ReasoningDelta("x", 1))
+    assert t.choice() is t.choice(0) and t.choice_state() == "complete"
+    assert t.choice_first_token_s() == 1.0 and t.choice_reasoning_s() == 1.0
+    assert t.choice_timeline().first_answer_s == 2.0 and t.final_state() == "complete"
+
+
+def test_the_path_decides_which_answer_goes_with_each_prompt() -> None:
+    tree = ConversationTree("c", "t", [
+        m("q1", "user", "q1"), m("a1", "assistant", "first", "q1"),
+        m("a1b", "assistant", "second", "q1", choice_index=1), m("q2", "user", "q2", "a1b"),
+        m("a2", "assistant", "a2", "q2")])
+    assert turns_along(tree, tree.path_to("a2")) == [Turn("user", "q1"), Turn("assistant", "second"),
+                                                     Turn("user", "q2"), Turn("assistant", "a2")]
+
+
+def test_a_prompt_without_a_usable_answer_is_skipped_not_the_rest() -> None:
+    tree = ConversationTree("c", "t", [
+        m("q1", "user", "q1"), m("a1", "assistant", "", "q1", state="failed"), m("q2", "user", "q2", "a1"),
+        m("a2", "assistant", "a2", "q2")])
+    assert turns_along(tree, tree.path_to("a2")) == [Turn("user", "q2"), Turn("assistant", "a2")]
+
+
+def test_a_prompt_larger_than_the_window_drops_every_earlier_turn() -> None:
+    plan = fit_context([Turn("user", "u"), Turn("assistant", "a")], "p" * 4000, context_window=100, max_tokens=10)
+    assert plan.turns == (Turn("user", "p" * 4000),) and plan.turns_left_out == 1 and plan.turns_sent == 0
