@@ -20,6 +20,7 @@ script adds the per-module part (which file to mutate, which tests to run).
 from __future__ import annotations
 
 import argparse
+import ast
 import fnmatch
 import json
 import os
@@ -93,6 +94,7 @@ class Row:
     module: str
     killed: int = 0
     typed: int = 0
+    equivalent: int = 0  # survivors that only change the letter case of SQL keywords or names
     survived: int = 0
     no_tests: int = 0
     other: int = 0  # skipped, suspicious, not checked (a run that hit the module time limit)
@@ -102,12 +104,13 @@ class Row:
 
     @property
     def total(self) -> int:
-        return self.killed + self.typed + self.survived + self.no_tests + self.other
+        return self.killed + self.typed + self.equivalent + self.survived + self.no_tests + self.other
 
     @property
     def score(self) -> float:
-        """Killed by a test or by mypy, in per cent of all mutants."""
-        return 100.0 * (self.killed + self.typed) / self.total if self.total else 0.0
+        """Killed by a test or by mypy, in per cent of the mutants that are not equivalent."""
+        counted = self.total - self.equivalent
+        return 100.0 * (self.killed + self.typed) / counted if counted else 0.0
 
 
 _NO_UNIT_TESTS = "tests/test_mutation_placeholder.py"  # written in the scratch copy: a module without tests
@@ -146,6 +149,32 @@ def _prepare(module: str, tests: list[str]) -> Path:
     return work
 
 
+_SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|BEGIN|COMMIT|ROLLBACK|PRAGMA|SAVEPOINT|RELEASE)\b",
+                  re.IGNORECASE)
+_SQL_LITERAL = re.compile(r"'[^']*'")
+
+
+def _sql_case_only(work: Path, module: str, names: list[str]) -> set[str]:
+    """The mutants among ``names`` that only change the case of an SQL statement's keywords and
+    names (SQLite ignores it), leaving its quoted literals alone: equivalent by construction."""
+    source = (work / "mutants" / module).read_text(encoding="utf-8")
+    functions = {node.name: ast.get_source_segment(source, node) or "" for node in ast.walk(ast.parse(source))
+                 if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+    found = set()
+    for name in names:
+        function = name.rsplit(".", 1)[-1]
+        original = functions.get(function.rsplit("__mutmut_", 1)[0] + "__mutmut_orig")
+        mutant = functions.get(function)
+        if original is None or mutant is None:
+            continue
+        changed = [(a, b) for a, b in zip(original.splitlines()[1:], mutant.splitlines()[1:]) if a != b]
+        if (len(changed) == 1 and len(original.splitlines()) == len(mutant.splitlines())
+                and changed[0][0].lower() == changed[0][1].lower() and _SQL.search(changed[0][0])
+                and _SQL_LITERAL.findall(changed[0][0]) == _SQL_LITERAL.findall(changed[0][1])):
+            found.add(name)
+    return found
+
+
 def _tally(work: Path, module: str, row: Row) -> None:
     meta = work / "mutants" / (module + ".meta")
     if not meta.exists():
@@ -170,7 +199,9 @@ def _tally(work: Path, module: str, row: Row) -> None:
             survivors.append(name)
         else:
             row.other += 1
-    row.survivors = tuple(sorted(survivors))
+    equivalent = _sql_case_only(work, module, [n for n in survivors if codes[n] in _SURVIVED])
+    row.equivalent, row.survived = len(equivalent), row.survived - len(equivalent)
+    row.survivors = tuple(sorted(set(survivors) - equivalent))
 
 
 def run_module(module: str, tests: list[str], limit_s: float, children: int) -> Row:
@@ -198,14 +229,15 @@ def run_module(module: str, tests: list[str], limit_s: float, children: int) -> 
 
 def table(rows: list[Row]) -> str:
     """The results as a Markdown table."""
-    out = ["| module | mutants | killed by tests | by mypy | survived | no tests | other | killed % | run time | note |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
-    total = Row("**all**", sum(r.killed for r in rows), sum(r.typed for r in rows), sum(r.survived for r in rows),
-                sum(r.no_tests for r in rows), sum(r.other for r in rows), sum(r.seconds for r in rows))
+    out = ["| module | mutants | killed by tests | by mypy | SQL case | survived | no tests | other | killed % "
+           "| run time | note |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    total = Row("**all**", sum(r.killed for r in rows), sum(r.typed for r in rows), sum(r.equivalent for r in rows),
+                sum(r.survived for r in rows), sum(r.no_tests for r in rows), sum(r.other for r in rows),
+                sum(r.seconds for r in rows))
     for r in [*rows, total]:
         name = r.module if r is total else f"`{r.module}`"
-        out.append(f"| {name} | {r.total} | {r.killed} | {r.typed} | {r.survived} | {r.no_tests} | {r.other} | "
-                   f"{r.score:.1f} | {r.seconds:.0f} s | {r.note} |")
+        out.append(f"| {name} | {r.total} | {r.killed} | {r.typed} | {r.equivalent} | {r.survived} | {r.no_tests} | "
+                   f"{r.other} | {r.score:.1f} | {r.seconds:.0f} s | {r.note} |")
     return "\n".join(out) + "\n"
 
 
