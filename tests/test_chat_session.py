@@ -187,3 +187,121 @@ async def test_every_answer_is_saved_with_its_timeline(engine) -> None:
     last = timeline.samples[-1]
     assert (last.reasoning, last.answer) == (len("step one. step two."), len("done"))
     assert timeline.first_token_s is not None and timeline.first_token_s <= last.t
+
+
+# --- the session's own rules, without a server --------------------------------------------------
+
+from dataclasses import replace as _replace  # noqa: E402
+
+from tui.chat.context import estimate_tokens  # noqa: E402
+from tui.chat.tree import ConversationTree  # noqa: E402
+from tui.llm.request import RequestDefaults  # noqa: E402
+from tui.store import StoreError, UsageRecord  # noqa: E402
+
+try:
+    from tests.helpers import message
+except ImportError:  # tests/ itself on sys.path
+    from helpers import message  # type: ignore[no-redef]
+
+
+def test_opening_needs_a_history_and_a_known_id(tmp_path: Path) -> None:
+    with pytest.raises(SessionError) as caught:
+        Session(client=None).open("c")
+    assert str(caught.value) == "no history to open conversations from"
+    with pytest.raises(SessionError) as caught:
+        Session(client=None).open_latest()
+    assert str(caught.value) == "no history to open conversations from"
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        session = Session(client=None, store=store)
+        with pytest.raises(SessionError) as caught:
+            session.open_latest()
+        assert str(caught.value) == "there is no conversation to continue yet"
+        older = store.create_conversation("older")
+        newer = store.create_conversation("newer")
+        store.add_user_message(newer, "touch")
+        with pytest.raises(StoreError, match="no conversation id starts with 'zz-no-such'"):
+            session.open("zz-no-such")
+        assert session.open_latest().conversation_id == newer and session.conversation_id == newer
+        assert session.open(older).title == "older"
+        session.start_new()
+        assert session.tree is None and session.conversation_id is None
+
+
+def test_asking_needs_an_endpoint_and_an_open_prompt() -> None:
+    session = Session(client=None)
+    for call, what in ((lambda: session.send("q"), "send a prompt"), (lambda: session.regenerate("p"), "ask again"),
+                       (lambda: session.edit("p", "q"), "send an edited prompt")):
+        with pytest.raises(SessionError) as caught:
+            call()
+        assert str(caught.value) == f"cannot {what}: no endpoint (read-only history)"
+
+
+async def test_only_prompts_are_asked_again_or_edited(azure_server) -> None:
+    client = ChatClient(endpoint_for(azure_server.base_url))
+    try:
+        session = Session(client=client)
+        for call in (lambda: session.regenerate("p"), lambda: session.edit("p", "x"), lambda: session.select("p")):
+            with pytest.raises(SessionError) as caught:
+                call()
+            assert str(caught.value) == "no conversation is open"
+        session.tree = ConversationTree("c", "t", [message("q", "user", "q"), message("a", "assistant", "a", "q")])
+        with pytest.raises(SessionError) as caught:
+            session.regenerate("a")
+        assert str(caught.value) == "only a prompt can be asked again"
+        with pytest.raises(SessionError) as caught:
+            session.edit("a", "x")
+        assert str(caught.value) == "only a prompt can be edited"
+    finally:
+        await client.aclose()
+
+
+async def test_a_streaming_answer_blocks_what_would_change_the_conversation(engine) -> None:
+    session, server, _ = engine
+    server.enqueue(Stream(content_chunks=["<think>", "r", "</think>", "live"] + ["."] * 40, delay_s=0.01))
+    exchange = session.send("q")
+    seen_text = asyncio.Event()
+
+    def listen(update: object) -> None:
+        if session.text_of(exchange.message_ids.get(0, "")) != ("", ""):
+            seen_text.set()
+
+    task = asyncio.create_task(exchange.run(listen))
+    await asyncio.wait_for(seen_text.wait(), timeout=30)
+    assert session.busy
+    msg_id = exchange.message_ids[0]
+    reasoning, answer_so_far = session.text_of(msg_id)
+    assert reasoning == "r" or answer_so_far.startswith("live")  # live, from the transcript
+    for call, what in ((lambda: session.open("x"), "open another conversation"),
+                       (session.start_new, "start a new conversation"), (lambda: session.send("again"), "ask")):
+        with pytest.raises(SessionError) as caught:
+            call()
+        assert str(caught.value) == f"an answer is streaming: stop it before you {what}"
+    await task
+    assert not session.busy
+    assert session.text_of(msg_id) == ("r", "live" + "." * 40)  # stored in the tree now
+    assert session.text_of("no-such-message") == ("", "")
+
+
+def test_text_of_a_stored_prompt_has_no_reasoning() -> None:
+    session = Session(client=None)
+    assert session.text_of("q") == ("", "")
+    session.tree = ConversationTree("c", "t", [message("q", "user", "the prompt")])
+    assert session.text_of("q") == ("", "the prompt")
+
+
+def test_next_context_tokens_counts_from_the_last_reported_prompt() -> None:
+    assert Session(client=None).next_context_tokens() == 0
+    assert Session(client=None, defaults=RequestDefaults(system="s" * 40)).next_context_tokens() == 14
+    session = Session(client=None, defaults=RequestDefaults(system="s" * 40))
+    counted = _replace(message("a1", "assistant", "a" * 40, "q1"), usage=UsageRecord(prompt_tokens=500))
+    session.tree = ConversationTree("c", "t", [
+        message("q1", "user", "q" * 40), counted, message("q2", "user", "w" * 80, "a1"),
+        message("a2", "assistant", "b" * 40, "q2")])
+    assert session.next_context_tokens() == 500 + estimate_tokens("a" * 40) + estimate_tokens("w" * 80) + estimate_tokens("b" * 40)
+    unreported = Session(client=None, defaults=RequestDefaults(system="s" * 40))
+    unreported.tree = ConversationTree("c", "t", [message("q1", "user", "q" * 40), message("a1", "assistant", "a" * 40, "q1"),
+                                                   message("q2", "user", "x" * 8, "a1")])
+    assert unreported.next_context_tokens() == 14 + 14 + 14  # the system prompt and the one answered turn
+    empty = Session(client=None)
+    empty.tree = ConversationTree("c", "t")
+    assert empty.next_context_tokens() == 0
