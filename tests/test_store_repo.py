@@ -147,3 +147,19 @@ def test_store_does_not_import_textual() -> None:
 
     code = "import sys, tui.store, tui.commands.history; assert 'textual' not in sys.modules, 'textual'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+
+
+def test_streamed_parts_read_back_whole_and_fold_into_the_row(store: HistoryStore) -> None:
+    cid = store.create_conversation("c")
+    uid = store.add_user_message(cid, "q")
+    aid = store.begin_answer(cid, uid, model=None, deployment=None, endpoint_host=None)
+    for i in range(3):
+        store.append_to_answer(aid, reasoning=f"r{i} ", answer=f"a{i}")
+    streaming = store.get_message(aid)
+    assert (streaming.reasoning, streaming.content, streaming.state) == ("r0 r1 r2 ", "a0a1a2", "streaming")
+    [again] = [m for m in store.get_conversation(cid).messages if m.id == aid]
+    assert (again.reasoning, again.content) == ("r0 r1 r2 ", "a0a1a2")
+    store.update_answer(aid, state="complete")
+    done = store.get_message(aid)
+    assert (done.reasoning, done.content, done.state) == ("r0 r1 r2 ", "a0a1a2", "complete")
+    assert store._conn.execute("SELECT count(*) FROM message_parts").fetchone()[0] == 0
