@@ -149,8 +149,9 @@ def _prepare(module: str, tests: list[str]) -> Path:
     return work
 
 
-_SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|BEGIN|COMMIT|ROLLBACK|PRAGMA|SAVEPOINT|RELEASE)\b",
-                  re.IGNORECASE)
+# SQL here is written with upper-case keywords; a line holding one (case-sensitive) is taken as SQL.
+_SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|BEGIN|COMMIT|ROLLBACK|PRAGMA|SAVEPOINT|RELEASE|"
+                  r"FROM|WHERE|JOIN|ORDER BY|GROUP BY|VALUES|MATCH|LIMIT|OFFSET|INTO|SET|DESC|COALESCE)\b")
 _SQL_LITERAL = re.compile(r"'[^']*'")
 
 
