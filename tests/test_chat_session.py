@@ -305,3 +305,83 @@ def test_next_context_tokens_counts_from_the_last_reported_prompt() -> None:
     empty = Session(client=None)
     empty.tree = ConversationTree("c", "t")
     assert empty.next_context_tokens() == 0
+
+
+# --- the recorder on its own: events in, rows out ------------------------------------------------
+
+from tui.chat.recorder import Recorder  # noqa: E402
+from tui.chat.transcript import Transcript  # noqa: E402
+from tui.llm.endpoint import EndpointSettings  # noqa: E402
+from tui.llm.events import AnswerDelta, Failed, Finished, ReasoningDelta, Reclassified, Started, Usage  # noqa: E402
+from tui.metrics import Prices  # noqa: E402
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 10.0
+
+    def __call__(self) -> float:
+        self.now += 0.5
+        return self.now
+
+
+def record(tmp_path: Path, events: list[object], *, choices: tuple[int, ...] = (0, 1), base: int = 2,
+           prices: Prices | None = Prices(1.0, 2.0)) -> tuple[dict[int, object], list[str]]:
+    """Run ``events`` through a recorder into a fresh history; the stored answers by choice, and the ids."""
+    db = tmp_path / "rec.db"
+    writer = BackgroundWriter(db, interval_s=0.01)
+    try:
+        writer.create_conversation("conv1", "t").result(5)
+        writer.add_prompt("conv1", "prompt1", "q", None, ()).result(5)
+        endpoint = EndpointSettings("https://res.openai.azure.com/openai/v1/", "my-dep", "none")
+        recorder = Recorder(writer, "conv1", "prompt1", endpoint, choice_base=base, prices=prices)
+        transcript = Transcript(clock=_Clock())
+        ids = [f"answer{c}" for c in choices]
+        for choice, msg_id in zip(choices, ids):
+            recorder.open(choice, msg_id)
+        recorder.open(choices[0], "ignored-second-open")
+        for event in events:
+            transcript.apply(event)  # type: ignore[arg-type]
+            recorder.on_event(event)  # type: ignore[arg-type]
+        recorder.finish(transcript)
+        writer.flush().result(5)
+    finally:
+        writer.close()
+    with HistoryStore.open(db, read_only=True) as store:
+        stored = {c: store.get_message(msg_id) for c, msg_id in zip(choices, ids)}
+        timelines = [store.get_timeline(msg_id) for msg_id in ids]
+    assert all(t is not None for t in timelines)
+    return stored, ids
+
+
+def test_the_recorder_saves_each_choice_with_its_own_text_and_the_request_usage_once(tmp_path: Path) -> None:
+    stored, _ = record(tmp_path, [Started("model-x"), ReasoningDelta("r0", 0), AnswerDelta("a0", 0),
+                                  ReasoningDelta("r1", 1), AnswerDelta("a1", 1), ReasoningDelta("x", 7),
+                                  Usage(1_000_000, 1_000_000, 2_000_000, 5), Finished("stop", 0), Finished("length", 1)])
+    first, second = stored[0], stored[1]
+    assert (first.reasoning, first.content, first.state, first.finish_reason) == ("r0", "a0", "complete", "stop")
+    assert (second.reasoning, second.content, second.finish_reason) == ("r1", "a1", "length")
+    assert (first.choice_index, second.choice_index) == (2, 3)
+    assert (first.model, first.deployment, first.endpoint_host) == ("model-x", "my-dep", "res.openai.azure.com")
+    assert first.usage.prompt_tokens == 1_000_000 and second.usage.prompt_tokens is None
+    assert first.cost == 3.0 and second.cost is None
+    assert first.error is None and first.timing.total_s is not None
+
+
+def test_the_recorder_keeps_a_reclassification_and_a_failure(tmp_path: Path) -> None:
+    stored, _ = record(tmp_path, [ReasoningDelta("Hello", 0, True), Reclassified("", "Hello", 0), AnswerDelta("!", 0),
+                                  Failed("server", "boom", "try later")], choices=(0,), base=0, prices=None)
+    answer = stored[0]
+    assert (answer.reasoning, answer.content, answer.state) == ("", "Hello!", "interrupted")
+    assert answer.error is not None and (answer.error.kind, answer.error.message, answer.error.hint) == (
+        "server", "boom", "try later")
+    assert answer.cost is None and answer.choice_index == 0
+    failed, _ = record(tmp_path / "f", [Failed("auth", "401")], choices=(0,), base=0)
+    assert failed[0].state == "failed" and failed[0].error.hint is None and failed[0].cost is None
+    assert failed[0].model is None
+
+
+def test_the_model_named_first_is_kept(tmp_path: Path) -> None:
+    stored, _ = record(tmp_path, [Started("first"), Started(None), AnswerDelta("a", 0), Finished("stop", 0)],
+                       choices=(0,), base=0)
+    assert stored[0].model == "first"
