@@ -385,3 +385,52 @@ def test_the_model_named_first_is_kept(tmp_path: Path) -> None:
     stored, _ = record(tmp_path, [Started("first"), Started(None), AnswerDelta("a", 0), Finished("stop", 0)],
                        choices=(0,), base=0)
     assert stored[0].model == "first"
+
+
+# --- the exchange with a scripted client ---------------------------------------------------------
+
+from tui.chat.exchange import Exchange  # noqa: E402
+from tui.llm.request import ChatRequest, Turn  # noqa: E402
+
+
+class ScriptedClient:
+    """Stands in for ChatClient.stream: yields the given events, then raises ``error`` if set."""
+
+    def __init__(self, events: list[object], error: Exception | None = None) -> None:
+        self.events, self.error = events, error
+        self.endpoint = EndpointSettings("https://h.example/v1/", "d", "none")
+
+    async def stream(self, request: ChatRequest):  # type: ignore[no-untyped-def]
+        for event in self.events:
+            yield event
+        if self.error is not None:
+            raise self.error
+
+
+def exchange_for(client: ScriptedClient) -> Exchange:
+    return Exchange(client, ChatRequest((Turn("user", "q"),)), prompt_id="p")  # type: ignore[arg-type]
+
+
+async def test_an_async_listener_is_awaited_and_each_choice_opens_once() -> None:
+    updates: list[object] = []
+
+    async def listener(update: object) -> None:
+        await asyncio.sleep(0)
+        updates.append(update)
+
+    exchange = exchange_for(ScriptedClient([AnswerDelta("a", 0), AnswerDelta("b", 1), AnswerDelta("c", 1),
+                                            Finished("stop", 0), Finished("stop", 1)]))
+    transcript = await exchange.run(listener)
+    opened = [u for u in updates if isinstance(u, AnswerOpened)]
+    assert [o.choice for o in opened] == [0, 1] and set(exchange.message_ids) == {0, 1}
+    assert updates[-1] == ExchangeEnded({0: "complete", 1: "complete"})
+    assert transcript.state == "complete" and exchange.ended
+
+
+async def test_an_unexpected_error_ends_the_exchange_as_failed_with_the_text_kept() -> None:
+    updates: list[object] = []
+    exchange = exchange_for(ScriptedClient([AnswerDelta("partial", 0)], ValueError("bad chunk")))
+    transcript = await exchange.run(updates.append)
+    assert transcript.failure == Failed("server", "unexpected error: ValueError: bad chunk")
+    assert transcript.choice(0).answer == "partial" and transcript.state == "interrupted"
+    assert updates[-2] == transcript.failure and updates[-1] == ExchangeEnded({0: "interrupted"})
