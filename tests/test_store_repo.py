@@ -163,3 +163,30 @@ def test_streamed_parts_read_back_whole_and_fold_into_the_row(store: HistoryStor
     done = store.get_message(aid)
     assert (done.reasoning, done.content, done.state) == ("r0 r1 r2 ", "a0a1a2", "complete")
     assert store._conn.execute("SELECT count(*) FROM message_parts").fetchone()[0] == 0
+
+
+def test_attachments_are_kept_in_order_with_their_prompt_and_searched(store: HistoryStore) -> None:
+    from tui.store.models import Attachment
+
+    cid = store.create_conversation("files")
+    files = (Attachment("b.txt", "second file"), Attachment("a.txt", "first file with zanzibar inside"))
+    uid = store.add_user_message(cid, "see files", attachments=files)
+    aid = store.begin_answer(cid, uid, model=None, deployment=None, endpoint_host=None)
+    store.update_answer(aid, answer="ok", state="complete")
+    bare = store.add_user_message(cid, "no files")
+    messages = {m.id: m for m in store.get_conversation(cid).messages}
+    assert messages[uid].attachments == files and store.get_message(uid).attachments == files
+    assert messages[aid].attachments == () and messages[bare].attachments == ()
+    [hit] = store.search("zanzibar")
+    assert (hit.conversation_id, hit.message_id, hit.title, hit.field) == (cid, uid, "files", "attachment")
+    assert hit.snippet == "a.txt: first file with «zanzibar» inside"
+    assert store.search("zanzibar", limit=0) == [] and len(store.search("file", limit=1)) == 1
+
+
+def test_attachments_of_many_prompts_load_in_one_go(store: HistoryStore) -> None:
+    from tui.store.models import Attachment
+
+    cid = store.create_conversation("long")
+    ids = [store.add_user_message(cid, f"q{i}", attachments=(Attachment(f"f{i}", f"text {i}"),)) for i in range(1002)]
+    loaded = {m.id: m.attachments for m in store.get_conversation(cid).messages}
+    assert all(loaded[msg_id] == (Attachment(f"f{i}", f"text {i}"),) for i, msg_id in enumerate(ids))
