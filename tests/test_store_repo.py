@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from pathlib import Path
@@ -190,3 +191,72 @@ def test_attachments_of_many_prompts_load_in_one_go(store: HistoryStore) -> None
     ids = [store.add_user_message(cid, f"q{i}", attachments=(Attachment(f"f{i}", f"text {i}"),)) for i in range(1002)]
     loaded = {m.id: m.attachments for m in store.get_conversation(cid).messages}
     assert all(loaded[msg_id] == (Attachment(f"f{i}", f"text {i}"),) for i, msg_id in enumerate(ids))
+
+
+def _answer(store: HistoryStore) -> tuple[str, str]:
+    cid = store.create_conversation("c")
+    uid = store.add_user_message(cid, "q")
+    return cid, store.begin_answer(cid, uid, model="first", deployment="d", endpoint_host="h")
+
+
+def test_update_answer_sets_each_field_it_is_given_and_leaves_the_rest(store: HistoryStore) -> None:
+    from tui.store import ErrorRecord
+
+    cid, aid = _answer(store)
+    store.update_answer(aid, answer="A", reasoning="R", finish_reason="length", model="second", cost=0.25,
+                        usage=UsageRecord(1, 2, 3, 4, True, False), timing=TimingRecord(0.5, 1.5, 2.5),
+                        error=ErrorRecord("server", "boom", "later"), state="interrupted")
+    m = store.get_message(aid)
+    assert (m.content, m.reasoning, m.finish_reason, m.model, m.cost, m.state) == ("A", "R", "length", "second", 0.25,
+                                                                                    "interrupted")
+    assert m.usage == UsageRecord(1, 2, 3, 4, True, False) and m.timing == TimingRecord(0.5, 1.5, 2.5)
+    assert m.error == ErrorRecord("server", "boom", "later")
+    store.update_answer(aid, usage=UsageRecord(5, 6, 11, 0, False, True))
+    m = store.get_message(aid)
+    assert (m.content, m.reasoning, m.model, m.cost, m.finish_reason) == ("A", "R", "second", 0.25, "length")
+    assert m.usage == UsageRecord(5, 6, 11, 0, False, True) and m.timing == TimingRecord(0.5, 1.5, 2.5)
+    with pytest.raises(StoreError) as caught:
+        store.update_answer(aid, state="pondering")
+    assert str(caught.value) == "unknown message state 'pondering'"
+
+
+def test_conversation_costs_sum_each_conversations_answers(store: HistoryStore) -> None:
+    cid, aid = _answer(store)
+    other, other_answer = _answer(store)
+    free, _ = _answer(store)
+    store.update_answer(aid, cost=0.5)
+    uid = store.add_user_message(cid, "again")
+    second = store.begin_answer(cid, uid, model=None, deployment=None, endpoint_host=None)
+    store.update_answer(second, cost=0.25)
+    store.update_answer(other_answer, cost=2.0)
+    assert store.conversation_costs([cid, other, free, "missing"]) == {cid: 0.75, other: 2.0}
+    many = [store.create_conversation(f"c{i}") for i in range(501)]
+    assert store.conversation_costs(many + [cid]) == {cid: 0.75}
+
+
+def test_resolve_id_by_exact_id_or_unique_prefix(store: HistoryStore) -> None:
+    a = store.create_conversation("a")
+    b = store.create_conversation("b")
+    common = len(os.path.commonprefix([a, b]))
+    assert store.resolve_id(f"  {a} ") == a and store.resolve_id(a[: common + 1]) == a
+    assert store.resolve_id(a[: common + 1].upper()) == a  # ids are lower case; a typed prefix may not be
+    for bad, message in (("  ", "empty conversation id"), ("zz", "no conversation id starts with 'zz'")):
+        with pytest.raises(StoreError) as caught:
+            store.resolve_id(bad)
+        assert str(caught.value) == message
+    if common:
+        with pytest.raises(StoreError) as caught:
+            store.resolve_id(a[:common])
+        assert str(caught.value) == f"{a[:common]!r} is ambiguous: it matches {', '.join(sorted([a, b]))}"
+
+
+def test_an_ambiguous_prefix_lists_five_matches_at_most(store: HistoryStore) -> None:
+    ids = sorted(store.create_conversation(f"c{i}", conv_id=f"same{i}") for i in range(7))
+    with pytest.raises(StoreError) as caught:
+        store.resolve_id("same")
+    assert str(caught.value) == f"'same' is ambiguous: it matches {', '.join(ids[:5])} ..."
+    assert store.resolve_id("same1") == "same1"  # an exact id wins over the prefix it also is
+    six = sorted(store.create_conversation(f"d{i}", conv_id=f"six{i}") for i in range(5))
+    with pytest.raises(StoreError) as caught:
+        store.resolve_id("six")
+    assert str(caught.value) == f"'six' is ambiguous: it matches {', '.join(six)}"  # five: no "..."
