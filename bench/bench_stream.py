@@ -26,7 +26,7 @@ from common import COLS, ROWS, app_argv, app_env, first_paint, layout, temp_home
 from frames import parse, regions
 from pty_harness import PtyApp
 from stream_server import PacedServer
-from workload import MARKER, make_tokens
+from workload import MARKER, tokens_for
 
 QUIET_S = 0.3
 PROMPT = b"Plan the solution step by step, then answer with code."
@@ -84,15 +84,16 @@ def wait_settled(app: PtyApp, t_from: float, blink_rows: set[int], timeout: floa
     return None
 
 
-def run_stream(n: int, rate: float, *, profile: str | None = None, timeout: float | None = None) -> dict:
-    """One streaming run; returns a dict of measurements (see the module docstring)."""
+def run_stream(n: int, rate: float, *, workload: str = "default", profile: str | None = None,
+               timeout: float | None = None) -> dict:
+    """One streaming run of a named workload (workload.tokens_for); a dict of measurements (module docstring)."""
     timeout = timeout or n / rate * 3 + 60
     cmd = [sys.executable, str(HERE / "profile_app.py"), profile, "--"] if profile else None
     with PacedServer() as srv, temp_home() as home:
-        srv.enqueue(make_tokens(n), rate)
+        srv.enqueue(tokens_for(workload, n), rate)
         app = PtyApp(app_argv(srv.base_url, cmd), app_env(home), COLS, ROWS).start()
         sampler = CpuSampler(app)
-        res: dict = {"tokens": n, "rate": rate}
+        res: dict = {"tokens": n, "rate": rate, "workload": workload}
         try:
             paint = first_paint(app)
             lay = layout(app)
@@ -138,7 +139,7 @@ def run_stream(n: int, rate: float, *, profile: str | None = None, timeout: floa
                 regions=regions(frames, lay, ROWS),
                 layout=lay,
             )
-            marks = dict([(0, served.t_first), *served.marks])
+            marks = dict([(0, served.t_first), *served.marks]) if workload == "default" else {}
             n_reason = n - max(20, int(n * 0.10)) - 2  # see workload.make_tokens
             w = min(5000, n_reason // 500 * 500)
             late = (n_reason - w) // 500 * 500
@@ -158,9 +159,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tokens", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--workload", default="default", choices=("default", "answer", "paragraph", "code"),
+                        help="default: long reasoning + 10%% answer; answer: an answer-heavy Markdown reply; "
+                             "paragraph / code: one giant paragraph / one never-closed code block")
     parser.add_argument("--profile", help="run the app in-process under cProfile, stats to this file")
     args = parser.parse_args()
-    res = run_stream(args.tokens, args.rate, profile=args.profile)
+    res = run_stream(args.tokens, args.rate, workload=args.workload, profile=args.profile)
     print(json.dumps(res, indent=2, default=str))
 
 

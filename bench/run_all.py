@@ -1,11 +1,12 @@
 """Run every end-to-end benchmark of the installed ``r1-tui`` and print a table with targets.
 
-    python bench/run_all.py            # full (~6 min): a–e below, short runs repeated 3x (median)
-    python bench/run_all.py --quick    # ~1.5 min: smaller N, one run each
+    python bench/run_all.py            # full (~13 min): a–j below, short runs repeated 3x (median)
+    python bench/run_all.py --quick    # ~4 min: smaller N, one run each
     python bench/run_all.py --json results.json
 
 Scenarios: (a) 2,000 tok @ 100/s  (b) 5,000 @ 100/s  (c) 5,000 @ 500/s (lag)
            (d) 40,000 @ 500/s (CPU scaling, peak RSS)  (e) startup to first paint.
+           (f)-(j): the answer pane's Markdown (bench_markdown.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from bench_markdown import markdown_scenarios, report, targets  # noqa: E402
 from bench_startup import run_startup  # noqa: E402
 from bench_stream import QUIET_S, run_stream  # noqa: E402
 
@@ -79,6 +81,7 @@ def main() -> None:
                 "bytes": statistics.median(s["bytes"] for s in starts),
                 "rss_mb": statistics.median(s["rss_mb"] for s in starts),
                 "runs": len(starts), "all": [round(s["first_paint_s"], 3) for s in starts]}
+    res["md"] = markdown_scenarios(q)
     res["loadavg_after"] = os.getloadavg()
     res["elapsed_s"] = time.monotonic() - t0
     a, b, c, d, e = (res[k] for k in "abcde")
@@ -120,6 +123,8 @@ def main() -> None:
     ]
     for label, value, ok in rows:
         print(f"  {label:<48}{value:>9}  {verdict(ok)}")
+    report(res["md"])  # (f)-(j): the answer pane's Markdown, with its own targets
+    rows += targets(res["md"])
     print()
     print(f"lag = end of the last non-blink frame before {QUIET_S * 1000:.0f} ms of no frames, minus the server's last"
           " byte (quiet window not included; answer's last word seen on screen:"

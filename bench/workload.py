@@ -74,6 +74,69 @@ def answer_text(n_tokens: int, rng: random.Random) -> list[str]:
     return out + tail
 
 
+def _rich_section(k: int, rng: random.Random) -> str:
+    """A section of an answer-heavy reply: heading, emphasis, numbered and nested lists, code, a table."""
+    steps = "\n".join(f"{i}. **Step {i}**: {_sentence(rng)}" for i in range(1, rng.randint(3, 5)))
+    bullets = "\n".join(f"- `item_{i}` {_sentence(rng)}\n  - detail: {_sentence(rng)}" for i in range(1, 3))
+    code = "\n".join(
+        [f"def solve_{k}(values: list[int], *, limit: int = 1_000_000) -> int:",
+         '    """Sum the squares of the values that stay under the limit (a long line on purpose)."""',
+         "    total = 0", "    for v in values:", "        if abs(v) > limit:", "            continue",
+         "        total += v * v  # square", "    return total"])
+    rows = "\n".join(f"| {name} | {rng.randint(1, 999)} | {rng.choice(['O(n)', 'O(n log n)', 'O(1)'])} |"
+                      for name in ("`solve`", "*cached*", "naive"))
+    return (f"## Part {k}: {rng.choice(_OBJECTS)}\n\n{_sentence(rng)} {_sentence(rng)} Here is **the key idea**, "
+            f"*why it matters* and `a = b`.\n\n{steps}\n\n{bullets}\n\n```python\n{code}\n```\n\n"
+            f"| name | runs | cost |\n|---|---:|---|\n{rows}\n\n{_sentence(rng)} {_sentence(rng)}\n\n")
+
+
+def answer_heavy_tokens(n: int, seed: int = 1) -> list[str]:
+    """``n`` tokens: a short ``<think>``, then a Markdown answer of all the rest (code, lists, tables)."""
+    rng = random.Random(seed)
+    head = ["<think>\n", *tokenize(" ".join(_sentence(rng) for _ in range(4))), "\n</think>\n\n"]
+    tail = tokenize(f"\n\nThat is the answer. {MARKER}")
+    out: list[str] = []
+    k = 1
+    while len(out) < n - len(head) - len(tail):
+        out.extend(tokenize(_rich_section(k, rng)))
+        k += 1
+    out = out[: max(0, n - len(head) - len(tail))]
+    if "".join(out).count("```") % 2:
+        out.extend(tokenize("\n```"))
+    return head + out + tail
+
+
+def single_block_tokens(n: int, kind: str, seed: int = 1) -> list[str]:
+    """``n`` tokens whose answer is ONE block: a paragraph with no line break at all, or a code block
+    that never closes (the worst cases for a block-by-block renderer)."""
+    rng = random.Random(seed)
+    head = ["<think>\n", *tokenize("Just write it."), "\n</think>\n\n"]
+    out: list[str] = []
+    if kind not in ("paragraph", "code"):
+        raise ValueError(kind)
+    tail = tokenize(f" {MARKER}" if kind == "paragraph" else f"\n{MARKER}")
+    room = n - len(head) - len(tail)
+    if kind == "paragraph":
+        while len(out) < room:
+            out.extend(tokenize(" " + _sentence(rng).replace("*", "x")))
+        return head + out[:room] + tail
+    out.extend(tokenize("```python\n"))
+    i = 0
+    while len(out) < room:
+        out.extend(tokenize(f"    value_{i} = compute({i}, {rng.randint(1, 99)})  # {rng.choice(_OBJECTS)}\n"))
+        i += 1
+    return head + out[:room] + tail
+
+
+def tokens_for(workload: str, n: int) -> list[str]:
+    """The token stream of a named workload (see bench_stream --workload)."""
+    if workload == "default":
+        return make_tokens(n)
+    if workload == "answer":
+        return answer_heavy_tokens(n)
+    return single_block_tokens(n, workload)
+
+
 def make_tokens(n: int, answer_share: float = 0.10, seed: int = 1) -> list[str]:
     """``n`` tokens: ``<think>``, reasoning, ``</think>``, then the Markdown answer."""
     rng = random.Random(seed)

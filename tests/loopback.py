@@ -152,6 +152,8 @@ class Stream:
     model: str = "DeepSeek-R1"
     headers: dict[str, str] = field(default_factory=dict)
     deltas: Sequence[dict] | None = None  # raw deltas for choice 0, one chunk each (replaces the chunk lists)
+    hold_at: int | None = None  # before this step (len(steps): before the finish) wait for ``resume``
+    resume: threading.Event | None = None
 
 
 @dataclass
@@ -330,6 +332,15 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self.connection.shutdown(socket.SHUT_RDWR)
 
+    def _held(self, s: Stream) -> bool:
+        """Wait for ``s.resume`` (``hold_at``); False if the server stops first."""
+        assert s.resume is not None, "hold_at needs a resume event"
+        stopping = self.server.owner._stopping
+        while not s.resume.wait(0.05):
+            if stopping.is_set():
+                return False
+        return True
+
     def _raw_stream(self, s: RawStream) -> None:
         self.send_response(200)
         self.send_header("content-type", "text/event-stream; charset=utf-8")
@@ -368,7 +379,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._event(chunks.prompt_filter_chunk())
         for i in range(s.n):
             self._event(_chunk(s, cid, created, [_choice(s, i, {"role": "assistant", "content": ""})]))
-        for k, step in enumerate(_steps(s)):
+        steps = _steps(s)
+        for k, step in enumerate(steps):
+            if k == s.hold_at and not self._held(s):
+                return
             if s.cut_after is not None and k >= s.cut_after:
                 self._cut(s.cut_reset)
                 return
@@ -385,6 +399,8 @@ class _Handler(BaseHTTPRequestHandler):
                     self._event(_chunk(s, cid, created, [_choice(s, i, delta)]))
             if s.azure_quirks and k == 2:
                 self._event(_chunk(s, cid, created, [_choice(s, 0, {})]))
+        if s.hold_at == len(steps) and not self._held(s):
+            return
         if not s.no_finish_reason:
             for i in range(s.n):
                 extra = {"usage": _usage_for(s)} if (want_usage and s.usage_placement == "final_chunk"

@@ -189,6 +189,39 @@ async def test_every_answer_is_saved_with_its_timeline(engine) -> None:
     assert timeline.first_token_s is not None and timeline.first_token_s <= last.t
 
 
+async def test_fork_copies_the_active_path_into_a_new_conversation(engine) -> None:
+    session, server, db = engine
+    server.enqueue(answer("A1"), answer("A1 again"), answer("A2"), answer("after the fork"))
+    await session.send("one").run()
+    first_prompt = session.tree.active_path()[0].id
+    await session.regenerate(first_prompt).run()  # two alternatives; the second is active
+    await session.send("two").run()
+    original = session.conversation_id
+    assert session.branch_position(session.tree.active_path()[1].id) == (2, 2)
+    forked = session.fork()
+    assert forked.conversation_id != original
+    assert [m.content for m in forked.active_path()] == ["one", "A1 again", "two", "A2"]
+    await session.send("three").run()
+    assert [m["content"] for m in sent_messages(server)] == ["one", "A1 again", "two", "A2", "three"]
+    session.writer.flush().result(5)
+    assert [c for _, c in stored_path(db, forked.conversation_id)] == ["one", "A1 again", "two", "A2", "three",
+                                                                       "after the fork"]
+    assert [c for _, c in stored_path(db, original)] == ["one", "A1 again", "two", "A2"]  # untouched
+
+
+async def test_recent_and_matching_prompts_for_recall(engine) -> None:
+    session, server, db = engine
+    for text in ("alpha question", "beta question", "alpha question", "gamma"):
+        server.enqueue(answer("x"))
+        await session.send(text).run()
+    session.writer.flush().result(5)
+    with HistoryStore.open(db, read_only=True) as store:
+        assert store.recent_prompts() == ["gamma", "alpha question", "beta question"]
+        assert store.recent_prompts(limit=1, offset=1) == ["alpha question"]
+        assert store.matching_prompts("ques") == ["alpha question", "beta question"]
+        assert store.matching_prompts("   ") == []
+
+
 # --- the session's own rules, without a server --------------------------------------------------
 
 from dataclasses import replace as _replace  # noqa: E402

@@ -238,7 +238,7 @@ async def test_palette_copy_commands_emit_osc52_with_raw_clean_text(tmp_path: Pa
         assert all("\x1b" not in c and "\x07" not in c and "\x9b" not in c and "\r" not in c for c in copied)
         assert "\u001b" not in copied[0] and "[31mred[0m done\n" in copied[0]  # raw text, controls removed
         assert app.clipboard == copied[-1]
-        assert len(app.query(".-code-current")) == 1
+        assert app.transcript.answers()[0].markdown.current_code == 1
     store.close()
 
 

@@ -40,7 +40,7 @@ async def test_send_fills_both_panes_status_and_history(azure_server, tmp_path: 
     async with app.run_test(size=(120, 40)) as pilot:
         block = await send_and_wait(pilot, app, "What is 2+2?")
         assert block.answer == "The answer is **4**."
-        assert "4" in block.markdown.source
+        assert "The answer is 4." in block.markdown.text  # **4** rendered, not raw
         assert "Let me think about 2+2. It is four." in reasoning_text(app)
         assert "Thought for" in str(app.query_one("#reasoning-header").render())
         text = status_text(app)
@@ -182,7 +182,7 @@ async def test_escape_sequences_never_reach_widgets_raw(azure_server, tmp_path: 
     app, store, client = make_app(azure_server.base_url, tmp_path / "h.db", attempts=6)
     async with app.run_test(size=(120, 40)) as pilot:
         block = await send_and_wait(pilot, app, f"prompt {evil}")
-        assert ESC_SYMBOL in block.markdown.source and "\x1b" not in block.markdown.source
+        assert ESC_SYMBOL in block.markdown.text and "\x1b" not in block.markdown.text
         assert ESC_SYMBOL in reasoning_text(app) and "\x1b" not in reasoning_text(app)
         for widget in app.query("Static"):
             assert "\x1b" not in str(widget.render()), widget

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.content import Content
-from textual.widgets.markdown import MarkdownBlock
 
 from tui.llm.client import ChatClient
 from tui.llm.endpoint import EndpointSettings
@@ -79,9 +77,11 @@ async def test_search_opens_prompt_answer_and_reasoning_highlighted(tmp_path: Pa
         await search_and_open(pilot, app, "platyp", "answer")  # as-you-type prefix
         block = app.transcript.answers()[0]
         assert app.focused is block
-        marked = [p.content for p in block.markdown.query(MarkdownBlock)
-                  if isinstance(p.content, Content) and "platypus" in p.content.plain]
-        assert marked and any(HIGHLIGHT_STYLE in str(s.style) for s in marked[0].spans)
+        view = block.markdown
+        lines = [view.render_line(y) for y in range(view.row_count) if "platypus" in view.render_line(y).text]
+        plain_bg = list(lines[0])[0].style.bgcolor  # "The " is not a match
+        assert lines and any(seg.text.startswith("platyp") and seg.style.bold and seg.style.bgcolor != plain_bg
+                             for seg in lines[0])
 
         await search_and_open(pilot, app, "quokkas", "reasoning")
         block = app.transcript.answers()[0]  # the conversation was opened again

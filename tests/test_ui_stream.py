@@ -27,7 +27,7 @@ async def test_reclassified_moves_provisional_reasoning_to_the_answer(azure_serv
         await send_and_wait(pilot, app, "hi")
         block = app.transcript.answers()[0]
         assert block.answer == "Just a plain answer."
-        assert "Just a plain answer." in block.markdown.source
+        assert "Just a plain answer." in block.markdown.text
         assert reasoning_text(app) == ""
     msg = store.get_conversation(store.list_conversations()[0].id).messages[1]
     assert msg.content == "Just a plain answer." and not msg.reasoning

@@ -9,6 +9,8 @@ text (:meth:`text_of`), live or stored. Nothing here imports Textual.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from tui.chat.attachments import check_size, compose
@@ -27,6 +29,21 @@ if TYPE_CHECKING:
     from tui.llm.client import ChatClient
     from tui.store.background import BackgroundWriter
     from tui.store.repo import HistoryStore
+
+
+def _store_copy(store: HistoryStore, *, message: MessageRecord) -> None:
+    """Store a copied message (a fork) with its final text and figures."""
+    if message.role == "user":
+        store.add_user_message(message.conversation_id, message.content, parent_id=message.parent_id,
+                               msg_id=message.id, attachments=message.attachments)
+        return
+    assert message.reply_to is not None
+    store.begin_answer(message.conversation_id, message.reply_to, model=message.model, deployment=message.deployment,
+                       endpoint_host=message.endpoint_host, choice_index=message.choice_index, msg_id=message.id)
+    store.update_answer(message.id, answer=message.content, reasoning=message.reasoning or "",
+                        state=message.state if message.state != "streaming" else "interrupted",
+                        finish_reason=message.finish_reason, usage=message.usage, timing=message.timing,
+                        cost=message.cost)
 
 
 class SessionError(Exception):
@@ -166,6 +183,29 @@ class Session:
         tree.select(msg_id)
         if self.writer is not None:
             self.writer.submit(lambda store: store.select(msg_id))
+
+    def branch_position(self, msg_id: str) -> tuple[int, int]:
+        """``(n, of)``: ``msg_id`` is the n-th (from 1) of ``of`` siblings — a fork shows ``‹ n/of ›``."""
+        siblings = self._require_tree().siblings(msg_id)
+        return next(i for i, m in enumerate(siblings, 1) if m.id == msg_id), len(siblings)
+
+    def fork(self) -> ConversationTree:
+        """Copy the active path into a new conversation (new ids, same text) and open it."""
+        self._require_idle("fork the conversation")
+        tree = self._require_tree()
+        forked = ConversationTree(new_id(), f"{tree.title} (fork)")
+        if self.writer is not None:
+            self.writer.create_conversation(forked.conversation_id, forked.title)
+        ids: dict[str, str] = {}
+        for message in tree.active_path():
+            copy = replace(message, id=new_id(), conversation_id=forked.conversation_id, selected=False,
+                           parent_id=ids.get(message.parent_id or ""), reply_to=ids.get(message.reply_to or ""))
+            ids[message.id] = copy.id
+            forked.add(copy)
+            if self.writer is not None:
+                self.writer.submit(partial(_store_copy, message=copy))
+        self.tree = forked
+        return forked
 
     # -- internals ---------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator
 from . import attachments as attached
 from . import opening, streaming
 from .annotations import AnnotationsMixin
+from .recall import RecallMixin
 from .errors import StoreError
 from .ids import new_id, now_iso
 from .models import STATES, Attachment, Conversation, ConversationSummary, ErrorRecord, MessageRecord, SearchHit
@@ -21,7 +22,7 @@ from .rows import MESSAGE_COLUMNS, SUMMARY_COLUMNS, message_from_row, summary_fr
 AFTER_NEWEST: object = object()  # add_user_message's default parent: the conversation's newest message
 
 
-class HistoryStore(AnnotationsMixin):
+class HistoryStore(AnnotationsMixin, RecallMixin):
     """Chat history. Use :meth:`open`; thread-safe (one connection behind a lock).
 
     Timelines and notes: see tui/store/annotations.py.

@@ -3,25 +3,17 @@
 What is copied is the RAW stored text (the answer as the model wrote it, not the
 sanitised display), except that every C0/C1 control character other than newline and
 tab is removed (CR LF becomes LF): a model must not smuggle escape sequences into a
-paste. Code blocks are found with the same Markdown parser the answer pane uses.
+paste. Code blocks are found by the same block splitter the answer pane renders with, so
+"code block 2" is the second one on screen.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from markdown_it import MarkdownIt
-
+from tui.formats.md_code import code_blocks
 from tui.sanitize import strip_controls as clipboard_text
 from tui.ui.widgets.transcript import AnswerBlock
 
-if TYPE_CHECKING:
-    from textual.widget import Widget
-
-def code_blocks(markdown: str) -> list[str]:
-    """The contents of the fenced and indented code blocks of ``markdown``, in order."""
-    tokens = MarkdownIt("commonmark").parse(markdown)
-    return [t.content for t in tokens if t.type in ("fence", "code_block")]
+__all__ = ["CopyMixin", "clipboard_text", "code_blocks"]
 
 
 class CopyMixin:
@@ -63,7 +55,7 @@ class CopyMixin:
     def action_next_code_block(self) -> None:
         """Highlight the next code block of the selected answer (wraps around)."""
         block = self.selected_answer()
-        blocks = code_blocks(block.answer) if block else []
+        blocks = block.code_blocks() if block else []
         if block is None or not blocks:
             self.notify("The selected answer has no code block.", severity="warning")  # type: ignore[attr-defined]
             return
@@ -78,7 +70,7 @@ class CopyMixin:
     def action_copy_code_block(self) -> None:
         """Copy the highlighted code block (the first one when none is highlighted)."""
         block = self.selected_answer()
-        blocks = code_blocks(block.answer) if block else []
+        blocks = block.code_blocks() if block else []
         if block is None or not blocks:
             self.notify("The selected answer has no code block.", severity="warning")  # type: ignore[attr-defined]
             return
@@ -87,12 +79,7 @@ class CopyMixin:
         self.copy_text(blocks[index], f"code block {index + 1} of {len(blocks)}")
 
     def _highlight_code(self, block: AnswerBlock, index: int) -> None:
-        from textual.widgets.markdown import MarkdownFence
-
-        for fence in self.query(".-code-current"):  # type: ignore[attr-defined]
-            fence.remove_class("-code-current")
-        fences: list[Widget] = list(block.query(MarkdownFence))
-        if fences:
-            fence = fences[min(index, len(fences) - 1)]
-            fence.add_class("-code-current")
-            block.parent.scroll_to_widget(fence, animate=False)  # type: ignore[union-attr]
+        for other in self.query(AnswerBlock):  # type: ignore[attr-defined]
+            if other is not block:
+                other.show_code_block(None)
+        block.show_code_block(index)

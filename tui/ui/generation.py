@@ -29,6 +29,7 @@ from tui.llm.events import (
     Usage,
 )
 from tui.sanitize import one_line
+from tui.ui.widgets.message_stats import MessageStats
 from tui.ui.widgets.status import Tokens
 from tui.ui.widgets.transcript import AnswerBlock
 
@@ -108,6 +109,8 @@ class Generation:
         finally:
             try:
                 await self.app.saved()  # "done" means saved: the list and a reopen see it
+                for stats in self.app.query(MessageStats):
+                    stats.refresh_now()  # it reads the stored usage: final only now, not at ExchangeEnded
             finally:
                 self.app.generation_done(self)
 

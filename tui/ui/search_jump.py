@@ -13,12 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
-from textual.widgets.markdown import MarkdownBlock
 
-from tui.ui.highlight import HIGHLIGHT_STYLE, highlighted, snippet_text, term_pattern
+from tui.ui.highlight import highlighted, snippet_text, term_pattern
 from tui.ui.widgets.transcript import AnswerBlock, PromptBlock
 
 
@@ -76,17 +74,10 @@ def _show_alternative(block: AnswerBlock) -> None:
 
 
 def highlight_markdown(block: AnswerBlock, pattern: re.Pattern[str] | None) -> int:
-    """Highlight matches in the rendered Markdown of ``block``; return how many blocks changed."""
+    """Highlight matches in the rendered Markdown of ``block``; return how many rows show one."""
     if pattern is None:
         return 0
-    changed = 0
-    for part in block.markdown.query(MarkdownBlock):
-        content = getattr(part, "_content", None)  # the block's rendered inline text
-        if not isinstance(content, Content) or not pattern.search(content.plain):
-            continue
-        part.update(content.highlight_regex(pattern, style=HIGHLIGHT_STYLE))
-        changed += 1
-    return changed
+    return block.highlight_matches(pattern)
 
 
 def highlight_reasoning(app: Any, source: object, pattern: re.Pattern[str] | None) -> None:

@@ -1,27 +1,28 @@
 """The answer pane: the conversation transcript (prompts and Markdown answers).
 
-Each answer is a focusable :class:`AnswerBlock` holding one ``Markdown`` widget. While
-an answer streams, its source is shown as plain pre-wrapped rows (``LiveAnswer``,
-flushed by the app's frame clock through :meth:`Transcript.tick`); the Markdown is
-rendered once, when the stream ends, so a message is never re-rendered per token or per
-line. Every string is sanitised with :func:`tui.sanitize.for_display` before a widget
-sees it.
+Each answer is a focusable :class:`AnswerBlock` holding one :class:`MarkdownView`
+(tui/ui/markdown/): while an answer streams, every Markdown block is rendered as soon as
+it is complete and only the growing block is re-made, at each frame of the app's clock
+(:meth:`Transcript.tick`); a stored answer opens through the same renderer. Every string
+is sanitised with :func:`tui.sanitize.for_display` before it is drawn.
 """
 
 from __future__ import annotations
 
+import re
 import time
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
+from tui.formats.md_code import code_blocks
 from tui.sanitize import for_display, one_line
-from tui.ui.widgets.answer_live import LiveAnswer
+from tui.ui.markdown.view import MarkdownView
 from tui.ui.widgets.follow import FollowMixin
 
 STATE_LABELS = {
@@ -72,11 +73,9 @@ class AnswerBlock(Vertical, can_focus=True):
         self.think_start: float | None = None
         self.label = label
         self.note = note
-        self._initial = answer
         self.min_interval = 0.0  # seconds between live flushes (low bandwidth: 0.25)
         self._last_sent = 0.0
-        self._live = LiveAnswer()
-        self._live.display = False
+        self._view = MarkdownView(lambda: self.answer, classes="answer-markdown")
 
     @property
     def answer(self) -> str:
@@ -92,12 +91,12 @@ class AnswerBlock(Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(self._header_text(), classes="answer-header", markup=False)
-        yield Markdown(for_display(self._initial), open_links=False)
-        yield self._live
+        yield self._view
 
     @property
-    def markdown(self) -> Markdown:
-        return self.query_one(Markdown)
+    def markdown(self) -> MarkdownView:
+        """The rendered answer."""
+        return self._view
 
     def _header_text(self) -> Text:
         text = Text(self.label or "assistant", style="bold")
@@ -134,57 +133,64 @@ class AnswerBlock(Vertical, can_focus=True):
         return None
 
     def begin(self) -> None:
-        """Start streaming into this block (shown as plain rows until :meth:`finish`)."""
+        """Start streaming into this block (blocks are rendered as they complete, until :meth:`finish`)."""
         self.state = "streaming"
         self.think_start = None  # the thinking timer starts when the stream opens
-        self.markdown.display = False
-        self._live.reset(self.answer)
-        self._live.display = True
+        self._view.begin()
         transcript = self._transcript()
         if transcript is not None:
+            transcript.release_reserves(keep=self)
             transcript.live_blocks.append(self)
         self.refresh_header()
 
     async def write(self, text: str) -> None:
         """Append raw answer text (sanitised when shown, at the next frame)."""
         self.answer_parts.append(text)
-        if self._live.display:
-            self._live.add(text)
+        if self._view.streaming:
+            self._view.add(text)
 
     def flush_live(self, step: int) -> None:
         """Show the queued answer text (called by :meth:`Transcript.tick`)."""
         now = time.monotonic()
-        if self._live.pending and now - self._last_sent >= self.min_interval:
+        if self._view.pending and now - self._last_sent >= self.min_interval:
             self._last_sent = now
-            self._live.flush(step)
+            self._view.flush(step)
 
     async def replace(self, reasoning: str, answer: str) -> None:
         """Replace the whole split (``Reclassified``)."""
         self.reasoning_parts = [reasoning] if reasoning else []
         self.answer_parts = [answer] if answer else []
-        if self._live.display:
-            self._live.reset(answer)
-        else:
-            await self.markdown.update(for_display(answer))
+        self._view.reset()
 
     async def finish(self, state: str, note: str = "") -> None:
-        """Stop streaming, then render the whole answer as Markdown once and mark the state."""
+        """Stop streaming: complete the last block (nothing above it moves) and mark the state."""
         transcript = self._transcript()
         if transcript is not None and self in transcript.live_blocks:
             transcript.live_blocks.remove(self)
-        text = for_display(self.answer)
-        markdown = self.markdown
-        if markdown.source != text:
-            await markdown.update(text)
-        if self._live.display:
-            with self.app.batch_update():
-                self._live.display = False
-                self._live.clear_text()
-                markdown.display = True
+        self._view.close(keep_height=transcript is not None and transcript.is_anchored)
         self.state = state
         self.think_start = None
         self.note = note
         self.refresh_header()
+
+    # -- code blocks and search ------------------------------------------------------------
+
+    def code_blocks(self) -> list[str]:
+        """The raw code of the answer's code blocks, in the order shown (for copying)."""
+        return code_blocks(self.answer)
+
+    def show_code_block(self, index: int | None) -> None:
+        """Mark code block ``index`` (None: none) and scroll the transcript to it."""
+        span = self._view.show_code(index)
+        transcript = self._transcript()
+        if span is None or transcript is None or not self._view.region:
+            return
+        top = self._view.region.y - transcript.region.y + round(transcript.scroll_y) + span[0]
+        transcript.scroll_to_region(Region(0, top, 1, span[1] - span[0]), animate=False, immediate=True)
+
+    def highlight_matches(self, pattern: re.Pattern[str] | None) -> int:
+        """Highlight ``pattern`` in the answer; return how many rows show a match."""
+        return len(self._view.highlight(pattern))
 
 
 class Transcript(FollowMixin, VerticalScroll):
@@ -225,7 +231,14 @@ class Transcript(FollowMixin, VerticalScroll):
         self.live_blocks.clear()
         await self.remove_children()
 
+    def release_reserves(self, keep: AnswerBlock | None = None) -> None:
+        """Drop the blank rows finished answers kept while the view followed them."""
+        for block in self.query(AnswerBlock):
+            if block is not keep:
+                block.markdown.release_reserve()
+
     async def add_prompt(self, prompt: str) -> PromptBlock:
+        self.release_reserves()
         block = PromptBlock(prompt)
         await self.mount(block)
         return block

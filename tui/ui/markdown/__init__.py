@@ -1,0 +1,1 @@
+"""The answer pane's Markdown: blocks rendered once into rows, the growing block shown live."""
