@@ -260,3 +260,45 @@ def test_an_ambiguous_prefix_lists_five_matches_at_most(store: HistoryStore) -> 
     with pytest.raises(StoreError) as caught:
         store.resolve_id("six")
     assert str(caught.value) == f"'six' is ambiguous: it matches {', '.join(six)}"  # five: no "..."
+
+
+def test_a_given_id_that_exists_is_an_error_a_fresh_one_is_retried(store: HistoryStore,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    store.create_conversation("first", conv_id="taken")
+    with pytest.raises(StoreError) as caught:
+        store.create_conversation("second", conv_id="taken")
+    assert str(caught.value) == "cannot store 'taken': UNIQUE constraint failed: conversations.id"
+    drawn: list[str] = []
+
+    def fake_new_id(queue: list[str] = ["taken", "taken", "fresh"]) -> str:
+        drawn.append(queue.pop(0) if queue else "taken")
+        return drawn[-1]
+
+    monkeypatch.setattr(repo_module, "new_id", fake_new_id)
+    assert store.create_conversation("third") == "fresh" and drawn == ["taken", "taken", "fresh"]
+    drawn.clear()
+    with pytest.raises(StoreError) as caught:
+        store.create_conversation("fourth")
+    assert str(caught.value) == "could not allocate a unique id" and len(drawn) == 8
+
+
+def test_an_ending_answer_makes_its_conversation_the_newest(store: HistoryStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    ticks = iter(range(1, 10_000))
+    monkeypatch.setattr(repo_module, "now_iso", lambda delta_s=0.0: f"2026-01-01T00:{next(ticks):02d}:00.000Z")
+    cid, aid = _answer(store)
+    other = store.create_conversation("other")
+    store.update_answer(aid, usage=UsageRecord(1, 1, 2))  # not an end: the list order stays
+    assert [c.id for c in store.list_conversations()] == [other, cid]
+    store.update_answer(aid, state="complete")
+    assert [c.id for c in store.list_conversations()] == [cid, other]
+
+
+def test_archiving_moves_a_conversation_between_lists(store: HistoryStore) -> None:
+    cid = store.create_conversation("c")
+    store.set_archived(cid, True)
+    assert [c.id for c in store.list_conversations(archived=True)] == [cid] and store.list_conversations() == []
+    store.set_archived(cid, False)
+    assert [c.id for c in store.list_conversations()] == [cid]
+    with pytest.raises(StoreError) as caught:
+        store.set_archived("zz", True)
+    assert str(caught.value) == "no conversation with id 'zz'"
