@@ -183,6 +183,16 @@ EXACT_REFUSALS = [
     ('messages.0.attachments', [{'name': 1, 'content': 'c'}], 'messages[0].attachments[0].name must be a string, not int'),
     ('format', 'r1-tui/99', "format 'r1-tui/99' is not supported (expected 'r1-tui/1')"),
     ('format', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', "format 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' is not supported (expected 'r1-tui/1')"),
+    ('messages.0.timeline', 't', "messages[0].timeline must be null or an answer's timeline text"),
+    ('messages.0.notes', 'x', 'messages[0].notes must be a list'),
+    ('messages.0.notes', [5], 'messages[0].notes[0] must be an object, not int'),
+    ('messages.0.notes', [{'id': 'a b', 'body': 'b', 'created_at': '2026-01-01T00:00:00.000Z'}], "messages[0].notes[0].id is not a valid id (1 to 64 ASCII letters, digits, '-' or '_', starting with a letter or digit)"),
+    ('messages.0.notes', [{'id': 'n1', 'body': '', 'created_at': '2026-01-01T00:00:00.000Z'}], 'messages[0].notes[0].body must not be empty'),
+    ('messages.0.notes', [{'id': 'n1', 'body': 'b', 'created_at': 'then'}], "messages[0].notes[0].created_at is not an ISO 8601 timestamp: 'then'"),
+    ('messages.0.notes', [{'id': 'n1', 'body': 'b', 'created_at': '2026-01-01T00:00:00.000Z', 'updated_at': 3}], 'messages[0].notes[0].updated_at must be a string, not int'),
+    ('messages.0.notes', [{'id': 'n1', 'body': 'b', 'created_at': '2026-01-01T00:00:00.000Z'}, {'id': 'n1', 'body': 'b', 'created_at': '2026-01-01T00:00:00.000Z'}], 'notes contain a duplicate id'),
+    ('messages.0.error', {'kind': 'x', 'hint': 5}, 'messages[0].error.hint must be a string or null, not int'),
+    ('messages.0.error', {'message': 'm'}, 'messages[0].error.kind is missing'),
 ]
 
 
@@ -208,3 +218,51 @@ def test_import_takes_the_edges_of_what_it_accepts(tmp_path: Path) -> None:
     assert message.usage.prompt_tokens == 2**63 - 1 and message.usage.completion_tokens == -2**63
     assert message.usage.estimated and not message.usage.reasoning_estimated and message.cost == 0.0
     assert message.timing.total_s == 3.0 and message.updated_at == message.created_at
+
+
+def test_an_export_holds_every_field_of_a_message(tmp_path: Path) -> None:
+    from tui.store import ErrorRecord
+    from tui.store.models import Attachment
+
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        cid = store.create_conversation("shape", conv_id="conv")
+        uid = store.add_user_message(cid, "q", msg_id="prompt", attachments=(Attachment("f.txt", "héllo"),))
+        aid = store.begin_answer(cid, uid, model="m", deployment="d", endpoint_host="h", choice_index=1, msg_id="answer")
+        store.update_answer(aid, answer="A", reasoning="R", state="failed", finish_reason="length", cost=0.5,
+                            usage=UsageRecord(1, 2, 3, 4, True, True), timing=TimingRecord(0.12345, 1.00049, 2.0),
+                            error=ErrorRecord("server", "boom", "later"))
+        store.save_timeline(aid, "tl")
+        note = store.add_note(aid, "my note")
+        data = store.export_conversation(cid)
+        conv = store.get_conversation(cid)
+    answer = data["messages"][1]
+    stored = conv.messages[1]
+    [exported_note] = answer["notes"]
+    assert answer == {
+        "id": "answer", "role": "assistant", "content": "A", "reasoning": "R", "state": "failed",
+        "finish_reason": "length", "model": "m", "deployment": "d",
+        "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3, "reasoning_tokens": 4,
+                  "estimated": True, "reasoning_estimated": True},
+        "timing": {"first_token_s": 0.123, "reasoning_s": 1.0, "total_s": 2.0},
+        "created_at": stored.created_at, "updated_at": stored.updated_at, "endpoint_host": "h", "reply_to": "prompt",
+        "choice_index": 1, "selected": False, "parent_id": "prompt", "attachments": [], "cost": 0.5,
+        "notes": [exported_note], "timeline": "tl", "error": {"kind": "server", "message": "boom", "hint": "later"},
+    }
+    assert exported_note["id"] == note and exported_note["body"] == "my note"
+    assert set(exported_note) == {"id", "body", "created_at", "updated_at"}
+    assert data["messages"][0]["attachments"] == [{"name": "f.txt", "chars": 5, "content": "héllo"}]
+    assert data["messages"][0]["error"] is None and data["messages"][0]["timeline"] is None
+    assert (data["format"], data["id"], data["title"], data["archived"]) == ("r1-tui/1", "conv", "shape", False)
+    with HistoryStore.open(tmp_path / "other.db") as other:
+        again = other.import_conversation(data)
+        assert other.export_conversation(again) == data  # notes, timeline, error and attachments come back
+        with pytest.raises(StoreError) as caught:
+            other.import_conversation({**data, "id": "conv2"})
+        assert str(caught.value) == "message prompt (conversation conv2) already exists in this history"
+        with pytest.raises(StoreError) as caught:
+            other.import_conversation(data)
+        assert str(caught.value) == "conversation conv already exists in this history"
+        renamed = json.loads(json.dumps(data).replace('"prompt"', '"prompt2"').replace('"answer"', '"answer2"'))
+        with pytest.raises(StoreError) as caught:
+            other.import_conversation({**renamed, "id": "conv3"})
+        assert str(caught.value) == f"note {note} (conversation conv3) already exists in this history"
