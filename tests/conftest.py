@@ -6,6 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run and every xdist worker (seeded from each
+# test's name): a failure can be replayed, and a mutant's verdict does not depend on luck.
+settings.register_profile("r1-tui", derandomize=True, database=None)
+settings.load_profile("r1-tui")
 
 # --- loopback Azure/OpenAI server (servers helper) -----------------------------------
 try:

@@ -29,9 +29,17 @@ def ask_request(prompt: str = "hi", **kw: object) -> ChatRequest:
     return ChatRequest((Turn("user", prompt),), **kw)  # type: ignore[arg-type]
 
 
-async def collect(endpoint: EndpointSettings, request: ChatRequest | None = None) -> tuple[list[Event], Transcript]:
-    """Run one request to the end; return its events and transcript."""
-    client = ChatClient(endpoint)
+class RecordedSleeps(list[float]):
+    """A ChatClient ``sleep`` that records each wait between attempts instead of waiting."""
+
+    async def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+async def collect(endpoint: EndpointSettings, request: ChatRequest | None = None, *,
+                  sleep: RecordedSleeps | None = None) -> tuple[list[Event], Transcript]:
+    """Run one request to the end; return its events and transcript (``sleep``: waits recorded, not waited)."""
+    client = ChatClient(endpoint) if sleep is None else ChatClient(endpoint, sleep=sleep)
     transcript = Transcript()
     events: list[Event] = []
     try:

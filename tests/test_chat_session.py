@@ -220,3 +220,250 @@ async def test_recent_and_matching_prompts_for_recall(engine) -> None:
         assert store.recent_prompts(limit=1, offset=1) == ["alpha question"]
         assert store.matching_prompts("ques") == ["alpha question", "beta question"]
         assert store.matching_prompts("   ") == []
+
+
+# --- the session's own rules, without a server --------------------------------------------------
+
+from dataclasses import replace as _replace  # noqa: E402
+
+from tui.chat.context import estimate_tokens  # noqa: E402
+from tui.chat.tree import ConversationTree  # noqa: E402
+from tui.llm.request import RequestDefaults  # noqa: E402
+from tui.store import StoreError, UsageRecord  # noqa: E402
+
+try:
+    from tests.helpers import message
+except ImportError:  # tests/ itself on sys.path
+    from helpers import message  # type: ignore[no-redef]
+
+
+def test_opening_needs_a_history_and_a_known_id(tmp_path: Path) -> None:
+    with pytest.raises(SessionError) as caught:
+        Session(client=None).open("c")
+    assert str(caught.value) == "no history to open conversations from"
+    with pytest.raises(SessionError) as caught:
+        Session(client=None).open_latest()
+    assert str(caught.value) == "no history to open conversations from"
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        session = Session(client=None, store=store)
+        with pytest.raises(SessionError) as caught:
+            session.open_latest()
+        assert str(caught.value) == "there is no conversation to continue yet"
+        older = store.create_conversation("older")
+        newer = store.create_conversation("newer")
+        store.add_user_message(newer, "touch")
+        with pytest.raises(StoreError, match="no conversation id starts with 'zz-no-such'"):
+            session.open("zz-no-such")
+        assert session.open_latest().conversation_id == newer and session.conversation_id == newer
+        assert session.open(older).title == "older"
+        session.start_new()
+        assert session.tree is None and session.conversation_id is None
+
+
+def test_asking_needs_an_endpoint_and_an_open_prompt() -> None:
+    session = Session(client=None)
+    for call, what in ((lambda: session.send("q"), "send a prompt"), (lambda: session.regenerate("p"), "ask again"),
+                       (lambda: session.edit("p", "q"), "send an edited prompt")):
+        with pytest.raises(SessionError) as caught:
+            call()
+        assert str(caught.value) == f"cannot {what}: no endpoint (read-only history)"
+
+
+async def test_only_prompts_are_asked_again_or_edited(azure_server) -> None:
+    client = ChatClient(endpoint_for(azure_server.base_url))
+    try:
+        session = Session(client=client)
+        for call in (lambda: session.regenerate("p"), lambda: session.edit("p", "x"), lambda: session.select("p")):
+            with pytest.raises(SessionError) as caught:
+                call()
+            assert str(caught.value) == "no conversation is open"
+        session.tree = ConversationTree("c", "t", [message("q", "user", "q"), message("a", "assistant", "a", "q")])
+        with pytest.raises(SessionError) as caught:
+            session.regenerate("a")
+        assert str(caught.value) == "only a prompt can be asked again"
+        with pytest.raises(SessionError) as caught:
+            session.edit("a", "x")
+        assert str(caught.value) == "only a prompt can be edited"
+    finally:
+        await client.aclose()
+
+
+async def test_a_streaming_answer_blocks_what_would_change_the_conversation(engine) -> None:
+    session, server, _ = engine
+    server.enqueue(Stream(content_chunks=["<think>", "r", "</think>", "live"] + ["."] * 40, delay_s=0.01))
+    exchange = session.send("q")
+    seen_text = asyncio.Event()
+
+    def listen(update: object) -> None:
+        if session.text_of(exchange.message_ids.get(0, "")) != ("", ""):
+            seen_text.set()
+
+    task = asyncio.create_task(exchange.run(listen))
+    await asyncio.wait_for(seen_text.wait(), timeout=30)
+    assert session.busy
+    msg_id = exchange.message_ids[0]
+    reasoning, answer_so_far = session.text_of(msg_id)
+    assert reasoning == "r" or answer_so_far.startswith("live")  # live, from the transcript
+    for call, what in ((lambda: session.open("x"), "open another conversation"),
+                       (session.start_new, "start a new conversation"), (lambda: session.send("again"), "ask")):
+        with pytest.raises(SessionError) as caught:
+            call()
+        assert str(caught.value) == f"an answer is streaming: stop it before you {what}"
+    await task
+    assert not session.busy
+    assert session.text_of(msg_id) == ("r", "live" + "." * 40)  # stored in the tree now
+    assert session.text_of("no-such-message") == ("", "")
+
+
+def test_text_of_a_stored_prompt_has_no_reasoning() -> None:
+    session = Session(client=None)
+    assert session.text_of("q") == ("", "")
+    session.tree = ConversationTree("c", "t", [message("q", "user", "the prompt")])
+    assert session.text_of("q") == ("", "the prompt")
+
+
+def test_next_context_tokens_counts_from_the_last_reported_prompt() -> None:
+    assert Session(client=None).next_context_tokens() == 0
+    assert Session(client=None, defaults=RequestDefaults(system="s" * 40)).next_context_tokens() == 14
+    session = Session(client=None, defaults=RequestDefaults(system="s" * 40))
+    counted = _replace(message("a1", "assistant", "a" * 40, "q1"), usage=UsageRecord(prompt_tokens=500))
+    session.tree = ConversationTree("c", "t", [
+        message("q1", "user", "q" * 40), counted, message("q2", "user", "w" * 80, "a1"),
+        message("a2", "assistant", "b" * 40, "q2")])
+    assert session.next_context_tokens() == 500 + estimate_tokens("a" * 40) + estimate_tokens("w" * 80) + estimate_tokens("b" * 40)
+    unreported = Session(client=None, defaults=RequestDefaults(system="s" * 40))
+    unreported.tree = ConversationTree("c", "t", [message("q1", "user", "q" * 40), message("a1", "assistant", "a" * 40, "q1"),
+                                                   message("q2", "user", "x" * 8, "a1")])
+    assert unreported.next_context_tokens() == 14 + 14 + 14  # the system prompt and the one answered turn
+    empty = Session(client=None)
+    empty.tree = ConversationTree("c", "t")
+    assert empty.next_context_tokens() == 0
+
+
+# --- the recorder on its own: events in, rows out ------------------------------------------------
+
+from tui.chat.recorder import Recorder  # noqa: E402
+from tui.chat.transcript import Transcript  # noqa: E402
+from tui.llm.endpoint import EndpointSettings  # noqa: E402
+from tui.llm.events import AnswerDelta, Failed, Finished, ReasoningDelta, Reclassified, Started, Usage  # noqa: E402
+from tui.metrics import Prices  # noqa: E402
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 10.0
+
+    def __call__(self) -> float:
+        self.now += 0.5
+        return self.now
+
+
+def record(tmp_path: Path, events: list[object], *, choices: tuple[int, ...] = (0, 1), base: int = 2,
+           prices: Prices | None = Prices(1.0, 2.0)) -> tuple[dict[int, object], list[str]]:
+    """Run ``events`` through a recorder into a fresh history; the stored answers by choice, and the ids."""
+    db = tmp_path / "rec.db"
+    writer = BackgroundWriter(db, interval_s=0.01)
+    try:
+        writer.create_conversation("conv1", "t").result(5)
+        writer.add_prompt("conv1", "prompt1", "q", None, ()).result(5)
+        endpoint = EndpointSettings("https://res.openai.azure.com/openai/v1/", "my-dep", "none")
+        recorder = Recorder(writer, "conv1", "prompt1", endpoint, choice_base=base, prices=prices)
+        transcript = Transcript(clock=_Clock())
+        ids = [f"answer{c}" for c in choices]
+        for choice, msg_id in zip(choices, ids):
+            recorder.open(choice, msg_id)
+        recorder.open(choices[0], "ignored-second-open")
+        for event in events:
+            transcript.apply(event)  # type: ignore[arg-type]
+            recorder.on_event(event)  # type: ignore[arg-type]
+        recorder.finish(transcript)
+        writer.flush().result(5)
+    finally:
+        writer.close()
+    with HistoryStore.open(db, read_only=True) as store:
+        stored = {c: store.get_message(msg_id) for c, msg_id in zip(choices, ids)}
+        timelines = [store.get_timeline(msg_id) for msg_id in ids]
+    assert all(t is not None for t in timelines)
+    return stored, ids
+
+
+def test_the_recorder_saves_each_choice_with_its_own_text_and_the_request_usage_once(tmp_path: Path) -> None:
+    stored, _ = record(tmp_path, [Started("model-x"), ReasoningDelta("r0", 0), AnswerDelta("a0", 0),
+                                  ReasoningDelta("r1", 1), AnswerDelta("a1", 1), ReasoningDelta("x", 7),
+                                  Usage(1_000_000, 1_000_000, 2_000_000, 5), Finished("stop", 0), Finished("length", 1)])
+    first, second = stored[0], stored[1]
+    assert (first.reasoning, first.content, first.state, first.finish_reason) == ("r0", "a0", "complete", "stop")
+    assert (second.reasoning, second.content, second.finish_reason) == ("r1", "a1", "length")
+    assert (first.choice_index, second.choice_index) == (2, 3)
+    assert (first.model, first.deployment, first.endpoint_host) == ("model-x", "my-dep", "res.openai.azure.com")
+    assert first.usage.prompt_tokens == 1_000_000 and second.usage.prompt_tokens is None
+    assert first.cost == 3.0 and second.cost is None
+    assert first.error is None and first.timing.total_s is not None
+
+
+def test_the_recorder_keeps_a_reclassification_and_a_failure(tmp_path: Path) -> None:
+    stored, _ = record(tmp_path, [ReasoningDelta("Hello", 0, True), Reclassified("", "Hello", 0), AnswerDelta("!", 0),
+                                  Failed("server", "boom", "try later")], choices=(0,), base=0, prices=None)
+    answer = stored[0]
+    assert (answer.reasoning, answer.content, answer.state) == ("", "Hello!", "interrupted")
+    assert answer.error is not None and (answer.error.kind, answer.error.message, answer.error.hint) == (
+        "server", "boom", "try later")
+    assert answer.cost is None and answer.choice_index == 0
+    failed, _ = record(tmp_path / "f", [Failed("auth", "401")], choices=(0,), base=0)
+    assert failed[0].state == "failed" and failed[0].error.hint is None and failed[0].cost is None
+    assert failed[0].model is None
+
+
+def test_the_model_named_first_is_kept(tmp_path: Path) -> None:
+    stored, _ = record(tmp_path, [Started("first"), Started(None), AnswerDelta("a", 0), Finished("stop", 0)],
+                       choices=(0,), base=0)
+    assert stored[0].model == "first"
+
+
+# --- the exchange with a scripted client ---------------------------------------------------------
+
+from tui.chat.exchange import Exchange  # noqa: E402
+from tui.llm.request import ChatRequest, Turn  # noqa: E402
+
+
+class ScriptedClient:
+    """Stands in for ChatClient.stream: yields the given events, then raises ``error`` if set."""
+
+    def __init__(self, events: list[object], error: Exception | None = None) -> None:
+        self.events, self.error = events, error
+        self.endpoint = EndpointSettings("https://h.example/v1/", "d", "none")
+
+    async def stream(self, request: ChatRequest):  # type: ignore[no-untyped-def]
+        for event in self.events:
+            yield event
+        if self.error is not None:
+            raise self.error
+
+
+def exchange_for(client: ScriptedClient) -> Exchange:
+    return Exchange(client, ChatRequest((Turn("user", "q"),)), prompt_id="p")  # type: ignore[arg-type]
+
+
+async def test_an_async_listener_is_awaited_and_each_choice_opens_once() -> None:
+    updates: list[object] = []
+
+    async def listener(update: object) -> None:
+        await asyncio.sleep(0)
+        updates.append(update)
+
+    exchange = exchange_for(ScriptedClient([AnswerDelta("a", 0), AnswerDelta("b", 1), AnswerDelta("c", 1),
+                                            Finished("stop", 0), Finished("stop", 1)]))
+    transcript = await exchange.run(listener)
+    opened = [u for u in updates if isinstance(u, AnswerOpened)]
+    assert [o.choice for o in opened] == [0, 1] and set(exchange.message_ids) == {0, 1}
+    assert updates[-1] == ExchangeEnded({0: "complete", 1: "complete"})
+    assert transcript.state == "complete" and exchange.ended
+
+
+async def test_an_unexpected_error_ends_the_exchange_as_failed_with_the_text_kept() -> None:
+    updates: list[object] = []
+    exchange = exchange_for(ScriptedClient([AnswerDelta("partial", 0)], ValueError("bad chunk")))
+    transcript = await exchange.run(updates.append)
+    assert transcript.failure == Failed("server", "unexpected error: ValueError: bad chunk")
+    assert transcript.choice(0).answer == "partial" and transcript.state == "interrupted"
+    assert updates[-2] == transcript.failure and updates[-1] == ExchangeEnded({0: "interrupted"})

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.helpers import ask_request, collect, endpoint_for
+from tests.helpers import RecordedSleeps, ask_request, collect, endpoint_for
 from tests.loopback import (
     AZURE_401_BODY,
     AZURE_403_BODY,
@@ -99,20 +99,21 @@ async def test_429_honours_retry_after_ms_then_succeeds(azure_server) -> None:
     for _ in range(3):
         azure_server.enqueue(ErrorResponse(429, azure_429_body(), headers=rate_limit_headers(retry_after_ms=120)))
     azure_server.enqueue(Stream(content_chunks=["<think>r</think>ok"]))
-    start = time.monotonic()
-    events, t = await collect(endpoint_for(azure_server.base_url, attempts=6, base_delay_s=5.0))
-    elapsed = time.monotonic() - start
+    waited = RecordedSleeps()
+    events, t = await collect(endpoint_for(azure_server.base_url, attempts=6, base_delay_s=5.0), sleep=waited)
     retries = [e for e in events if isinstance(e, Retrying)]
     assert [(r.attempt, r.max_attempts, r.status, r.delay_s) for r in retries] == [(2, 6, 429, 0.12), (3, 6, 429, 0.12), (4, 6, 429, 0.12)]
     assert retries[0].reason == "429 rate limited"
-    assert elapsed >= 0.36 and t.choice(0).answer == "ok" and t.retries == 3
+    assert waited == [0.12, 0.12, 0.12]  # the client waited what the server asked, before each attempt
+    assert t.choice(0).answer == "ok" and t.retries == 3
 
 
 async def test_retry_after_seconds(azure_server) -> None:
     azure_server.enqueue(ErrorResponse(429, azure_429_body(), headers={"retry-after": "1"}))
     azure_server.enqueue(Stream(content_chunks=["ok"]))
-    events, _ = await collect(endpoint_for(azure_server.base_url))
-    assert [e.delay_s for e in events if isinstance(e, Retrying)] == [1.0]
+    waited = RecordedSleeps()
+    events, _ = await collect(endpoint_for(azure_server.base_url), sleep=waited)
+    assert [e.delay_s for e in events if isinstance(e, Retrying)] == [1.0] == waited
 
 
 async def test_503_then_success_uses_jittered_backoff(azure_server) -> None:
@@ -225,21 +226,22 @@ async def test_cancel_during_retry_wait(azure_server) -> None:
     azure_server.enqueue(ErrorResponse(429, azure_429_body(), headers=rate_limit_headers(retry_after_ms=30000)))
     client = ChatClient(endpoint_for(azure_server.base_url))
     seen: list[object] = []
+    retrying = asyncio.Event()
 
     async def consume() -> None:
         async for event in client.stream(ask_request()):
             seen.append(event)
+            if isinstance(event, Retrying):
+                retrying.set()
 
     task = asyncio.create_task(consume())
-    for _ in range(200):
-        if any(isinstance(e, Retrying) for e in seen):
-            break
-        await asyncio.sleep(0.01)
+    await asyncio.wait_for(retrying.wait(), timeout=30)  # the client is now in its 30 s wait
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     await client.aclose()
     assert any(isinstance(e, Retrying) and e.delay_s == 30.0 for e in seen)
+    assert len(azure_server.requests) == 1  # cancelled while waiting: no second attempt
 
 
 class StaticCredential:

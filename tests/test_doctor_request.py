@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -56,10 +55,9 @@ async def test_a_key_in_an_error_never_shows(azure_server: LoopbackServer) -> No
 
 
 async def test_a_silent_endpoint_times_out(azure_server: LoopbackServer) -> None:
-    azure_server.models_delay_s = 30.0
-    started = time.monotonic()
+    azure_server.models_delay_s = 30.0  # an answer after 30 s would be a list, not this error
     result = await listed(azure_server, timeout_s=0.3)
-    assert result.error == "no answer within 0.3 s" and time.monotonic() - started < 5
+    assert result.error == "no answer within 0.3 s"
 
 
 def write_profile(tmp_path: Path, server: LoopbackServer, body: str) -> Path:

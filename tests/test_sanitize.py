@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.sanitize import ESC_SYMBOL, for_display, one_line
+from tui.sanitize import ESC_SYMBOL, for_display, one_line, strip_controls
 
 ATTACKS = {
     "OSC 0 title": "\x1b]0;pwned\x07",
@@ -99,3 +99,42 @@ def test_config_strings_reach_the_terminal_sanitised(tmp_path, azure_server) -> 
         out = result.stdout + result.stderr
         assert "temperature is ignored" in out, out
         assert not any(c in out for c in "\x1b\x07\x9b\u202e\u2066"), repr(out)
+
+
+def expected_symbol(code: int) -> str:
+    """How each control character is shown, written out independently of the module."""
+    if code == 0x7F:
+        return "\u2421"
+    if code < 0x20:
+        return "\u2400\u2401\u2402\u2403\u2404\u2405\u2406\u2407\u2408\u2409\u240a\u240b\u240c\u240d\u240e\u240f" \
+               "\u2410\u2411\u2412\u2413\u2414\u2415\u2416\u2417\u2418\u2419\u241a\u241b\u241c\u241d\u241e\u241f"[code]
+    return "\u241b" + "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_"[code - 0x80]
+
+
+@pytest.mark.parametrize("code", [c for c in range(0xA0) if c == 0x7F or c < 0x20 and c not in (9, 10) or c >= 0x80])
+def test_every_control_character_has_its_own_visible_form(code: int) -> None:
+    assert for_display(f"a{chr(code)}b") == f"a{expected_symbol(code)}b"
+
+
+def test_esc_is_the_escape_symbol_and_c1_reads_as_esc_sequences() -> None:
+    assert for_display("\x1b\x9b\x9d\x80\x9f") == ESC_SYMBOL + "\u241b[\u241b]\u241b@\u241b_"
+
+
+def test_line_separators_end_lines_and_a_byte_order_mark_goes() -> None:
+    assert for_display("\ufeffone\u2028two\u2029three") == "one\ntwo\nthree"
+    assert for_display("a\u00a0b \u0085") == "a\u00a0b \u241bE"  # NBSP is text; NEL is C1
+
+
+def test_strip_controls_removes_every_control_but_newline_and_tab() -> None:
+    controls = "".join(chr(c) for c in range(0xA0) if c < 0x20 or c >= 0x7F)
+    assert strip_controls(f"a{controls}b") == "a\t\nb"
+    assert strip_controls("one\r\ntwo\rthree") == "one\ntwothree"
+    assert strip_controls("\x1b]52;c;cm0=\x07paste\x9b2J") == "]52;c;cm0=paste2J"
+    assert strip_controls("keep \u202e and \u200b, é") == "keep \u202e and \u200b, é"
+
+
+def test_one_line_keeps_text_that_fits_exactly() -> None:
+    assert one_line("x" * 50, 50) == "x" * 50
+    assert one_line("x" * 51, 50) == "x" * 49 + "\u2026"
+    assert one_line("  a \t b\n") == "a b"
+    assert len(one_line("y" * 300)) == 200

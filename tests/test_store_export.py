@@ -128,3 +128,141 @@ def test_import_minimal_and_huge(tmp_path: Path) -> None:
     with HistoryStore.open(tmp_path / "h.db") as store:
         store.import_conversation(data)
         assert store.get_conversation("c").messages[0].content == data["messages"][0]["content"]
+
+
+EXACT_REFUSALS = [
+    ('id', KeyError, 'conversation.id is missing'),
+    ('id', 5, 'conversation.id must be a string, not int'),
+    ('id', '', 'conversation.id must not be empty'),
+    ('id', 'a/b', "conversation.id is not a valid id (1 to 64 ASCII letters, digits, '-' or '_', starting with a letter or digit)"),
+    ('title', None, 'conversation.title must be a string, not NoneType'),
+    ('created_at', 'yesterday', "conversation.created_at is not an ISO 8601 timestamp: 'yesterday'"),
+    ('updated_at', 5, 'conversation.updated_at must be a string, not int'),
+    ('archived', 'yes', 'conversation.archived must be true or false, not str'),
+    ('archived', 2, 'conversation.archived must be true or false, not int'),
+    ('messages', {}, 'conversation.messages must be a list'),
+    ('messages', KeyError, 'conversation.messages is missing'),
+    ('messages.0', 'hello', 'messages[0] must be an object, not str'),
+    ('messages.0.role', 'system', 'messages[0].role must be one of user, assistant'),
+    ('messages.0.role', 3, 'messages[0].role must be a string, not int'),
+    ('messages.0.content', KeyError, 'messages[0].content is missing'),
+    ('messages.0.content', 'a\ud83db', 'messages[0].content holds an unpaired UTF-16 surrogate (\\ud83d at position 2), which is not text'),
+    ('messages.0.reasoning', 'hidden', 'messages[0].reasoning must be null for a user message'),
+    ('messages.0.state', 'weird', 'messages[0].state must be one of streaming, complete, stopped, interrupted, filtered, failed'),
+    ('messages.0.usage', {'prompt_tokens': 9223372036854775808}, 'messages[0].usage.prompt_tokens must be an integer from -2^63 to 2^63-1 or null, not int'),
+    ('messages.0.usage', {'completion_tokens': -9223372036854775809}, 'messages[0].usage.completion_tokens must be an integer from -2^63 to 2^63-1 or null, not int'),
+    ('messages.0.usage', {'total_tokens': True}, 'messages[0].usage.total_tokens must be an integer from -2^63 to 2^63-1 or null, not bool'),
+    ('messages.0.usage', {'reasoning_tokens': 1.5}, 'messages[0].usage.reasoning_tokens must be an integer from -2^63 to 2^63-1 or null, not float'),
+    ('messages.0.usage', {'estimated': 2}, 'messages[0].usage.estimated must be true or false, not int'),
+    ('messages.0.usage', {'reasoning_estimated': 'no'}, 'messages[0].usage.reasoning_estimated must be true or false, not str'),
+    ('messages.0.usage', [], 'messages[0].usage must be an object, not list'),
+    ('messages.0.timing', {'total_s': float("nan")}, 'messages[0].timing.total_s must be a finite number or null'),
+    ('messages.0.timing', {'first_token_s': True}, 'messages[0].timing.first_token_s must be a finite number or null'),
+    ('messages.0.timing', {'reasoning_s': '1'}, 'messages[0].timing.reasoning_s must be a finite number or null'),
+    ('messages.0.timing', 'x', 'messages[0].timing must be an object, not str'),
+    ('messages.0.choice_index', '0', 'messages[0].choice_index must be an integer from -2^63 to 2^63-1 or null, not str'),
+    ('messages.0.choice_index', None, 'messages[0].choice_index must be an integer, not null'),
+    ('messages.0.selected', 'yes', 'messages[0].selected must be true or false, not str'),
+    ('messages.0.parent_id', 'zz', 'messages[0].parent_id names no message of this conversation'),
+    ('messages.0.parent_id', 'a b', "messages[0].parent_id is not a valid id (1 to 64 ASCII letters, digits, '-' or '_', starting with a letter or digit)"),
+    ('messages.0.reply_to', '', 'messages[0].reply_to must not be empty'),
+    ('messages.0.cost', -1, 'messages[0].cost must be a non-negative number or null'),
+    ('messages.0.cost', True, 'messages[0].cost must be a non-negative number or null'),
+    ('messages.0.cost', float("inf"), 'messages[0].cost must be a non-negative number or null'),
+    ('messages.0.error', 'boom', 'messages[0].error must be an object, not str'),
+    ('messages.0.error', {'kind': ''}, 'messages[0].error.kind must not be empty'),
+    ('messages.0.error', {'kind': 'server', 'message': 5}, 'messages[0].error.message must be a string, not int'),
+    ('messages.0.finish_reason', 7, 'messages[0].finish_reason must be a string or null, not int'),
+    ('messages.0.model', [], 'messages[0].model must be a string or null, not list'),
+    ('messages.0.deployment', 1, 'messages[0].deployment must be a string or null, not int'),
+    ('messages.0.endpoint_host', 2, 'messages[0].endpoint_host must be a string or null, not int'),
+    ('messages.0.created_at', '2026-13', "messages[0].created_at is not an ISO 8601 timestamp: '2026-13'"),
+    ('messages.0.attachments', 'x', 'messages[0].attachments must be a list, on a user message'),
+    ('messages.0.attachments', [5], 'messages[0].attachments[0] must be an object, not int'),
+    ('messages.0.attachments', [{'name': 'n'}], 'messages[0].attachments[0].content is missing'),
+    ('messages.0.attachments', [{'name': 1, 'content': 'c'}], 'messages[0].attachments[0].name must be a string, not int'),
+    ('format', 'r1-tui/99', "format 'r1-tui/99' is not supported (expected 'r1-tui/1')"),
+    ('format', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', "format 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' is not supported (expected 'r1-tui/1')"),
+    ('messages.0.timeline', 't', "messages[0].timeline must be null or an answer's timeline text"),
+    ('messages.0.notes', 'x', 'messages[0].notes must be a list'),
+    ('messages.0.notes', [5], 'messages[0].notes[0] must be an object, not int'),
+    ('messages.0.notes', [{'id': 'a b', 'body': 'b', 'created_at': '2026-01-01T00:00:00.000Z'}], "messages[0].notes[0].id is not a valid id (1 to 64 ASCII letters, digits, '-' or '_', starting with a letter or digit)"),
+    ('messages.0.notes', [{'id': 'n1', 'body': '', 'created_at': '2026-01-01T00:00:00.000Z'}], 'messages[0].notes[0].body must not be empty'),
+    ('messages.0.notes', [{'id': 'n1', 'body': 'b', 'created_at': 'then'}], "messages[0].notes[0].created_at is not an ISO 8601 timestamp: 'then'"),
+    ('messages.0.notes', [{'id': 'n1', 'body': 'b', 'created_at': '2026-01-01T00:00:00.000Z', 'updated_at': 3}], 'messages[0].notes[0].updated_at must be a string, not int'),
+    ('messages.0.notes', [{'id': 'n1', 'body': 'b', 'created_at': '2026-01-01T00:00:00.000Z'}, {'id': 'n1', 'body': 'b', 'created_at': '2026-01-01T00:00:00.000Z'}], 'notes contain a duplicate id'),
+    ('messages.0.error', {'kind': 'x', 'hint': 5}, 'messages[0].error.hint must be a string or null, not int'),
+    ('messages.0.error', {'message': 'm'}, 'messages[0].error.kind is missing'),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "message"), EXACT_REFUSALS)
+def test_import_refusals_say_exactly_which_field_and_why(tmp_path: Path, path: str, value, message: str) -> None:
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        with pytest.raises(StoreError) as caught:
+            store.import_conversation(_mutate(path, value))
+        assert str(caught.value) == "invalid conversation data: " + message
+        assert store.list_conversations() == []
+
+
+def test_import_takes_the_edges_of_what_it_accepts(tmp_path: Path) -> None:
+    data = _mutate("messages.0.usage", {"prompt_tokens": 2**63 - 1, "completion_tokens": -2**63, "estimated": 1,
+                                        "reasoning_estimated": 0})
+    data["archived"] = 1
+    data["messages"][0].update(selected=0, cost=0, timing={"total_s": 3, "first_token_s": 0.5}, finish_reason=None,
+                               attachments=[], error=None)
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        conv_id = store.import_conversation(data)
+        [message] = store.get_conversation(conv_id).messages
+        assert store.list_conversations(archived=True)[0].id == conv_id and store.list_conversations() == []
+    assert message.usage.prompt_tokens == 2**63 - 1 and message.usage.completion_tokens == -2**63
+    assert message.usage.estimated and not message.usage.reasoning_estimated and message.cost == 0.0
+    assert message.timing.total_s == 3.0 and message.updated_at == message.created_at
+
+
+def test_an_export_holds_every_field_of_a_message(tmp_path: Path) -> None:
+    from tui.store import ErrorRecord
+    from tui.store.models import Attachment
+
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        cid = store.create_conversation("shape", conv_id="conv")
+        uid = store.add_user_message(cid, "q", msg_id="prompt", attachments=(Attachment("f.txt", "héllo"),))
+        aid = store.begin_answer(cid, uid, model="m", deployment="d", endpoint_host="h", choice_index=1, msg_id="answer")
+        store.update_answer(aid, answer="A", reasoning="R", state="failed", finish_reason="length", cost=0.5,
+                            usage=UsageRecord(1, 2, 3, 4, True, True), timing=TimingRecord(0.12345, 1.00049, 2.0),
+                            error=ErrorRecord("server", "boom", "later"))
+        store.save_timeline(aid, "tl")
+        note = store.add_note(aid, "my note")
+        data = store.export_conversation(cid)
+        conv = store.get_conversation(cid)
+    answer = data["messages"][1]
+    stored = conv.messages[1]
+    [exported_note] = answer["notes"]
+    assert answer == {
+        "id": "answer", "role": "assistant", "content": "A", "reasoning": "R", "state": "failed",
+        "finish_reason": "length", "model": "m", "deployment": "d",
+        "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3, "reasoning_tokens": 4,
+                  "estimated": True, "reasoning_estimated": True},
+        "timing": {"first_token_s": 0.123, "reasoning_s": 1.0, "total_s": 2.0},
+        "created_at": stored.created_at, "updated_at": stored.updated_at, "endpoint_host": "h", "reply_to": "prompt",
+        "choice_index": 1, "selected": False, "parent_id": "prompt", "attachments": [], "cost": 0.5,
+        "notes": [exported_note], "timeline": "tl", "error": {"kind": "server", "message": "boom", "hint": "later"},
+    }
+    assert exported_note["id"] == note and exported_note["body"] == "my note"
+    assert set(exported_note) == {"id", "body", "created_at", "updated_at"}
+    assert data["messages"][0]["attachments"] == [{"name": "f.txt", "chars": 5, "content": "héllo"}]
+    assert data["messages"][0]["error"] is None and data["messages"][0]["timeline"] is None
+    assert (data["format"], data["id"], data["title"], data["archived"]) == ("r1-tui/1", "conv", "shape", False)
+    with HistoryStore.open(tmp_path / "other.db") as other:
+        again = other.import_conversation(data)
+        assert other.export_conversation(again) == data  # notes, timeline, error and attachments come back
+        with pytest.raises(StoreError) as caught:
+            other.import_conversation({**data, "id": "conv2"})
+        assert str(caught.value) == "message prompt (conversation conv2) already exists in this history"
+        with pytest.raises(StoreError) as caught:
+            other.import_conversation(data)
+        assert str(caught.value) == "conversation conv already exists in this history"
+        renamed = json.loads(json.dumps(data).replace('"prompt"', '"prompt2"').replace('"answer"', '"answer2"'))
+        with pytest.raises(StoreError) as caught:
+            other.import_conversation({**renamed, "id": "conv3"})
+        assert str(caught.value) == f"note {note} (conversation conv3) already exists in this history"

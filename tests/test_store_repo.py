@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
 
 from tui.store import HistoryStore, StoreError, TimingRecord, UsageRecord
+from tui.store import repo as repo_module
 from tui.store.ids import new_id, now_iso
 
 
@@ -61,11 +62,13 @@ def test_several_answers_to_one_prompt(store: HistoryStore) -> None:
     assert {m.reply_to for m in msgs} == {uid} and all(m.state == "streaming" for m in msgs)
 
 
-def test_list_newest_first_with_counts_without_reading_messages(store: HistoryStore) -> None:
+def test_list_newest_first_with_counts_without_reading_messages(store: HistoryStore,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    ticks = iter(range(1, 10_000))  # an injected clock: each stamp one second after the last
+    monkeypatch.setattr(repo_module, "now_iso", lambda delta_s=0.0: f"2026-01-01T00:00:{next(ticks):02d}.000Z")
     a = store.create_conversation("a")
     b = store.create_conversation("b")
     c = store.create_conversation("c")
-    time.sleep(0.005)  # timestamps have millisecond resolution
     store.add_user_message(a, "1")
     store.add_user_message(a, "2")  # a becomes the most recently updated
     store.set_archived(c, True)
@@ -145,3 +148,157 @@ def test_store_does_not_import_textual() -> None:
 
     code = "import sys, tui.store, tui.commands.history; assert 'textual' not in sys.modules, 'textual'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+
+
+def test_streamed_parts_read_back_whole_and_fold_into_the_row(store: HistoryStore) -> None:
+    cid = store.create_conversation("c")
+    uid = store.add_user_message(cid, "q")
+    aid = store.begin_answer(cid, uid, model=None, deployment=None, endpoint_host=None)
+    for i in range(3):
+        store.append_to_answer(aid, reasoning=f"r{i} ", answer=f"a{i}")
+    streaming = store.get_message(aid)
+    assert (streaming.reasoning, streaming.content, streaming.state) == ("r0 r1 r2 ", "a0a1a2", "streaming")
+    [again] = [m for m in store.get_conversation(cid).messages if m.id == aid]
+    assert (again.reasoning, again.content) == ("r0 r1 r2 ", "a0a1a2")
+    store.update_answer(aid, state="complete")
+    done = store.get_message(aid)
+    assert (done.reasoning, done.content, done.state) == ("r0 r1 r2 ", "a0a1a2", "complete")
+    assert store._conn.execute("SELECT count(*) FROM message_parts").fetchone()[0] == 0
+
+
+def test_attachments_are_kept_in_order_with_their_prompt_and_searched(store: HistoryStore) -> None:
+    from tui.store.models import Attachment
+
+    cid = store.create_conversation("files")
+    files = (Attachment("b.txt", "second file"), Attachment("a.txt", "first file with zanzibar inside"))
+    uid = store.add_user_message(cid, "see files", attachments=files)
+    aid = store.begin_answer(cid, uid, model=None, deployment=None, endpoint_host=None)
+    store.update_answer(aid, answer="ok", state="complete")
+    bare = store.add_user_message(cid, "no files")
+    messages = {m.id: m for m in store.get_conversation(cid).messages}
+    assert messages[uid].attachments == files and store.get_message(uid).attachments == files
+    assert messages[aid].attachments == () and messages[bare].attachments == ()
+    [hit] = store.search("zanzibar")
+    assert (hit.conversation_id, hit.message_id, hit.title, hit.field) == (cid, uid, "files", "attachment")
+    assert hit.snippet == "a.txt: first file with «zanzibar» inside"
+    assert store.search("zanzibar", limit=0) == [] and len(store.search("file", limit=1)) == 1
+
+
+def test_attachments_of_many_prompts_load_in_one_go(store: HistoryStore) -> None:
+    from tui.store.models import Attachment
+
+    cid = store.create_conversation("long")
+    ids = [store.add_user_message(cid, f"q{i}", attachments=(Attachment(f"f{i}", f"text {i}"),)) for i in range(1002)]
+    loaded = {m.id: m.attachments for m in store.get_conversation(cid).messages}
+    assert all(loaded[msg_id] == (Attachment(f"f{i}", f"text {i}"),) for i, msg_id in enumerate(ids))
+
+
+def _answer(store: HistoryStore) -> tuple[str, str]:
+    cid = store.create_conversation("c")
+    uid = store.add_user_message(cid, "q")
+    return cid, store.begin_answer(cid, uid, model="first", deployment="d", endpoint_host="h")
+
+
+def test_update_answer_sets_each_field_it_is_given_and_leaves_the_rest(store: HistoryStore) -> None:
+    from tui.store import ErrorRecord
+
+    cid, aid = _answer(store)
+    store.update_answer(aid, answer="A", reasoning="R", finish_reason="length", model="second", cost=0.25,
+                        usage=UsageRecord(1, 2, 3, 4, True, False), timing=TimingRecord(0.5, 1.5, 2.5),
+                        error=ErrorRecord("server", "boom", "later"), state="interrupted")
+    m = store.get_message(aid)
+    assert (m.content, m.reasoning, m.finish_reason, m.model, m.cost, m.state) == ("A", "R", "length", "second", 0.25,
+                                                                                    "interrupted")
+    assert m.usage == UsageRecord(1, 2, 3, 4, True, False) and m.timing == TimingRecord(0.5, 1.5, 2.5)
+    assert m.error == ErrorRecord("server", "boom", "later")
+    store.update_answer(aid, usage=UsageRecord(5, 6, 11, 0, False, True))
+    m = store.get_message(aid)
+    assert (m.content, m.reasoning, m.model, m.cost, m.finish_reason) == ("A", "R", "second", 0.25, "length")
+    assert m.usage == UsageRecord(5, 6, 11, 0, False, True) and m.timing == TimingRecord(0.5, 1.5, 2.5)
+    with pytest.raises(StoreError) as caught:
+        store.update_answer(aid, state="pondering")
+    assert str(caught.value) == "unknown message state 'pondering'"
+
+
+def test_conversation_costs_sum_each_conversations_answers(store: HistoryStore) -> None:
+    cid, aid = _answer(store)
+    other, other_answer = _answer(store)
+    free, _ = _answer(store)
+    store.update_answer(aid, cost=0.5)
+    uid = store.add_user_message(cid, "again")
+    second = store.begin_answer(cid, uid, model=None, deployment=None, endpoint_host=None)
+    store.update_answer(second, cost=0.25)
+    store.update_answer(other_answer, cost=2.0)
+    assert store.conversation_costs([cid, other, free, "missing"]) == {cid: 0.75, other: 2.0}
+    many = [store.create_conversation(f"c{i}") for i in range(501)]
+    assert store.conversation_costs(many + [cid]) == {cid: 0.75}
+
+
+def test_resolve_id_by_exact_id_or_unique_prefix(store: HistoryStore) -> None:
+    a = store.create_conversation("a")
+    b = store.create_conversation("b")
+    common = len(os.path.commonprefix([a, b]))
+    assert store.resolve_id(f"  {a} ") == a and store.resolve_id(a[: common + 1]) == a
+    assert store.resolve_id(a[: common + 1].upper()) == a  # ids are lower case; a typed prefix may not be
+    for bad, message in (("  ", "empty conversation id"), ("zz", "no conversation id starts with 'zz'")):
+        with pytest.raises(StoreError) as caught:
+            store.resolve_id(bad)
+        assert str(caught.value) == message
+    if common:
+        with pytest.raises(StoreError) as caught:
+            store.resolve_id(a[:common])
+        assert str(caught.value) == f"{a[:common]!r} is ambiguous: it matches {', '.join(sorted([a, b]))}"
+
+
+def test_an_ambiguous_prefix_lists_five_matches_at_most(store: HistoryStore) -> None:
+    ids = sorted(store.create_conversation(f"c{i}", conv_id=f"same{i}") for i in range(7))
+    with pytest.raises(StoreError) as caught:
+        store.resolve_id("same")
+    assert str(caught.value) == f"'same' is ambiguous: it matches {', '.join(ids[:5])} ..."
+    assert store.resolve_id("same1") == "same1"  # an exact id wins over the prefix it also is
+    six = sorted(store.create_conversation(f"d{i}", conv_id=f"six{i}") for i in range(5))
+    with pytest.raises(StoreError) as caught:
+        store.resolve_id("six")
+    assert str(caught.value) == f"'six' is ambiguous: it matches {', '.join(six)}"  # five: no "..."
+
+
+def test_a_given_id_that_exists_is_an_error_a_fresh_one_is_retried(store: HistoryStore,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    store.create_conversation("first", conv_id="taken")
+    with pytest.raises(StoreError) as caught:
+        store.create_conversation("second", conv_id="taken")
+    assert str(caught.value) == "cannot store 'taken': UNIQUE constraint failed: conversations.id"
+    drawn: list[str] = []
+
+    def fake_new_id(queue: list[str] = ["taken", "taken", "fresh"]) -> str:
+        drawn.append(queue.pop(0) if queue else "taken")
+        return drawn[-1]
+
+    monkeypatch.setattr(repo_module, "new_id", fake_new_id)
+    assert store.create_conversation("third") == "fresh" and drawn == ["taken", "taken", "fresh"]
+    drawn.clear()
+    with pytest.raises(StoreError) as caught:
+        store.create_conversation("fourth")
+    assert str(caught.value) == "could not allocate a unique id" and len(drawn) == 8
+
+
+def test_an_ending_answer_makes_its_conversation_the_newest(store: HistoryStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    ticks = iter(range(1, 10_000))
+    monkeypatch.setattr(repo_module, "now_iso", lambda delta_s=0.0: f"2026-01-01T00:{next(ticks):02d}:00.000Z")
+    cid, aid = _answer(store)
+    other = store.create_conversation("other")
+    store.update_answer(aid, usage=UsageRecord(1, 1, 2))  # not an end: the list order stays
+    assert [c.id for c in store.list_conversations()] == [other, cid]
+    store.update_answer(aid, state="complete")
+    assert [c.id for c in store.list_conversations()] == [cid, other]
+
+
+def test_archiving_moves_a_conversation_between_lists(store: HistoryStore) -> None:
+    cid = store.create_conversation("c")
+    store.set_archived(cid, True)
+    assert [c.id for c in store.list_conversations(archived=True)] == [cid] and store.list_conversations() == []
+    store.set_archived(cid, False)
+    assert [c.id for c in store.list_conversations()] == [cid]
+    with pytest.raises(StoreError) as caught:
+        store.set_archived("zz", True)
+    assert str(caught.value) == "no conversation with id 'zz'"

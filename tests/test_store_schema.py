@@ -19,7 +19,8 @@ from tui.store import (
     StoreError,
     fresh_path_beside,
 )
-from tui.store.schema import KNOWN, MIGRATIONS, applied_migrations
+from tui.store import schema as schema_module
+from tui.store.schema import KNOWN, MIGRATIONS, applied_migrations, check_not_newer, migrate, pending_migrations
 
 def build_at(path: Path, upto: int) -> None:
     """A database at an older schema (the first ``upto`` migrations) holding one chat."""
@@ -114,7 +115,8 @@ def test_newer_schema_is_refused(tmp_path: Path, how: str) -> None:
     for read_only in (False, True):
         with pytest.raises(NewerSchemaError, match="written by a newer r1-tui") as info:
             HistoryStore.open(path, read_only=read_only)
-        assert str(path) in str(info.value)
+        detail = "0099_from_the_future" if how == "unknown-migration" else f"schema version {len(MIGRATIONS) + 1}"
+        assert str(info.value) == f"{path} was written by a newer r1-tui ({detail}); upgrade r1-tui to open it"
     assert digest(path) == before
 
 
@@ -181,3 +183,41 @@ def test_stale_streaming_becomes_interrupted_on_open(tmp_path: Path) -> None:
         assert store.get_message(stale).state == "interrupted"
         assert store.get_message(fresh).state == "streaming"  # another live process may own it
         assert store.get_message(uid).state == "complete"
+
+
+def test_two_unknown_migrations_are_both_named(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    HistoryStore.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.executemany("INSERT INTO _migrations VALUES (?, ?)", [("0098_a", STAMP), ("0099_b", STAMP)])
+    conn.commit()
+    with pytest.raises(NewerSchemaError, match=r"\(0098_a, 0099_b\)"):
+        check_not_newer(conn, path)
+    conn.close()
+
+
+def test_pending_migrations_are_the_known_ones_not_yet_applied(tmp_path: Path) -> None:
+    conn = db_at_schema(tmp_path / "h.db", 2)
+    assert pending_migrations(conn, tmp_path / "h.db") == list(KNOWN[2:])
+    assert migrate(conn, tmp_path / "h.db") == list(KNOWN[2:])
+    assert pending_migrations(conn, tmp_path / "h.db") == [] and migrate(conn, tmp_path / "h.db") == []
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    conn.close()
+
+
+def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "h.db"
+    conn = db_at_schema(path, len(MIGRATIONS) - 1)
+
+    def broken(c: sqlite3.Connection) -> None:
+        c.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("disk gremlin")
+
+    name = MIGRATIONS[-1][0]
+    monkeypatch.setattr(schema_module, "MIGRATIONS", (*MIGRATIONS[:-1], (name, (broken,))))
+    with pytest.raises(RuntimeError, match="disk gremlin"):
+        migrate(conn, path)
+    assert not conn.in_transaction
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
+    assert applied_migrations(conn) == list(KNOWN[:-1])
+    conn.close()

@@ -124,3 +124,20 @@ def test_very_common_queries_rank_only_the_newest_window(store, monkeypatch) -> 
     assert oldest_best not in {h.message_id for h in hits}
     monkeypatch.setattr(search_mod, "RANK_WINDOW", 1000)
     assert store.search("kiwi")[0].message_id == oldest_best
+
+
+def test_snippets_mark_the_match_in_one_line_of_words(store) -> None:
+    [hit] = store.search("Australia")
+    assert hit.snippet == "What is the capital of «Australia»?"
+    [prompt] = store.search("egg")
+    assert prompt.snippet == "How long to boil an «egg»? Not the capital question."
+
+
+def test_control_characters_in_a_query_separate_words(store) -> None:
+    assert fields(store.search("Canberra\x00capital\x1f")) == {(store.ids["answer"], "answer"),
+                                                              (store.ids["answer"], "reasoning")}
+
+
+def test_the_limit_counts_hits(store) -> None:
+    assert store.search("capital", limit=0) == [] and store.search("capital", limit=-1) == []
+    assert len(store.search("capital", limit=1)) == 1

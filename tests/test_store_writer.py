@@ -199,3 +199,33 @@ def test_two_connections_in_threads(tmp_path: Path) -> None:
     assert sorted(c.message_count for c in stores[0].list_conversations()) == [100, 100]
     for s in stores:
         s.close()
+
+
+def test_a_closed_writer_refuses_work_and_says_so(tmp_path: Path) -> None:
+    w = BackgroundWriter(tmp_path / "h.db", interval_s=0.2)
+    w.close()
+    with pytest.raises(StoreError) as caught:
+        w.create_conversation(new_id(), "late").result(5)
+    assert str(caught.value) == "the history writer is closed"
+
+
+def test_the_writer_stores_a_prompt_with_its_attachments_and_replaced_text(tmp_path: Path) -> None:
+    from tui.store.models import Attachment
+
+    w = BackgroundWriter(tmp_path / "h.db", interval_s=0.2)
+    try:
+        conv, prompt, answer = new_id(), new_id(), new_id()
+        w.create_conversation(conv, "w")
+        w.add_prompt(conv, prompt, "q", None, (Attachment("f.txt", "body"),))
+        w.begin_answer(conv, answer, prompt, model="m", deployment="d", endpoint_host="h", choice_index=3)
+        w.append(answer, reasoning="provisional ", answer="")
+        w.replace_text(answer, "", "it was the answer").result(5)
+        w.flush().result(5)
+        with HistoryStore.open(tmp_path / "h.db", read_only=True) as reader:
+            stored_prompt, stored_answer = reader.get_message(prompt), reader.get_message(answer)
+    finally:
+        w.close()
+    assert stored_prompt.attachments == (Attachment("f.txt", "body"),)
+    assert (stored_answer.reasoning or "", stored_answer.content) == ("", "it was the answer")
+    assert (stored_answer.model, stored_answer.deployment, stored_answer.endpoint_host, stored_answer.choice_index) == (
+        "m", "d", "h", 3)

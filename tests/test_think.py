@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.llm.think import ThinkSplitter, split_whole
+from tui.llm.think import Piece, ThinkSplitter, split_whole
+
+
+def _sort(piece: Piece, reasoning: list[str], answer: list[str]) -> None:
+    assert piece.kind in ("reasoning", "answer") and piece.text
+    assert piece.provisional is False or piece.kind == "reasoning"
+    (reasoning if piece.kind == "reasoning" else answer).append(piece.text)
 
 
 def run(chunks: list[str], *, field_seen: bool = False) -> tuple[str, str, bool]:
@@ -18,10 +24,10 @@ def run(chunks: list[str], *, field_seen: bool = False) -> tuple[str, str, bool]
     answer: list[str] = []
     for chunk in chunks:
         for piece in splitter.feed(chunk):
-            (reasoning if piece.kind == "reasoning" else answer).append(piece.text)
+            _sort(piece, reasoning, answer)
     pieces, correction = splitter.finish()
     for piece in pieces:
-        (reasoning if piece.kind == "reasoning" else answer).append(piece.text)
+        _sort(piece, reasoning, answer)
     if correction is not None:
         return correction[0], correction[1], True
     return "".join(reasoning), "".join(answer), False
@@ -116,3 +122,162 @@ def test_any_chunking_matches_whole_parse(case: tuple[str, list[str]]) -> None:
 def test_fixed_size_chunks_match_whole_parse(text: str, size: int) -> None:
     chunks = [text[i : i + size] for i in range(0, len(text), size)] or [""]
     assert run(chunks)[:2] == split_whole(text)
+
+
+def kinds(pieces: list[Piece]) -> list[tuple[str, str, bool]]:
+    return [(p.kind, p.text, p.provisional) for p in pieces]
+
+
+def test_text_without_a_possible_tag_is_emitted_at_once() -> None:
+    splitter = ThinkSplitter()
+    assert kinds(splitter.feed("<think>abc")) == [("reasoning", "abc", False)]
+    assert kinds(splitter.feed("x<y")) == [("reasoning", "x<y", False)]  # "<y" cannot start </think>
+    assert kinds(splitter.feed(" a < b")) == [("reasoning", " a < b", False)]
+    assert kinds(splitter.feed(" </thin")) == []  # could be the tag: held back with its leading space
+    assert kinds(splitter.feed("g>")) == [("reasoning", " </thing>", False)]
+
+
+def test_each_proper_prefix_of_the_close_tag_is_held_back() -> None:
+    for cut in range(1, len("</think>")):
+        splitter = ThinkSplitter()
+        assert kinds(splitter.feed("<think>r" + "</think>"[:cut])) == [("reasoning", "r", False)]
+        assert kinds(splitter.feed("</think>"[cut:] + "A")) == [("answer", "A", False)]
+
+
+def test_answer_after_a_reasoning_field_streams_without_being_held() -> None:
+    splitter = ThinkSplitter()
+    splitter.reasoning_arrives_separately()
+    assert kinds(splitter.feed("  The ")) == [("answer", "The ", False)]
+    assert kinds(splitter.feed("answer</think>")) == [("answer", "answer</think>", False)]
+    assert splitter.finish() == ([], None)
+
+
+def test_cut_short_inside_tagged_reasoning_keeps_it_as_reasoning() -> None:
+    splitter = ThinkSplitter()
+    assert kinds(splitter.feed("<think>half a thought </th")) == [("reasoning", "half a thought", False)]
+    assert not splitter.cut_in_reasoning
+    pieces, correction = splitter.finish(cut_short=True)
+    assert kinds(pieces) == [("reasoning", " </th", False)] and correction is None
+    assert splitter.cut_in_reasoning is True
+
+
+def test_a_normal_end_inside_tagged_reasoning_is_not_a_cut() -> None:
+    splitter = ThinkSplitter()
+    splitter.feed("<think>thought")
+    assert splitter.finish() == ([], None)
+    assert splitter.cut_in_reasoning is False
+
+
+def test_cut_short_inside_untagged_reasoning_stays_provisional_reasoning() -> None:
+    splitter = ThinkSplitter()
+    assert kinds(splitter.feed("untagged thought </thi")) == [("reasoning", "untagged thought", True)]
+    pieces, correction = splitter.finish(cut_short=True)
+    assert kinds(pieces) == [("reasoning", " </thi", True)] and correction is None
+    assert splitter.cut_in_reasoning is True
+
+
+def test_cut_short_elsewhere_is_not_a_cut_in_reasoning() -> None:
+    splitter = ThinkSplitter()
+    splitter.feed("<think>r</think>answer")
+    assert splitter.finish(cut_short=True) == ([], None) and splitter.cut_in_reasoning is False
+    untouched = ThinkSplitter()
+    assert untouched.finish(cut_short=True) == ([], None) and untouched.cut_in_reasoning is False
+
+
+def test_a_finished_splitter_passes_text_through_as_answer() -> None:
+    for start in ("<think>r </thi", "untagged", "<thi", ""):
+        splitter = ThinkSplitter()
+        splitter.feed(start)
+        splitter.finish()
+        assert kinds(splitter.feed("<think>more</think>")) == [("answer", "<think>more</think>", False)]
+        assert splitter.finish() == ([], None)
+
+
+def test_in_reasoning_follows_the_stream() -> None:
+    splitter = ThinkSplitter()
+    assert not splitter.in_reasoning
+    splitter.feed("<th")
+    assert not splitter.in_reasoning  # not decided yet
+    splitter.feed("ink>r")
+    assert splitter.in_reasoning
+    splitter.feed("</think>a")
+    assert not splitter.in_reasoning
+    untagged = ThinkSplitter()
+    untagged.feed("maybe reasoning")
+    assert untagged.in_reasoning
+
+
+def test_provisional_text_taken_as_answer_when_a_reasoning_field_appears() -> None:
+    splitter = ThinkSplitter()
+    assert splitter.take_provisional_as_answer() is None  # nothing provisional yet
+    splitter.feed("  Hello ")
+    splitter.feed("world </th")
+    splitter.feed("ere ")
+    assert splitter.take_provisional_as_answer() == "Hello world </there "
+    assert not splitter.in_reasoning
+    assert kinds(splitter.feed(" more")) == [("answer", " more", False)]
+    assert splitter.finish() == ([], None)
+    assert splitter.take_provisional_as_answer() is None
+
+
+def test_tagged_reasoning_is_never_taken_as_answer() -> None:
+    splitter = ThinkSplitter()
+    splitter.feed("<think>sure reasoning")
+    assert splitter.take_provisional_as_answer() is None
+    assert splitter.in_reasoning
+
+
+def test_answer_first_streams_as_answer_and_reclassifies_on_a_late_close_tag() -> None:
+    splitter = ThinkSplitter(answer_first=True)
+    assert kinds(splitter.feed("  looks like ")) == [("answer", "looks like ", False)]
+    assert not splitter.in_reasoning
+    assert kinds(splitter.feed("an answer </th")) == [("answer", "an answer ", False)]
+    assert kinds(splitter.feed("ink>\n The answer")) == [("reclassify", "looks like an answer", False),
+                                                          ("answer", "The answer", False)]
+    assert kinds(splitter.feed(" </think>")) == [("answer", " </think>", False)]
+    assert splitter.finish() == ([], None)
+
+
+def test_answer_first_flushes_a_held_back_partial_tag_as_answer() -> None:
+    splitter = ThinkSplitter(answer_first=True)
+    assert kinds(splitter.feed("an answer ending in </thi")) == [("answer", "an answer ending in ", False)]
+    pieces, correction = splitter.finish()
+    assert kinds(pieces) == [("answer", "</thi", False)] and correction is None
+    plain = ThinkSplitter(answer_first=True)
+    plain.feed("all said")
+    assert plain.finish() == ([], None)
+
+
+def test_answer_first_still_honours_an_opening_tag() -> None:
+    splitter = ThinkSplitter(answer_first=True)
+    assert kinds(splitter.feed("<think>r</think>a")) == [("reasoning", "r", False), ("answer", "a", False)]
+
+
+def test_answer_first_partial_tag_split_over_chunks() -> None:
+    splitter = ThinkSplitter(answer_first=True)
+    out = splitter.feed("x<")
+    out += splitter.feed("/")
+    out += splitter.feed("think>y")
+    assert kinds(out) == [("answer", "x", False), ("reclassify", "x", False), ("answer", "y", False)]
+
+
+def test_only_whitespace_before_the_end_is_no_answer() -> None:
+    splitter = ThinkSplitter()
+    assert splitter.feed(" \n ") == []
+    assert splitter.finish() == ([], None)
+
+
+def test_whitespace_between_reasoning_chunks_is_kept_whole() -> None:
+    assert run(["<think>a", " ", "\n", "  ", "b</think>c"]) == ("a \n  b", "c", False)
+
+
+def test_answer_first_close_tag_then_answer_in_later_chunks() -> None:
+    splitter = ThinkSplitter(answer_first=True)
+    out = splitter.feed("r</think>") + splitter.feed("\n\n") + splitter.feed("\nA")
+    assert kinds(out) == [("reclassify", "r", False), ("answer", "A", False)]
+
+
+def test_answer_first_only_the_first_close_tag_ends_the_reasoning() -> None:
+    splitter = ThinkSplitter(answer_first=True)
+    out = splitter.feed("x</think>y</think>z")
+    assert kinds(out) == [("reclassify", "x", False), ("answer", "y</think>z", False)]

@@ -46,20 +46,16 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _C0_C1 = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+_NAMED = {"\x7f": "\u2421", "\ufeff": "", "\u2028": "\n", "\u2029": "\n"}  # ␡; a BOM is dropped; LS/PS end a line
+
+
 def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code == 0x1B:
-        return ESC_SYMBOL
-    if code < 0x20:
-        return chr(0x2400 + code)  # Control Pictures: ␀ ␇ ␈ ...
-    if code == 0x7F:
-        return "\u2421"  # ␡
-    if code <= 0x9F:
-        # A C1 control is the 8-bit form of ESC + (code - 0x40): 0x9B is CSI, "␛[".
-        return ESC_SYMBOL + chr(code - 0x40)
-    if code == 0xFEFF:
-        return ""  # a byte-order mark is invisible and harmless; drop it
-    return "\n"  # Unicode line / paragraph separators become plain newlines
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    # C0: its Control Picture (␀ ␇ ␛ ...); C1: the 8-bit form of ESC + (code - 0x40), so 0x9B (CSI) is "␛[".
+    return chr(0x2400 + code) if code < 0x80 else ESC_SYMBOL + chr(code - 0x40)
 
 
 def for_display(text: str) -> str:
@@ -79,7 +75,7 @@ def strip_controls(text: str) -> str:
     For text that leaves the app as data (the clipboard): removed rather than shown, so a
     model cannot smuggle an escape sequence into a paste.
     """
-    return _C0_C1.sub("", text.replace("\r\n", "\n"))
+    return _C0_C1.sub("", text)  # a CR is removed, so CR LF becomes LF
 
 
 def one_line(text: str, limit: int = 200) -> str:

@@ -37,7 +37,7 @@ def read_attachment(path: str | os.PathLike[str]) -> Attachment:
     if b"\x00" in data:
         raise AttachmentError(f"{shown}: a binary file cannot be attached (only text files)")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8")  # pragma: no mutate (codec names are case-insensitive)
     except UnicodeDecodeError as exc:
         raise AttachmentError(f"{shown}: not UTF-8 text (byte {exc.start}); only text files can be attached") from exc
     return Attachment(shown, text)

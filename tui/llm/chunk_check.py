@@ -20,6 +20,7 @@ from typing import Any
 MAX_COUNT = 2**53 - 1  # the largest integer every JSON reader keeps exactly
 MAX_LABEL_CHARS = 200  # model names, finish reasons: short labels, not text
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_UTF16 = "utf-16-le"  # surrogates pass through it in pairs (a codec name: any case names the same codec)
 
 
 class ProtocolError(Exception):
@@ -37,7 +38,7 @@ def clean(text: str) -> str:
     """``text`` with surrogate pairs joined and every lone surrogate replaced by U+FFFD."""
     if not _SURROGATE.search(text):
         return text
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text.encode(_UTF16, "surrogatepass").decode(_UTF16, "replace")
 
 
 def label(value: Any) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -57,8 +57,10 @@ class ChatClient:
     """Talks to one endpoint. Create it once, call :meth:`stream` per request, then :meth:`aclose`."""
 
     def __init__(self, endpoint: EndpointSettings, token_source: EntraTokenSource | None = None,
-                 tag_memory: TagMemory | None = None) -> None:
+                 tag_memory: TagMemory | None = None, *,
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
         self.endpoint = endpoint
+        self._sleep = sleep  # the wait between attempts (a test passes one that records instead of waiting)
         self.tag_memory = tag_memory  # per deployment: has it ever sent </think>? (None: not remembered)
         self._tokens = token_source
         if self._tokens is None and endpoint.auth == "entra":
@@ -232,7 +234,7 @@ class ChatClient:
             attempt += 1
             delay = retry_delay(attempt - 1, policy, retry_headers)
             yield Retrying(attempt, policy.max_attempts, delay, status, reason)
-            await asyncio.sleep(delay)
+            await self._sleep(delay)
 
 
 PROTOCOL_HINT = ("The endpoint is not behaving like an OpenAI-compatible chat-completions endpoint; "

@@ -32,6 +32,7 @@ from tui.llm.think import Piece, ThinkSplitter
 REASONING_FIELDS = ("reasoning_content", "reasoning")
 TOOL_FIELDS = ("tool_calls", "function_call")
 CHARS_PER_TOKEN = 4.0
+VIA_FIELD, VIA_CONTENT = "field", "content"  # where a choice's reasoning came from (only compared with each other)
 SOURCE_SEPARATOR = "\n\n"  # between reasoning from a delta field and reasoning from <think> content
 CUT_IN_REASONING = ("max_tokens was reached before the reasoning ended (no </think>): there is no answer. "
                     "Ask again with a larger max_tokens.")
@@ -39,7 +40,7 @@ CUT_IN_REASONING = ("max_tokens was reached before the reasoning ended (no </thi
 
 def estimate_tokens(chars: int) -> int:
     """A rough token count for ``chars`` characters of text (about four per token)."""
-    return int(round(chars / CHARS_PER_TOKEN)) if chars else 0
+    return int(round(chars / CHARS_PER_TOKEN))
 
 
 @dataclass
@@ -48,7 +49,7 @@ class _Choice:
     finish_reason: str | None = None
     reasoning_chars: int = 0
     answer_chars: int = 0
-    reasoning_via: str | None = None  # "field" or "content": where this choice's reasoning came from last
+    reasoning_via: str | None = None  # VIA_FIELD or VIA_CONTENT: where this choice's reasoning came from last
     content_text: SurrogateJoiner = field(default_factory=SurrogateJoiner)
     reasoning_text: SurrogateJoiner = field(default_factory=SurrogateJoiner)
 
@@ -72,7 +73,6 @@ class StreamDecoder:
         self._usage: dict[str, Any] | None = None
         self._prompt_chars = prompt_chars
         self._untagged_is_answer = untagged_is_answer
-        self._tool_call_noted = False
         self._n = max(1, n)
         self._answer_first = answer_first
         self._cut_keeps_reasoning = cut_keeps_reasoning  # False: a hybrid model not thinking
@@ -86,7 +86,7 @@ class StreamDecoder:
 
     def skipped(self, why: str) -> None:
         """The SSE reader skipped a ``data:`` payload (not JSON, too deep...): say so once."""
-        self._notice("skipped", f"The server sent {why}: skipped.", self._pending)
+        self._notice("The server sent {why}: skipped.", self._pending, why=why)
 
     def _choice(self, index: int) -> _Choice:
         state = self._choices.get(index)
@@ -96,11 +96,11 @@ class StreamDecoder:
                 state.splitter.reasoning_arrives_separately()
         return state
 
-    def _notice(self, key: str, message: str, events: list[Event]) -> None:
-        """One notice per kind of problem per stream (a hostile stream repeats itself)."""
-        if key not in self._noticed:
-            self._noticed.add(key)
-            events.append(Notice(message))
+    def _notice(self, template: str, events: list[Event], **values: object) -> None:
+        """One notice per kind of problem (per ``template``) per stream: a hostile stream repeats itself."""
+        if template not in self._noticed:
+            self._noticed.add(template)
+            events.append(Notice(template.format(**values)))
 
     @property
     def all_finished(self) -> bool:
@@ -121,14 +121,15 @@ class StreamDecoder:
         if isinstance(usage, dict):
             self._usage = usage
         elif usage is not None:
-            self._notice("usage", f"The server sent usage as {describe(usage)}, not an object: ignored.", events)
+            self._notice("The server sent usage as {what}, not an object: ignored.", events, what=describe(usage))
         choices = chunk.get("choices")
-        if choices is not None and not isinstance(choices, list):
-            self._notice("choices", f"The server sent choices as {describe(choices)}, not a list: ignored.", events)
-            choices = None
-        for choice in choices or ():
+        if not isinstance(choices, list):
+            if choices is not None:
+                self._notice("The server sent choices as {what}, not a list: ignored.", events, what=describe(choices))
+            choices = []
+        for choice in choices:
             if not isinstance(choice, dict):
-                self._notice("choice", f"The server sent a choice as {describe(choice)}, not an object: ignored.", events)
+                self._notice("The server sent a choice as {what}, not an object: ignored.", events, what=describe(choice))
                 continue
             index = choice.get("index")
             if index is None:
@@ -137,8 +138,8 @@ class StreamDecoder:
                 raise ProtocolError(f"The server sent a malformed chunk: choices[].index is {describe(index)}, not a number.")
             if not 0 <= index < self._n:
                 shown = str(index) if -10**12 < index < 10**12 else str(index)[:12] + "\u2026"
-                self._notice("index", f"The server sent choice index {shown}, beyond the {self._n} requested: ignored.",
-                             events)
+                self._notice("The server sent choice index {shown}, beyond the {n} requested: ignored.", events,
+                             shown=shown, n=self._n)
                 continue
             state = self._choice(index)
             delta = choice.get("delta")
@@ -153,7 +154,7 @@ class StreamDecoder:
         value = delta.get(name)
         if value is None or isinstance(value, str):
             return value
-        self._notice(f"text:{name}", f"The server sent delta.{name} as {describe(value)}, not text: ignored.", events)
+        self._notice(f"The server sent delta.{name} as {{what}}, not text: ignored.", events, what=describe(value))
         return None
 
     def _on_delta(self, delta: dict[str, Any], index: int, state: _Choice, events: list[Event]) -> None:
@@ -168,7 +169,7 @@ class StreamDecoder:
                 self.output_started = True
                 text = state.reasoning_text.feed(raw)
                 if text:
-                    self._reasoning(text, index, state, events, via="field")
+                    self._reasoning(text, index, state, events, via=VIA_FIELD)
                 break
         raw = self._text(delta, "content", events)
         if raw:
@@ -176,9 +177,8 @@ class StreamDecoder:
             content = state.content_text.feed(raw)
             if content:
                 self._pieces(state.splitter.feed(content), index, state, events)
-        if not self._tool_call_noted and any(delta.get(f) for f in TOOL_FIELDS):
-            self._tool_call_noted = True
-            events.append(Notice(_tool_call_notice(delta)))
+        if any(delta.get(f) for f in TOOL_FIELDS):
+            self._notice(TOOL_CALL_NOTICE, events, which=_tool_name(delta))
 
     @staticmethod
     def _separate_reasoning(index: int, state: _Choice, events: list[Event]) -> None:
@@ -202,12 +202,12 @@ class StreamDecoder:
                 if not piece.provisional:
                     self.reasoning_source = self.reasoning_source or "tags"
                     self.saw_close_tag = True
-                self._reasoning(piece.text, index, state, events, via="content", provisional=piece.provisional)
+                self._reasoning(piece.text, index, state, events, via=VIA_CONTENT, provisional=piece.provisional)
             elif piece.kind == "reclassify":  # answer_first: a </think> came after all
                 self.reasoning_source = self.reasoning_source or "tags"
                 self.saw_close_tag = True
                 state.reasoning_chars, state.answer_chars = len(piece.text), 0
-                state.reasoning_via = "content"
+                state.reasoning_via = VIA_CONTENT
                 events.append(Reclassified(piece.text, "", index))
             else:
                 state.answer_chars += len(piece.text)
@@ -217,9 +217,9 @@ class StreamDecoder:
         for index, state in sorted(self._choices.items()):
             tail = state.reasoning_text.finish()
             if tail:
-                self._reasoning(tail, index, state, events, via="field")
+                self._reasoning(tail, index, state, events, via=VIA_FIELD)
             tail = state.content_text.finish()
-            pieces = state.splitter.feed(tail) if tail else []
+            pieces = state.splitter.feed(tail)
             cut = state.finish_reason == "length" and self._cut_keeps_reasoning
             more, correction = state.splitter.finish(cut_short=cut)
             self._pieces(pieces + more, index, state, events)
@@ -230,7 +230,7 @@ class StreamDecoder:
             elif state.reasoning_chars and self.reasoning_source is None:
                 self.reasoning_source = "tags"
             if state.splitter.cut_in_reasoning:
-                self._notice("cut", CUT_IN_REASONING, events)
+                self._notice(CUT_IN_REASONING, events)
 
     def usage_event(self, events: list[Event] | None = None) -> Usage:
         """Usage as reported by the server, or estimated (and marked) where it was not usable."""
@@ -262,8 +262,8 @@ class StreamDecoder:
         if reasoning_tokens is None and details.get("reasoning_tokens") is not None:
             bad.append("reasoning_tokens")
         if bad and events is not None:
-            self._notice("usage-values", f"The server reported impossible token counts ({', '.join(bad)}): "
-                         "r1-tui estimated those (marked ~).", events)
+            self._notice("The server reported impossible token counts ({bad}): r1-tui estimated those (marked ~).",
+                         events, bad=", ".join(bad))
         reasoning_estimated = False
         if not reasoning_tokens and reasoning_chars:
             reasoning_tokens = min(completion or estimate_tokens(reasoning_chars), estimate_tokens(reasoning_chars))
@@ -314,13 +314,14 @@ class StreamDecoder:
         return None
 
 
-def _tool_call_notice(delta: dict[str, Any]) -> str:
-    """What to say about a tool call r1-tui will not make (the tool's name only, never its arguments)."""
-    name = None
+TOOL_CALL_NOTICE = "The model asked to call a tool{which}; r1-tui does not run tools, so the call was not made."
+
+
+def _tool_name(delta: dict[str, Any]) -> str:
+    """`` (name)`` of the tool a call delta names, or "" (the name only, never its arguments)."""
     calls = delta.get("tool_calls")
     if isinstance(calls, list) and calls and isinstance(calls[0], dict):
         name = _dict(calls[0].get("function")).get("name")
-    elif isinstance(delta.get("function_call"), dict):
-        name = delta["function_call"].get("name")
-    which = f" ({name[:64]})" if isinstance(name, str) and name else ""
-    return f"The model asked to call a tool{which}; r1-tui does not run tools, so the call was not made."
+    else:
+        name = _dict(delta.get("function_call")).get("name")
+    return f" ({name[:64]})" if isinstance(name, str) and name else ""

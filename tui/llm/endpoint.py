@@ -80,7 +80,7 @@ class Loopback:
 def _is_loopback_address(host: str) -> bool | None:
     """True/False for an IP address, None for a name."""
     try:
-        address = ipaddress.ip_address(host.split("%", 1)[0])
+        address = ipaddress.ip_address(host)  # an IPv6 zone ("::1%lo") is part of the address
     except ValueError:
         return None
     mapped = getattr(address, "ipv4_mapped", None)
@@ -112,7 +112,7 @@ def loopback_verdict(host: str, resolve: Resolver | None = None) -> Loopback:
     try:
         addresses = (resolve or system_resolve)(host)
     except (OSError, UnicodeError, ValueError):
-        addresses = []
+        addresses = []  # pragma: no mutate (None is as empty)
     if not addresses:
         verdict = Loopback(False, f"{host} does not resolve")
     else:
@@ -141,7 +141,7 @@ def normalize_endpoint(url: str) -> str:
             f"The endpoint contains a control character or space (U+{ord(bad.group()):04X} at position "
             f"{bad.start() + 1}); check for a stray newline or tab from copy-paste. Use the form {V1_EXAMPLE}")
     if "://" not in raw:
-        raw = "https://" + raw
+        raw = "https://" + raw  # pragma: no mutate (a URL's scheme is case-insensitive)
     parts = urlsplit(raw)
     if "@" in parts.netloc:
         raise EndpointError(
@@ -154,7 +154,7 @@ def normalize_endpoint(url: str) -> str:
         parts.port
     except ValueError:
         raise EndpointError(f"{url!r} has a port that is not a number from 0 to 65535. Use the form {V1_EXAMPLE}") from None
-    host = parts.hostname.lower()
+    host = parts.hostname  # urlsplit gives it lower-cased
     path = parts.path.rstrip("/")
     if is_azure_host(host):
         if "/openai/deployments" in path or "api-version" in parts.query:

@@ -25,7 +25,7 @@ _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}")
 _KEYISH = re.compile(r"(?i)((?:api[-_]?key|access[-_]?token|token|sig|key)\s*[=:]\s*[\"']?)[A-Za-z0-9._~+/=-]{12,}")
 
 
-def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+def redact(text: str, secrets: tuple[str | None, ...] = ()) -> str:
     """Remove secrets (the configured key, bearer tokens, key=... pairs) from ``text``."""
     for secret in secrets:
         if secret and len(secret) >= 6:
@@ -102,17 +102,22 @@ def content_filter_categories(exc: openai.APIError) -> list[str]:
     return found
 
 
+def _error_text(err: dict[str, Any]) -> str:
+    """An error body's code and message, lower-cased, for keyword checks."""
+    return " ".join(str(err[key]) for key in ("code", "message") if key in err).lower()
+
+
 def is_context_length(exc: openai.APIError) -> bool:
     """True for a 400 that says the prompt is too long for the model."""
     err = error_body(exc)
-    text = f"{err.get('code', '')} {err.get('message', '')}".lower()
+    text = _error_text(err)
     return "context_length" in text or "maximum context length" in text or "too many tokens" in text
 
 
 def is_content_filter(exc: openai.APIError) -> bool:
     """True for a 400 from the content filter on the prompt."""
     err = error_body(exc)
-    return str(err.get("code", "")).lower() == "content_filter" or bool(content_filter_categories(exc))
+    return str(err.get("code")).lower() == "content_filter" or bool(content_filter_categories(exc))
 
 
 def unsupported_parameter(exc: openai.APIError, sent: set[str]) -> str | None:
@@ -121,11 +126,11 @@ def unsupported_parameter(exc: openai.APIError, sent: set[str]) -> str | None:
     param = err.get("param")
     if isinstance(param, str) and param in sent:
         return param
-    text = f"{err.get('code', '')} {err.get('message', '')}".lower()
+    text = _error_text(err)
     if not any(w in text for w in ("unrecognized", "unsupported", "not supported", "unknown", "extra", "not permitted", "invalid")):
         return None
-    for name in sorted(sent, key=len, reverse=True):
-        if name.lower() in text:
+    for name in sorted(sent):  # a whole word: "n" is not the n of "unsupported", nor "stream" that of "stream_options"
+        if re.search(rf"(?<![a-z0-9_]){re.escape(name.lower())}(?![a-z0-9_])", text):
             return name
     return None
 
@@ -133,7 +138,7 @@ def unsupported_parameter(exc: openai.APIError, sent: set[str]) -> str | None:
 def failure_for_status(exc: openai.APIStatusError, endpoint: EndpointSettings, attempts: int) -> Failed:
     """A :class:`Failed` for an HTTP error status that will not be retried (again)."""
     status = exc.status_code
-    message = redact(f"{status}: {error_message(exc)}", (endpoint.api_key or "",))
+    message = redact(f"{status}: {error_message(exc)}", (endpoint.api_key,))
     if status in (401, 403):
         return Failed("auth", message, auth_hint(endpoint, status), status)
     if status == 404:
@@ -146,7 +151,8 @@ def failure_for_status(exc: openai.APIStatusError, endpoint: EndpointSettings, a
         cats = ", ".join(content_filter_categories(exc)) or "unspecified category"
         return Failed("bad_request", f"The prompt was blocked by the content filter: {cats}. {message}", "Rephrase the prompt.", status)
     if 300 <= status < 400:
-        location = redact(exc.response.headers.get("location", "another address"), (endpoint.api_key or "",))
+        location = exc.response.headers.get("location")  # pragma: no mutate (header names are case-insensitive)
+        location = redact(location or "another address", (endpoint.api_key,))
         return Failed(
             "connection", f"{status}: the endpoint redirected to {location}",
             "Credentials are never sent along a redirect: set the endpoint to the final URL if you trust it.", status,
@@ -206,7 +212,7 @@ def failure_for_connection(exc: Exception, endpoint: EndpointSettings, attempts:
 
     timed_out = isinstance(exc, openai.APITimeoutError)
     what = "timed out" if timed_out else "cannot be reached"
-    message = redact(f"{endpoint.host} {what}{detail}", (endpoint.api_key or "",))
+    message = redact(f"{endpoint.host} {what}{detail}", (endpoint.api_key,))
     unfixable = None if timed_out else unfixable_by_retry(exc, endpoint)
     if unfixable is not None:
         hint = _UNFIXABLE_HINTS[unfixable].format(host=endpoint.host, url=endpoint.base_url)
@@ -216,4 +222,4 @@ def failure_for_connection(exc: Exception, endpoint: EndpointSettings, attempts:
             f"Gave up after {attempts} attempts. Check the endpoint URL ({endpoint.base_url}), "
             "your network, VPN or proxy and DNS; `r1-tui doctor` checks each step."
         )
-    return Failed("connection", message, hint, None)
+    return Failed("connection", message, hint)

@@ -44,7 +44,7 @@ class Route:
 
 def shown_proxy(url: str) -> str:
     """``url`` without its user info."""
-    parts = urlsplit(url if "://" in url else "http://" + url)
+    parts = urlsplit(url if "://" in url else "http://" + url)  # pragma: no mutate (the scheme is case-insensitive)
     host = parts.hostname or "?"
     host = f"[{host}]" if ":" in host else host
     try:
@@ -65,10 +65,11 @@ def _from_env(scheme: str, env: Mapping[str, str]) -> tuple[str | None, str | No
 def _no_proxy(host: str, port: int | None, env: Mapping[str, str]) -> bool:
     """``NO_PROXY`` names ``host`` (curl's rules: ``*``, a domain and its subdomains, an address or a
     CIDR range, each optionally with ``:port``)."""
-    value = env.get("no_proxy") or env.get("NO_PROXY") or ""
-    host = host.lower().strip("[]")
+    value = env.get("no_proxy") or env.get("NO_PROXY") or ""  # pragma: no mutate (no entry: any filler names no host)
     for entry in (e.strip().lower() for e in value.split(",")):
-        name, _, entry_port = entry.rpartition(":") if entry.count(":") == 1 else (entry, "", "")
+        name, entry_port = entry, ""
+        if entry.count(":") == 1:  # host:port (an IPv6 address has more colons)
+            name, _, entry_port = entry.partition(":")
         if not name or (entry_port and entry_port != str(port)):
             continue
         if name == "*":
@@ -79,7 +80,7 @@ def _no_proxy(host: str, port: int | None, env: Mapping[str, str]) -> bool:
             continue
         except ValueError:
             pass
-        domain = name.lstrip("*").lstrip(".")
+        domain = name.lstrip("*").lstrip(".")  # pragma: no mutate (stripping more characters changes no real name)
         if host == domain or host.endswith("." + domain):
             return True
     return False
@@ -90,7 +91,7 @@ def route_for(base_url: str, env: Mapping[str, str] | None = None, *, auth: Auth
     """The route to ``base_url``; raises :class:`EndpointError` for a proxy that cannot or must not be used."""
     env = os.environ if env is None else env
     parts = urlsplit(base_url)
-    host = parts.hostname or ""
+    host = parts.hostname or ""  # pragma: no mutate (lower-cased, without brackets; only shown when not empty)
     proxy, variable = _from_env(parts.scheme, env)
     if proxy is None:
         return Route(None, None, "direct (no proxy set)")

@@ -39,10 +39,10 @@ async def sse_json(lines: AsyncIterator[str], on_skip: Callable[[str], None] | N
     Comments (``:``) are skipped; data that is not a JSON object is skipped too, and
     ``on_skip`` (if given) is told why; an error event raises :class:`StreamErrorEvent`.
     """
-    event = ""
+    error_event = False  # pragma: no mutate (None is as false) -- the event being read is named "error"
     data: list[str] = []
     async for raw in lines:
-        line = raw.rstrip("\r")
+        line = raw.removesuffix("\r")
         if line:
             field, _, value = line.partition(":")
             if value.startswith(" "):
@@ -50,13 +50,13 @@ async def sse_json(lines: AsyncIterator[str], on_skip: Callable[[str], None] | N
             if field == "data":
                 data.append(value)
             elif field == "event":
-                event = value
+                error_event = value == "error"
             continue
         if not data:
-            event = ""
+            error_event = False  # pragma: no mutate (None is as false)
             continue
         payload = "\n".join(data)
-        name, event, data = event, "", []
+        is_error, error_event, data = error_event, False, []
         if payload.startswith("[DONE]"):
             return
         try:
@@ -69,6 +69,6 @@ async def sse_json(lines: AsyncIterator[str], on_skip: Callable[[str], None] | N
             if on_skip is not None:
                 on_skip(f"data that is not a JSON object ({type(obj).__name__})")
             continue
-        if name == "error" or obj.get("error"):
+        if is_error or obj.get("error"):
             raise StreamErrorEvent(obj.get("error", obj), {k: v for k, v in obj.items() if k != "error"})
         yield obj

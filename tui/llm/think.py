@@ -65,7 +65,8 @@ def _partial_tag_suffix(text: str, tag: str) -> int:
     The tags hold a single "<", at their start, so only the last "<" among the final
     ``len(tag) - 1`` characters can begin such a prefix.
     """
-    start = text.rfind("<", max(0, len(text) - len(tag) + 1))
+    window = max(0, len(text) - len(tag) + 1)  # pragma: no mutate (only bounds the search: a wider one finds the same "<")
+    start = text.rfind("<", window)  # pragma: no mutate (as above; the tags hold one "<")
     if start < 0:
         return 0
     return len(text) - start if tag.startswith(text[start:]) else 0
@@ -108,9 +109,8 @@ class ThinkSplitter:
         """
         if self._state != "provisional":
             return None
-        answer = "".join(self._raw).lstrip()
+        answer = "".join(self._raw)  # _raw holds all of it (from the first non-space), a partial tag too
         self._raw.clear()
-        self._pending = self._trailing_ws = ""
         self._state = "answer"
         return answer
 
@@ -149,13 +149,11 @@ class ThinkSplitter:
             if self._pending:
                 self._emit_reasoning(self._pending, out, provisional=True)
         elif self._state == "provisional":
-            correction = ("", "".join(self._raw).lstrip())
+            correction = ("", "".join(self._raw))
         elif self._state == "answer_watch" and self._pending:
             out.append(Piece("answer", self._pending))
-        self._pending = ""
-        self._trailing_ws = ""
         self._raw.clear()
-        self._state = "answer"
+        self._state = "answer"  # spent: anything fed later passes through as answer
         return out, correction
 
     # -- internals -------------------------------------------------------------------
@@ -187,8 +185,8 @@ class ThinkSplitter:
             self._state = "think"
             self._feed_reasoning(head[len(OPEN_TAG) :], out)
         elif self._content_is_answer:
-            self._state = "answer_lead"
-            self._feed_answer_lead(head, out)
+            self._state = "answer"
+            out.append(Piece("answer", head))
         elif self.answer_first:
             self._state = "answer_watch"
             self._feed_answer_watch(head, out)
@@ -201,16 +199,14 @@ class ThinkSplitter:
         data = self._pending + text
         provisional = self._state == "provisional"
         end = data.find(CLOSE_TAG)
-        if end >= 0:
-            self._pending = ""
+        if end >= 0:  # the reasoning is over: what it held back (_pending, _trailing_ws) is never read again
             self._emit_reasoning(data[:end], out, provisional)
-            self._trailing_ws = ""
             self._raw.clear()
             self._state = "answer_lead"
             self._feed_answer_lead(data[end + len(CLOSE_TAG) :], out)
             return
         keep = _partial_tag_suffix(data, CLOSE_TAG)
-        self._pending = data[len(data) - keep :] if keep else ""
+        self._pending = data[len(data) - keep :]
         self._emit_reasoning(data[: len(data) - keep], out, provisional)
 
     def _emit_reasoning(self, text: str, out: list[Piece], provisional: bool) -> None:
@@ -236,14 +232,12 @@ class ThinkSplitter:
             self._raw.append(data[:end])
             reasoning = "".join(self._raw).strip()
             self._raw.clear()
-            self._pending = ""
-            self._reasoning_started = True
             out.append(Piece("reclassify", reasoning))
             self._state = "answer_lead"
             self._feed_answer_lead(data[end + len(CLOSE_TAG) :], out)
             return
         keep = _partial_tag_suffix(data, CLOSE_TAG)
-        self._pending = data[len(data) - keep :] if keep else ""
+        self._pending = data[len(data) - keep :]
         emit = data[: len(data) - keep]
         if emit:
             self._raw.append(emit)

@@ -26,29 +26,26 @@ class ThinkingRecipe:
         return self.on if thinking else self.off
 
 
-def _template_kwargs(key: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    return {"chat_template_kwargs": {key: True}}, {"chat_template_kwargs": {key: False}}
+# name -> (on, off); data, checked whole by tests/test_request.py
+_SWITCHES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    # DeepSeek's own API (and hosts copying it): thinking = {type = "enabled" | "disabled"}
+    "deepseek": ({"thinking": {"type": "enabled"}}, {"thinking": {"type": "disabled"}}),
+    # vLLM / SGLang serving DeepSeek-V3.1+: the chat template's `thinking` switch
+    "vllm": ({"chat_template_kwargs": {"thinking": True}}, {"chat_template_kwargs": {"thinking": False}}),
+    "sglang": ({"chat_template_kwargs": {"thinking": True}}, {"chat_template_kwargs": {"thinking": False}}),
+    # vLLM / SGLang serving models whose template names it `enable_thinking` (Qwen3 and others)
+    "vllm-enable-thinking": ({"chat_template_kwargs": {"enable_thinking": True}},
+                             {"chat_template_kwargs": {"enable_thinking": False}}),
+    "sglang-enable-thinking": ({"chat_template_kwargs": {"enable_thinking": True}},
+                               {"chat_template_kwargs": {"enable_thinking": False}}),
+    # OpenRouter's unified reasoning switch
+    "openrouter": ({"reasoning": {"enabled": True}}, {"reasoning": {"enabled": False}}),
+    # Alibaba Cloud Model Studio (DashScope), OpenAI-compatible mode
+    "alibaba": ({"enable_thinking": True}, {"enable_thinking": False}),
+}
 
 
-def _recipes() -> dict[str, ThinkingRecipe]:
-    made: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
-        # DeepSeek's own API (and hosts copying it): thinking = {type = "enabled" | "disabled"}
-        "deepseek": ({"thinking": {"type": "enabled"}}, {"thinking": {"type": "disabled"}}),
-        # vLLM / SGLang serving DeepSeek-V3.1+: the chat template's `thinking` switch
-        "vllm": _template_kwargs("thinking"),
-        "sglang": _template_kwargs("thinking"),
-        # vLLM / SGLang serving models whose template names it `enable_thinking` (Qwen3 and others)
-        "vllm-enable-thinking": _template_kwargs("enable_thinking"),
-        "sglang-enable-thinking": _template_kwargs("enable_thinking"),
-        # OpenRouter's unified reasoning switch
-        "openrouter": ({"reasoning": {"enabled": True}}, {"reasoning": {"enabled": False}}),
-        # Alibaba Cloud Model Studio (DashScope), OpenAI-compatible mode
-        "alibaba": ({"enable_thinking": True}, {"enable_thinking": False}),
-    }
-    return {name: ThinkingRecipe(name, on, off) for name, (on, off) in made.items()}
-
-
-BUILT_IN: Mapping[str, ThinkingRecipe] = _recipes()
+BUILT_IN: Mapping[str, ThinkingRecipe] = {name: ThinkingRecipe(name, on, off) for name, (on, off) in _SWITCHES.items()}
 STATES: Mapping[str, bool] = {"on": True, "off": False}
 
 

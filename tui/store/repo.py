@@ -203,7 +203,7 @@ class HistoryStore(AnnotationsMixin, RecallMixin):
         with self._read() as conn:
             in_attachments = attached.search(conn, query, max(1, limit // 4))
             in_messages = search_messages(conn, query, limit)
-        return in_messages[: limit - len(in_attachments)] + in_attachments
+        return (in_messages[: limit - len(in_attachments)] + in_attachments)[: max(limit, 0)]  # limit 0: none
 
     # ---------------------------------------------------------------- writes
     def create_conversation(self, title: str, *, conv_id: str | None = None) -> str:

@@ -278,7 +278,7 @@ def migrate(conn: sqlite3.Connection, path: Path | str, *, upto: int | None = No
 
     ``conn`` must be in autocommit mode (isolation_level=None).
     """
-    wanted = MIGRATIONS if upto is None else MIGRATIONS[:upto]
+    wanted = MIGRATIONS[:upto]  # upto None: all of them
     done: list[str] = []
     conn.execute("BEGIN IMMEDIATE")
     try:
