@@ -19,6 +19,7 @@ from tui.chat.session import Session
 from tui.config import ConfigError
 from tui.llm.client import ChatClient
 from tui.llm.request import RequestDefaults
+from tui.metrics import Prices
 from tui.sanitize import one_line
 from tui.store import HistoryStore, StoreError
 
@@ -57,10 +58,12 @@ class AppContext:
     config_file: Path | None = None
     owned_clients: list[ChatClient] = field(default_factory=list)
     on_save_error: Callable[[BaseException], None] | None = None  # called on the writer's thread
+    prices: Prices | None = None  # the profile's price table: answers and the conversation get a cost
     session: Session = field(init=False)
 
     def __post_init__(self) -> None:
-        self.session = Session(client=self.client, defaults=self.defaults, store=self.store)
+        self.session = Session(client=self.client, defaults=self.defaults, store=self.store,
+                               context_window=self.defaults.context_window, prices=self.prices)
 
     def chat_session(self) -> Session:
         """The engine's session, following the current client, defaults and history.
@@ -71,6 +74,7 @@ class AppContext:
         session = self.session
         session.client, session.defaults, session.store = self.client, self.defaults, self.store
         session.context_window = self.defaults.context_window
+        session.prices = self.prices
         if session.writer is None and not self.store.read_only and not self.read_only:
             from tui.store.background import BackgroundWriter
 
@@ -101,6 +105,11 @@ class AppContext:
         writer = self.session.writer
         if writer is not None:
             writer.close()
+
+    @property
+    def currency(self) -> str:
+        """The price table's currency label ("" without one)."""
+        return self.prices.currency if self.prices is not None else ""
 
     @property
     def offline(self) -> bool:

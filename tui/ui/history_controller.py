@@ -15,6 +15,7 @@ from pathlib import Path
 from textual.screen import Screen
 
 from tui.chat.session import SessionError
+from tui.chat.tree import ConversationTree
 from tui.sanitize import one_line
 from tui.store import SearchHit
 from tui.ui.context import STORE_ERRORS, AppContext
@@ -47,6 +48,7 @@ class HistoryController:
         self.keymap = keymap
         self.busy = busy
         self._loading: asyncio.Future[None] | None = None  # a conversation is being put on screen
+        self.on_shown: Callable[[], None] = lambda: None  # another conversation (or none) is on screen
 
     @property
     def conv_id(self) -> str | None:
@@ -133,11 +135,28 @@ class HistoryController:
             self.notify("That conversation no longer exists.", severity="warning")
             self.reload_list()
             return False
+        await self.show(tree)
+        return True
+
+    async def fork(self) -> str | None:
+        """Copy the open conversation's active path into a new one and open it (highlighted in the list)."""
+        try:
+            tree = self.context.chat_session().fork()
+        except SessionError as exc:
+            return f"Cannot fork: {exc}"
+        await self.context.saved()
+        await self.show(tree)
+        self.reload_list()
+        self.notify(f"Forked into a new conversation: “{one_line(tree.title, 80)}”.", timeout=4)
+        return None
+
+    async def show(self, tree: ConversationTree) -> None:
+        """Put the session's open conversation ``tree`` on screen (its last answer's reasoning too)."""
         answers = self.panes.answers
         loading = self._loading = asyncio.get_running_loop().create_future()
         try:
             await answers.clear()
-            loaded = load(tree)
+            loaded = load(tree, self.context.currency)
             await answers.mount_all(loaded.widgets)
         finally:
             loading.set_result(None)
@@ -151,7 +170,7 @@ class HistoryController:
         self.panes.reasoning.show(loaded.last_block)
         answers.scroll_end(animate=False)
         self._set_current(tree.title)
-        return True
+        self.on_shown()
 
     async def new(self) -> bool:
         """An empty answer pane; the next prompt starts a new conversation."""
@@ -166,6 +185,7 @@ class HistoryController:
         status.changed()
         self._set_current("")
         self.reload_list()
+        self.on_shown()
         return True
 
     async def open_hit(self, result: SearchResult) -> None:

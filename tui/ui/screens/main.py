@@ -27,6 +27,7 @@ from tui.chat.titles import title_for
 from tui.sanitize import one_line
 from tui.ui.availability import why_not
 from tui.ui.bindings import SCREEN_BINDINGS, areas
+from tui.ui.branches import Branches
 from tui.ui.connection import ConnectionController
 from tui.ui.context import AppContext
 from tui.ui.copying import Clipboard
@@ -74,6 +75,8 @@ class MainScreen(Screen[None]):
         self.navigator = Navigator(self.panes, self.area_shown, self.notify)
         self.connection = ConnectionController(context, self, self.busy, self.went_online)
         self.frames = FrameClock(self.panes, low_bandwidth=context.low_bandwidth)
+        self.branches = Branches(context, self.panes, keymap, self._notice)
+        self.history.on_shown = self.branches.shown
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -104,6 +107,8 @@ class MainScreen(Screen[None]):
         self.set_focus(self.navigator.default_focus())
         self.frames.start(self)
         self.context.on_save_error = self._save_failed
+        if self.context.session.tree is not None:  # r1-tui -c / --conversation ID
+            self.call_later(self.history.show, self.context.session.tree)
 
     def _save_failed(self, exc: BaseException) -> None:
         """A write failed on the writer's thread: say so (the text stays on screen)."""
@@ -188,11 +193,13 @@ class MainScreen(Screen[None]):
         if self.busy("send another prompt"):
             return
         new = self.history.conv_id is None
-        problem = await self.exchanges.send(event.text)
+        problem = await self.exchanges.send(event.text, self.branches.edit_target())
         if problem is not None:
-            self.notify(one_line(problem, 300), severity="warning", markup=False)
-            return
+            return self._warn(problem)
         self.panes.prompt.clear()
+        self.branches.cancel_edit()  # an edit was sent: the composer gets back what it held
+        if self.exchanges.current is not None:
+            self.branches.sent(self.exchanges.current.exchange)
         if new:
             self.history.started(title_for(event.text))
         self.refresh_bindings()
@@ -209,8 +216,9 @@ class MainScreen(Screen[None]):
         self.history.show_reasoning(event.block)
 
     @on(AnswerGroup.Switched)
-    def _alternative_switched(self, event: AnswerGroup.Switched) -> None:
+    async def _alternative_switched(self, event: AnswerGroup.Switched) -> None:
         self.history.alternative_shown(event.block)
+        await self.branches.sync()  # that answer's later turns
 
     def on_conversation_list_rename_requested(self, event: ConversationList.RenameRequested) -> None:
         self.history.rename(event)
@@ -230,9 +238,10 @@ class MainScreen(Screen[None]):
     def _answer_started(self) -> None:
         self.history.refresh_current()  # its count: one row (the whole list for a new conversation)
 
-    def _answer_done(self) -> None:
+    async def _answer_done(self) -> None:
         self.history.refresh_current()  # more choices may have been stored (n > 1); else no repaint
         self.refresh_bindings()
+        await self.branches.sync()  # an answer asked again mid-conversation has no later turns yet
 
     def _notice(self, message: str) -> None:
         self.notify(message, title="Notice", markup=False)
@@ -291,6 +300,7 @@ class MainScreen(Screen[None]):
                     f"{self.keymap.describe('copy_answer')} copies the answer.", timeout=4)
 
     def action_focus_prompt(self) -> None:
+        self.branches.cancel_edit()
         self.set_focus(self.navigator.default_focus())
 
     def action_toggle_list(self) -> None:
@@ -323,8 +333,7 @@ class MainScreen(Screen[None]):
             self.notify("There is no answer to ask again yet.", severity="warning", timeout=3)
             return
         problem = await self.exchanges.regenerate(group)
-        if problem is not None:
-            self.notify(problem, severity="warning")
+        self._warn(problem)
         self.refresh_bindings()
 
     def action_prev_answer(self) -> None:
@@ -374,3 +383,19 @@ class MainScreen(Screen[None]):
 
     def action_export(self) -> None:
         self.history.export()
+
+    def _warn(self, problem: str | None) -> None:
+        if problem is not None:
+            self.notify(one_line(problem, 300), severity="warning", timeout=4, markup=False)
+
+    def action_edit_prompt(self) -> None:
+        self._warn(self.unavailable("edit_prompt") or self.branches.edit(self.focused))
+
+    async def action_prev_branch(self) -> None:
+        self._warn(self.unavailable("prev_branch") or await self.branches.flip(self.focused, -1))
+
+    async def action_next_branch(self) -> None:
+        self._warn(self.unavailable("next_branch") or await self.branches.flip(self.focused, 1))
+
+    async def action_fork_conversation(self) -> None:
+        self._warn(self.unavailable("fork_conversation") or await self.history.fork())

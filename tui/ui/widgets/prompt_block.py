@@ -1,4 +1,9 @@
-"""One user prompt in the answer pane (plain text, never markup)."""
+"""One user prompt in the answer pane (plain text, never markup).
+
+Above the text, a header line may show where the prompt sits in the conversation tree:
+``‹ 2/3 ›`` when it is one of several branches (edited prompts), that it was left out of
+the last request to fit the context, or that it is being edited.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,28 @@ from tui.sanitize import for_display
 
 
 class PromptBlock(Static):
-    """A prompt as sent; ``text`` keeps it raw for search highlights."""
+    """A prompt as sent; ``text`` keeps it raw for search highlights, ``msg_id`` is its message."""
 
-    def __init__(self, prompt: str) -> None:
+    def __init__(self, prompt: str, msg_id: str | None = None) -> None:
         super().__init__(Text(for_display(prompt)), classes="prompt-block", markup=False)
         self.text = prompt
+        self.msg_id = msg_id
+        self.header = ""
+        self._body = Text(for_display(prompt))
+
+    def show_text(self, body: Text) -> None:
+        """Show ``body`` (the prompt, perhaps with highlights) under the header."""
+        self._body = body
+        self._redraw()
+
+    def set_header(self, header: str) -> None:
+        """The line above the prompt ("" for none); repainted only when it changed."""
+        if header != self.header:
+            self.header = header
+            self._redraw()
+
+    def _redraw(self) -> None:
+        if not self.header:
+            self.update(self._body)
+            return
+        self.update(Text.assemble(Text(self.header, style="italic dim"), "\n", self._body))

@@ -1,0 +1,130 @@
+"""The conversation as a tree in the app: edit a prompt into a new branch, fork markers, flipping
+branches (persisted as the active path), forking into a new conversation, and the context gauge."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+from pathlib import Path
+
+from tui.commands.history import add_history_parser, run_history
+from tui.ui.app import R1App
+from tui.ui.widgets.prompt import PromptInput
+
+try:
+    from tests.loopback import Stream
+    from tests.uihelpers import make_app, send_and_wait, wait_for
+except ImportError:  # tests/ itself on sys.path
+    from loopback import Stream  # type: ignore
+    from uihelpers import make_app, send_and_wait, wait_for  # type: ignore[no-redef]
+
+
+def answer(text: str) -> Stream:
+    return Stream(content_chunks=["<think>", "thinking", "</think>", text])
+
+
+def prompts(app: R1App) -> list[str]:
+    return [p.text for p in app.main_screen.panes.answers.prompts()]
+
+
+def headers(app: R1App) -> list[str]:
+    return [p.header for p in app.main_screen.panes.answers.prompts()]
+
+
+def shown_answers(app: R1App) -> list[str]:
+    return [b.answer for b in app.main_screen.panes.answers.answers()]
+
+
+def history_show(db: Path, conv_id: str) -> list[str]:
+    """The contents of ``history show ID --json``'s messages (the active path)."""
+    parser = argparse.ArgumentParser(prog="r1-tui")
+    add_history_parser(parser.add_subparsers(dest="command"))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):  # the app under test holds sys.stdout
+        assert run_history(parser.parse_args(["history", "show", conv_id, "--json"]), db) == 0
+    return [m["content"] for m in json.loads(out.getvalue())["messages"]]
+
+
+async def two_turns(pilot, app: R1App, server) -> None:
+    server.enqueue(answer("A1"), answer("A2"))
+    await send_and_wait(pilot, app, "first")
+    await send_and_wait(pilot, app, "second")
+    assert prompts(app) == ["first", "second"]
+
+
+async def test_edit_prompt_sends_a_sibling_branch_and_esc_restores_the_composer(azure_server, tmp_path: Path) -> None:
+    app, store, _ = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await two_turns(pilot, app, azure_server)
+        composer = app.query_one(PromptInput)
+        composer.insert("my draft")
+        app.main_screen.panes.answers.answers()[0].focus()
+        await pilot.press("e")  # the focused answer's prompt goes into the composer
+        assert composer.text == "first" and composer.has_focus
+        assert "editing" in headers(app)[0]
+        await pilot.press("escape")  # cancelled: the draft is back
+        assert composer.text == "my draft" and app.main_screen.branches.editing is None
+        assert "editing" not in headers(app)[0]
+
+        app.main_screen.panes.answers.answers()[0].focus()
+        await pilot.press("e", "end", *" again")
+        assert composer.text == "first again"
+        azure_server.enqueue(answer("B1"))
+        before = len(azure_server.requests)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(azure_server.requests) > before and not app.main_screen.exchanges.running)
+        await pilot.pause(0.1)
+        assert prompts(app) == ["first again"] and shown_answers(app) == ["B1"]  # the new branch, alone
+        assert headers(app)[0].startswith("‹ 2/2 ›")
+        assert composer.text == "my draft"  # what the composer held comes back after the edit is sent
+        assert azure_server.requests[-1].json["messages"] == [{"role": "user", "content": "first again"}]
+        conv_id = app.main_screen.history.conv_id
+        assert conv_id is not None
+    assert history_show(tmp_path / "h.db", conv_id) == ["first again", "B1"]
+    store.close()
+
+
+async def test_flipping_a_fork_shows_that_branch_and_is_the_active_path(azure_server, tmp_path: Path) -> None:
+    app, store, _ = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await two_turns(pilot, app, azure_server)
+        screen = app.main_screen
+        screen.panes.answers.answers()[1].focus()  # edit the second prompt
+        await pilot.press("e", "end", *" v2")
+        azure_server.enqueue(answer("A2-bis"))
+        await send_and_wait(pilot, app, "")
+        assert prompts(app) == ["first", "second v2"] and headers(app) == ["", headers(app)[1]]
+        assert headers(app)[1].startswith("‹ 2/2 ›")
+        screen.panes.answers.answers()[1].focus()
+        await pilot.press("left_parenthesis")  # the previous branch at the nearest fork: the first "second"
+        await wait_for(pilot, lambda: prompts(app) == ["first", "second"])
+        assert shown_answers(app) == ["A1", "A2"] and headers(app)[1].startswith("‹ 1/2 ›")
+        conv_id = screen.history.conv_id
+        assert conv_id is not None
+        await screen.context.saved()
+        assert history_show(tmp_path / "h.db", conv_id) == ["first", "A1", "second", "A2"]
+        await pilot.press("right_parenthesis")  # and back (the jumped-to prompt is the fork now)
+        await wait_for(pilot, lambda: prompts(app) == ["first", "second v2"])
+        assert headers(app)[1].startswith("‹ 2/2 ›")
+        await screen.context.saved()
+        assert history_show(tmp_path / "h.db", conv_id) == ["first", "A1", "second v2", "A2-bis"]
+        # A follow-up continues the branch shown.
+        azure_server.enqueue(answer("A3"))
+        await send_and_wait(pilot, app, "third")
+        sent = azure_server.requests[-1].json["messages"]
+        assert [m["content"] for m in sent] == ["first", "A1", "second v2", "A2-bis", "third"]
+    store.close()
+
+
+async def test_no_fork_says_how_to_make_one(azure_server, tmp_path: Path) -> None:
+    app, store, _ = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await two_turns(pilot, app, azure_server)
+        app.main_screen.panes.answers.answers()[1].focus()
+        await pilot.press("right_parenthesis")
+        await pilot.pause(0.1)
+        assert any("No branches here yet" in str(n.message) for n in app._notifications)
+        assert prompts(app) == ["first", "second"]
+    store.close()
