@@ -15,9 +15,11 @@ from tui.ui.widgets.prompt import PromptInput
 
 try:
     from tests.loopback import Stream
+    from tests.test_keyboard_first import run_command
     from tests.uihelpers import make_app, send_and_wait, wait_for
 except ImportError:  # tests/ itself on sys.path
     from loopback import Stream  # type: ignore
+    from test_keyboard_first import run_command  # type: ignore
     from uihelpers import make_app, send_and_wait, wait_for  # type: ignore[no-redef]
 
 
@@ -127,4 +129,34 @@ async def test_no_fork_says_how_to_make_one(azure_server, tmp_path: Path) -> Non
         await pilot.pause(0.1)
         assert any("No branches here yet" in str(n.message) for n in app._notifications)
         assert prompts(app) == ["first", "second"]
+    store.close()
+
+
+async def test_fork_into_a_new_conversation_opens_it_highlighted(azure_server, tmp_path: Path) -> None:
+    app, store, _ = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await two_turns(pilot, app, azure_server)
+        screen = app.main_screen
+        screen.panes.answers.answers()[1].focus()
+        await pilot.press("e", "end", *" v2")
+        azure_server.enqueue(answer("A2-bis"))
+        await send_and_wait(pilot, app, "")
+        original = screen.history.conv_id
+        await run_command(pilot, app, "Fork into a new conversation", "fork into")
+        await wait_for(pilot, lambda: screen.history.conv_id not in (None, original))
+        forked = screen.history.conv_id
+        assert prompts(app) == ["first", "second v2"] and shown_answers(app) == ["A1", "A2-bis"]
+        assert headers(app) == ["", ""]  # a copy of the active path: no forks in it
+        listing = screen.panes.listing
+        await wait_for(pilot, lambda: listing.highlighted is not None
+                       and listing.get_option_at_index(listing.highlighted).id == forked)
+        assert forked is not None and original is not None
+        assert history_show(tmp_path / "h.db", forked) == ["first", "A1", "second v2", "A2-bis"]
+        assert len(history_show(tmp_path / "h.db", original)) == 4  # the original keeps its branches
+        # Asking on in the fork continues the copy.
+        azure_server.enqueue(answer("A3"))
+        await send_and_wait(pilot, app, "third")
+        assert [m["content"] for m in azure_server.requests[-1].json["messages"]] == [
+            "first", "A1", "second v2", "A2-bis", "third"]
+        assert screen.history.conv_id == forked
     store.close()
