@@ -13,18 +13,23 @@ from tui.commands.history import add_history_parser, run_history
 from tui.ui.app import R1App
 from tui.ui.widgets.prompt import PromptInput
 
+from tui.llm.context_window import ContextWindow
+from tui.llm.request import RequestDefaults
+from tui.metrics import Prices
+from tui.ui.branches import short_count
+
 try:
-    from tests.loopback import Stream
+    from tests.loopback import Stream, usage
     from tests.test_keyboard_first import run_command
     from tests.uihelpers import make_app, send_and_wait, wait_for
 except ImportError:  # tests/ itself on sys.path
-    from loopback import Stream  # type: ignore
+    from loopback import Stream, usage  # type: ignore
     from test_keyboard_first import run_command  # type: ignore
     from uihelpers import make_app, send_and_wait, wait_for  # type: ignore[no-redef]
 
 
-def answer(text: str) -> Stream:
-    return Stream(content_chunks=["<think>", "thinking", "</think>", text])
+def answer(text: str, **kw: object) -> Stream:
+    return Stream(content_chunks=["<think>", "thinking", "</think>", text], **kw)  # type: ignore[arg-type]
 
 
 def prompts(app: R1App) -> list[str]:
@@ -159,4 +164,93 @@ async def test_fork_into_a_new_conversation_opens_it_highlighted(azure_server, t
         assert [m["content"] for m in azure_server.requests[-1].json["messages"]] == [
             "first", "A1", "second v2", "A2-bis", "third"]
         assert screen.history.conv_id == forked
+    store.close()
+
+
+def test_short_counts_for_the_context_gauge() -> None:
+    assert [short_count(n) for n in (0, 812, 1000, 12_400, 99_950, 128_000, 131_072)] == [
+        "0", "812", "1k", "12.4k", "100k", "128k", "131k"]
+
+
+async def test_context_gauge_and_the_turns_left_out_to_fit(azure_server, tmp_path: Path) -> None:
+    long = "x" * 300  # ~80 tokens a message: a window of 200 (90 % usable) holds one earlier turn at most
+    defaults = RequestDefaults(context=ContextWindow(200, "profile"))
+    app, store, _ = make_app(azure_server.base_url, tmp_path / "h.db")
+    app.context.defaults = defaults
+    async with app.run_test(size=(160, 30)) as pilot:
+        screen = app.main_screen
+        azure_server.enqueue(answer("A1 " + long), answer("A2"))
+        await send_and_wait(pilot, app, "first " + long)
+        session = screen.context.session
+        status = screen.panes.status
+        assert status.model.context == f"ctx {session.next_context_tokens()}/200"
+        await pilot.pause(0.3)
+        assert "ctx " in status.build_text().plain
+        await send_and_wait(pilot, app, "second " + long)
+        sent = [m["content"] for m in azure_server.requests[-1].json["messages"]]
+        assert sent == ["second " + long]  # the first turn did not fit
+        assert any("1 earlier turn not sent: context" in str(n.message) for n in app._notifications)
+        first, second = screen.panes.answers.prompts()
+        assert "not sent with the last request: context" in first.header and first.has_class("-left-out")
+        assert "not sent" not in second.header
+        await pilot.resize_terminal(80, 24)  # narrow: the gauge goes first, whole
+        await wait_for(pilot, lambda: status.size.width < 100)
+        status.render_now()
+        text = status.build_text().plain
+        assert "last:" in text and "ctx" not in text
+    store.close()
+
+
+async def test_cost_of_each_answer_and_of_the_conversation(azure_server, tmp_path: Path) -> None:
+    prices = Prices(1000.0, 2000.0, "USD")  # per million tokens: 30 prompt + 10 completion = 0.05
+    app, store, _ = make_app(azure_server.base_url, tmp_path / "h.db", prices=prices)
+    async with app.run_test(size=(160, 30)) as pilot:
+        screen = app.main_screen
+        azure_server.enqueue(answer("A1", usage=usage(30, 10)), answer("A2", usage=usage(30, 10)))
+        await send_and_wait(pilot, app, "first")
+        assert "cost 0.0500 USD" in screen.panes.reasoning.stats.plain
+        assert screen.panes.status.model.cost == "cost 0.0500 USD"
+        await send_and_wait(pilot, app, "second")
+        assert screen.panes.status.model.cost == "cost 0.1000 USD"
+        conv_id = screen.history.conv_id
+        assert conv_id is not None
+        await screen.history.new()
+        assert screen.panes.status.model.cost == ""
+        await screen.history.open(conv_id)  # stored costs, shown again
+        assert screen.panes.status.model.cost == "cost 0.1000 USD"
+        assert "cost 0.0500 USD" in screen.panes.reasoning.stats.plain
+        await pilot.pause(0.2)
+        assert "cost 0.1000 USD" in screen.panes.status.build_text().plain
+    store.close()
+
+
+async def test_no_price_table_no_cost(azure_server, tmp_path: Path) -> None:
+    app, store, _ = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(160, 30)) as pilot:
+        azure_server.enqueue(answer("A1", usage=usage(30, 10)))
+        await send_and_wait(pilot, app, "first")
+        assert "cost" not in app.main_screen.panes.reasoning.stats.plain
+        assert app.main_screen.panes.status.model.cost == ""
+    store.close()
+
+
+async def test_an_answer_asked_again_mid_conversation_is_a_fork_with_its_own_later_turns(azure_server,
+                                                                                        tmp_path: Path) -> None:
+    app, store, _ = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await two_turns(pilot, app, azure_server)
+        screen = app.main_screen
+        screen.panes.answers.answers()[0].focus()
+        azure_server.enqueue(answer("A1-bis"))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "A1-bis" in shown_answers(app) and not screen.exchanges.running)
+        await wait_for(pilot, lambda: prompts(app) == ["first"])  # the new answer has no later turns yet
+        screen.panes.answers.answers()[0].focus()
+        await pilot.press("left_parenthesis")  # the nearest fork is that answer: back to A1 and its turn
+        await wait_for(pilot, lambda: prompts(app) == ["first", "second"])
+        assert shown_answers(app) == ["A1", "A2"]
+        await screen.context.saved()
+        conv_id = screen.history.conv_id
+        assert conv_id is not None
+        assert history_show(tmp_path / "h.db", conv_id) == ["first", "A1", "second", "A2"]
     store.close()

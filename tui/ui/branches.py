@@ -39,7 +39,7 @@ def short_count(tokens: int) -> str:
     """A token count for the status bar: ``812``, ``12.4k``, ``128k``."""
     if tokens < 1000:
         return str(tokens)
-    if tokens >= 100_000 or tokens % 1000 == 0:
+    if tokens >= 99_950 or tokens % 1000 == 0:
         return f"{tokens / 1000:.0f}k"
     return f"{tokens / 1000:.1f}k"
 
@@ -108,12 +108,14 @@ class Branches:
             block.set_class(msg_id in self.left_out, "-left-out")
             block.set_header(" · ".join(parts))
 
-    def sent(self, exchange: Exchange) -> None:
-        """A request left: remember (and say) which earlier turns it left out to fit the context."""
-        plan = exchange.plan
+    def sent(self, exchange: Exchange | None) -> None:
+        """A prompt was sent: an edit ends (the composer gets back what it held); remember (and say)
+        which earlier turns the request left out to fit the context."""
+        self.cancel_edit()
+        plan = exchange.plan if exchange is not None else None
         tree = self.tree
         self.left_out = set()
-        if plan is not None and plan.turns_left_out and tree is not None:
+        if exchange is not None and plan is not None and plan.turns_left_out and tree is not None:
             prompt = tree.get(exchange.prompt_id)
             earlier = tree.path_to(prompt.parent_id) if prompt.parent_id else []
             pairs = turn_pairs(tree, earlier)

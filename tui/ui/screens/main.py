@@ -197,9 +197,7 @@ class MainScreen(Screen[None]):
         if problem is not None:
             return self._warn(problem)
         self.panes.prompt.clear()
-        self.branches.cancel_edit()  # an edit was sent: the composer gets back what it held
-        if self.exchanges.current is not None:
-            self.branches.sent(self.exchanges.current.exchange)
+        self.branches.sent(self.exchanges.current.exchange if self.exchanges.current else None)
         if new:
             self.history.started(title_for(event.text))
         self.refresh_bindings()
