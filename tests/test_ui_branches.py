@@ -13,7 +13,9 @@ from tui.commands.history import add_history_parser, run_history
 from tui.ui.app import R1App
 from tui.ui.widgets.prompt import PromptInput
 
+from tui.llm.client import ChatClient
 from tui.llm.context_window import ContextWindow
+from tui.llm.endpoint import EndpointSettings
 from tui.llm.request import RequestDefaults
 from tui.metrics import Prices
 from tui.ui.branches import short_count
@@ -253,4 +255,21 @@ async def test_an_answer_asked_again_mid_conversation_is_a_fork_with_its_own_lat
         conv_id = screen.history.conv_id
         assert conv_id is not None
         assert history_show(tmp_path / "h.db", conv_id) == ["first", "A1", "second", "A2"]
+    store.close()
+
+
+async def test_a_profile_switch_brings_that_profiles_price_table(azure_server, tmp_path: Path) -> None:
+    def factory(profile: str | None, deployment: str | None):
+        client = ChatClient(EndpointSettings(azure_server.base_url, deployment or "dep", "none"))
+        return client, RequestDefaults(), Prices(1000.0, 2000.0, "EUR") if profile == "priced" else None
+
+    app, store, _ = make_app(azure_server.base_url, tmp_path / "h.db", client_factory=factory)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await app.context.switch("priced", None)
+        azure_server.enqueue(answer("A1", usage=usage(30, 10)))
+        await send_and_wait(pilot, app, "first")
+        assert app.main_screen.panes.status.model.cost == "cost 0.0500 EUR"
+        await app.context.switch("free", None)
+        assert app.context.prices is None
+        await app.context.aclose_owned_clients()
     store.close()

@@ -286,7 +286,7 @@ def _cmd_app(args: argparse.Namespace) -> int:
 
 
 def _client_factory(overrides: Overrides) -> Any:
-    """(profile, deployment) -> (ChatClient, RequestDefaults) for the app's profile/deployment switch."""
+    """(profile, deployment) -> (ChatClient, RequestDefaults, Prices or None) for the app's profile/deployment switch."""
 
     def make(profile: str | None, deployment: str | None) -> Any:
         if profile is not None:  # a chosen profile replaces the connection flags
@@ -296,7 +296,7 @@ def _client_factory(overrides: Overrides) -> Any:
         settings = load_settings(chosen)
         if settings.endpoint is None:
             raise ConfigError(settings.setup_hint)
-        return _client(settings.endpoint), settings.defaults
+        return _client(settings.endpoint), settings.defaults, settings.prices
 
     return make
 

@@ -23,9 +23,11 @@ from tui.metrics import Prices
 from tui.sanitize import one_line
 from tui.store import HistoryStore, StoreError
 
-# (profile or None, deployment or None) -> a new client and the request defaults of that profile.
-# Raises ConfigError with a message to show when the profile cannot be used.
-ClientFactory = Callable[[str | None, str | None], "tuple[ChatClient, RequestDefaults]"]
+# (profile or None, deployment or None) -> a new client and the request defaults of that profile
+# (and its price table, when the factory knows it). Raises ConfigError with a message to show
+# when the profile cannot be used.
+ClientFactory = Callable[[str | None, str | None],
+                         "tuple[ChatClient, RequestDefaults] | tuple[ChatClient, RequestDefaults, Prices | None]"]
 
 DEFAULT_SETUP_HINT = (
     "No endpoint configured — set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT "
@@ -146,9 +148,10 @@ class AppContext:
         if self.read_only:
             raise SwitchError("Offline: history is read-only. Restart r1-tui without --offline to chat.")
         try:
-            client, defaults = self.client_factory(profile, deployment)
+            made = self.client_factory(profile, deployment)
         except (ConfigError, ValueError) as exc:
             raise SwitchError(one_line(str(exc), 400)) from exc
+        client, defaults = made[0], made[1]
         try:
             self.make_store_writable()
         except SwitchError:
@@ -156,6 +159,8 @@ class AppContext:
             raise
         old = self.client
         self.client, self.defaults = client, defaults
+        if len(made) == 3:
+            self.prices = made[2]
         if profile is not None:
             self.profile_name = profile
         self.owned_clients.append(client)
