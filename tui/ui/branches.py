@@ -79,7 +79,7 @@ class Branches:
 
     def refresh_status(self) -> None:
         """The status bar's context gauge (``ctx 12.4k/128k``) and the conversation's cost."""
-        session = self.context.session
+        session = self.context.chat_session()  # the window of the profile in use now
         tree = self.tree
         model = self.panes.status.model
         model.context = "" if tree is None else (
