@@ -18,16 +18,20 @@ from tui.llm.context_window import ContextWindow
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.request import RequestDefaults
 from tui.metrics import Prices
+from tui.store import HistoryStore
+from tui.ui.factory import build_app
 from tui.ui.branches import short_count
 
 try:
     from tests.loopback import Stream, usage
     from tests.test_keyboard_first import run_command
-    from tests.uihelpers import make_app, send_and_wait, wait_for
+    from tests.test_ui_history_life import search_and_open
+    from tests.uihelpers import make_app, seed, send_and_wait, wait_for
 except ImportError:  # tests/ itself on sys.path
     from loopback import Stream, usage  # type: ignore
     from test_keyboard_first import run_command  # type: ignore
-    from uihelpers import make_app, send_and_wait, wait_for  # type: ignore[no-redef]
+    from test_ui_history_life import search_and_open  # type: ignore
+    from uihelpers import make_app, seed, send_and_wait, wait_for  # type: ignore[no-redef]
 
 
 def answer(text: str, **kw: object) -> Stream:
@@ -272,4 +276,21 @@ async def test_a_profile_switch_brings_that_profiles_price_table(azure_server, t
         await app.context.switch("free", None)
         assert app.context.prices is None
         await app.context.aclose_owned_clients()
+    store.close()
+
+
+async def test_a_search_hit_on_another_branch_shows_that_branch(tmp_path: Path) -> None:
+    store = HistoryStore.open(tmp_path / "h.db")
+    conv = seed(store, "zoo", [("tell me about koalas", "r", "eucalyptus")])
+    other = store.add_user_message(conv, "tell me about wombats", parent_id=None)  # an edited first prompt
+    reply = store.begin_answer(conv, other, model="m", deployment="dep", endpoint_host="h")
+    store.update_answer(reply, answer="cubes", reasoning="r", state="complete", finish_reason="stop")
+    first = next(m for m in store.get_conversation(conv).messages if m.content == "tell me about koalas")
+    store.select(first.id)  # the koala branch is the active path
+    app = build_app(client=None, store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await search_and_open(pilot, app, "wombats", "prompt")
+        assert prompts(app) == ["tell me about wombats"] and shown_answers(app) == ["cubes"]
+        assert headers(app)[0].startswith("‹ 2/2 ›")
+        assert not any("not shown" in str(n.message) for n in app._notifications)
     store.close()

@@ -125,12 +125,19 @@ class HistoryController:
         """A send started the open conversation (a new one, titled ``title``)."""
         self._set_current(title)
 
-    async def open(self, conv_id: str) -> bool:
-        """Show a stored conversation and its last answer's reasoning; focus stays where it is."""
+    async def open(self, conv_id: str, reveal: str | None = None) -> bool:
+        """Show a stored conversation and its last answer's reasoning; focus stays where it is.
+
+        ``reveal``: a message to show even if it is on another branch (that branch becomes the active path).
+        """
         if self.busy("open another conversation"):
             return False
+        session = self.context.chat_session()
         try:
-            tree = self.context.chat_session().open(conv_id)
+            tree = session.open(conv_id)
+            if reveal is not None and reveal in tree and all(m.id != reveal for m in tree.active_path()):
+                for message in tree.path_to(reveal):
+                    session.select(message.id)
         except OPEN_ERRORS:
             self.notify("That conversation no longer exists.", severity="warning")
             self.reload_list()
@@ -191,7 +198,7 @@ class HistoryController:
     async def open_hit(self, result: SearchResult) -> None:
         """Open a search hit's conversation, scroll to the message and highlight the match."""
         hit, query = result
-        if not await self.open(hit.conversation_id) or self.conv_id != hit.conversation_id:
+        if not await self.open(hit.conversation_id, reveal=hit.message_id) or self.conv_id != hit.conversation_id:
             return
         if await jump_to_hit(self.panes, self.context.store, hit, query) is None:
             self.notify("The matched message is not shown in this conversation.", severity="warning")
