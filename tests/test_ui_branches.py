@@ -114,6 +114,8 @@ async def test_flipping_a_fork_shows_that_branch_and_is_the_active_path(azure_se
         await pilot.press("left_parenthesis")  # the previous branch at the nearest fork: the first "second"
         await wait_for(pilot, lambda: prompts(app) == ["first", "second"])
         assert shown_answers(app) == ["A1", "A2"] and headers(app)[1].startswith("‹ 1/2 ›")
+        source = screen.panes.reasoning.source  # A2-bis left the screen: the pane shows the branch's last answer
+        assert source is not None and source.is_attached and source.answer == "A2"
         conv_id = screen.history.conv_id
         assert conv_id is not None
         await screen.context.saved()
@@ -293,4 +295,26 @@ async def test_a_search_hit_on_another_branch_shows_that_branch(tmp_path: Path) 
         assert prompts(app) == ["tell me about wombats"] and shown_answers(app) == ["cubes"]
         assert headers(app)[0].startswith("‹ 2/2 ›")
         assert not any("not shown" in str(n.message) for n in app._notifications)
+    store.close()
+
+
+async def test_flipping_away_from_a_prompt_being_edited_ends_the_edit(azure_server, tmp_path: Path) -> None:
+    app, store, _ = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await two_turns(pilot, app, azure_server)
+        screen = app.main_screen
+        screen.panes.answers.answers()[1].focus()
+        await pilot.press("e", "end", *" v2")
+        azure_server.enqueue(answer("A2-bis"))
+        await send_and_wait(pilot, app, "")
+        screen.panes.answers.answers()[1].focus()
+        await pilot.press("e")  # editing "second v2" ...
+        assert app.query_one(PromptInput).text == "second v2"
+        screen.panes.answers.answers()[0].focus()
+        await pilot.press("left_parenthesis")  # ... no fork at the first answer: nothing changes
+        assert screen.branches.editing is not None
+        screen.panes.answers.answers()[1].focus()
+        await pilot.press("left_parenthesis")  # ... then its branch goes: the edit ends, the draft is back
+        await wait_for(pilot, lambda: prompts(app) == ["first", "second"])
+        assert screen.branches.editing is None and app.query_one(PromptInput).text == ""
     store.close()

@@ -137,6 +137,8 @@ class Branches:
         first = next((i for i, (a, b) in enumerate(zip(path, shown)) if a != b), min(len(path), len(shown)))
         if first < len(path) or first < len(shown):
             await self._redraw_from(tree, first)
+        if self.editing is not None and self.editing not in path:  # its branch is not shown any more
+            self.cancel_edit()
         self.mark()
 
     async def _redraw_from(self, tree: ConversationTree, index: int) -> None:
@@ -148,6 +150,10 @@ class Branches:
         new_prompts = [w for w in widgets if isinstance(w, PromptBlock)]
         if index < len(new_prompts):
             await answers.mount_all(widgets[widgets.index(new_prompts[index]):])
+        reasoning = self.panes.reasoning
+        if reasoning.source is not None and not reasoning.source.is_attached:  # its answer left the screen
+            shown = answers.answers()
+            reasoning.show(shown[-1] if shown else None)
 
     # -- flipping ------------------------------------------------------------------------
 
