@@ -25,7 +25,7 @@ from tui.chat.tree import ConversationTree
 from tui.ui.context import AppContext
 from tui.ui.keymap import Keymap
 from tui.ui.loader import load
-from tui.ui.navigation import focus_now
+from tui.ui.navigation import answer_after, focus_now
 from tui.ui.panes import Panes
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.answer_block import AnswerBlock
@@ -184,12 +184,15 @@ class Branches:
         siblings = tree.siblings(fork.id)
         target = siblings[(next(i for i, m in enumerate(siblings) if m.id == fork.id) + delta) % len(siblings)]
         self.context.chat_session().select(target.id)
+        if not self.panes.prompt.has_focus:  # the pane keeps the focus (the focused answer may go)
+            focus_now(self.panes.answers, scroll_visible=False)
         await self.sync()
         block = next((p for p in self.panes.answers.prompts() if p.msg_id == target.id), None)
         if block is not None:
-            self.show_prompt(block)
-            if not self.panes.prompt.has_focus:
-                focus_now(self.panes.answers, scroll_visible=False)
+            self.show_prompt(block)  # the fork the next flip acts on
+            answer = answer_after(block, self.panes.answers)
+            if answer is not None:
+                self.panes.reasoning.show(answer)
         return None
 
     def show_prompt(self, block: PromptBlock) -> None:
