@@ -318,3 +318,21 @@ async def test_flipping_away_from_a_prompt_being_edited_ends_the_edit(azure_serv
         await wait_for(pilot, lambda: prompts(app) == ["first", "second"])
         assert screen.branches.editing is None and app.query_one(PromptInput).text == ""
     store.close()
+
+
+async def test_read_only_flipping_an_alternative_shows_its_later_turns(tmp_path: Path) -> None:
+    store = HistoryStore.open(tmp_path / "h.db")
+    conv = seed(store, "zoo", [("tell me about koalas", "r", "eucalyptus"), ("and sleep?", "r", "20 hours")])
+    koalas = next(m for m in store.get_conversation(conv).messages if m.content == "tell me about koalas")
+    again = store.begin_answer(conv, koalas.id, model="m", deployment="dep", endpoint_host="h", choice_index=1)
+    store.update_answer(again, answer="leaves", reasoning="r", state="complete", finish_reason="stop")
+    store.select(again)  # the second answer, which has no later turn, is on the active path
+    app = build_app(client=None, store=store, read_only=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.main_screen.history.open(conv)
+        assert prompts(app) == ["tell me about koalas"] and shown_answers(app) == ["leaves"]
+        app.main_screen.panes.answers.answers()[0].focus()
+        await pilot.press("left_parenthesis")  # the nearest fork: the answers
+        await wait_for(pilot, lambda: prompts(app) == ["tell me about koalas", "and sleep?"])
+        assert shown_answers(app) == ["eucalyptus", "20 hours"]
+    store.close()

@@ -281,8 +281,9 @@ class HistoryController:
         self.host.app.push_screen(ConfirmScreen(f"Delete “{one_line(title, 80)}”? This cannot be undone."), done)
 
     def alternative_shown(self, block: AnswerBlock) -> None:
-        """The user flipped to alternative ``block``: remember the choice, show its reasoning."""
-        if block.msg_id and self.context.history_writable:
+        """The user flipped to alternative ``block``: remember the choice (saved when the history is
+        writable; read-only, the open tree still follows it), show its reasoning."""
+        if block.msg_id:
             try:
                 self.context.chat_session().select(block.msg_id)
             except (SessionError, KeyError) as exc:  # failing must not break browsing
