@@ -49,7 +49,7 @@ def answered(tmux: Tmux, text: str, absent: tuple[str, ...] = ()) -> str:
 def first_answer(tmux: Tmux) -> None:
     """Ctrl+Up until the first answer has the focus (its reasoning is shown): keys go to it from then on."""
     tmux.keys("C-Up")
-    tmux.wait_for("WHY-TWO", "Prev alternative")
+    tmux.wait_for("WHY-TWO", "Prev alternative", "Edit prompt")  # the footer says how to edit
     tmux.keys("C-Up")
     tmux.wait_for("WHY-ONE")
 

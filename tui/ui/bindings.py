@@ -65,7 +65,10 @@ SCREEN_BINDINGS: list[BindingType] = [
 ]
 
 # Ids that share a default key on purpose: the first one that can run now takes it.
-SHARED_KEYS = {frozenset({"stop", "focus_prompt"})}  # Esc stops a running answer, else goes to the prompt
+SHARED_KEYS = {
+    frozenset({"stop", "focus_prompt"}),  # Esc stops a running answer, else goes to the prompt
+    frozenset({"edit_prompt", "edit_prompt_answer"}),  # the same action: on a focused answer, shown in the footer
+}
 
 TYPED_IN_PROMPT = "Single-character keys (y Y c C e ( ) j k { } /) work outside the prompt, where they are typed."
 

@@ -3,7 +3,8 @@
 An :class:`AnswerGroup` holds one :class:`AnswerBlock` per alternative; only the
 selected one is displayed, with a "‹ 2/3 › answer" marker above it when there are
 several. ``<`` / ``>`` (or Alt+Left / Alt+Right) on a focused answer flip between
-them and ``r`` asks again (the app's ``regenerate`` action).
+them, ``r`` asks again (the app's ``regenerate`` action) and ``e`` edits the prompt into a
+new branch (``edit_prompt``; both are in the footer while an answer has the focus).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class AnswerGroup(Vertical):
         Binding("<,alt+left", "cycle(-1)", "Prev alternative", id="prev_alternative"),
         Binding(">,alt+right", "cycle(1)", "Next alternative", id="next_alternative"),
         Binding("r", "screen.regenerate", "Ask again", id="regenerate_answer"),
+        Binding("e", "screen.edit_prompt", "Edit prompt", tooltip="Edit this answer's prompt into a new branch",
+                id="edit_prompt_answer"),
     ]
 
     class Switched(Message):
