@@ -217,18 +217,23 @@ async def test_cost_of_each_answer_and_of_the_conversation(azure_server, tmp_pat
         azure_server.enqueue(answer("A1", usage=usage(30, 10)), answer("A2", usage=usage(30, 10)))
         await send_and_wait(pilot, app, "first")
         assert "cost 0.0500 USD" in screen.panes.reasoning.stats.plain
-        assert screen.panes.status.model.cost == "cost 0.0500 USD"
+        assert screen.panes.title.note == "cost 0.0500 USD"
         await send_and_wait(pilot, app, "second")
-        assert screen.panes.status.model.cost == "cost 0.1000 USD"
+        assert screen.panes.title.plain == "r1-tui — first · cost 0.1000 USD"
         conv_id = screen.history.conv_id
         assert conv_id is not None
         await screen.history.new()
-        assert screen.panes.status.model.cost == ""
+        assert screen.panes.title.note == ""
         await screen.history.open(conv_id)  # stored costs, shown again
-        assert screen.panes.status.model.cost == "cost 0.1000 USD"
+        assert screen.panes.title.note == "cost 0.1000 USD"
         assert "cost 0.0500 USD" in screen.panes.reasoning.stats.plain
-        await pilot.pause(0.2)
-        assert "cost 0.1000 USD" in screen.panes.status.build_text().plain
+        screen.panes.title.set_subtitle("a very long title " * 5)
+        await pilot.resize_terminal(80, 24)  # the cost stays whole at 80 columns: the title gives way
+        await wait_for(pilot, lambda: screen.panes.title.size.width == 80)
+        await pilot.pause(0.1)
+        line = screen.panes.title.plain
+        assert line.startswith("r1-tui — a very long title") and line.endswith("… · cost 0.1000 USD")
+        assert len(line) <= 80
     store.close()
 
 
@@ -238,7 +243,7 @@ async def test_no_price_table_no_cost(azure_server, tmp_path: Path) -> None:
         azure_server.enqueue(answer("A1", usage=usage(30, 10)))
         await send_and_wait(pilot, app, "first")
         assert "cost" not in app.main_screen.panes.reasoning.stats.plain
-        assert app.main_screen.panes.status.model.cost == ""
+        assert app.main_screen.panes.title.note == "" and "cost" not in app.main_screen.panes.title.plain
     store.close()
 
 
@@ -274,7 +279,7 @@ async def test_a_profile_switch_brings_that_profiles_price_table(azure_server, t
         await app.context.switch("priced", None)
         azure_server.enqueue(answer("A1", usage=usage(30, 10)))
         await send_and_wait(pilot, app, "first")
-        assert app.main_screen.panes.status.model.cost == "cost 0.0500 EUR"
+        assert app.main_screen.panes.title.note == "cost 0.0500 EUR"
         await app.context.switch("free", None)
         assert app.context.prices is None
         await app.context.aclose_owned_clients()

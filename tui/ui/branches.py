@@ -78,14 +78,14 @@ class Branches:
         self.mark()
 
     def refresh_status(self) -> None:
-        """The status bar's context gauge (``ctx 12.4k/128k``) and the conversation's cost."""
+        """The status bar's context gauge (``ctx 12.4k/128k``); the conversation's cost in the title bar."""
         session = self.context.chat_session()  # the window of the profile in use now
         tree = self.tree
         model = self.panes.status.model
         model.context = "" if tree is None else (
             f"ctx {short_count(session.next_context_tokens())}/{short_count(session.context_window)}")
         costs = [m.cost for m in tree.messages() if m.cost is not None] if tree is not None else []
-        model.cost = f"cost {format_cost(sum(costs), self.context.currency)}" if costs else ""
+        self.panes.title.set_note(f"cost {format_cost(sum(costs), self.context.currency)}" if costs else "")
         self.panes.status.changed()
 
     def mark(self) -> None:
