@@ -45,6 +45,8 @@ SCREEN_BINDINGS: list[BindingType] = [
     Binding("ctrl+p", "app.command_palette", "Commands", tooltip="Command palette: every action by name",
             priority=True, id="command_palette"),
     Binding("ctrl+c", "interrupt", "Stop (or copy the selection)", show=False, priority=True, id="interrupt"),
+    Binding("ctrl+e", "edit_in_editor", "Editor", tooltip="Compose the prompt in $VISUAL / $EDITOR (else vi)",
+            show=False, priority=True, id="edit_in_editor"),
     Binding("ctrl+g", "regenerate", "Ask again", show=False, id="regenerate"),
     Binding("f4,escape", "focus_prompt", "Back to the prompt", show=False, id="focus_prompt"),
     Binding("ctrl+up", "prev_answer", "Prev answer", show=False, id="prev_answer"),

@@ -29,6 +29,7 @@ from tui.ui.availability import why_not
 from tui.ui.bindings import SCREEN_BINDINGS, areas
 from tui.ui.connection import ConnectionController
 from tui.ui.context import AppContext
+from tui.ui.composer import Composer
 from tui.ui.copying import Clipboard
 from tui.ui.exchanges import Exchanges
 from tui.ui.frames import FrameClock
@@ -73,6 +74,7 @@ class MainScreen(Screen[None]):
         self.clipboard = Clipboard(self.panes, keymap, self.notify, self._copy)
         self.navigator = Navigator(self.panes, self.area_shown, self.notify)
         self.connection = ConnectionController(context, self, self.busy, self.went_online)
+        self.composer = Composer(self.panes, self, lambda: self.area_shown("prompt"))
         self.frames = FrameClock(self.panes, low_bandwidth=context.low_bandwidth)
 
     # -- layout ----------------------------------------------------------------------------
@@ -326,6 +328,9 @@ class MainScreen(Screen[None]):
         if problem is not None:
             self.notify(problem, severity="warning")
         self.refresh_bindings()
+
+    def action_edit_in_editor(self) -> None:
+        self.composer.edit_in_editor()
 
     def action_prev_answer(self) -> None:
         self.panes.answers.move(-1)

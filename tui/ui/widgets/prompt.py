@@ -103,6 +103,11 @@ class PromptInput(TextArea):
         result = self.replace(clean_paste(event.text), *self.selection, maintain_selection_offset=False)
         self.move_cursor(result.end_location)
 
+    def set_text(self, text: str) -> None:
+        """Replace the whole prompt with ``text`` (one undo step); the cursor goes to its end."""
+        result = self.replace(text, (0, 0), self.document.end, maintain_selection_offset=False)
+        self.move_cursor(result.end_location)
+
     def action_submit(self) -> None:
         text = clean_prompt(self.text)
         if text.strip() and not self.read_only and not self.disabled:
