@@ -90,6 +90,14 @@ class Session:
             return message.reasoning or "", message.content
         return "", ""
 
+    def recent_prompts(self, limit: int = 100, offset: int = 0) -> list[str]:
+        """Earlier prompts of every conversation, newest first, each text once (for recall)."""
+        return self.store.recent_prompts(limit, offset) if self.store is not None else []
+
+    def matching_prompts(self, query: str, limit: int = 20) -> list[str]:
+        """Earlier prompts holding the words of ``query`` (the last one as a prefix), newest first."""
+        return self.store.matching_prompts(query, limit) if self.store is not None else []
+
     # -- opening -----------------------------------------------------------------------
 
     def open(self, conv_id: str) -> ConversationTree:

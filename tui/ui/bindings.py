@@ -47,6 +47,8 @@ SCREEN_BINDINGS: list[BindingType] = [
     Binding("ctrl+c", "interrupt", "Stop (or copy the selection)", show=False, priority=True, id="interrupt"),
     Binding("ctrl+e", "edit_in_editor", "Editor", tooltip="Compose the prompt in $VISUAL / $EDITOR (else vi)",
             show=False, priority=True, id="edit_in_editor"),
+    Binding("alt+r", "recall_search", "Recall", tooltip="Search earlier prompts (every conversation) into the prompt",
+            show=False, id="recall_search"),
     Binding("ctrl+g", "regenerate", "Ask again", show=False, id="regenerate"),
     Binding("f4,escape", "focus_prompt", "Back to the prompt", show=False, id="focus_prompt"),
     Binding("ctrl+up", "prev_answer", "Prev answer", show=False, id="prev_answer"),

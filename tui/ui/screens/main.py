@@ -74,7 +74,7 @@ class MainScreen(Screen[None]):
         self.clipboard = Clipboard(self.panes, keymap, self.notify, self._copy)
         self.navigator = Navigator(self.panes, self.area_shown, self.notify)
         self.connection = ConnectionController(context, self, self.busy, self.went_online)
-        self.composer = Composer(self.panes, self, lambda: self.area_shown("prompt"))
+        self.composer = Composer(context, self.panes, self, lambda: self.area_shown("prompt"))
         self.frames = FrameClock(self.panes, low_bandwidth=context.low_bandwidth)
 
     # -- layout ----------------------------------------------------------------------------
@@ -195,6 +195,7 @@ class MainScreen(Screen[None]):
             self.notify(one_line(problem, 300), severity="warning", markup=False)
             return
         self.panes.prompt.clear()
+        self.composer.sent()
         if new:
             self.history.started(title_for(event.text))
         self.refresh_bindings()
@@ -331,6 +332,9 @@ class MainScreen(Screen[None]):
 
     def action_edit_in_editor(self) -> None:
         self.composer.edit_in_editor()
+
+    def action_recall_search(self) -> None:
+        self.composer.recall_search()
 
     def action_prev_answer(self) -> None:
         self.panes.answers.move(-1)

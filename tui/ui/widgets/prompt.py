@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
+from tui.chat.recall import PromptRecall
 from tui.sanitize import for_display
 
 _SURROGATE = re.compile("[\ud800-\udfff]")  # unpaired halves: text that was invalid UTF-8
@@ -67,6 +68,8 @@ class PromptInput(TextArea):
         )
         self.send_keys = SEND_KEYS
         self.newline_keys = NEWLINE_KEYS
+        self.recall: PromptRecall | None = None  # set by the screen: Up / Down walk earlier prompts
+        self._recalled: str | None = None  # the text the walk put here (as shown)
 
     def set_keys(self, send: Iterable[str], newline: Iterable[str]) -> None:
         """The keys that send and that insert a newline (as remapped by ``[keys]``)."""
@@ -75,6 +78,10 @@ class PromptInput(TextArea):
 
     def on_key(self, event: events.Key) -> None:
         if self.read_only:
+            return
+        if event.key in ("up", "down") and self._walk_recall(back=event.key == "up"):
+            event.stop()
+            event.prevent_default()
             return
         if event.key in self.send_keys:
             action = self.action_submit
@@ -102,6 +109,33 @@ class PromptInput(TextArea):
             return
         result = self.replace(clean_paste(event.text), *self.selection, maintain_selection_offset=False)
         self.move_cursor(result.end_location)
+
+    def _walk_recall(self, *, back: bool) -> bool:
+        """Up on the first line (the prompt empty, or as recalled) goes back through earlier
+        prompts; Down on the last line of a recalled prompt goes forward, then to the draft."""
+        recall = self.recall
+        if recall is None:
+            return False
+        as_recalled = recall.walking and self.text == self._recalled
+        if recall.walking and not as_recalled:
+            recall.reset()  # edited since: the next walk starts afresh
+        row = self.cursor_location[0]
+        if back:
+            if row != 0 or not (as_recalled or self.text == ""):
+                return False
+            text = recall.back(self.text)
+            if text is None:
+                return as_recalled  # at the oldest: stay
+        else:
+            if not as_recalled or row != self.document.line_count - 1:
+                return False
+            text = recall.forward()
+            if text is None:
+                return False
+        shown = clean_paste(text)
+        self.set_text(shown)
+        self._recalled = shown if recall.walking else None
+        return True
 
     def set_text(self, text: str) -> None:
         """Replace the whole prompt with ``text`` (one undo step); the cursor goes to its end."""
