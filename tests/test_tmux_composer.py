@@ -99,3 +99,46 @@ def test_a_failing_or_missing_editor_keeps_the_prompt(tmp_path: Path, editor_bod
         tmux.wait_for("R1TUI-EXITED=0")
     finally:
         tmux.kill()
+
+
+def test_a_long_bracketed_paste_is_attached_once_and_sent_once(azure_server, tmp_path: Path) -> None:
+    from tests.test_tmux_journeys import quit_app, start
+
+    text = "".join(f"pasted row {i:03d}\n" for i in range(312))
+    tmux = start(tmp_path, azure_server.base_url)
+    try:
+        tmux.keys("Explain", literal=True)
+        tmux.wait_for("Explain")
+        paste(tmux, text)
+        screen = tmux.wait_for("pasted text, 312 lines")
+        assert screen.count("pasted text, 312 lines") == 1 and "pasted row" not in screen
+        tmux.keys("Enter")
+        tmux.wait_for("attached: pasted text, 312 lines", "How can I help?")
+        body = azure_server.requests[-1].json["messages"][-1]["content"]
+        assert body.count("pasted row 000") == 1 and body.count("pasted row 311") == 1
+        assert body.startswith("pasted text\n```\npasted row 000\n") and body.endswith("```\n\nExplain")
+        quit_app(tmux)
+    finally:
+        tmux.kill()
+
+
+def test_alt_keys_open_the_attach_dialog_and_the_prompt_search(tmp_path: Path) -> None:
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "notes.txt").write_text("note body\n", encoding="utf-8")
+    tmux = start_demo(tmp_path)
+    try:
+        tmux.keys("M-a")
+        tmux.wait_for("Attach a text file")
+        tmux.keys("~/no", literal=True)
+        tmux.keys("Tab")
+        tmux.wait_for("~/notes.txt")
+        tmux.keys("Enter")
+        tmux.wait_for("notes.txt, 1 line", absent=("Attach a text file",))
+        tmux.keys("M-r")
+        tmux.wait_for("Earlier prompts", "No earlier prompts.")
+        tmux.keys("Escape")
+        tmux.wait_for("notes.txt, 1 line", absent=("Earlier prompts",))
+        tmux.keys("C-q")
+        tmux.wait_for("R1TUI-EXITED=0")
+    finally:
+        tmux.kill()

@@ -96,3 +96,106 @@ def test_recall_pages_through_the_source() -> None:
     assert recall.forward() == "p118"
     recall.index = 0
     assert recall.forward() == "draft" and not recall.walking
+
+
+async def test_attach_dialog_completes_refuses_and_sends_the_file_as_ask_does(azure_server, tmp_path: Path,
+                                                                             monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tui.chat.attachments import compose
+    from tui.store.models import Attachment
+    from tui.ui.screens.attach import AttachScreen, PathInput
+    from tui.ui.widgets.chip import AttachmentChip
+    from tui.ui.widgets.prompt_block import PromptBlock
+
+    home = tmp_path / "home"
+    (home / "docs").mkdir(parents=True)
+    (home / "docs" / "notes.md").write_text("alpha\nbeta\n", encoding="utf-8")
+    (home / "docs" / "image.bin").write_bytes(b"\x89PNG\x00\x01")
+    (home / "docs" / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    monkeypatch.setenv("HOME", str(home))
+    app, store, _client = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        prompt = app.query_one(PromptInput)
+        prompt.focus()
+        await pilot.press("alt+a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AttachScreen))
+        field = app.screen.query_one(PathInput)
+        await pilot.press("~", "/", "d", "tab")
+        assert field.value == "~/docs/"
+        await pilot.press("tab")  # several matches: listed, the path as far as they agree
+        assert field.value == "~/docs/"
+        await pilot.press("i", "tab")
+        assert field.value == "~/docs/image.bin"
+        await pilot.press("enter")
+        await pilot.pause()
+        message = str(app.screen.query_one("#attach-message").render())
+        assert isinstance(app.screen, AttachScreen) and "binary" in message  # refused, the dialog stays
+        field.value = "~/docs/latin1.txt"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "not UTF-8" in str(app.screen.query_one("#attach-message").render())
+        field.value = ""
+        await pilot.press("~", "/", "d", "tab", "n", "tab", "enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, AttachScreen))
+        chips = list(app.query(AttachmentChip))
+        assert [c.attachment for c in chips] == [Attachment("~/docs/notes.md", "alpha\nbeta\n")]
+        assert prompt.has_focus
+        await pilot.press(*"Summarise", "enter")
+        await wait_for(pilot, lambda: azure_server.requests and not app.main_screen.exchanges.running)
+        sent = azure_server.requests[-1].json["messages"][-1]
+        assert sent == {"role": "user", "content": compose("Summarise", [Attachment("~/docs/notes.md", "alpha\nbeta\n")])}
+        assert sent["content"].startswith("~/docs/notes.md\n```\nalpha\nbeta\n```\n\nSummarise")
+        assert not list(app.query(AttachmentChip)) and prompt.text == ""  # cleared after sending
+        shown = app.query(PromptBlock).last()
+        assert "attached: ~/docs/notes.md, 2 lines" in str(shown.render())
+        await app.main_screen.exchanges.stop_and_wait()
+    store.close()
+
+
+async def test_a_chip_is_removed_with_delete_and_the_focus_returns_to_the_prompt(azure_server, tmp_path: Path) -> None:
+    from tui.store.models import Attachment
+    from tui.ui.widgets.chip import AttachmentChip
+    from tui.ui.widgets.chips import AttachmentChips
+
+    app, store, _client = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        prompt = app.query_one(PromptInput)
+        prompt.focus()
+        chips = app.query_one(AttachmentChips)
+        await chips.add(Attachment("a.txt", "a\n"))
+        await chips.add(Attachment("b.txt", "b\n"))
+        await pilot.press("shift+tab")  # from the prompt: the chips
+        assert app.focused is chips.chips()[-1]
+        await pilot.press("left")
+        assert app.focused is chips.chips()[0]
+        await pilot.press("delete")
+        assert [c.attachment.name for c in chips.chips()] == ["b.txt"] and app.focused is chips.chips()[0]
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert not chips.chips() and prompt.has_focus and not chips.display
+    store.close()
+
+
+async def test_a_long_paste_becomes_a_chip_and_expands_back(azure_server, tmp_path: Path) -> None:
+    from textual import events
+
+    from tui.ui.widgets.chip import AttachmentChip
+
+    app, store, _client = make_app(azure_server.base_url, tmp_path / "h.db")
+    text = "".join(f"line {i}\r\n" for i in range(312))
+    async with app.run_test(size=(80, 24)) as pilot:
+        prompt = app.query_one(PromptInput)
+        prompt.focus()
+        await pilot.press("h", "i")
+        prompt.post_message(events.Paste("\n".join(f"short {i}" for i in range(40))))  # 40 lines: typed
+        await pilot.pause()
+        assert prompt.text.count("short") == 40 and not list(app.query(AttachmentChip))
+        prompt.clear()
+        prompt.post_message(events.Paste(text))
+        await wait_for(pilot, lambda: list(app.query(AttachmentChip)))
+        (chip,) = app.query(AttachmentChip)
+        assert str(chip.render()).startswith("pasted text, 312 lines")
+        assert chip.attachment.content == text.replace("\r\n", "\n") and prompt.text == ""
+        await pilot.press("shift+tab", "enter")  # the focused chip expands into the prompt
+        await wait_for(pilot, lambda: not list(app.query(AttachmentChip)))
+        assert prompt.text == text.replace("\r\n", "\n") and prompt.has_focus
+    store.close()

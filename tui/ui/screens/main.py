@@ -41,6 +41,7 @@ from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.answer_block import AnswerBlock
 from tui.ui.widgets.answer_pane import AnswerPane
+from tui.ui.widgets.chips import AttachmentChips
 from tui.ui.widgets.conversations import ConversationList
 from tui.ui.widgets.prompt import PromptInput
 from tui.ui.widgets.reasoning_pane import ReasoningPane
@@ -67,6 +68,7 @@ class MainScreen(Screen[None]):
             answers=AnswerPane(id="answer"),
             reasoning=ReasoningPane(id="reasoning"),
             prompt=PromptInput(id="prompt", placeholder=self._placeholder()),
+            chips=AttachmentChips(id="chips"),
             status=StatusBar(hz=0, id="status"),
         )
         self.history = HistoryController(context, self.panes, self, keymap, self.busy)
@@ -89,6 +91,7 @@ class MainScreen(Screen[None]):
                     yield panes.answers
                     yield panes.reasoning
                 yield Static(Text(one_line(self.context.setup_hint, 300)), id="offline-hint", markup=False)
+                yield panes.chips
                 yield panes.prompt
                 yield panes.status
         yield Footer(show_command_palette=False)
@@ -190,12 +193,12 @@ class MainScreen(Screen[None]):
         if self.busy("send another prompt"):
             return
         new = self.history.conv_id is None
-        problem = await self.exchanges.send(event.text)
+        problem = await self.exchanges.send(event.text, self.panes.chips.attachments)
         if problem is not None:
             self.notify(one_line(problem, 300), severity="warning", markup=False)
             return
         self.panes.prompt.clear()
-        self.composer.sent()
+        await self.composer.sent()
         if new:
             self.history.started(title_for(event.text))
         self.refresh_bindings()
@@ -335,6 +338,9 @@ class MainScreen(Screen[None]):
 
     def action_recall_search(self) -> None:
         self.composer.recall_search()
+
+    def action_attach(self) -> None:
+        self.composer.attach()
 
     def action_prev_answer(self) -> None:
         self.panes.answers.move(-1)

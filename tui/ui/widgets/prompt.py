@@ -11,7 +11,7 @@ are shown as visible symbols, never passed to the terminal.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual import events
 from textual.binding import Binding
@@ -25,6 +25,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")  # unpaired halves: text that was inv
 MAX_PROMPT_CHARS = 400_000  # ~100k tokens: more cannot fit a reasoning model's context anyway
 SEND_KEYS = frozenset({"enter"})
 NEWLINE_KEYS = frozenset({"ctrl+j", "alt+enter", "shift+enter"})
+LARGE_PASTE_LINES = 40  # a longer paste becomes an attachment (when the screen takes them)
 
 
 def clean_prompt(text: str) -> str:
@@ -70,6 +71,8 @@ class PromptInput(TextArea):
         self.newline_keys = NEWLINE_KEYS
         self.recall: PromptRecall | None = None  # set by the screen: Up / Down walk earlier prompts
         self._recalled: str | None = None  # the text the walk put here (as shown)
+        self.on_large_paste: Callable[[str], None] | None = None  # set by the screen: takes long pastes
+        self.has_attachments: Callable[[], bool] = lambda: False  # then an empty prompt can be sent
 
     def set_keys(self, send: Iterable[str], newline: Iterable[str]) -> None:
         """The keys that send and that insert a newline (as remapped by ``[keys]``)."""
@@ -107,6 +110,11 @@ class PromptInput(TextArea):
                 timeout=8,
             )
             return
+        if self.on_large_paste is not None:
+            text = clean_prompt(event.text.replace("\r\n", "\n").replace("\r", "\n"))
+            if text.count("\n") + (not text.endswith("\n")) > LARGE_PASTE_LINES:
+                self.on_large_paste(text)
+                return
         result = self.replace(clean_paste(event.text), *self.selection, maintain_selection_offset=False)
         self.move_cursor(result.end_location)
 
@@ -144,7 +152,7 @@ class PromptInput(TextArea):
 
     def action_submit(self) -> None:
         text = clean_prompt(self.text)
-        if text.strip() and not self.read_only and not self.disabled:
+        if (text.strip() or self.has_attachments()) and not self.read_only and not self.disabled:
             self.post_message(self.Submitted(self, text))
 
     def action_newline(self) -> None:
