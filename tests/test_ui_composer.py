@@ -199,3 +199,30 @@ async def test_a_long_paste_becomes_a_chip_and_expands_back(azure_server, tmp_pa
         await wait_for(pilot, lambda: not list(app.query(AttachmentChip)))
         assert prompt.text == text.replace("\r\n", "\n") and prompt.has_focus
     store.close()
+
+
+async def test_palette_offers_the_composer_and_says_why_not_without_an_endpoint(azure_server, tmp_path: Path) -> None:
+    from tui.store import HistoryStore
+    from tui.ui.commands import palette_entries
+    from tui.ui.factory import build_app
+    from tui.ui.screens.attach import AttachScreen
+
+    names = ("Compose in editor", "Attach a file", "Search earlier prompts")
+    store = HistoryStore.open(tmp_path / "offline.db")
+    offline = build_app(client=None, store=store)
+    async with offline.run_test(size=(80, 24)):
+        entries = {e.name: e for e in palette_entries(offline.main_screen)}
+        assert all(entries[n].why_not == "no endpoint is configured (Set up an endpoint)" for n in names)
+    store.close()
+    app, store, _client = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        entries = {e.name: e for e in palette_entries(app.main_screen)}
+        assert all(entries[n].why_not is None for n in names)
+        await app.main_screen.run_command("attach")
+        await wait_for(pilot, lambda: isinstance(app.screen, AttachScreen))
+        await pilot.press("enter")  # nothing typed: says what to type, stays open
+        assert "Type the path" in str(app.screen.query_one("#attach-message").render())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, AttachScreen))
+        assert app.query_one(PromptInput).has_focus
+    store.close()
