@@ -41,3 +41,36 @@ def test_edit_text_round_trip_drops_the_editors_final_newline(tmp_path: Path, mo
     with pytest.raises(EditorError, match="cannot run"):
         edit_text("x", nullcontext, {"EDITOR": str(tmp_path / "missing")})
     assert os.listdir(tmp_path / "t") == []
+
+
+def test_complete_path_extends_as_far_as_the_matches_agree(tmp_path: Path) -> None:
+    from tui.ui.path_completion import complete_path
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.py").write_text("")
+    (tmp_path / "src" / "make.txt").write_text("")
+    (tmp_path / ".hidden").write_text("")
+    assert complete_path("s", tmp_path) == ("src/", ["src/"])
+    assert complete_path("src/m", tmp_path) == ("src/ma", ["main.py", "make.txt"])
+    assert complete_path("src/mai", tmp_path) == ("src/main.py", ["main.py"])
+    assert complete_path("", tmp_path) == ("src/", ["src/"])  # hidden names only for a leading dot
+    assert complete_path(".h", tmp_path) == (".hidden", [".hidden"])
+    assert complete_path("nope", tmp_path) == ("nope", [])
+    assert complete_path("missing/dir/x", tmp_path) == ("missing/dir/x", [])
+    assert complete_path("~", tmp_path) == ("~/", [])
+    assert complete_path(str(tmp_path / "src" / "ma")) == (str(tmp_path / "src" / "ma"), ["main.py", "make.txt"])
+
+
+def test_the_engine_recalls_prompts_of_every_conversation(tmp_path: Path) -> None:
+    from tui.chat.session import Session
+    from tui.store import HistoryStore
+
+    assert Session(client=None).recent_prompts() == [] and Session(client=None).matching_prompts("x") == []
+    store = HistoryStore.open(tmp_path / "h.db")
+    for title, prompt in (("a", "alpha one"), ("b", "beta two"), ("c", "alpha one")):
+        store.add_user_message(store.create_conversation(title), prompt)
+    session = Session(client=None, store=store)
+    assert session.recent_prompts() == ["alpha one", "beta two"]
+    assert session.recent_prompts(1, 1) == ["beta two"]
+    assert session.matching_prompts("alp") == ["alpha one"]
+    store.close()

@@ -133,6 +133,11 @@ async def test_attach_dialog_completes_refuses_and_sends_the_file_as_ask_does(az
         await pilot.press("enter")
         await pilot.pause()
         assert "not UTF-8" in str(app.screen.query_one("#attach-message").render())
+        (home / "docs" / "huge.txt").write_text("x" * 400_001, encoding="utf-8")
+        field.value = "~/docs/huge.txt"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "limit is 400,000" in str(app.screen.query_one("#attach-message").render())
         field.value = ""
         await pilot.press("~", "/", "d", "tab", "n", "tab", "enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, AttachScreen))
