@@ -93,7 +93,9 @@ def areas() -> list[Area]:
     return [
         Area("Global", (*_bindings(SCREEN_BINDINGS), *(b for b in _bindings(APP_BINDINGS) if b.id not in screen_ids)),
              TYPED_IN_PROMPT),
-        Area("Prompt", _bindings(PromptInput.BINDINGS)),
+        Area("Prompt", _bindings(PromptInput.BINDINGS),
+             "Up on the first line of an empty (or just recalled) prompt: earlier prompts, newest first; "
+             "Down: back towards what you typed. A paste over 40 lines becomes an attachment."),
         Area("Conversation list", (*_bindings(ConversationList.BINDINGS), Binding("enter", "select", "Open"))),
         Area("Answer pane", _bindings(AnswerPane.BINDINGS)),
         Area("Focused answer", _bindings(AnswerGroup.BINDINGS)),
