@@ -231,3 +231,26 @@ async def test_palette_offers_the_composer_and_says_why_not_without_an_endpoint(
         await wait_for(pilot, lambda: not isinstance(app.screen, AttachScreen))
         assert app.query_one(PromptInput).has_focus
     store.close()
+
+
+async def test_attachments_alone_can_be_sent_and_name_the_conversation(azure_server, tmp_path: Path) -> None:
+    from tui.store.models import Attachment
+    from tui.ui.widgets.chips import AttachmentChips
+
+    app, store, _client = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        prompt = app.query_one(PromptInput)
+        prompt.focus()
+        await pilot.press("enter")  # nothing typed, nothing attached: nothing is sent
+        await pilot.pause()
+        assert not azure_server.requests
+        await app.query_one(AttachmentChips).add(Attachment("report.csv", "a,b\n1,2\n"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: azure_server.requests and not app.main_screen.exchanges.running)
+        assert azure_server.requests[-1].json["messages"][-1]["content"] == "report.csv\n```\na,b\n1,2\n```"
+        await app.main_screen.context.saved()
+        (row,) = store.list_conversations()
+        assert row.title == "report.csv"
+        (user,) = [m for m in store.get_conversation(row.id).messages if m.role == "user"]
+        assert user.content == "" and user.attachments == (Attachment("report.csv", "a,b\n1,2\n"),)
+    store.close()

@@ -73,6 +73,11 @@ class Session:
         return self.tree.conversation_id if self.tree is not None else None
 
     @property
+    def title(self) -> str:
+        """The open conversation's title ("" before the first prompt of a new one)."""
+        return self.tree.title if self.tree is not None else ""
+
+    @property
     def busy(self) -> bool:
         """True while an exchange streams."""
         return self.exchange is not None and not self.exchange.ended
@@ -148,7 +153,8 @@ class Session:
         check_size(text, attachments)
         tree = self.tree
         if tree is None:
-            tree = self.tree = ConversationTree(new_id(), title_for(text))
+            named = text if text.strip() or not attachments else ", ".join(a.name for a in attachments)
+            tree = self.tree = ConversationTree(new_id(), title_for(named))
             if self.writer is not None:
                 self.writer.create_conversation(tree.conversation_id, tree.title)
         leaf = tree.leaf()

@@ -23,7 +23,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 
-from tui.chat.titles import title_for
 from tui.sanitize import one_line
 from tui.ui.availability import why_not
 from tui.ui.bindings import SCREEN_BINDINGS, areas
@@ -200,7 +199,7 @@ class MainScreen(Screen[None]):
         self.panes.prompt.clear()
         await self.composer.sent()
         if new:
-            self.history.started(title_for(event.text))
+            self.history.started(self.context.session.title)
         self.refresh_bindings()
 
     @on(OptionList.OptionSelected, "#sidebar")
