@@ -254,3 +254,21 @@ async def test_attachments_alone_can_be_sent_and_name_the_conversation(azure_ser
         (user,) = [m for m in store.get_conversation(row.id).messages if m.role == "user"]
         assert user.content == "" and user.attachments == (Attachment("report.csv", "a,b\n1,2\n"),)
     store.close()
+
+
+async def test_a_prompt_over_the_limit_with_its_attachments_is_refused_before_sending(azure_server,
+                                                                                     tmp_path: Path) -> None:
+    from tui.store.models import Attachment
+    from tui.ui.widgets.chips import AttachmentChips
+
+    app, store, _client = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        prompt = app.query_one(PromptInput)
+        prompt.focus()
+        chips = app.query_one(AttachmentChips)
+        await chips.add(Attachment("big.txt", "x" * 399_995))
+        await pilot.press(*"too long now", "enter")
+        await wait_for(pilot, lambda: any("limit is 400,000" in str(n.message) for n in app._notifications))
+        assert not azure_server.requests and prompt.text == "too long now" and len(chips.chips()) == 1
+        assert store.list_conversations() == []
+    store.close()

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from textual.screen import Screen
 from textual.worker import Worker
 
+from tui.chat.attachments import AttachmentError
 from tui.chat.exchange import Exchange
 from tui.chat.session import SessionError
 from tui.store.models import Attachment
@@ -51,7 +52,7 @@ class Exchanges:
         new = session.conversation_id is None
         try:
             exchange = session.send(text, attachments)
-        except SessionError as exc:
+        except (SessionError, AttachmentError) as exc:  # the prompt and its attachments stay
             return str(exc)
         if new:
             self.panes.status.model.conversation = Tokens()
