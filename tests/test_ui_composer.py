@@ -272,3 +272,21 @@ async def test_a_prompt_over_the_limit_with_its_attachments_is_refused_before_se
         assert not azure_server.requests and prompt.text == "too long now" and len(chips.chips()) == 1
         assert store.list_conversations() == []
     store.close()
+
+
+async def test_a_reopened_conversation_notes_the_attachments_of_its_prompts(azure_server, tmp_path: Path) -> None:
+    from tui.store.models import Attachment
+    from tui.ui.widgets.prompt_block import PromptBlock
+
+    app, store, _client = make_app(azure_server.base_url, tmp_path / "h.db")
+    conv = store.create_conversation("with files")
+    user = store.add_user_message(conv, "Compare", attachments=(Attachment("a.py", "x = 1\n"),
+                                                                Attachment("b\x1b[2J.py", "y\nz\n")))
+    answer = store.begin_answer(conv, user, model="m", deployment="dep", endpoint_host="h")
+    store.update_answer(answer, answer="Same.", reasoning="", state="complete", finish_reason="stop")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.main_screen.history.open(conv)
+        await wait_for(pilot, lambda: list(app.query(PromptBlock)))
+        shown = str(app.query_one(PromptBlock).render())
+        assert "Compare\nattached: a.py, 1 line; b␛[2J.py, 2 lines" in shown and "\x1b" not in shown
+    store.close()
