@@ -154,6 +154,11 @@ async def test_attach_dialog_completes_refuses_and_sends_the_file_as_ask_does(az
         assert "attached: ~/docs/notes.md, 2 lines" in str(shown.render())
         await app.main_screen.exchanges.stop_and_wait()
     store.close()
+    from tests.test_ask_cli import ask
+
+    result = ask(tmp_path, azure_server, "-a", "~/docs/notes.md", "Summarise", HOME=str(home))
+    assert result.returncode == 0, result.stderr
+    assert azure_server.requests[-1].json["messages"][-1] == sent  # the app sends what `ask -a` sends
 
 
 async def test_a_chip_is_removed_with_delete_and_the_focus_returns_to_the_prompt(azure_server, tmp_path: Path) -> None:
