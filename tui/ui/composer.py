@@ -14,10 +14,10 @@ from textual.screen import Screen
 from tui.chat.attachments import AttachmentError, check_size, read_attachment
 from tui.chat.recall import PromptRecall
 from tui.sanitize import one_line
+from tui.store.models import Attachment
 from tui.ui.context import AppContext
 from tui.ui.editor import EditorError, edit_text
 from tui.ui.panes import Panes
-from tui.store.models import Attachment
 from tui.ui.screens.attach import AttachScreen
 from tui.ui.screens.recall_search import RecallSearchScreen
 from tui.ui.widgets.chip import PASTED_NAME, attachment_label, line_count

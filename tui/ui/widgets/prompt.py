@@ -6,6 +6,11 @@ newline bindings follow the user's ``[keys]`` table (:meth:`PromptInput.set_keys
 can become a newline and Ctrl+S send. A paste is inserted once, refused above
 :data:`MAX_PROMPT_CHARS`, and sanitised: control characters (escape sequences included)
 are shown as visible symbols, never passed to the terminal.
+
+With the screen's hooks set (tui/ui/composer.py): Up on the first line of an empty (or just
+recalled) prompt walks back through earlier prompts and Down walks forward to the draft
+(:attr:`PromptInput.recall`); a paste of more than :data:`LARGE_PASTE_LINES` lines goes to
+:attr:`PromptInput.on_large_paste` (an attachment) instead of into the text.
 """
 
 from __future__ import annotations
