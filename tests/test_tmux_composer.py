@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,41 @@ def test_alt_keys_open_the_attach_dialog_and_the_prompt_search(tmp_path: Path) -
         tmux.wait_for("Earlier prompts", "No earlier prompts.")
         tmux.keys("Escape")
         tmux.wait_for("notes.txt, 1 line", absent=("Earlier prompts",))
+        tmux.keys("C-q")
+        tmux.wait_for("R1TUI-EXITED=0")
+    finally:
+        tmux.kill()
+
+
+def prompt_line(screen: str) -> str:
+    """The composer's first row: the line under the last rule of the screen."""
+    lines = screen.splitlines()
+    last_rule = max(i for i, line in enumerate(lines) if line.startswith("────"))
+    return lines[last_rule + 1].strip()
+
+
+def wait_for_prompt_line(tmux: Tmux, expected: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    line = ""
+    while time.monotonic() < deadline:
+        line = prompt_line(tmux.screen())
+        if line.startswith(expected):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the prompt shows {line!r}, not {expected!r}")
+
+
+def test_up_recalls_an_earlier_prompt_and_down_returns_to_the_draft(tmp_path: Path) -> None:
+    tmux = start_demo(tmp_path, R1_TUI_DEMO_RATE="5000")
+    try:
+        tmux.keys("alpha prompt", literal=True)
+        tmux.wait_for("alpha prompt")
+        tmux.keys("Enter")
+        tmux.wait_for("Thought for", "Type a prompt")  # answered; the composer is empty again
+        tmux.keys("Up")
+        wait_for_prompt_line(tmux, "alpha prompt")
+        tmux.keys("Down")
+        wait_for_prompt_line(tmux, "Type a prompt")  # the (empty) draft again
         tmux.keys("C-q")
         tmux.wait_for("R1TUI-EXITED=0")
     finally:
