@@ -6,8 +6,10 @@ from tui.ui.context import AppContext
 from tui.ui.panes import Panes
 
 NEEDS_ANSWER = ("regenerate", "copy_answer", "copy_reasoning", "copy_code_block", "next_code_block")
-NEEDS_CLIENT = ("regenerate", "switch_deployment", "edit_prompt")
-NOT_OFFLINE = ("regenerate", "switch_deployment", "switch_profile", "settings", "edit_prompt", "fork_conversation")
+COMPOSING = ("edit_in_editor", "recall_search", "attach")
+NEEDS_CLIENT = ("regenerate", "switch_deployment", "edit_prompt", *COMPOSING)
+NOT_OFFLINE = ("regenerate", "switch_deployment", "switch_profile", "settings", "edit_prompt", "fork_conversation",
+               *COMPOSING)
 NOT_WHILE_STREAMING = ("new_conversation", "regenerate", "settings", "switch_deployment", "setup", "edit_prompt",
                        "prev_branch", "next_branch", "fork_conversation")
 NEEDS_CONVERSATION = ("export", "edit_prompt", "prev_branch", "next_branch", "fork_conversation")

@@ -33,6 +33,10 @@ COMMANDS = [
     PaletteCommand("Search history", "Full-text search of saved conversations", "search"),
     PaletteCommand("Archived conversations", "Show the archived ones, or back", "toggle_archived"),
     PaletteCommand("Undo archive", "Bring back the conversation just archived (or archive it again)", "undo_archive"),
+    PaletteCommand("Compose in editor", "Edit the prompt in $VISUAL / $EDITOR (else vi)", "edit_in_editor"),
+    PaletteCommand("Attach a file", "Send a text file with the next prompt (a path; Tab completes)", "attach"),
+    PaletteCommand("Search earlier prompts", "Find a prompt of any conversation and put it in the prompt",
+                   "recall_search"),
     PaletteCommand("Regenerate answer", "Ask again for the selected (or last) prompt", "regenerate"),
     PaletteCommand("Edit prompt (new branch)", "Put the selected (or last) prompt into the composer; sending "
                    "makes a new branch", "edit_prompt"),

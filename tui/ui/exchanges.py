@@ -15,8 +15,10 @@ from inspect import isawaitable
 from textual.screen import Screen
 from textual.worker import Worker
 
+from tui.chat.attachments import AttachmentError
 from tui.chat.exchange import Exchange
 from tui.chat.session import SessionError
+from tui.store.models import Attachment
 from tui.ui.context import AppContext
 from tui.ui.generation import Generation
 from tui.ui.panes import Panes
@@ -44,15 +46,18 @@ class Exchanges:
         """An answer is streaming (or waiting to retry)."""
         return self.current is not None
 
-    async def send(self, text: str, edit_of: str | None = None) -> str | None:
-        """Send ``text`` as the next prompt of the open conversation (a new one if none), or as a
-        new branch beside prompt ``edit_of``; show it and stream its answer; returns why it
-        could not (None when it started)."""
+    async def send(self, text: str, attachments: tuple[Attachment, ...] = (), edit_of: str | None = None) -> str | None:
+        """Send ``text`` (and its attachments) as the next prompt of the open conversation (a new
+        one if none), or as a new branch beside prompt ``edit_of``; show it and stream its answer;
+        returns why it could not (None when it started)."""
         session = self.context.chat_session()
         new = session.conversation_id is None
         try:
-            exchange = session.edit(edit_of, text) if edit_of is not None else session.send(text)
-        except (SessionError, KeyError) as exc:
+            if edit_of is not None:
+                exchange = session.edit(edit_of, text, attachments)
+            else:
+                exchange = session.send(text, attachments)
+        except (SessionError, AttachmentError, KeyError) as exc:  # the prompt and its attachments stay
             return str(exc)
         if new:
             self.panes.status.model.conversation = Tokens()
@@ -60,7 +65,7 @@ class Exchanges:
         edited = next((p for p in answers.prompts() if edit_of is not None and p.msg_id == edit_of), None)
         if edited is not None:  # the new branch replaces the edited prompt and what followed it
             await answers.cut_from(edited)
-        await answers.add_prompt(text, exchange.prompt_id)
+        await answers.add_prompt(text, attachments, exchange.prompt_id)
         answers.follow(True)
         group = AnswerGroup(prompt_id=exchange.prompt_id, prompt=text)
         await answers.mount(group)

@@ -65,6 +65,14 @@ class HistoryController:
         if self._loading is not None:
             await asyncio.shield(self._loading)
 
+    def save_failed(self, exc: BaseException) -> None:
+        """A write failed on the writer's thread: say so (the text stays on screen)."""
+        message = one_line(f"could not save to the history: {exc}", 200)
+        try:
+            self.host.app.call_from_thread(self.host.notify, message, severity="error", markup=False)
+        except RuntimeError:  # the app is not running (any more)
+            pass
+
     def notify(self, message: str, *, severity: str = "information", timeout: float = 4) -> None:
         self.host.notify(message, severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
 

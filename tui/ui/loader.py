@@ -80,7 +80,7 @@ def load(tree: ConversationTree, currency: str = "") -> LoadedConversation:
     for message in tree.active_path():
         if message.role != "user":
             continue
-        out.widgets.append(PromptBlock(message.content, message.id))
+        out.widgets.append(PromptBlock(message.content, message.attachments, message.id))
         answers = tree.answers_to(message.id)
         if answers:
             active = tree.active_child(message.id)

@@ -4,9 +4,9 @@ Its global keys are in tui/ui/bindings.py; each action is a line here that hands
 to the part it acts on: the answer pane and the panes (widgets), the open conversation
 and the list (:class:`HistoryController`), answers starting and stopping through the
 conversation engine (:class:`Exchanges`; what they stream reaches the widgets only through
-:class:`~tui.ui.stream_view.StreamView`), copying (:class:`Clipboard`), focus
-(:class:`Navigator`) and the connection (:class:`ConnectionController`). Widgets report
-through Messages, handled below.
+:class:`~tui.ui.stream_view.StreamView`), the tree's branches (:class:`Branches`), copying
+(:class:`Clipboard`), focus (:class:`Navigator`) and the connection. Widgets report through
+Messages, handled below.
 
 Focus stays in the prompt when a pane is shown or hidden and when a conversation is
 opened (from the list or from search); Tab reaches every area.
@@ -23,13 +23,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 
-from tui.chat.titles import title_for
 from tui.sanitize import one_line
 from tui.ui.availability import why_not
 from tui.ui.bindings import SCREEN_BINDINGS, areas
 from tui.ui.branches import Branches
 from tui.ui.connection import ConnectionController
 from tui.ui.context import AppContext
+from tui.ui.composer import Composer
 from tui.ui.copying import Clipboard
 from tui.ui.exchanges import Exchanges
 from tui.ui.frames import FrameClock
@@ -41,6 +41,7 @@ from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.answer_block import AnswerBlock
 from tui.ui.widgets.answer_pane import AnswerPane
+from tui.ui.widgets.chips import AttachmentChips
 from tui.ui.widgets.conversations import ConversationList
 from tui.ui.widgets.prompt import PromptInput
 from tui.ui.widgets.reasoning_pane import ReasoningPane
@@ -67,6 +68,7 @@ class MainScreen(Screen[None]):
             answers=AnswerPane(id="answer"),
             reasoning=ReasoningPane(id="reasoning"),
             prompt=PromptInput(id="prompt", placeholder=self._placeholder()),
+            chips=AttachmentChips(id="chips"),
             status=StatusBar(hz=0, id="status"),
         )
         self.history = HistoryController(context, self.panes, self, keymap, self.busy)
@@ -74,6 +76,7 @@ class MainScreen(Screen[None]):
         self.clipboard = Clipboard(self.panes, keymap, self.notify, self._copy)
         self.navigator = Navigator(self.panes, self.area_shown, self.notify)
         self.connection = ConnectionController(context, self, self.busy, self.went_online)
+        self.composer = Composer(context, self.panes, self, lambda: self.area_shown("prompt"))
         self.frames = FrameClock(self.panes, low_bandwidth=context.low_bandwidth)
         self.branches = Branches(context, self.panes, keymap, self._notice)
         self.history.on_shown = self.branches.shown
@@ -90,6 +93,7 @@ class MainScreen(Screen[None]):
                     yield panes.answers
                     yield panes.reasoning
                 yield Static(Text(one_line(self.context.setup_hint, 300)), id="offline-hint", markup=False)
+                yield panes.chips
                 yield panes.prompt
                 yield panes.status
         yield Footer(show_command_palette=False)
@@ -106,17 +110,9 @@ class MainScreen(Screen[None]):
         self.history.reload_list()
         self.set_focus(self.navigator.default_focus())
         self.frames.start(self)
-        self.context.on_save_error = self._save_failed
+        self.context.on_save_error = self.history.save_failed
         if self.context.session.tree is not None:  # r1-tui -c / --conversation ID
             self.call_later(self.history.show, self.context.session.tree)
-
-    def _save_failed(self, exc: BaseException) -> None:
-        """A write failed on the writer's thread: say so (the text stays on screen)."""
-        message = one_line(f"could not save to the history: {exc}", 200)
-        try:
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
-        except RuntimeError:  # the app is not running (any more)
-            pass
 
     def on_resize(self, event: Resize) -> None:
         self.panes.status.set_max_lines(2 if event.size.height < SHORT_SCREEN else 3)
@@ -164,6 +160,13 @@ class MainScreen(Screen[None]):
                     severity="warning")
         return True
 
+    def _cannot_ask(self, what: str) -> bool:
+        """True (and says why) when nothing can be sent: offline, or an answer streams."""
+        if self.context.offline:
+            self.notify(one_line(self.context.setup_hint, 200), severity="warning", markup=False)
+            return True
+        return self.busy(what)
+
     def unavailable(self, action: str) -> str | None:
         """Why ``action`` cannot run now (None if it can); the palette shows it."""
         return why_not(action, self.context, self.panes, conv_id=self.history.conv_id,
@@ -187,19 +190,17 @@ class MainScreen(Screen[None]):
 
     @on(PromptInput.Submitted)
     async def _submitted(self, event: PromptInput.Submitted) -> None:
-        if self.context.offline:
-            self.notify(one_line(self.context.setup_hint, 200), severity="warning")
-            return
-        if self.busy("send another prompt"):
+        if self._cannot_ask("send another prompt"):
             return
         new = self.history.conv_id is None
-        problem = await self.exchanges.send(event.text, self.branches.edit_target())
+        problem = await self.exchanges.send(event.text, self.panes.chips.attachments, self.branches.edit_target())
         if problem is not None:
             return self._warn(problem)
         self.panes.prompt.clear()
+        await self.composer.sent()
         self.branches.sent(self.exchanges.current.exchange if self.exchanges.current else None)
         if new:
-            self.history.started(title_for(event.text))
+            self.history.started(self.context.session.title)
         self.refresh_bindings()
 
     @on(OptionList.OptionSelected, "#sidebar")
@@ -284,18 +285,9 @@ class MainScreen(Screen[None]):
         """Ctrl+C: stop the answer; else copy what is selected; else say how to quit."""
         if self.exchanges.stop():
             self.notify("Stopped.", timeout=2)
-            return
-        prompt = self.panes.prompt
-        if prompt.has_focus and prompt.selected_text:
-            prompt.action_copy()
-            return
-        selected = self.get_selected_text()
-        if selected:
-            self.app.copy_to_clipboard(selected)
-            self.notify("Copied the selection.", timeout=2)
-            return
-        self.notify(f"Nothing is streaming. {self.keymap.describe('quit')} quits; "
-                    f"{self.keymap.describe('copy_answer')} copies the answer.", timeout=4)
+        elif not self.clipboard.copy_selection(self.get_selected_text()):
+            self.notify(f"Nothing is streaming. {self.keymap.describe('quit')} quits; "
+                        f"{self.keymap.describe('copy_answer')} copies the answer.", timeout=4)
 
     def action_focus_prompt(self) -> None:
         self.branches.cancel_edit()
@@ -321,10 +313,7 @@ class MainScreen(Screen[None]):
 
     async def action_regenerate(self) -> None:
         """Ask again from the prompt of the focused (or last) answer; earlier answers stay alternatives."""
-        if self.context.offline:
-            self.notify(one_line(self.context.setup_hint, 200), severity="warning", markup=False)
-            return
-        if self.busy("ask again"):
+        if self._cannot_ask("ask again"):
             return
         group = self.navigator.target_group(self.focused)
         if group is None or self.history.conv_id is None:
@@ -333,6 +322,15 @@ class MainScreen(Screen[None]):
         problem = await self.exchanges.regenerate(group)
         self._warn(problem)
         self.refresh_bindings()
+
+    def action_edit_in_editor(self) -> None:
+        self.composer.edit_in_editor()
+
+    def action_recall_search(self) -> None:
+        self.composer.recall_search()
+
+    def action_attach(self) -> None:
+        self.composer.attach()
 
     def action_prev_answer(self) -> None:
         self.panes.answers.move(-1)
