@@ -13,12 +13,14 @@ from tui.commands.history import add_history_parser, run_history
 from tui.ui.app import R1App
 from tui.ui.widgets.prompt import PromptInput
 
+from tui.chat.attachments import compose
 from tui.llm.client import ChatClient
 from tui.llm.context_window import ContextWindow
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.request import RequestDefaults
 from tui.metrics import Prices
 from tui.store import HistoryStore
+from tui.store.models import Attachment
 from tui.ui.factory import build_app
 from tui.ui.branches import short_count
 
@@ -340,4 +342,31 @@ async def test_read_only_flipping_an_alternative_shows_its_later_turns(tmp_path:
         await pilot.press("left_parenthesis")  # the nearest fork: the answers
         await wait_for(pilot, lambda: prompts(app) == ["tell me about koalas", "and sleep?"])
         assert shown_answers(app) == ["eucalyptus", "20 hours"]
+    store.close()
+
+
+async def test_an_edit_carries_the_prompts_attachments_and_esc_restores_the_drafts(azure_server,
+                                                                                  tmp_path: Path) -> None:
+    app, store, _ = make_app(azure_server.base_url, tmp_path / "h.db")
+    notes, draft = Attachment("notes.txt", "line one\n"), Attachment("draft.txt", "later\n")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.main_screen
+        chips = screen.panes.chips
+        await chips.add(notes)
+        azure_server.enqueue(answer("A1"))
+        await send_and_wait(pilot, app, "summarise")
+        assert chips.attachments == ()
+        await chips.add(draft)  # the next prompt's attachment, not sent yet
+        screen.panes.answers.answers()[0].focus()
+        await pilot.press("e")
+        assert app.query_one(PromptInput).text == "summarise" and chips.attachments == (notes,)
+        await pilot.press("escape")
+        assert app.query_one(PromptInput).text == "" and chips.attachments == (draft,)
+        screen.panes.answers.answers()[0].focus()
+        await pilot.press("e", "end", *" briefly")
+        azure_server.enqueue(answer("B1"))
+        await send_and_wait(pilot, app, "")
+        (sent,) = azure_server.requests[-1].json["messages"]
+        assert sent == {"role": "user", "content": compose("summarise briefly", (notes,))}
+        assert chips.attachments == (draft,)  # the draft's attachment is back after the edit went
     store.close()

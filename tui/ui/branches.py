@@ -22,6 +22,7 @@ from textual.widget import Widget
 from tui.chat.context import turn_pairs
 from tui.chat.exchange import Exchange
 from tui.chat.tree import ConversationTree
+from tui.store.models import Attachment
 from tui.ui.context import AppContext
 from tui.ui.keymap import Keymap
 from tui.ui.loader import load
@@ -61,7 +62,8 @@ class Branches:
         self.keymap = keymap
         self.notify = notify
         self.editing: str | None = None  # the prompt being edited
-        self._draft = ""  # what the composer held before the edit
+        self._draft = ""  # what the composer held before the edit ...
+        self._draft_files: list[tuple[Attachment, bool]] = []  # ... and its attachment chips (pasted or not)
         self.left_out: set[str] = set()  # prompts of the turns the last request left out
 
     @property
@@ -70,11 +72,11 @@ class Branches:
 
     # -- markers -----------------------------------------------------------------------
 
-    def shown(self) -> None:
+    async def shown(self) -> None:
         """Another conversation (or none) is on screen: its forks and figures; an edit of another one ends."""
         self.left_out = set()
         if self.editing is not None and (self.tree is None or self.editing not in self.tree):
-            self.cancel_edit()
+            await self.cancel_edit()
         self.mark()
 
     def refresh_status(self) -> None:
@@ -108,10 +110,10 @@ class Branches:
             block.set_class(msg_id in self.left_out, "-left-out")
             block.set_header(" · ".join(parts))
 
-    def sent(self, exchange: Exchange | None) -> None:
+    async def sent(self, exchange: Exchange | None) -> None:
         """A prompt was sent: an edit ends (the composer gets back what it held); remember (and say)
         which earlier turns the request left out to fit the context."""
-        self.cancel_edit()
+        await self.cancel_edit()
         plan = exchange.plan if exchange is not None else None
         tree = self.tree
         self.left_out = set()
@@ -138,7 +140,7 @@ class Branches:
         if first < len(path) or first < len(shown):
             await self._redraw_from(tree, first)
         if self.editing is not None and self.editing not in path:  # its branch is not shown any more
-            self.cancel_edit()
+            await self.cancel_edit()
         self.mark()
 
     async def _redraw_from(self, tree: ConversationTree, index: int) -> None:
@@ -214,40 +216,50 @@ class Branches:
         current = next((p for p in prompts if p.has_class("-prompt-current")), None)
         return current or (prompts[-1] if prompts else None)
 
-    def edit(self, focused: Widget | None) -> str | None:
+    async def edit(self, focused: Widget | None) -> str | None:
         """Edit the prompt of ``focused`` (see :meth:`target_prompt`); None, or why not."""
         block = self.target_prompt(focused)
         if block is None:
             return "There is no prompt to edit here."
-        self.start_edit(block)
+        await self.start_edit(block)
         return None
 
-    def start_edit(self, block: PromptBlock) -> None:
-        """Put ``block``'s prompt into the composer; the next send makes it a new branch."""
-        composer = self.panes.prompt
+    async def start_edit(self, block: PromptBlock) -> None:
+        """Put ``block``'s prompt and its attachments into the composer; the next send makes it a new branch."""
+        composer, chips = self.panes.prompt, self.panes.chips
         if self.editing is None:
             self._draft = composer.text
+            self._draft_files = [(chip.attachment, chip.pasted) for chip in chips.chips()]
+        tree = self.tree
         self.editing = block.msg_id
         self._fill(block.text)
+        msg_id = block.msg_id
+        files = tree.get(msg_id).attachments if tree is not None and msg_id is not None and msg_id in tree else ()
+        await self._set_chips([(a, False) for a in files])
         self.show_prompt(block)
         self.mark()
         focus_now(composer)
 
-    def cancel_edit(self) -> bool:
+    async def cancel_edit(self) -> bool:
         """Stop editing and give the composer back what it held (False: no edit was going on)."""
         if self.editing is None:
             return False
         self.editing = None
         self._fill(self._draft)
+        await self._set_chips(self._draft_files)
         self.mark()
         return True
 
+    async def _set_chips(self, files: list[tuple[Attachment, bool]]) -> None:
+        chips = self.panes.chips
+        await chips.clear()
+        for attachment, pasted in files:
+            await chips.add(attachment, pasted=pasted)
+
     def edit_target(self) -> str | None:
-        """The prompt the next send edits (None: a plain send; an edit of another conversation is dropped)."""
+        """The prompt the next send edits (None: a plain send or an edit of a prompt not shown)."""
         tree = self.tree
-        if self.editing is not None and (tree is None or self.editing not in tree):
-            self.editing = None
-        return self.editing
+        return self.editing if tree is not None and self.editing in tree else None
 
     def _fill(self, text: str) -> None:
         composer = self.panes.prompt

@@ -9,7 +9,7 @@ Opening a conversation never moves the keyboard focus: the prompt keeps it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.screen import Screen
@@ -38,6 +38,10 @@ OPEN_ERRORS: tuple[type[Exception], ...] = (*STORE_ERRORS, SessionError)
 Busy = Callable[[str], bool]  # "would this interrupt a running answer?" (and say so)
 
 
+async def _nothing() -> None:
+    return None
+
+
 class HistoryController:
     """Keeps the open conversation, the list and the answer pane in step."""
 
@@ -48,7 +52,7 @@ class HistoryController:
         self.keymap = keymap
         self.busy = busy
         self._loading: asyncio.Future[None] | None = None  # a conversation is being put on screen
-        self.on_shown: Callable[[], None] = lambda: None  # another conversation (or none) is on screen
+        self.on_shown: Callable[[], Awaitable[None]] = _nothing  # another conversation (or none) is on screen
 
     @property
     def conv_id(self) -> str | None:
@@ -185,7 +189,7 @@ class HistoryController:
         self.panes.reasoning.show(loaded.last_block)
         answers.scroll_end(animate=False)
         self._set_current(tree.title)
-        self.on_shown()
+        await self.on_shown()
 
     async def new(self) -> bool:
         """An empty answer pane; the next prompt starts a new conversation."""
@@ -200,7 +204,7 @@ class HistoryController:
         status.changed()
         self._set_current("")
         self.reload_list()
-        self.on_shown()
+        await self.on_shown()
         return True
 
     async def open_hit(self, result: SearchResult) -> None:

@@ -198,7 +198,7 @@ class MainScreen(Screen[None]):
             return self._warn(problem)
         self.panes.prompt.clear()
         await self.composer.sent()
-        self.branches.sent(self.exchanges.current.exchange if self.exchanges.current else None)
+        await self.branches.sent(self.exchanges.current.exchange if self.exchanges.current else None)
         if new:
             self.history.started(self.context.session.title)
         self.refresh_bindings()
@@ -289,8 +289,8 @@ class MainScreen(Screen[None]):
             self.notify(f"Nothing is streaming. {self.keymap.describe('quit')} quits; "
                         f"{self.keymap.describe('copy_answer')} copies the answer.", timeout=4)
 
-    def action_focus_prompt(self) -> None:
-        self.branches.cancel_edit()
+    async def action_focus_prompt(self) -> None:
+        await self.branches.cancel_edit()
         self.set_focus(self.navigator.default_focus())
 
     def action_toggle_list(self) -> None:
@@ -384,8 +384,8 @@ class MainScreen(Screen[None]):
         if problem is not None:
             self.notify(one_line(problem, 300), severity="warning", timeout=4, markup=False)
 
-    def action_edit_prompt(self) -> None:
-        self._warn(self.unavailable("edit_prompt") or self.branches.edit(self.focused))
+    async def action_edit_prompt(self) -> None:
+        self._warn(self.unavailable("edit_prompt") or await self.branches.edit(self.focused))
 
     async def action_prev_branch(self) -> None:
         self._warn(self.unavailable("prev_branch") or await self.branches.flip(self.focused, -1))
