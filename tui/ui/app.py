@@ -60,7 +60,7 @@ class R1App(App[None]):
         theme_problem = start_theme(self, self.context.theme)
         if theme_problem:
             self.notify(f"{self.context.config_path}: {theme_problem}", severity="error", timeout=15, markup=False)
-        ThemeMemory(self, self.context.config_path).watch()
+        ThemeMemory(self, self.context.config_path, save=self.context.writes_config).watch()
         self._warm_up_after_first_paint()
         context = self.context
         if context.client is None and not context.read_only and context.client_factory is not None:

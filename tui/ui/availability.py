@@ -18,6 +18,8 @@ def why_not(action: str, context: AppContext, panes: Panes, *, conv_id: str | No
         return "offline (--offline): history is read-only"
     if action in NEEDS_CLIENT and context.client is None:
         return "no endpoint is configured (Set up an endpoint)"
+    if action == "setup" and not context.writes_config:
+        return "--demo never writes config.toml: run r1-tui without --demo to set up an endpoint"
     if action in NEEDS_ANSWER and not answers.answers():
         return "there is no answer yet"
     if action in ("prev_prompt", "next_prompt") and not answers.prompts():

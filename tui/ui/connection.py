@@ -8,6 +8,7 @@ prompt and show the new endpoint.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from textual.screen import Screen
 
@@ -66,7 +67,10 @@ class ConnectionController:
         app.push_screen(SetupScreen(context.config_path, first_run=context.client is None), done)
 
     def settings(self) -> None:
-        """Open the settings dialog (profile, deployment, max_tokens, stop, n, system prompt)."""
+        """Open the settings dialog (profile, deployment, max_tokens, stop, n, system prompt).
+
+        In ``--demo`` the settings apply to this session only: config.toml is never written.
+        """
         context = self.context
         current = SettingsValues(
             profile=context.profile_name or "default",
@@ -77,14 +81,22 @@ class ConnectionController:
         async def done(result: SettingsValues | None) -> None:
             if result is None:
                 return
-            context.defaults = result.defaults
-            context.profile_name = result.profile
-            self.notify(f"Settings saved to {one_line(str(context.config_path), 120)}.", timeout=3)
+            edited = result.defaults
+            context.defaults = edited
+            if context.writes_config:
+                context.profile_name = result.profile
+                self.notify(f"Settings saved to {one_line(str(context.config_path), 120)}.", timeout=3)
+            else:
+                self.notify("Settings apply to this session only (--demo never writes config.toml).", timeout=4)
             if context.client is not None and result.deployment and result.deployment != current.deployment:
-                await self.switch(context.profile_name if context.client_factory else None, result.deployment)
-                context.defaults = result.defaults
+                # --demo: the same (demo) connection with another deployment, never a profile from the file
+                profile = context.profile_name if context.client_factory and context.writes_config else None
+                if await self.switch(profile, result.deployment):  # the new deployment's window, the edited fields
+                    context.defaults = replace(context.defaults, system=edited.system, max_tokens=edited.max_tokens,
+                                               stop=edited.stop, n=edited.n)
 
-        self.host.app.push_screen(SettingsScreen(context.config_path, current), done)
+        self.host.app.push_screen(SettingsScreen(context.config_path, current, session_only=not context.writes_config),
+                                  done)
 
     def switch_deployment(self) -> None:
         """Ask for a deployment name on the current endpoint and switch to it."""

@@ -55,6 +55,7 @@ class AppContext:
     theme: object = None  # the configured theme (validated when the app starts)
     profile_name: str | None = None
     config_file: Path | None = None
+    demo: bool = False  # --demo: settings and themes apply to this session only, config.toml is never written
     owned_clients: list[ChatClient] = field(default_factory=list)
     on_save_error: Callable[[BaseException], None] | None = None  # called on the writer's thread
     session: Session = field(init=False)
@@ -110,6 +111,11 @@ class AppContext:
     @property
     def config_path(self) -> Path:
         return self.config_file or paths.config_file()
+
+    @property
+    def writes_config(self) -> bool:
+        """May the app write config.toml? Never in ``--demo`` (nothing of the demo leaks into later runs)."""
+        return not self.demo
 
     @property
     def history_writable(self) -> bool:

@@ -25,12 +25,14 @@ def build_app(
     theme: object = None,
     profile: str | None = None,
     config_path: Path | None = None,
+    demo: bool = False,
 ) -> R1App:
     """The app over ``store``, talking to ``client`` (None: browse the history only).
 
     ``read_only`` is ``--offline``; ``client_factory`` builds clients for a profile or
     deployment switch and for first-run setup; ``keymap`` and ``theme`` are the config's
-    ``[keys]`` table and ``theme`` value (validated when the app starts).
+    ``[keys]`` table and ``theme`` value (validated when the app starts). ``demo``
+    (``--demo``): settings and themes apply to the session only, config.toml is never written.
     """
     hint = setup_hint or (
         "History is read-only: composing is disabled." if read_only and client else DEFAULT_SETUP_HINT
@@ -47,5 +49,6 @@ def build_app(
         theme=theme,
         profile_name=profile,
         config_file=config_path,
+        demo=demo,
     )
     return R1App(context)

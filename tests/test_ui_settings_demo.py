@@ -1,0 +1,90 @@
+"""Settings and themes in ``--demo`` never write config.toml; settings keep the profile's extras (#11.4, #16)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tui.llm.client import ChatClient
+from tui.llm.context_window import ContextWindow
+from tui.llm.endpoint import EndpointSettings
+from tui.llm.request import RequestDefaults
+from tui.llm.thinking import BUILT_IN
+from tui.store import HistoryStore
+from tui.ui.commands import palette_entries
+from tui.ui.factory import build_app
+from tui.ui.screens.settings import SettingsScreen
+
+try:
+    from tests.uihelpers import wait_for
+except ImportError:  # tests/ itself on sys.path
+    from uihelpers import wait_for  # type: ignore[no-redef]
+
+PROFILE = RequestDefaults(max_tokens=100, extra_body={"top_k": 40}, thinking=True,
+                          thinking_recipe=BUILT_IN["deepseek"], context=ContextWindow(131072, "table", "DeepSeek-V3.1"))
+
+
+def _notes(app) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def _save_settings(app, pilot, max_tokens: str) -> None:
+    await pilot.press("f9")
+    await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+    app.screen.query_one("#settings-max-tokens", Input).value = max_tokens
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: not isinstance(app.screen, SettingsScreen))
+
+
+async def test_demo_settings_apply_to_the_session_and_never_write_config(tmp_path: Path) -> None:
+    cfg = tmp_path / "config" / "config.toml"
+    calls: list[tuple[str | None, str | None]] = []
+    client = ChatClient(EndpointSettings("http://127.0.0.1:9/v1", "demo-r1", "none"))
+
+    def factory(profile: str | None, deployment: str | None):
+        calls.append((profile, deployment))
+        return ChatClient(EndpointSettings("http://127.0.0.1:9/v1", deployment or "demo-r1", "none")), RequestDefaults()
+
+    store = HistoryStore.open(tmp_path / "h.db")
+    app = build_app(client=client, store=store, defaults=PROFILE, profile="default", config_path=cfg,
+                    client_factory=factory, demo=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        assert "this session only" in str(app.screen.query_one("#settings-where").render())
+        assert "131072 tokens" in str(app.screen.query_one("#settings-context").render())
+        app.screen.query_one("#settings-max-tokens", Input).value = "500"
+        app.screen.query_one("#settings-deployment", Input).value = "demo-v3"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, SettingsScreen) and calls)
+        await wait_for(pilot, lambda: app.context.client is not None and app.context.client.endpoint.deployment == "demo-v3")
+        assert app.context.defaults.max_tokens == 500
+        assert "session only" in _notes(app)
+        assert calls == [(None, "demo-v3")]  # the demo connection, not the file's profile "default"
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        assert "for this session only" in _notes(app)
+        why = {e.name: e.why_not for e in palette_entries(app.main_screen)}["Set up an endpoint"]
+        assert why is not None and "--demo" in why
+    assert not cfg.exists()
+    await client.aclose()
+    await app.context.aclose_owned_clients()
+    store.close()
+
+
+async def test_saved_settings_keep_the_profiles_extras_and_thinking_switch(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    client = ChatClient(EndpointSettings("http://127.0.0.1:9/v1", "dep", "none"))
+    store = HistoryStore.open(tmp_path / "h.db")
+    app = build_app(client=client, store=store, defaults=PROFILE, profile="default", config_path=cfg)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _save_settings(app, pilot, "700")
+        defaults = app.context.defaults
+        assert defaults.max_tokens == 700
+        assert dict(defaults.extra_body) == {"top_k": 40}
+        assert defaults.thinking is True and defaults.thinking_recipe == BUILT_IN["deepseek"]
+        assert defaults.context_window == 131072
+    assert "max_tokens = 700" in cfg.read_text()
+    await client.aclose()
+    store.close()
