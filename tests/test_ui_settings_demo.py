@@ -31,7 +31,7 @@ def _notes(app) -> str:
 
 async def _save_settings(app, pilot, max_tokens: str) -> None:
     await pilot.press("f9")
-    await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+    await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "settings-max-tokens")
     app.screen.query_one("#settings-max-tokens", Input).value = max_tokens
     await pilot.press("ctrl+s")
     await wait_for(pilot, lambda: not isinstance(app.screen, SettingsScreen))
@@ -51,7 +51,7 @@ async def test_demo_settings_apply_to_the_session_and_never_write_config(tmp_pat
                     client_factory=factory, demo=True)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f9")
-        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "settings-max-tokens")
         assert "this session only" in str(app.screen.query_one("#settings-where").render())
         assert "131072 tokens" in str(app.screen.query_one("#settings-context").render())
         app.screen.query_one("#settings-max-tokens", Input).value = "500"
@@ -87,4 +87,36 @@ async def test_saved_settings_keep_the_profiles_extras_and_thinking_switch(tmp_p
         assert defaults.context_window == 131072
     assert "max_tokens = 700" in cfg.read_text()
     await client.aclose()
+    store.close()
+
+
+async def test_setup_auth_follows_the_endpoint_until_the_user_picks_one(tmp_path: Path, monkeypatch) -> None:
+    """README's table: none for a non-Azure endpoint, entra for Azure, key when the key variable is set (#11.12)."""
+    from textual.widgets import RadioButton, RadioSet
+
+    from tui.ui.screens.setup import SetupScreen
+
+    monkeypatch.delenv("AZURE_OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    store = HistoryStore.open(tmp_path / "h.db")
+    app = build_app(client=None, store=store, config_path=tmp_path / "config.toml")
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.main_screen.action_setup()
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "setup-endpoint")
+        screen = app.screen
+        endpoint = screen.query_one("#setup-endpoint", Input)
+        auth = screen.query_one(RadioSet)
+
+        async def typed(url: str) -> int:
+            endpoint.value = url
+            await pilot.pause()
+            return auth.pressed_index
+
+        assert await typed("http://127.0.0.1:8000/v1") == 2  # none
+        assert await typed("https://res.openai.azure.com/openai/v1/") == 0  # entra
+        monkeypatch.setenv("AZURE_OPENAI_API_KEY", "k")
+        assert await typed("https://res2.openai.azure.com/openai/v1/") == 1  # key: one is set
+        auth.query(RadioButton)[2].value = True  # the user's choice stays
+        await pilot.pause()
+        assert await typed("https://res3.openai.azure.com/openai/v1/") == 2
     store.close()

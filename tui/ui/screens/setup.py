@@ -3,6 +3,10 @@
 The API key itself is never asked for unless the user ticks "save the key in the config
 file" (the file is then written 0600); otherwise only the NAME of the environment
 variable holding it is saved (``api_key_env``).
+
+Auth follows README's table as the endpoint is typed (``key`` when the key variable is
+set, ``entra`` for Azure hosts, ``none`` otherwise) until the user picks one; the check's
+messages never name a config file that does not exist yet.
 """
 
 from __future__ import annotations
@@ -32,6 +36,14 @@ INTRO = (
 )
 
 
+def default_auth(endpoint: str, key_found: bool) -> str:
+    """README's default: ``key`` when a key is found, ``entra`` for Azure hosts, ``none`` otherwise."""
+    if key_found:
+        return "key"
+    host = endpoint.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
+    return "entra" if is_azure_host(host.lower()) else "none"
+
+
 def _row(label: str, widget: Any) -> Horizontal:
     return Horizontal(Label(label, classes="field-label"), widget, classes="field-row")
 
@@ -51,6 +63,8 @@ class SetupScreen(ModalScreen[str | None]):
         self.first_run = first_run
         self.check_lines: list[str] = []
         self._trial = ""
+        self._auto_auth = "entra"  # what the dialog chose; once the user picks another, it stays theirs
+        self._auth_chosen = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="setup-dialog", classes="r1-dialog"):
@@ -87,11 +101,21 @@ class SetupScreen(ModalScreen[str | None]):
         self.query_one("#setup-key", Input).disabled = not event.value
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "setup-endpoint":  # suggest the usual key variable for the host
-            host = event.value.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-            env = self.query_one("#setup-key-env", Input)
-            if env.value in ("AZURE_OPENAI_API_KEY", "OPENAI_API_KEY"):
-                env.value = "AZURE_OPENAI_API_KEY" if is_azure_host(host) else "OPENAI_API_KEY"
+        if event.input.id not in ("setup-endpoint", "setup-key-env"):
+            return
+        endpoint = self._value("endpoint")
+        env = self.query_one("#setup-key-env", Input)
+        if event.input.id == "setup-endpoint" and env.value in ("AZURE_OPENAI_API_KEY", "OPENAI_API_KEY"):
+            host = endpoint.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]  # the usual key variable
+            env.value = "AZURE_OPENAI_API_KEY" if is_azure_host(host) else "OPENAI_API_KEY"
+        if endpoint and not self._auth_chosen:
+            self._auto_auth = default_auth(endpoint, bool(os.environ.get(env.value.strip())))
+            buttons = list(self.query_one("#setup-auth", RadioSet).query(RadioButton))
+            buttons[AUTH_MODES.index(self._auto_auth)].value = True
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        if AUTH_MODES[event.index] != self._auto_auth:  # the user's choice, kept from now on
+            self._auth_chosen = True
 
     def profile_values(self) -> tuple[str, dict[str, Any]]:
         """The profile name and its keys; raises ConfigError for a missing or bad field."""
@@ -162,7 +186,9 @@ class SetupScreen(ModalScreen[str | None]):
 
     def _show(self, check: Any) -> None:
         mark = "–" if check.skipped else "✓" if check.ok else "✗"
-        detail = check.detail.replace(self._trial, str(self.config_path))  # name the real file, not the trial copy
+        # name the real file, not the trial copy; before the first save there is no file to name
+        real = str(self.config_path) if self.config_path.exists() else "this form (not saved yet)"
+        detail = check.detail.replace(self._trial, real)
         self.check_lines.append(f"{mark} {check.title:<14} {for_display(detail)}")
         if not check.ok and not check.skipped and check.fix:
             self.check_lines.append(f"    fix: {for_display(check.fix)}")
