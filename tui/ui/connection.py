@@ -64,7 +64,8 @@ class ConnectionController:
             else:
                 await self.switch(profile, None)
 
-        app.push_screen(SetupScreen(context.config_path, first_run=context.client is None), done)
+        known = context.partial if context.client is None else None
+        app.push_screen(SetupScreen(context.config_path, first_run=context.client is None, known=known), done)
 
     def settings(self) -> None:
         """Open the settings dialog (profile, deployment, max_tokens, stop, n, system prompt).

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tui import paths
 from tui.chat.session import Session
-from tui.config import ConfigError
+from tui.config import ConfigError, PartialConfigError
 from tui.llm.client import ChatClient
 from tui.llm.request import RequestDefaults
 from tui.sanitize import one_line
@@ -56,6 +56,7 @@ class AppContext:
     profile_name: str | None = None
     config_file: Path | None = None
     demo: bool = False  # --demo: settings and themes apply to this session only, config.toml is never written
+    partial: PartialConfigError | None = None  # an endpoint without a deployment: what setup starts from
     owned_clients: list[ChatClient] = field(default_factory=list)
     on_save_error: Callable[[BaseException], None] | None = None  # called on the writer's thread
     session: Session = field(init=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from tui.config import PartialConfigError
 from tui.llm.client import ChatClient
 from tui.llm.request import RequestDefaults
 from tui.store import HistoryStore
@@ -26,6 +27,7 @@ def build_app(
     profile: str | None = None,
     config_path: Path | None = None,
     demo: bool = False,
+    partial: PartialConfigError | None = None,
 ) -> R1App:
     """The app over ``store``, talking to ``client`` (None: browse the history only).
 
@@ -33,6 +35,7 @@ def build_app(
     deployment switch and for first-run setup; ``keymap`` and ``theme`` are the config's
     ``[keys]`` table and ``theme`` value (validated when the app starts). ``demo``
     (``--demo``): settings and themes apply to the session only, config.toml is never written.
+    ``partial``: an endpoint was configured without a deployment; setup opens with it filled in.
     """
     hint = setup_hint or (
         "History is read-only: composing is disabled." if read_only and client else DEFAULT_SETUP_HINT
@@ -50,5 +53,6 @@ def build_app(
         profile_name=profile,
         config_file=config_path,
         demo=demo,
+        partial=partial,
     )
     return R1App(context)

@@ -24,7 +24,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
-from tui.config import ConfigError, Overrides
+from tui.config import ConfigError, Overrides, PartialConfigError
 from tui.config_write import load_document, save_document, update_profile
 from tui.llm.endpoint import EndpointError, is_azure_host, normalize_endpoint
 from tui.sanitize import for_display, one_line
@@ -57,10 +57,11 @@ class SetupScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", show=False, id="setup.cancel"),
     ]
 
-    def __init__(self, config_path: Path, *, first_run: bool = False) -> None:
+    def __init__(self, config_path: Path, *, first_run: bool = False, known: PartialConfigError | None = None) -> None:
         super().__init__()
         self.config_path = config_path
         self.first_run = first_run
+        self.known = known  # a configuration with an endpoint and no deployment: filled in, the rest asked for
         self.check_lines: list[str] = []
         self._trial = ""
         self._auto_auth = "entra"  # what the dialog chose; once the user picks another, it stays theirs
@@ -69,9 +70,11 @@ class SetupScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="setup-dialog", classes="r1-dialog"):
             yield Static(Text("Set up an endpoint", style="bold"), markup=False)
-            yield Static(Text(INTRO if self.first_run else INTRO.split(": ", 1)[1]), id="setup-intro", markup=False)
-            yield _row("Profile", Input(value="default", id="setup-profile", compact=True))
-            yield _row("Endpoint", Input(placeholder="https://NAME.openai.azure.com/openai/v1/", id="setup-endpoint", compact=True))
+            yield Static(Text(self._intro()), id="setup-intro", markup=False)
+            known = self.known
+            yield _row("Profile", Input(value=(known.profile if known else None) or "default",
+                                        id="setup-profile", compact=True))
+            yield _row("Endpoint", Input(value=known.endpoint if known else "", placeholder="https://NAME.openai.azure.com/openai/v1/", id="setup-endpoint", compact=True))
             yield _row("Deployment", Input(placeholder="DeepSeek-R1 (deployment name, not model name)", id="setup-deployment", compact=True))
             yield _row("Auth", RadioSet(*(RadioButton(m, value=m == "entra") for m in AUTH_MODES), id="setup-auth", compact=True))
             yield _row("Key env var", Input(value="AZURE_OPENAI_API_KEY", id="setup-key-env", compact=True))
@@ -84,8 +87,18 @@ class SetupScreen(ModalScreen[str | None]):
                 yield Button("Save (^S)", id="setup-save-button", variant="primary", compact=True)
                 yield Button("Cancel (Esc)", id="setup-cancel-button", compact=True)
 
+    def _intro(self) -> str:
+        if self.known is not None:
+            known = self.known
+            return (f"Endpoint {one_line(known.endpoint, 120)} (from {one_line(known.endpoint_from, 60)}) has no "
+                    f"{' and no '.join(known.missing)}: fill in what is missing, check (Ctrl+T) and save.")
+        return INTRO if self.first_run else INTRO.split(": ", 1)[1]
+
     def on_mount(self) -> None:
-        self.query_one("#setup-endpoint", Input).focus()
+        first_empty = "#setup-deployment" if self.known is not None else "#setup-endpoint"
+        self.query_one(first_empty, Input).focus()
+        if self.known is not None:
+            self._follow_endpoint(endpoint_changed=True)
 
     # -- form ------------------------------------------------------------------------
 
@@ -101,11 +114,14 @@ class SetupScreen(ModalScreen[str | None]):
         self.query_one("#setup-key", Input).disabled = not event.value
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id not in ("setup-endpoint", "setup-key-env"):
-            return
+        if event.input.id in ("setup-endpoint", "setup-key-env"):
+            self._follow_endpoint(endpoint_changed=event.input.id == "setup-endpoint")
+
+    def _follow_endpoint(self, *, endpoint_changed: bool) -> None:
+        """The usual key variable for the host, and README's default auth (until the user picks one)."""
         endpoint = self._value("endpoint")
         env = self.query_one("#setup-key-env", Input)
-        if event.input.id == "setup-endpoint" and env.value in ("AZURE_OPENAI_API_KEY", "OPENAI_API_KEY"):
+        if endpoint_changed and env.value in ("AZURE_OPENAI_API_KEY", "OPENAI_API_KEY"):
             host = endpoint.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]  # the usual key variable
             env.value = "AZURE_OPENAI_API_KEY" if is_azure_host(host) else "OPENAI_API_KEY"
         if endpoint and not self._auth_chosen:
