@@ -54,6 +54,8 @@ SCREEN_BINDINGS: list[BindingType] = [
     Binding("f7,c", "next_code_block", "Next code block", show=False, priority=True, id="next_code_block"),
     Binding("f8,C", "copy_code_block", "Copy code block", show=False, id="copy_code_block"),
     Binding("f9", "settings", "Settings", show=False, id="settings"),
+    Binding("f12", "show_error", "Last error", tooltip="The last error in full (the status line shows its start)",
+            show=False, id="show_error"),
     Binding("{,alt+up", "prev_prompt", "Previous prompt", show=False, id="prev_prompt"),
     Binding("},alt+down", "next_prompt", "Next prompt", show=False, id="next_prompt"),
     Binding("slash", "search", "Search (outside the prompt)", show=False, id="search_slash"),

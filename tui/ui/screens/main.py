@@ -36,6 +36,7 @@ from tui.ui.history_controller import HistoryController
 from tui.ui.keymap import Keymap
 from tui.ui.navigation import Navigator
 from tui.ui.panes import Panes
+from tui.ui.screens.error import ErrorScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.answer_block import AnswerBlock
@@ -96,6 +97,7 @@ class MainScreen(Screen[None]):
         panes.prompt.set_keys(keymap.keys_for("send"), [*keymap.keys_for("newline"), *keymap.keys_for("newline_alt")])
         panes.title.set_subtitle(self.context.connection_title())
         panes.status.model.endpoint = self.context.endpoint_label()
+        panes.status.model.error_key = keymap.describe("show_error") if keymap.keys_for("show_error") else ""
         panes.status.render_now()
         self._apply_offline()
         if self.app.size.width < NARROW_SCREEN and not self.context.offline:  # offline, the list is all there is
@@ -362,6 +364,13 @@ class MainScreen(Screen[None]):
     async def action_copy_code_block(self) -> None:
         await self.history.settled()
         self.clipboard.copy_code_block()
+
+    def action_show_error(self) -> None:
+        details = self.panes.status.model.error_details
+        if not details:
+            self.notify("No error so far.", timeout=2)
+            return
+        self.app.push_screen(ErrorScreen(details))
 
     def action_settings(self) -> None:
         self.connection.settings()

@@ -73,6 +73,8 @@ class StatusModel:
     retry_max: int = 0
     retry_deadline: float | None = None
     error: str = ""
+    error_details: str = ""  # the last error in full (kept when the line is cleared; shown by a key)
+    error_key: str = ""  # the key that shows it, named on the error line ("F10")
     activity: str = ""  # "thinking", "answering", "stopped"...
 
     def reset_answer(self) -> None:
@@ -224,7 +226,7 @@ class StatusBar(Static):
             alert = Item(f"{one_line(m.retry_reason, 80)} · retry {m.retry_attempt}/{m.retry_max} "
                          f"in {left:.1f} s (Esc cancels)", 0, "bold")
         elif m.error:
-            alert = Item(m.error, 0, "bold")
+            alert = Item(f"{m.error_key} details · {m.error}" if m.error_key else m.error, 0, "bold")
         return top, usage, alert
 
     def build_text(self) -> Text:
