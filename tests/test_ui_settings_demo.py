@@ -120,3 +120,24 @@ async def test_setup_auth_follows_the_endpoint_until_the_user_picks_one(tmp_path
         await pilot.pause()
         assert await typed("https://res3.openai.azure.com/openai/v1/") == 2
     store.close()
+
+
+def test_the_app_shows_the_temperature_warning(azure_server, tmp_path: Path, monkeypatch) -> None:
+    """A profile with temperature: the app says it is ignored, as ask and doctor do (#11 Confusing)."""
+    from tui import cli
+    from tui.ui.app import R1App
+
+    cfg = tmp_path / "config" / "r1-tui" / "config.toml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text(f'[profiles.p]\nendpoint = "{azure_server.base_url}"\ndeployment = "d"\nauth = "none"\n'
+                   "temperature = 0.6\n")
+    seen: list[str] = []
+
+    async def drive(app: R1App) -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            seen.extend(str(n.message) for n in app._notifications)
+
+    monkeypatch.setattr(R1App, "run_async", drive)
+    assert cli.main([]) == 0
+    assert any("temperature is ignored" in note for note in seen), seen

@@ -318,7 +318,8 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
                         setup_hint=hint, low_bandwidth=low_bandwidth,
                         client_factory=_client_factory(overrides or Overrides()), keymap=settings.extra.get("keys"),
                         theme=settings.extra.get("theme"), profile=settings.profile_name,
-                        config_path=settings.config_path, demo=demo, partial=partial)
+                        config_path=settings.config_path, demo=demo, partial=partial,
+                        warnings=settings.warnings)
         await app.run_async()
         return app.return_code or 0
     finally:

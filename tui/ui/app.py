@@ -14,6 +14,7 @@ from textual.app import App
 
 import tui
 from tui.llm.client import ChatClient
+from tui.sanitize import one_line
 from tui.ui.bindings import APP_BINDINGS, SHARED_KEYS, keymap_scopes
 from tui.ui.commands import R1Commands
 from tui.ui.compat import install_all
@@ -55,6 +56,8 @@ class R1App(App[None]):
     def on_mount(self) -> None:
         if self.keymap.overrides:
             self.set_keymap(self.keymap.overrides)
+        for warning in self.context.warnings:  # e.g. "temperature is ignored", as ask and doctor say
+            self.notify(one_line(warning, 300), title="Configuration", severity="warning", timeout=15, markup=False)
         for problem in self.keymap_problems:
             self.notify(problem, title="Key configuration", severity="error", timeout=15, markup=False)
         theme_problem = start_theme(self, self.context.theme)

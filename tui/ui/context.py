@@ -57,6 +57,7 @@ class AppContext:
     config_file: Path | None = None
     demo: bool = False  # --demo: settings and themes apply to this session only, config.toml is never written
     partial: PartialConfigError | None = None  # an endpoint without a deployment: what setup starts from
+    warnings: tuple[str, ...] = ()  # the configuration's warnings, shown when the app starts
     owned_clients: list[ChatClient] = field(default_factory=list)
     on_save_error: Callable[[BaseException], None] | None = None  # called on the writer's thread
     session: Session = field(init=False)

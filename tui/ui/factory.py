@@ -28,6 +28,7 @@ def build_app(
     config_path: Path | None = None,
     demo: bool = False,
     partial: PartialConfigError | None = None,
+    warnings: tuple[str, ...] = (),
 ) -> R1App:
     """The app over ``store``, talking to ``client`` (None: browse the history only).
 
@@ -36,6 +37,7 @@ def build_app(
     ``[keys]`` table and ``theme`` value (validated when the app starts). ``demo``
     (``--demo``): settings and themes apply to the session only, config.toml is never written.
     ``partial``: an endpoint was configured without a deployment; setup opens with it filled in.
+    ``warnings``: the configuration's warnings (e.g. "temperature is ignored"), shown at start.
     """
     hint = setup_hint or (
         "History is read-only: composing is disabled." if read_only and client else DEFAULT_SETUP_HINT
@@ -54,5 +56,6 @@ def build_app(
         config_file=config_path,
         demo=demo,
         partial=partial,
+        warnings=tuple(warnings),
     )
     return R1App(context)
