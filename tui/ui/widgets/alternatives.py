@@ -23,7 +23,7 @@ class AnswerGroup(Vertical):
 
     DEFAULT_CSS = """
     AnswerGroup { height: auto; }
-    AnswerGroup > .alt-marker { height: 1; color: $text-muted; padding: 0 0 0 1; display: none; }
+    AnswerGroup > .alt-marker { height: 1; color: $text-muted; padding: 0 0 0 2; display: none; }  /* under the header: border + padding */
     AnswerGroup.-several > .alt-marker { display: block; }
     """
 

@@ -94,13 +94,14 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
 
     def _header_text(self) -> Text:
         text = Text(self.label or "assistant", style="bold")
-        if self.choice:
-            text.append(f" · choice {self.choice}")
-        if self.thought_s is not None:
-            text.append(f" · thought {self.thought_s:.1f} s", style="dim")
+        if self.choice:  # the stored alternative index, 0-based; shown 1-based as the alternatives line counts
+            text.append(f" · answer {self.choice + 1}")
         label = STATE_LABELS.get(self.state)
         if label:
             text.append(f" · {label}", style="bold italic")
+        if self.thought_s is not None:
+            unanswered = label and self.state != "streaming" and not self.answer.strip()
+            text.append(f" · {'thinking' if unanswered else 'thought'} {self.thought_s:.1f} s", style="dim")
         if self.note:
             text.append(f" · {one_line(self.note, 160)}", style="italic")
         return text
