@@ -21,21 +21,21 @@ async def test_a_long_error_opens_in_full_from_the_status_line(azure_server, tmp
     azure_server.enqueue(ErrorResponse(400, {"error": {"code": "invalid_request", "message": LONG}}))
     app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f12")
+        await pilot.press("ctrl+o")
         assert "No error so far." in "\n".join(str(n.message) for n in app._notifications)
         await send_and_wait(pilot, app, "hello")
         status = app.main_screen.panes.status
         await wait_for(pilot, lambda: status.model.error)
         shown = status.build_text().plain
-        assert "F12 details · " in shown and TAIL not in shown  # cut on the bar, the key named
-        await pilot.press("f12")
+        assert "Ctrl+O details · " in shown and TAIL not in shown  # cut on the bar, the key named
+        await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, ErrorScreen))
         text = str(app.screen.query_one("#error-text").render())
         assert TAIL in " ".join(text.split())
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, ErrorScreen))
         await pilot.press("ctrl+n")  # another conversation: the line is cleared, the last error stays readable
-        await pilot.press("f12")
+        await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, ErrorScreen))
     await client.aclose()
     store.close()

@@ -30,6 +30,8 @@ def why_not(action: str, context: AppContext, panes: Panes, *, conv_id: str | No
         return "nothing was archived just now"
     if action in NOT_WHILE_STREAMING and streaming:
         return "an answer is streaming (Esc stops it)"
+    if action == "toggle_thinking" and not context.defaults.has_thinking_switch:
+        return "this profile has no thinking switch (set thinking_param: README, Models and hosts)"
     if action == "show_error" and not panes.status.model.error_details:
         return "no error so far"
     if action == "stop" and not streaming:

@@ -98,6 +98,7 @@ class MainScreen(Screen[None]):
         panes.title.set_subtitle(self.context.connection_title())
         panes.status.model.endpoint = self.context.endpoint_label()
         panes.status.model.error_key = keymap.describe("show_error") if keymap.keys_for("show_error") else ""
+        panes.status.model.thinking = self.context.thinking_label
         panes.status.render_now()
         self._apply_offline()
         if self.app.size.width < NARROW_SCREEN and not self.context.offline:  # offline, the list is all there is
@@ -196,6 +197,7 @@ class MainScreen(Screen[None]):
             return
         self.panes.prompt.clear()
         if new:
+            self.context.conversation_started()
             self.history.started(title_for(event.text))
         self.refresh_bindings()
 
@@ -265,8 +267,10 @@ class MainScreen(Screen[None]):
     # -- actions (keys: tui/ui/bindings.py) ------------------------------------------------------
 
     async def action_new_conversation(self) -> None:
-        if await self.history.new() and not self.context.offline:
-            self.set_focus(self.panes.prompt)
+        if await self.history.new():
+            self.context.forget_new_conversation()
+            if not self.context.offline:
+                self.set_focus(self.panes.prompt)
 
     def action_search(self) -> None:
         self.history.search()
@@ -365,12 +369,19 @@ class MainScreen(Screen[None]):
         await self.history.settled()
         self.clipboard.copy_code_block()
 
+    def action_toggle_thinking(self) -> None:
+        """Flip thinking for this conversation; a profile without a thinking switch says how to get one."""
+        why = self.unavailable("toggle_thinking")
+        if why is not None:
+            self.notify(f"Not now: {why}.", severity="warning", timeout=6)
+            return
+        state = "on" if self.context.toggle_thinking() else "off"
+        self.panes.status.render_now()
+        self.notify(f"Thinking {state} for this conversation.", timeout=2)
+
     def action_show_error(self) -> None:
         details = self.panes.status.model.error_details
-        if not details:
-            self.notify("No error so far.", timeout=2)
-            return
-        self.app.push_screen(ErrorScreen(details))
+        self.app.push_screen(ErrorScreen(details)) if details else self.notify("No error so far.", timeout=2)
 
     def action_settings(self) -> None:
         self.connection.settings()

@@ -11,6 +11,7 @@ and an unchanged text is never repainted.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
@@ -74,7 +75,8 @@ class StatusModel:
     retry_deadline: float | None = None
     error: str = ""
     error_details: str = ""  # the last error in full (kept when the line is cleared; shown by a key)
-    error_key: str = ""  # the key that shows it, named on the error line ("F10")
+    error_key: str = ""  # the key that shows it, named on the error line ("Ctrl+O")
+    thinking: Callable[[], str] = lambda: ""  # "on" / "off" / "default" with a thinking switch, else ""
     activity: str = ""  # "thinking", "answering", "stopped"...
 
     def reset_answer(self) -> None:
@@ -205,6 +207,9 @@ class StatusBar(Static):
         m = self.model
         now = time.monotonic()
         top = [Item(m.endpoint or "offline", 0, "bold")]
+        thinking = m.thinking()
+        if thinking:
+            top.append(Item(f"thinking {thinking}", 1))
         if m.activity:
             top.append(Item(m.activity, 1, "italic"))
         if m.stream_start is not None:
