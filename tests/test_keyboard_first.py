@@ -182,7 +182,7 @@ async def test_palette_switch_profile_and_deployment(azure_server, tmp_path: Pat
         assert not app.context.offline and not app.query_one(PromptInput).disabled and not app.main_screen.has_class("-offline")
         assert "dep2" in app.main_screen.panes.status.build_text().plain
         await run_command(pilot, app, "Switch deployment", "switch depl")
-        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "ask-input")
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "deployment-input")
         app.screen.query_one(Input).value = ""
         await type_text(pilot, "dep3")
         await pilot.press("enter")

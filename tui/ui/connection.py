@@ -14,7 +14,8 @@ from textual.screen import Screen
 
 from tui.sanitize import one_line
 from tui.ui.context import AppContext, SwitchError
-from tui.ui.screens.ask import AskScreen
+from tui.llm.models import ModelList, list_models
+from tui.ui.screens.deployments import DeploymentScreen
 from tui.ui.screens.settings import SettingsScreen, SettingsValues
 from tui.ui.screens.setup import SetupScreen
 
@@ -100,13 +101,18 @@ class ConnectionController:
                                   done)
 
     def switch_deployment(self) -> None:
-        """Ask for a deployment name on the current endpoint and switch to it."""
+        """Pick a deployment the endpoint lists (``GET /models``, asked in the background) or type one."""
         context = self.context
-        current = context.client.endpoint.deployment if context.client is not None else ""
+        client = context.client
+        current = client.endpoint.deployment if client is not None else ""
 
         async def done(name: str | None) -> None:
-            if name:
-                await self.switch(context.profile_name if context.client_factory else None, name)
+            if name and name != current:
+                await self.switch(context.profile_name if context.client_factory and context.writes_config else None,
+                                  name)
 
-        self.host.app.push_screen(
-            AskScreen("Switch deployment", "Deployment name (on Azure: not the model name)", current), done)
+        async def listed() -> ModelList:
+            assert client is not None
+            return await list_models(client)
+
+        self.host.app.push_screen(DeploymentScreen(current, listed if client is not None else None), done)
