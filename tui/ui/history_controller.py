@@ -151,6 +151,9 @@ class HistoryController:
         self.panes.reasoning.show(loaded.last_block)
         answers.scroll_end(animate=False)
         self._set_current(tree.title)
+        if loaded.damage:
+            self.notify(f"This conversation has {len(loaded.damage)} damaged value(s); see the note above it.",
+                        severity="warning", timeout=8)
         return True
 
     async def new(self) -> bool:
