@@ -278,8 +278,8 @@ class HistoryController:
         self.host.notify(f"Exported to {one_line(str(path), 300)}", title="Export", timeout=15, markup=False)
         return path
 
-    def show_reasoning(self, block: AnswerBlock | None) -> None:
-        if block is not self.panes.reasoning.source:
+    def show_reasoning(self, block: AnswerBlock | None, changed: bool = False) -> None:
+        if changed or block is not self.panes.reasoning.source:
             self.panes.reasoning.show(block)
 
 

@@ -210,7 +210,7 @@ class MainScreen(Screen[None]):
 
     @on(AnswerBlock.Selected)
     def _answer_selected(self, event: AnswerBlock.Selected) -> None:
-        self.history.show_reasoning(event.block)
+        self.history.show_reasoning(event.block, event.changed)
 
     @on(AnswerGroup.Switched)
     def _alternative_switched(self, event: AnswerGroup.Switched) -> None:

@@ -31,6 +31,8 @@ class AnswerGroup(Vertical):
         Binding("<,alt+left", "cycle(-1)", "Prev alternative", id="prev_alternative"),
         Binding(">,alt+right", "cycle(1)", "Next alternative", id="next_alternative"),
         Binding("r", "screen.regenerate", "Ask again", id="regenerate_answer"),
+        Binding("m", "show_more", "Show more", tooltip="Show more of a long stored answer and its reasoning",
+                id="show_more"),
     ]
 
     class Switched(Message):
@@ -108,6 +110,13 @@ class AnswerGroup(Vertical):
             self.screen.set_focus(block)  # at once: the hidden one had the focus
             self.post_message(self.Switched(self, block))
         return block
+
+    def action_show_more(self) -> None:
+        block = self.shown_block
+        if block is not None and block.show_more():
+            self.post_message(AnswerBlock.Selected(block, changed=True))  # the reasoning pane shows more too
+        else:
+            self.notify("All of this answer is shown.", timeout=2)
 
     def action_cycle(self, delta: int) -> None:
         self.cycle(delta)

@@ -73,7 +73,7 @@ class ReasoningPane(Vertical):
             self._think_start = block.think_start
             self._thought_s = block.thought_s
             self._state = "" if block.live or block.state == "complete" else block.state
-            self.trace.set_text(block.reasoning, live=block.live)
+            self.trace.set_text(block.shown_reasoning, live=block.live)  # a long stored one: its first part
             if block.live:
                 self.stats.show_text(live_text(block.stats.first_token_s if block.stats else None))
             else:
