@@ -58,8 +58,8 @@ class R1App(App[None]):
             self.set_keymap(self.keymap.overrides)
         for warning in self.context.warnings:  # e.g. "temperature is ignored", as ask and doctor say
             self.notify(one_line(warning, 300), title="Configuration", severity="warning", timeout=15, markup=False)
-        for problem in self.keymap_problems:
-            self.notify(problem, title="Key configuration", severity="error", timeout=15, markup=False)
+        for problem in self.keymap_problems:  # they quote the user's [keys] entries: sanitised like any text
+            self.notify(one_line(problem, 1000), title="Key configuration", severity="error", timeout=15, markup=False)
         theme_problem = start_theme(self, self.context.theme)
         if theme_problem:
             self.notify(f"{self.context.config_path}: {theme_problem}", severity="error", timeout=15, markup=False)
