@@ -141,3 +141,38 @@ def test_the_app_shows_the_temperature_warning(azure_server, tmp_path: Path, mon
     monkeypatch.setattr(R1App, "run_async", drive)
     assert cli.main([]) == 0
     assert any("temperature is ignored" in note for note in seen), seen
+
+
+async def test_setup_check_results_are_aligned(azure_server, tmp_path: Path) -> None:
+    """Every check's detail starts in one column, wrapped lines too (#11 Confusing: setup-check output)."""
+    from textual.widgets import Static
+
+    from tui.ui.screens.setup import SetupScreen
+
+    try:
+        from tests.loopback import Stream, usage
+    except ImportError:  # tests/ itself on sys.path
+        from loopback import Stream, usage  # type: ignore[no-redef]
+
+    azure_server.enqueue(Stream(content_chunks=["<think>", "hm", "</think>", "ok"], usage=usage(3, 5, reasoning=2)))
+    store = HistoryStore.open(tmp_path / "h.db")
+    app = build_app(client=None, store=store, config_path=tmp_path / "config.toml")
+    async with app.run_test(size=(80, 40)) as pilot:
+        app.main_screen.action_setup()
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "setup-endpoint")
+        screen = app.screen
+        assert isinstance(screen, SetupScreen)
+        screen.query_one("#setup-endpoint", Input).value = azure_server.base_url
+        screen.query_one("#setup-deployment", Input).value = "a-rather-long-deployment-name-for-wrapping"
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: screen.check_lines and screen.check_lines[-1].startswith(("All", "Fix")))
+        await pilot.pause()
+        checks = screen.query_one("#setup-checks", Static)
+        rows = [strip.text.rstrip() for strip in checks.render_lines(checks.region.reset_offset)]
+        marked = [r for r in rows if r[:1] in "✓✗–"]
+        wrapped = [r for r in rows if r[:1] == " " and r.strip()]
+        column = 2 + 18 + 1  # mark, space, the longest title ("deployment streams"), space
+        assert len(marked) == 9 and wrapped, rows
+        assert all(r[column - 1] == " " and r[column] != " " for r in marked), rows
+        assert all(len(r) - len(r.lstrip()) == column for r in wrapped), rows
+    store.close()

@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -24,12 +26,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
+from tui.checks.model import TITLES
 from tui.config import ConfigError, Overrides, PartialConfigError
 from tui.config_write import load_document, save_document, update_profile
 from tui.llm.endpoint import EndpointError, is_azure_host, normalize_endpoint
 from tui.sanitize import for_display, one_line
 
 AUTH_MODES = ("entra", "key", "none")
+TITLE_WIDTH = max(len(title) for title in TITLES.values())  # the checks' details start in one column
 INTRO = (
     "Nothing is configured yet: history is browsable read-only. Fill in your endpoint to chat. "
     "To try r1-tui without an account, quit (Ctrl+Q) and run `r1-tui --demo`."
@@ -205,13 +209,26 @@ class SetupScreen(ModalScreen[str | None]):
         # name the real file, not the trial copy; before the first save there is no file to name
         real = str(self.config_path) if self.config_path.exists() else "this form (not saved yet)"
         detail = check.detail.replace(self._trial, real)
-        self.check_lines.append(f"{mark} {check.title:<14} {for_display(detail)}")
+        self.check_lines.append(f"{mark} {check.title:<{TITLE_WIDTH}} {for_display(detail)}")
         if not check.ok and not check.skipped and check.fix:
-            self.check_lines.append(f"    fix: {for_display(check.fix)}")
+            self.check_lines.append(f"{'':{TITLE_WIDTH + 2}}fix: {for_display(check.fix)}")
         self._render_checks()
 
     def _render_checks(self) -> None:
-        self.query_one("#setup-checks", Static).update(Text("\n".join(self.check_lines)))
+        """Each check on its row: mark, title, then the detail wrapped in its own column (aligned)."""
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True, width=TITLE_WIDTH)
+        grid.add_column(ratio=1)
+        rest = []
+        for line in self.check_lines:
+            if line[:1] in "✓✗–" and line[1:2] == " ":
+                grid.add_row(line[0], line[2 : 2 + TITLE_WIDTH].rstrip(), line[3 + TITLE_WIDTH :])
+            elif line.startswith(" " * (TITLE_WIDTH + 2) + "fix: "):
+                grid.add_row("", "", line.lstrip())
+            else:
+                rest.append(line)
+        self.query_one("#setup-checks", Static).update(Group(grid, Text("\n".join(rest))) if rest else grid)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
