@@ -34,6 +34,8 @@ PAGE = 500
 EXPORT_ERRORS: tuple[type[Exception], ...] = (*STORE_ERRORS, ValueError)
 OPEN_ERRORS: tuple[type[Exception], ...] = (*STORE_ERRORS, SessionError)
 
+OTHER_WRITERS_S = 3.0  # how often the list checks for conversations written by another r1-tui
+
 Busy = Callable[[str], bool]  # "would this interrupt a running answer?" (and say so)
 
 
@@ -47,6 +49,7 @@ class HistoryController:
         self.keymap = keymap
         self.busy = busy
         self._loading: asyncio.Future[None] | None = None  # a conversation is being put on screen
+        self._newest: tuple[str, str, int] | None = None  # the newest conversation as last seen (id, updated, count)
 
     @property
     def conv_id(self) -> str | None:
@@ -79,6 +82,23 @@ class HistoryController:
             return
         hint = EMPTY_OFFLINE if self.context.offline else EMPTY_HINT
         listing.set_conversations(rows[:limit], current=self.conv_id, more=len(rows) > limit, empty_hint=hint)
+
+    def follow_other_writers(self) -> None:
+        """Another r1-tui (or ``ask``) wrote to the history: the list shows its new counts and rows.
+
+        Called every few seconds (not while an answer streams): a conversation that gets a message
+        becomes the newest, so one cheap query of the newest row tells whether to reload the list.
+        """
+        if self.context.session.busy:
+            return
+        try:
+            rows = self.context.store.list_conversations(limit=1)
+        except STORE_ERRORS:
+            return
+        newest = (rows[0].id, rows[0].updated_at, rows[0].message_count) if rows else None
+        seen, self._newest = self._newest, newest
+        if seen is not None and newest != seen:
+            self.reload_list()
 
     def refresh_current(self) -> None:
         """Show the open conversation's new count: one row, or the whole list if it moved."""

@@ -32,7 +32,7 @@ from tui.ui.context import AppContext
 from tui.ui.copying import Clipboard
 from tui.ui.exchanges import Exchanges
 from tui.ui.frames import FrameClock
-from tui.ui.history_controller import HistoryController
+from tui.ui.history_controller import OTHER_WRITERS_S, HistoryController
 from tui.ui.keymap import Keymap
 from tui.ui.navigation import Navigator
 from tui.ui.panes import Panes
@@ -106,6 +106,7 @@ class MainScreen(Screen[None]):
         self.history.reload_list()
         self.set_focus(self.navigator.default_focus())
         self.frames.start(self)
+        self.set_interval(OTHER_WRITERS_S, self.history.follow_other_writers)  # a second r1-tui's new messages
         self.context.on_save_error = self._save_failed
 
     def _save_failed(self, exc: BaseException) -> None:
@@ -255,15 +256,6 @@ class MainScreen(Screen[None]):
         self.navigator.cycle(self.focused, -1)
         return self.focused
 
-    def _keep_focus_visible(self) -> None:
-        """After a pane was hidden: if it had the focus, the prompt (or the next useful area) gets it."""
-        focused = self.focused
-        panes = self.panes
-        hidden = (focused is panes.listing and not self.area_shown("list")) or (
-            focused is panes.reasoning.trace and not self.area_shown("reasoning"))
-        if focused is None or hidden:
-            self.set_focus(self.navigator.default_focus())
-
     # -- actions (keys: tui/ui/bindings.py) ------------------------------------------------------
 
     async def action_new_conversation(self) -> None:
@@ -301,11 +293,11 @@ class MainScreen(Screen[None]):
 
     def action_toggle_list(self) -> None:
         self.toggle_class("-hide-list")
-        self._keep_focus_visible()
+        self.set_focus(self.navigator.kept_visible(self.focused))
 
     def action_toggle_reasoning(self) -> None:
         self.toggle_class("-hide-reasoning")
-        self._keep_focus_visible()
+        self.set_focus(self.navigator.kept_visible(self.focused))
 
     def action_toggle_archived(self) -> None:
         self.remove_class("-hide-list")
