@@ -36,6 +36,12 @@ async def test_the_list_follows_another_instance(tmp_path: Path) -> None:
             user = other.add_user_message(conv, "one more")
             answer = other.begin_answer(conv, user, model="m", deployment="d", endpoint_host="h")
             other.update_answer(answer, answer="x", state="complete", finish_reason="stop")
+        screen.set_focus(screen.panes.listing)  # moving in the list: no reload under the user's highlight
+        await pilot.pause()
+        screen.history.follow_other_writers()
+        await pilot.pause()
+        assert _rows(app) == [("shared", 2)]
+        screen.set_focus(screen.panes.prompt)
         screen.history.follow_other_writers()
         await wait_for(pilot, lambda: sorted(_rows(app)) == [("from the other one", 2), ("shared", 4)])
     assert 0 < OTHER_WRITERS_S <= 5
