@@ -86,11 +86,13 @@ class HistoryController:
     def follow_other_writers(self) -> None:
         """Another r1-tui (or ``ask``) wrote to the history: the list shows its new counts and rows.
 
-        Called every few seconds (not while an answer streams, nor while the user moves in the list,
-        whose highlight a reload would move): a conversation that gets a message becomes the newest,
-        so one cheap query of the newest row tells whether to reload the list.
+        Called every few seconds (not while an answer streams, nor while the user has moved the list's
+        highlight off the open conversation: a reload would move it back): a conversation that gets a
+        message becomes the newest, so one cheap query of the newest row tells whether to reload.
         """
-        if self.context.session.busy or self.panes.listing.has_focus:
+        listing = self.panes.listing
+        moving = listing.has_focus and self.conv_id is not None and listing.highlighted_id != self.conv_id
+        if self.context.session.busy or moving:
             return
         try:
             rows = self.context.store.list_conversations(limit=1)
