@@ -28,7 +28,7 @@ def tampered(path: Path) -> tuple[str, str]:
     conn = sqlite3.connect(path)
     conn.execute("UPDATE messages SET prompt_tokens = 'abc', first_token_s = 'soon', choice_index = 'x' "
                  "WHERE role = 'assistant'")
-    conn.execute("UPDATE conversations SET updated_at = 7 WHERE id = ?", (damaged,))
+    conn.execute("UPDATE conversations SET title = X'ff' WHERE id = ?", (damaged,))
     conn.commit()
     conn.close()
     return damaged, untouched
@@ -51,6 +51,7 @@ async def test_a_damaged_conversation_says_so_and_the_rest_browses(tmp_path: Pat
         banner = screen.query_one("#damage-note")
         text = str(banner.render())
         assert banner.display and "damaged" in text and "prompt_tokens is str 'abc'" in text, text
+        assert f"conversation {damaged}: title" in text, text  # the conversation's own row too
         assert "damaged" in _notes(app)
         assert await screen.history.open(untouched)  # the rest browses, without the note
         await pilot.pause()

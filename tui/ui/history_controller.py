@@ -160,7 +160,7 @@ class HistoryController:
         loading = self._loading = asyncio.get_running_loop().create_future()
         try:
             await answers.clear()
-            loaded = load(tree)
+            loaded = load(tree, self.context.session.damage)  # the conversation row's and its messages'
             await answers.mount_all(loaded.widgets)
         finally:
             loading.set_result(None)

@@ -6,6 +6,7 @@ alternatives, showing the active one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rich.text import Text
@@ -76,10 +77,10 @@ def answer_block(message: MessageRecord) -> AnswerBlock:
     return block
 
 
-def load(tree: ConversationTree) -> LoadedConversation:
+def load(tree: ConversationTree, damage: Sequence[str] | None = None) -> LoadedConversation:
     """Prompt blocks and answer groups (active alternative shown) along the active path, with token totals."""
     out = LoadedConversation()
-    out.damage = [f"message {m.id}: {d}" for m in tree.messages() for d in m.damaged]
+    out.damage = list(damage) if damage is not None else [f"message {m.id}: {d}" for m in tree.messages() for d in m.damaged]
     if out.damage:
         out.widgets.append(damage_note(out.damage))
     for message in tree.active_path():
