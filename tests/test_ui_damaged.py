@@ -6,7 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tui.store import HistoryStore, TimingRecord, UsageRecord
+from tui.metrics import Timing, Usage
+from tui.store import HistoryStore
 from tui.ui.factory import build_app
 
 try:
@@ -21,8 +22,8 @@ def tampered(path: Path) -> tuple[str, str]:
         uid = store.add_user_message(damaged, "q")
         aid = store.begin_answer(damaged, uid, model="m", deployment="d", endpoint_host="h")
         store.append_to_answer(aid, answer="stored answer")
-        store.update_answer(aid, state="complete", finish_reason="stop", usage=UsageRecord(1, 2, 3, None, False),
-                            timing=TimingRecord(0.1, 0.2, 0.3))
+        store.update_answer(aid, state="complete", finish_reason="stop", usage=Usage(1, 2, 3, None, False),
+                            timing=Timing(0.1, 0.2, 0.3))
         untouched = store.create_conversation("untouched")
         store.add_user_message(untouched, "fine prompt")
     conn = sqlite3.connect(path)
