@@ -61,8 +61,9 @@ async def test_no_endpoint_is_read_only_until_setup_then_saves(azure_server, tmp
             assert sockets.attempts == []  # nothing configured: no network, no credential
             await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "setup-endpoint")
             await pilot.press(*azure_server.base_url)
-            await pilot.press("tab", *"depx", "tab", "right", "right", "enter")  # auth: none
-            assert app.screen.query_one(RadioSet).pressed_index == 2
+            await pilot.press("tab", *"depx")
+            await pilot.pause()
+            assert app.screen.query_one(RadioSet).pressed_index == 2  # auth: none, the default for a non-Azure host
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda: app.context.client is not None)
             assert not app.context.store.read_only and app.context.store is not first
@@ -93,3 +94,31 @@ async def test_no_endpoint_and_no_history_writes_no_file(monkeypatch: pytest.Mon
     assert await cli._run_app(settings, offline=False, low_bandwidth=False) == 0
     assert stores[0].read_only  # type: ignore[attr-defined]
     assert not paths.history_db_path().exists() and sockets.attempts == []
+
+
+def test_a_partial_configuration_opens_setup_with_what_is_known(azure_server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """AZURE_OPENAI_ENDPOINT without a deployment: the app starts, setup has the endpoint filled in (#11.13)."""
+    azure_server.enqueue(Stream(content_chunks=["<think>", "hm", "</think>", "after partial"]))
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", azure_server.base_url)
+    seen: dict[str, object] = {}
+
+    async def drive(app: R1App) -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "setup-deployment")
+            screen = app.screen
+            assert isinstance(screen, SetupScreen)
+            seen["endpoint"] = screen.query_one("#setup-endpoint").value
+            seen["intro"] = str(screen.query_one("#setup-intro").render())
+            await pilot.press(*"depx")
+            await pilot.pause()
+            seen["auth"] = screen.query_one(RadioSet).pressed_index
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: app.context.client is not None)
+            seen["answer"] = (await send_and_wait(pilot, app, "hello")).answer
+
+    monkeypatch.setattr(R1App, "run_async", drive)
+    assert cli.main([]) == 0
+    assert seen["endpoint"] == azure_server.base_url
+    assert "AZURE_OPENAI_ENDPOINT" in str(seen["intro"]) and "deployment" in str(seen["intro"])
+    assert seen["auth"] == 2  # none: a loopback, non-Azure endpoint
+    assert seen["answer"] == "after partial"

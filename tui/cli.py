@@ -18,7 +18,7 @@ from typing import Any
 
 from tui import __version__, paths
 from tui.commands.closed_output import QuietWhenClosed, silence
-from tui.config import ConfigError, Overrides, Settings, load_settings
+from tui.config import ConfigError, Overrides, PartialConfigError, Settings, load_settings, read_config_file
 from tui.llm.request import RequestDefaults
 from tui.sanitize import for_display
 
@@ -279,10 +279,18 @@ def _save_failed(exc: BaseException) -> None:
 
 def _cmd_app(args: argparse.Namespace) -> int:
     with _demo_server(args.demo and not args.offline) as demo_url:
-        settings = _load(args, demo_url)
+        partial = None
+        try:
+            settings = _load(args, demo_url)
+        except PartialConfigError as exc:  # an endpoint and no deployment: setup opens with what is known
+            partial = exc
+            data = read_config_file(exc.config_path)
+            settings = Settings(None, RequestDefaults(), exc.profile, exc.config_path,
+                                extra={k: data[k] for k in ("theme", "keys") if k in data})
         opening = args.app_conversation if args.app_conversation is not None else "" if args.app_continue else None
         return asyncio.run(_run_app(settings, offline=args.offline, low_bandwidth=args.low_bandwidth,
-                                    overrides=_overrides(args, demo_url), demo=args.demo, opening=opening))
+                                    overrides=_overrides(args, demo_url), demo=args.demo, partial=partial,
+                                    opening=opening))
 
 
 def _client_factory(overrides: Overrides) -> Any:
@@ -302,7 +310,7 @@ def _client_factory(overrides: Overrides) -> Any:
 
 
 async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, overrides: Overrides | None = None,
-                   demo: bool = False, opening: str | None = None) -> int:
+                   demo: bool = False, partial: PartialConfigError | None = None, opening: str | None = None) -> int:
     """Run the app; ``opening`` is the conversation it opens on (``-c``: "", the latest; None: none)."""
     from tui.commands.open_history import open_history
     from tui.ui.factory import build_app
@@ -320,14 +328,15 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
     client = None if read_only or settings.endpoint is None else _client(settings.endpoint)
     hint = ("Offline: history is read-only. Run r1-tui without --offline to chat." if offline else
             f"History is read-only: {store.path.parent} cannot be written. Fix that to chat." if unwritable else
-            settings.setup_hint)
+            str(partial) if partial else settings.setup_hint)
     app = None
     try:
         app = build_app(client=client, store=store, defaults=settings.defaults, read_only=read_only,
                         setup_hint=hint, low_bandwidth=low_bandwidth,
                         client_factory=_client_factory(overrides or Overrides()), keymap=settings.extra.get("keys"),
                         theme=settings.extra.get("theme"), profile=settings.profile_name,
-                        config_path=settings.config_path, prices=settings.prices)
+                        config_path=settings.config_path, prices=settings.prices, demo=demo, partial=partial,
+                        warnings=settings.warnings)
         if opening is not None and not _continue(app.context.session, opening or None):
             return EXIT_USAGE
         await app.run_async()

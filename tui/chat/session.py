@@ -63,6 +63,7 @@ class Session:
         self.context_window = context_window or DEFAULT_CONTEXT_WINDOW
         self.prices = prices  # the profile's price table: answers get a cost when it is set
         self.tree: ConversationTree | None = None
+        self.damage: list[str] = []  # wrong-typed values of the open conversation's rows (a tampered file)
         self.exchange: Exchange | None = None  # the running (or last) exchange
 
     # -- state -------------------------------------------------------------------------
@@ -114,6 +115,7 @@ class Session:
         if conversation is None:
             raise SessionError(f"no conversation with id {conv_id!r}")
         self.tree = ConversationTree(conversation.id, conversation.title, conversation.messages)
+        self.damage = conversation.damage
         return self.tree
 
     def open_latest(self) -> ConversationTree:

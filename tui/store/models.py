@@ -94,13 +94,18 @@ class Conversation:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One full-text match; ``snippet`` is plain text with «…» around matched terms."""
+    """One full-text match; ``snippet`` is one line of the text with «…» around matched terms.
+
+    ``snippet_lines`` is the same excerpt with its line breaks kept (for a display that reads
+    the text's line structure, such as Markdown's list items); "" where there is none.
+    """
 
     conversation_id: str
     message_id: str
     title: str
     field: Field
     snippet: str
+    snippet_lines: str = ""
 
 
 @dataclass(frozen=True)

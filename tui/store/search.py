@@ -41,8 +41,14 @@ def build_match(query: str) -> str | None:
 
 
 def _clean(snippet: str | None) -> str:
+    return " ".join(_clean_lines(snippet).split())
+
+
+def _clean_lines(snippet: str | None) -> str:
+    """The snippet with « » markers; its line breaks kept, other whitespace collapsed."""
     text = (snippet or "").replace(_MARK_OPEN, OPEN).replace(_MARK_CLOSE, CLOSE)
-    return " ".join(text.split())
+    lines = (" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def search_messages(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[SearchHit]:
@@ -75,9 +81,9 @@ def search_messages(conn: sqlite3.Connection, query: str, limit: int = 50) -> li
         in_reasoning = _MARK_OPEN in (reasoning_snip or "")
         if in_content or not in_reasoning:
             hits.append(SearchHit(conv_id, mid, title, "prompt" if role == "user" else "answer",
-                                  _clean(content_snip)))
+                                  _clean(content_snip), _clean_lines(content_snip)))
         if in_reasoning:
-            hits.append(SearchHit(conv_id, mid, title, "reasoning", _clean(reasoning_snip)))
+            hits.append(SearchHit(conv_id, mid, title, "reasoning", _clean(reasoning_snip), _clean_lines(reasoning_snip)))
     return (_note_hits(conn, expr, limit) + hits)[:limit]
 
 

@@ -14,6 +14,7 @@ from textual.app import App
 
 import tui
 from tui.llm.client import ChatClient
+from tui.sanitize import one_line
 from tui.ui.bindings import APP_BINDINGS, SHARED_KEYS, keymap_scopes
 from tui.ui.commands import R1Commands
 from tui.ui.compat import install_all
@@ -55,12 +56,14 @@ class R1App(App[None]):
     def on_mount(self) -> None:
         if self.keymap.overrides:
             self.set_keymap(self.keymap.overrides)
-        for problem in self.keymap_problems:
-            self.notify(problem, title="Key configuration", severity="error", timeout=15, markup=False)
+        for warning in self.context.warnings:  # e.g. "temperature is ignored", as ask and doctor say
+            self.notify(one_line(warning, 300), title="Configuration", severity="warning", timeout=15, markup=False)
+        for problem in self.keymap_problems:  # they quote the user's [keys] entries: sanitised like any text
+            self.notify(one_line(problem, 1000), title="Key configuration", severity="error", timeout=15, markup=False)
         theme_problem = start_theme(self, self.context.theme)
         if theme_problem:
             self.notify(f"{self.context.config_path}: {theme_problem}", severity="error", timeout=15, markup=False)
-        ThemeMemory(self, self.context.config_path).watch()
+        ThemeMemory(self, self.context.config_path, save=self.context.writes_config).watch()
         self._warm_up_after_first_paint()
         context = self.context
         if context.client is None and not context.read_only and context.client_factory is not None:

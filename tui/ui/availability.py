@@ -22,6 +22,8 @@ def why_not(action: str, context: AppContext, panes: Panes, *, conv_id: str | No
         return "offline (--offline): history is read-only"
     if action in NEEDS_CLIENT and context.client is None:
         return "no endpoint is configured (Set up an endpoint)"
+    if action == "setup" and not context.writes_config:
+        return "--demo never writes config.toml: run r1-tui without --demo to set up an endpoint"
     if action in NEEDS_ANSWER and not answers.answers():
         return "there is no answer yet"
     if action in ("prev_prompt", "next_prompt") and not answers.prompts():
@@ -34,6 +36,10 @@ def why_not(action: str, context: AppContext, panes: Panes, *, conv_id: str | No
         return "nothing was archived just now"
     if action in NOT_WHILE_STREAMING and streaming:
         return "an answer is streaming (Esc stops it)"
+    if action == "toggle_thinking" and not context.defaults.has_thinking_switch:
+        return "this profile has no thinking switch (set thinking_param: README, Models and hosts)"
+    if action == "show_error" and not panes.status.model.error_details:
+        return "no error so far"
     if action == "stop" and not streaming:
         return "nothing is streaming"
     return None

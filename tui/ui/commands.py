@@ -55,6 +55,8 @@ COMMANDS = [
     PaletteCommand("Next prompt", "Jump to the next prompt of the conversation", "next_prompt"),
     PaletteCommand("Switch deployment", "Use another deployment on the same endpoint", "switch_deployment"),
     PaletteCommand("Set up an endpoint", "Endpoint, deployment and auth, checked like doctor", "setup"),
+    PaletteCommand("Thinking on/off", "Switch the model's thinking for this conversation", "toggle_thinking"),
+    PaletteCommand("Show the last error", "The last error in full, with what to do", "show_error"),
     PaletteCommand("Settings", "max_tokens, stop, n, system prompt, deployment", "settings"),
     PaletteCommand("Change theme", "Pick a theme (remembered in config.toml)", "app.change_theme"),
     PaletteCommand("Help: keys", "Every key of the app", "help"),

@@ -8,12 +8,14 @@ prompt and show the new endpoint.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from textual.screen import Screen
 
 from tui.sanitize import one_line
 from tui.ui.context import AppContext, SwitchError
-from tui.ui.screens.ask import AskScreen
+from tui.llm.models import ModelList, list_models
+from tui.ui.screens.deployments import DeploymentScreen
 from tui.ui.screens.settings import SettingsScreen, SettingsValues
 from tui.ui.screens.setup import SetupScreen
 
@@ -63,10 +65,14 @@ class ConnectionController:
             else:
                 await self.switch(profile, None)
 
-        app.push_screen(SetupScreen(context.config_path, first_run=context.client is None), done)
+        known = context.partial if context.client is None else None
+        app.push_screen(SetupScreen(context.config_path, first_run=context.client is None, known=known), done)
 
     def settings(self) -> None:
-        """Open the settings dialog (profile, deployment, max_tokens, stop, n, system prompt)."""
+        """Open the settings dialog (profile, deployment, max_tokens, stop, n, system prompt).
+
+        In ``--demo`` the settings apply to this session only: config.toml is never written.
+        """
         context = self.context
         current = SettingsValues(
             profile=context.profile_name or "default",
@@ -77,23 +83,44 @@ class ConnectionController:
         async def done(result: SettingsValues | None) -> None:
             if result is None:
                 return
-            context.defaults = result.defaults
-            context.profile_name = result.profile
-            self.notify(f"Settings saved to {one_line(str(context.config_path), 120)}.", timeout=3)
+            edited = result.defaults
+            context.defaults = edited
+            if context.writes_config:
+                context.profile_name = result.profile
+                self.notify(f"Settings saved to {one_line(str(context.config_path), 120)}.", timeout=3)
+            else:
+                self.notify("Settings apply to this session only (--demo never writes config.toml).", timeout=4)
             if context.client is not None and result.deployment and result.deployment != current.deployment:
-                await self.switch(context.profile_name if context.client_factory else None, result.deployment)
-                context.defaults = result.defaults
+                # --demo: the same (demo) connection with another deployment, never a profile from the file
+                profile = context.profile_name if context.client_factory and context.writes_config else None
+                if await self.switch(profile, result.deployment):  # the new deployment's window, the edited fields
+                    context.defaults = replace(context.defaults, system=edited.system, max_tokens=edited.max_tokens,
+                                               stop=edited.stop, n=edited.n)
 
-        self.host.app.push_screen(SettingsScreen(context.config_path, current), done)
+        self.host.app.push_screen(SettingsScreen(context.config_path, current, session_only=not context.writes_config),
+                                  done)
 
     def switch_deployment(self) -> None:
-        """Ask for a deployment name on the current endpoint and switch to it."""
+        """Pick a deployment the endpoint lists (``GET /models``, asked in the background) or type one."""
         context = self.context
-        current = context.client.endpoint.deployment if context.client is not None else ""
+        client = context.client
+        current = client.endpoint.deployment if client is not None else ""
 
         async def done(name: str | None) -> None:
-            if name:
-                await self.switch(context.profile_name if context.client_factory else None, name)
+            if name and name != current:
+                await self.switch(context.profile_name if context.client_factory and context.writes_config else None,
+                                  name)
 
-        self.host.app.push_screen(
-            AskScreen("Switch deployment", "Deployment name (on Azure: not the model name)", current), done)
+        async def listed() -> ModelList:
+            assert client is not None
+            return await list_models(client)
+
+        self.host.app.push_screen(DeploymentScreen(current, listed if client is not None else None), done)
+
+    def toggle_thinking(self, why_not: str | None) -> None:
+        """Thinking on/off for this conversation; ``why_not``: the profile has no thinking switch."""
+        if why_not:
+            self.notify(f"Not now: {why_not}.", timeout=6)
+        else:
+            state = "on" if self.context.toggle_thinking() else "off"
+            self.notify(f"Thinking {state} for this conversation.", timeout=2)

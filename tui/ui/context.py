@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tui import paths
 from tui.chat.session import Session
-from tui.config import ConfigError
+from tui.config import ConfigError, PartialConfigError
 from tui.llm.client import ChatClient
 from tui.llm.request import RequestDefaults
 from tui.metrics import Prices
@@ -58,6 +58,10 @@ class AppContext:
     theme: object = None  # the configured theme (validated when the app starts)
     profile_name: str | None = None
     config_file: Path | None = None
+    demo: bool = False  # --demo: settings and themes apply to this session only, config.toml is never written
+    partial: PartialConfigError | None = None  # an endpoint without a deployment: what setup starts from
+    warnings: tuple[str, ...] = ()  # the configuration's warnings, shown when the app starts
+    thinking_choices: dict[str | None, bool] = field(default_factory=dict)  # toggle_thinking per conversation
     owned_clients: list[ChatClient] = field(default_factory=list)
     on_save_error: Callable[[BaseException], None] | None = None  # called on the writer's thread
     prices: Prices | None = None  # the profile's price table: answers and the conversation get a cost
@@ -74,7 +78,7 @@ class AppContext:
         the history is writable), so the UI never waits on SQLite.
         """
         session = self.session
-        session.client, session.defaults, session.store = self.client, self.defaults, self.store
+        session.client, session.defaults, session.store = self.client, self.request_defaults(), self.store
         session.context_window = self.defaults.context_window
         session.prices = self.prices
         if session.writer is None and not self.store.read_only and not self.read_only:
@@ -86,6 +90,36 @@ class AppContext:
             session.writer = None
             return self.chat_session()
         return session
+
+    # -- the thinking switch (toggle_thinking): per conversation, None being the one not yet saved --
+
+    def thinking(self) -> bool | None:
+        """The thinking switch in force for the open conversation (None: nothing is sent)."""
+        return self.thinking_choices.get(self.conversation_id, self.defaults.thinking)
+
+    def thinking_label(self) -> str:
+        """The status bar's ``on`` / ``off`` / ``default`` ("" when the profile has no thinking switch)."""
+        return {True: "on", False: "off", None: "default"}[self.thinking()] if self.defaults.has_thinking_switch else ""
+
+    def toggle_thinking(self) -> bool:
+        """Flip the switch for the open conversation; returns the new state."""
+        state = not self.thinking()
+        self.thinking_choices[self.conversation_id] = state
+        return state
+
+    def conversation_started(self) -> None:
+        """The new conversation got its id: the switch flipped before its first prompt goes with it."""
+        if None in self.thinking_choices and self.conversation_id is not None:
+            self.thinking_choices[self.conversation_id] = self.thinking_choices.pop(None)
+
+    def forget_new_conversation(self) -> None:
+        """Another empty conversation starts: from the profile's switch again."""
+        self.thinking_choices.pop(None, None)
+
+    def request_defaults(self) -> RequestDefaults:
+        """The profile's defaults with this conversation's thinking switch (when the profile has one)."""
+        d = self.defaults
+        return d.with_thinking(self.thinking()) if d.has_thinking_switch else d
 
     def _save_failed(self, exc: BaseException) -> None:
         if self.on_save_error is not None:
@@ -121,6 +155,11 @@ class AppContext:
     @property
     def config_path(self) -> Path:
         return self.config_file or paths.config_file()
+
+    @property
+    def writes_config(self) -> bool:
+        """May the app write config.toml? Never in ``--demo`` (nothing of the demo leaks into later runs)."""
+        return not self.demo
 
     @property
     def history_writable(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from tui.config import PartialConfigError
 from tui.llm.client import ChatClient
 from tui.llm.request import RequestDefaults
 from tui.metrics import Prices
@@ -27,13 +28,19 @@ def build_app(
     profile: str | None = None,
     config_path: Path | None = None,
     prices: Prices | None = None,
+    demo: bool = False,
+    partial: PartialConfigError | None = None,
+    warnings: tuple[str, ...] = (),
 ) -> R1App:
     """The app over ``store``, talking to ``client`` (None: browse the history only).
 
     ``read_only`` is ``--offline``; ``client_factory`` builds clients for a profile or
     deployment switch and for first-run setup; ``keymap`` and ``theme`` are the config's
     ``[keys]`` table and ``theme`` value (validated when the app starts); ``prices`` is the
-    profile's price table (answers and the conversation then show a cost).
+    profile's price table (answers and the conversation then show a cost). ``demo``
+    (``--demo``): settings and themes apply to the session only, config.toml is never written.
+    ``partial``: an endpoint was configured without a deployment; setup opens with it filled in.
+    ``warnings``: the configuration's warnings (e.g. "temperature is ignored"), shown at start.
     """
     hint = setup_hint or (
         "History is read-only: composing is disabled." if read_only and client else DEFAULT_SETUP_HINT
@@ -51,5 +58,8 @@ def build_app(
         profile_name=profile,
         config_file=config_path,
         prices=prices,
+        demo=demo,
+        partial=partial,
+        warnings=tuple(warnings),
     )
     return R1App(context)

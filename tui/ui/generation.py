@@ -47,6 +47,12 @@ def failure_text(event: Failed) -> str:
     return f"{UNREACHABLE} · {text}" if event.kind == "connection" else text
 
 
+def failure_details(event: Failed) -> str:
+    """The whole failure, for the error dialog: what happened, then what to do (not cut)."""
+    text = f"{event.kind}: {event.message}"
+    return f"{text}\n\n{event.hint}" if event.hint else text
+
+
 def tokens_of(usage: Usage) -> Tokens:
     return Tokens(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens, usage.reasoning_tokens,
                   usage.estimated, usage.reasoning_estimated)
@@ -130,7 +136,7 @@ class Generation:
                 if state is not None:
                     state.note = LENGTH_NOTE if reason == "length" else ""
             case Failed():
-                view.failed(failure_text(event))
+                view.failed(failure_text(event), failure_details(event))
 
     def _first_token(self, choice: int, state: ChoiceState) -> None:
         if not state.started:

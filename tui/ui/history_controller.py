@@ -35,6 +35,8 @@ PAGE = 500
 EXPORT_ERRORS: tuple[type[Exception], ...] = (*STORE_ERRORS, ValueError)
 OPEN_ERRORS: tuple[type[Exception], ...] = (*STORE_ERRORS, SessionError)
 
+OTHER_WRITERS_S = 3.0  # how often the list checks for conversations written by another r1-tui
+
 Busy = Callable[[str], bool]  # "would this interrupt a running answer?" (and say so)
 
 
@@ -53,6 +55,7 @@ class HistoryController:
         self.busy = busy
         self._loading: asyncio.Future[None] | None = None  # a conversation is being put on screen
         self.on_shown: Callable[[], Awaitable[None]] = _nothing  # another conversation (or none) is on screen
+        self._newest: tuple[str, str, int] | None = None  # the newest conversation as last seen (id, updated, count)
 
     @property
     def conv_id(self) -> str | None:
@@ -93,6 +96,26 @@ class HistoryController:
             return
         hint = EMPTY_OFFLINE if self.context.offline else EMPTY_HINT
         listing.set_conversations(rows[:limit], current=self.conv_id, more=len(rows) > limit, empty_hint=hint)
+
+    def follow_other_writers(self) -> None:
+        """Another r1-tui (or ``ask``) wrote to the history: the list shows its new counts and rows.
+
+        Called every few seconds (not while an answer streams, nor while the user has moved the list's
+        highlight off the open conversation: a reload would move it back): a conversation that gets a
+        message becomes the newest, so one cheap query of the newest row tells whether to reload.
+        """
+        listing = self.panes.listing
+        moving = listing.has_focus and self.conv_id is not None and listing.highlighted_id != self.conv_id
+        if self.context.session.busy or moving:
+            return
+        try:
+            rows = self.context.store.list_conversations(limit=1)
+        except STORE_ERRORS:
+            return
+        newest = (rows[0].id, rows[0].updated_at, rows[0].message_count) if rows else None
+        seen, self._newest = self._newest, newest
+        if seen is not None and newest != seen:
+            self.reload_list()
 
     def refresh_current(self) -> None:
         """Show the open conversation's new count: one row, or the whole list if it moved."""
@@ -175,7 +198,7 @@ class HistoryController:
         loading = self._loading = asyncio.get_running_loop().create_future()
         try:
             await answers.clear()
-            loaded = load(tree, self.context.currency)
+            loaded = load(tree, self.context.currency, self.context.session.damage)  # damage: the row's and its messages'
             await answers.mount_all(loaded.widgets)
         finally:
             loading.set_result(None)
@@ -190,6 +213,9 @@ class HistoryController:
         answers.scroll_end(animate=False)
         self._set_current(tree.title)
         await self.on_shown()
+        if loaded.damage:
+            self.notify(f"This conversation has {len(loaded.damage)} damaged value(s); see the note above it.",
+                        severity="warning", timeout=8)
 
     async def new(self) -> bool:
         """An empty answer pane; the next prompt starts a new conversation."""
@@ -315,8 +341,8 @@ class HistoryController:
         self.host.notify(f"Exported to {one_line(str(path), 300)}", title="Export", timeout=15, markup=False)
         return path
 
-    def show_reasoning(self, block: AnswerBlock | None) -> None:
-        if block is not self.panes.reasoning.source:
+    def show_reasoning(self, block: AnswerBlock | None, changed: bool = False) -> None:
+        if changed or block is not self.panes.reasoning.source:
             self.panes.reasoning.show(block)
 
 

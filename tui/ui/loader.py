@@ -6,9 +6,12 @@ alternatives, showing the active one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from rich.text import Text
 from textual.widget import Widget
+from textual.widgets import Static
 
 from tui.chat.tree import ConversationTree
 from tui.sanitize import one_line
@@ -29,6 +32,7 @@ class LoadedConversation:
     last_block: AnswerBlock | None = None
     last_tokens: Tokens | None = None
     totals: Tokens = field(default_factory=Tokens)
+    damage: list[str] = field(default_factory=list)  # wrong-typed values found (a tampered or damaged file)
 
 
 def finish_note(message: MessageRecord) -> str:
@@ -75,9 +79,12 @@ def answer_block(message: MessageRecord, currency: str = "") -> AnswerBlock:
     return block
 
 
-def load(tree: ConversationTree, currency: str = "") -> LoadedConversation:
+def load(tree: ConversationTree, currency: str = "", damage: Sequence[str] | None = None) -> LoadedConversation:
     """Prompt blocks and answer groups (active alternative shown) along the active path, with token totals."""
     out = LoadedConversation()
+    out.damage = list(damage) if damage is not None else [f"message {m.id}: {d}" for m in tree.messages() for d in m.damaged]
+    if out.damage:
+        out.widgets.append(damage_note(out.damage))
     for message in tree.active_path():
         if message.role != "user":
             continue
@@ -88,6 +95,20 @@ def load(tree: ConversationTree, currency: str = "") -> LoadedConversation:
             index = next((i for i, a in enumerate(answers) if active is not None and a.id == active.id), 0)
             _add_group(out, answers, index, message.id, message.content, currency)
     return out
+
+
+DAMAGE_SHOWN = 5
+
+
+def damage_note(problems: list[str]) -> Static:
+    """A note above a conversation whose rows hold wrong-typed values: what is damaged, shown as best it can be."""
+    text = Text("Damaged rows in this conversation (a tampered or damaged history file): "
+                "shown as best they can be; the rest of the history is unaffected.", style="bold")
+    for problem in problems[:DAMAGE_SHOWN]:
+        text.append("\n• " + one_line(problem, 160), style="")
+    if len(problems) > DAMAGE_SHOWN:
+        text.append(f"\n… and {len(problems) - DAMAGE_SHOWN} more", style="")
+    return Static(text, id="damage-note", classes="damage-note", markup=False)
 
 
 def _add_group(out: LoadedConversation, answers: list[MessageRecord], index: int, prompt_id: str | None,

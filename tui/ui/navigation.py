@@ -32,6 +32,13 @@ class Navigator:
             return panes.prompt
         return panes.listing if self.shown("list") else panes.answers
 
+    def kept_visible(self, focused: Widget | None) -> Widget:
+        """After a pane was hidden: ``focused``, unless it was in that pane (then the prompt or the next useful area)."""
+        panes = self.panes
+        hidden = (focused is panes.listing and not self.shown("list")) or (
+            focused is panes.reasoning.trace and not self.shown("reasoning"))
+        return self.default_focus() if focused is None or hidden else focused
+
     def areas(self) -> list[Widget]:
         panes = self.panes
         areas: list[Widget] = []

@@ -15,6 +15,7 @@ import re
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui.formats.md_plain import plain_text
 from tui.store import HistoryStore, SearchHit
 from tui.ui.highlight import highlighted, snippet_text, term_pattern
 from tui.ui.panes import Panes
@@ -60,7 +61,7 @@ async def _answer_widget(panes: Panes, hit: SearchHit, pattern: re.Pattern[str] 
     if hit.field == "reasoning":
         panes.reasoning.highlight(pattern)
     elif highlight_markdown(block, pattern) == 0:
-        await block.mount(Static(snippet_text(hit.snippet), classes="search-match", markup=False),
+        await block.mount(Static(snippet_text(plain_text(hit.snippet_lines or hit.snippet)), classes="search-match", markup=False),
                           after=block.query_one(".answer-header"))
     return block
 

@@ -85,8 +85,10 @@ class StreamView:
         model.activity = "waiting to retry"
         self.status.render_now()
 
-    def failed(self, text: str) -> None:
+    def failed(self, text: str, details: str = "") -> None:
+        """The status line shows ``text``; ``details`` (default: ``text``) is what the error key shows in full."""
         self.status.model.error = text
+        self.status.model.error_details = details or text
         self.status.model.retry_deadline = None
         self.status.changed()
 
@@ -177,5 +179,5 @@ class StreamView:
         model.retry_deadline = None
         model.activity = activity
         if error is not None:
-            model.error = error
+            model.error = model.error_details = error
         self.status.render_now()

@@ -37,9 +37,10 @@ def start_theme(app: App[Any], configured: object) -> str | None:
 class ThemeMemory:
     """Writes ``theme = "..."`` to the config file whenever the user picks another theme."""
 
-    def __init__(self, app: App[Any], config_path: Path) -> None:
+    def __init__(self, app: App[Any], config_path: Path, *, save: bool = True) -> None:
         self.app = app
         self.config_path = config_path
+        self.save = save  # False in --demo: the theme is for this session only
         self.current = app.theme
 
     def watch(self) -> None:
@@ -50,6 +51,10 @@ class ThemeMemory:
         if name == self.current:
             return
         self.current = name
+        if not self.save:
+            self.app.notify(f"Theme {one_line(name, 40)} for this session only (--demo never writes config.toml).",
+                            timeout=3, markup=False)
+            return
         from tui.config_write import set_theme
 
         try:

@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.sanitize import one_line
 from tui.ui.bindings import Area
 from tui.ui.keymap import Keymap, display_key, normalize_keys
 
@@ -35,7 +36,7 @@ class HelpRow:
 
 def format_keys(keys: str) -> str:
     """``"f5,y"`` -> ``"f5, y"``; ``"slash"`` -> ``"/"``."""
-    return ", ".join(display_key(k) for k in normalize_keys(keys))
+    return one_line(", ".join(display_key(k) for k in normalize_keys(keys)), 60)  # [keys] entries are the user's text
 
 
 def help_rows(areas: Iterable[Area], keymap: Keymap | None = None) -> list[HelpRow]:

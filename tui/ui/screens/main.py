@@ -33,10 +33,11 @@ from tui.ui.composer import Composer
 from tui.ui.copying import Clipboard
 from tui.ui.exchanges import Exchanges
 from tui.ui.frames import FrameClock
-from tui.ui.history_controller import HistoryController
+from tui.ui.history_controller import OTHER_WRITERS_S, HistoryController
 from tui.ui.keymap import Keymap
 from tui.ui.navigation import Navigator
 from tui.ui.panes import Panes
+from tui.ui.screens.error import ErrorScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.answer_block import AnswerBlock
@@ -73,7 +74,7 @@ class MainScreen(Screen[None]):
         )
         self.history = HistoryController(context, self.panes, self, keymap, self.busy)
         self.exchanges = Exchanges(context, self.panes, self, self._notice, self._answer_started, self._answer_done)
-        self.clipboard = Clipboard(self.panes, keymap, self.notify, self._copy)
+        self.clipboard = Clipboard(self.panes, keymap, self.notify, lambda text: self.app.copy_to_clipboard(text))
         self.navigator = Navigator(self.panes, self.area_shown, self.notify)
         self.connection = ConnectionController(context, self, self.busy, self.went_online)
         self.composer = Composer(context, self.panes, self, lambda: self.area_shown("prompt"))
@@ -103,6 +104,8 @@ class MainScreen(Screen[None]):
         panes.prompt.set_keys(keymap.keys_for("send"), [*keymap.keys_for("newline"), *keymap.keys_for("newline_alt")])
         panes.title.set_subtitle(self.context.connection_title())
         panes.status.model.endpoint = self.context.endpoint_label()
+        panes.status.model.error_key = keymap.describe("show_error") if keymap.keys_for("show_error") else ""
+        panes.status.model.thinking = self.context.thinking_label
         panes.status.render_now()
         self._apply_offline()
         if self.app.size.width < NARROW_SCREEN and not self.context.offline:  # offline, the list is all there is
@@ -110,6 +113,7 @@ class MainScreen(Screen[None]):
         self.history.reload_list()
         self.set_focus(self.navigator.default_focus())
         self.frames.start(self)
+        self.set_interval(OTHER_WRITERS_S, self.history.follow_other_writers)  # a second r1-tui's new messages
         self.context.on_save_error = self.history.save_failed
         if self.context.session.tree is not None:  # r1-tui -c / --conversation ID
             self.call_later(self.history.show, self.context.session.tree)
@@ -200,6 +204,7 @@ class MainScreen(Screen[None]):
         await self.composer.sent()
         await self.branches.sent(self.exchanges.current.exchange if self.exchanges.current else None)
         if new:
+            self.context.conversation_started()
             self.history.started(self.context.session.title)
         self.refresh_bindings()
 
@@ -212,7 +217,7 @@ class MainScreen(Screen[None]):
 
     @on(AnswerBlock.Selected)
     def _answer_selected(self, event: AnswerBlock.Selected) -> None:
-        self.history.show_reasoning(event.block)
+        self.history.show_reasoning(event.block, event.changed)
 
     @on(AnswerGroup.Switched)
     async def _alternative_switched(self, event: AnswerGroup.Switched) -> None:
@@ -245,9 +250,6 @@ class MainScreen(Screen[None]):
     def _notice(self, message: str) -> None:
         self.notify(message, title="Notice", markup=False)
 
-    def _copy(self, text: str) -> None:
-        self.app.copy_to_clipboard(text)
-
     # -- focus ---------------------------------------------------------------------------------
 
     def focus_next(self, selector: str | type[Widget] = "*") -> Widget | None:
@@ -259,33 +261,25 @@ class MainScreen(Screen[None]):
         self.navigator.cycle(self.focused, -1)
         return self.focused
 
-    def _keep_focus_visible(self) -> None:
-        """After a pane was hidden: if it had the focus, the prompt (or the next useful area) gets it."""
-        focused = self.focused
-        panes = self.panes
-        hidden = (focused is panes.listing and not self.area_shown("list")) or (
-            focused is panes.reasoning.trace and not self.area_shown("reasoning"))
-        if focused is None or hidden:
-            self.set_focus(self.navigator.default_focus())
-
     # -- actions (keys: tui/ui/bindings.py) ------------------------------------------------------
 
     async def action_new_conversation(self) -> None:
-        if await self.history.new() and not self.context.offline:
-            self.set_focus(self.panes.prompt)
+        if await self.history.new():
+            self.context.forget_new_conversation()
+            if not self.context.offline:
+                self.set_focus(self.panes.prompt)
 
     def action_search(self) -> None:
         self.history.search()
 
-    def action_stop(self) -> None:
-        if self.exchanges.stop():
+    def action_stop(self) -> bool:
+        if stopped := self.exchanges.stop():
             self.notify("Stopped.", timeout=2)
+        return stopped
 
     def action_interrupt(self) -> None:
         """Ctrl+C: stop the answer; else copy what is selected; else say how to quit."""
-        if self.exchanges.stop():
-            self.notify("Stopped.", timeout=2)
-        elif not self.clipboard.copy_selection(self.get_selected_text()):
+        if not self.action_stop() and not self.clipboard.copy_selection(self.get_selected_text()):
             self.notify(f"Nothing is streaming. {self.keymap.describe('quit')} quits; "
                         f"{self.keymap.describe('copy_answer')} copies the answer.", timeout=4)
 
@@ -295,11 +289,11 @@ class MainScreen(Screen[None]):
 
     def action_toggle_list(self) -> None:
         self.toggle_class("-hide-list")
-        self._keep_focus_visible()
+        self.set_focus(self.navigator.kept_visible(self.focused))
 
     def action_toggle_reasoning(self) -> None:
         self.toggle_class("-hide-reasoning")
-        self._keep_focus_visible()
+        self.set_focus(self.navigator.kept_visible(self.focused))
 
     def action_toggle_archived(self) -> None:
         self.remove_class("-hide-list")
@@ -367,6 +361,14 @@ class MainScreen(Screen[None]):
     async def action_copy_code_block(self) -> None:
         await self.history.settled()
         self.clipboard.copy_code_block()
+
+    def action_toggle_thinking(self) -> None:
+        self.connection.toggle_thinking(self.unavailable("toggle_thinking"))
+        self.panes.status.render_now()
+
+    def action_show_error(self) -> None:
+        details = self.panes.status.model.error_details
+        self.app.push_screen(ErrorScreen(details)) if details else self.notify("No error so far.", timeout=2)
 
     def action_settings(self) -> None:
         self.connection.settings()

@@ -1,7 +1,8 @@
 """The history search view: an input with results as you type (debounced), Enter opens one.
 
 Dismisses with ``(hit, query)`` for the chosen result, or ``None`` (Esc). Every string
-shown is sanitised; snippet terms are highlighted with styled spans, never markup.
+shown is sanitised; snippets are plain text (Markdown syntax removed) with the matched
+terms highlighted with styled spans, never markup.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.formats.md_plain import plain_text
 from tui.sanitize import one_line
 from tui.ui.highlight import snippet_text
 
@@ -34,7 +36,7 @@ def hit_label(hit: Any) -> Text:
     text = Text(one_line(hit.title or "untitled", 60), style="bold")
     text.append(f"  · {FIELD_LABELS.get(hit.field, one_line(str(hit.field), 20))}", style="italic dim")
     text.append("\n")
-    text.append_text(snippet_text(hit.snippet))
+    text.append_text(snippet_text(plain_text(hit.snippet_lines or hit.snippet)))  # the words, not the Markdown syntax
     return text
 
 

@@ -1,12 +1,15 @@
 """Settings: profile, deployment, max_tokens, stop sequences, n and the system prompt.
 
 Saved into ``[profiles.NAME]`` of config.toml through tui.config_write (comments and
-other profiles kept) and applied to the running app as new RequestDefaults.
+other profiles kept) and applied to the running app as the profile's RequestDefaults
+with those fields replaced (its extra_body, thinking switch and context window kept).
+In ``--demo`` nothing is written: the settings apply to the session only, and say so.
+The deployment's context window is shown (it is the profile's ``context_window`` key).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.text import Text
@@ -21,6 +24,7 @@ from tui.config_write import profile_names, update_profile
 from tui.llm.request import RequestDefaults
 from tui.sanitize import one_line
 
+SESSION_ONLY = "--demo: these settings apply to this session only; config.toml is not written."
 SYSTEM_NOTE = (
     "R1 follows system prompts loosely: DeepSeek advises putting instructions in the user prompt "
     "and leaving the system prompt empty."
@@ -57,10 +61,11 @@ class SettingsScreen(ModalScreen[SettingsValues | None]):
         Binding("escape", "cancel", "Cancel", show=False, id="settings.cancel"),
     ]
 
-    def __init__(self, config_path: Path, current: SettingsValues) -> None:
+    def __init__(self, config_path: Path, current: SettingsValues, *, session_only: bool = False) -> None:
         super().__init__()
         self.config_path = config_path
         self.current = current
+        self.session_only = session_only  # --demo: apply, never write config.toml
 
     def compose(self) -> ComposeResult:
         d = self.current.defaults
@@ -74,13 +79,20 @@ class SettingsScreen(ModalScreen[SettingsValues | None]):
 
         with VerticalScroll(id="settings-dialog", classes="r1-dialog"):
             yield Static(Text("Settings", style="bold"), markup=False)
-            yield Static(Text(f"Saved to {self.config_path} · profiles: {one_line(known, 120)}", style="dim"), markup=False)
+            if self.session_only:
+                yield Static(Text(SESSION_ONLY, style="bold"), id="settings-where", markup=False)
+            else:
+                yield Static(Text(f"Saved to {one_line(str(self.config_path), 200)} · profiles: {one_line(known, 120)}",
+                                  style="dim"), id="settings-where", markup=False)
             yield row("Profile", Input(self.current.profile, id="settings-profile", compact=True))
             yield row("Deployment", Input(self.current.deployment, id="settings-deployment", compact=True))
             yield row("max_tokens", Input("" if d.max_tokens is None else str(d.max_tokens), placeholder="not sent",
                                           id="settings-max-tokens", compact=True, restrict=r"\d*"))
             yield row("n", Input("" if d.n is None else str(d.n), placeholder="1", id="settings-n", compact=True,
                                  restrict=r"\d*"))
+            yield Horizontal(Label("Context", classes="field-label"),
+                             Static(Text(d.context.describe()), id="settings-context", markup=False),
+                             classes="field-row")
             yield Label("Stop sequences (one per line)")
             yield TextArea("\n".join(d.stop), id="settings-stop", compact=True, soft_wrap=False, tab_behavior="focus")
             yield Label("System prompt")
@@ -88,7 +100,7 @@ class SettingsScreen(ModalScreen[SettingsValues | None]):
             yield TextArea(d.system or "", id="settings-system", compact=True, tab_behavior="focus")
             yield Static("", id="settings-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (^S)", id="settings-save-button", variant="primary", compact=True)
+                yield Button("Apply (^S)" if self.session_only else "Save (^S)", id="settings-save-button", variant="primary", compact=True)
                 yield Button("Cancel (Esc)", id="settings-cancel-button", compact=True)
 
     def on_mount(self) -> None:
@@ -106,16 +118,18 @@ class SettingsScreen(ModalScreen[SettingsValues | None]):
             raise ConfigError("at most 4 stop sequences")
         system = self.query_one("#settings-system", TextArea).text.strip() or None
         deployment = self.query_one("#settings-deployment", Input).value.strip()
-        return SettingsValues(profile, deployment, RequestDefaults(system, max_tokens, stop, n))
+        defaults = replace(self.current.defaults, system=system, max_tokens=max_tokens, stop=stop, n=n)
+        return SettingsValues(profile, deployment, defaults)
 
     def action_save(self) -> None:
         try:
             result = self.values()
             d = result.defaults
-            update_profile(self.config_path, result.profile, {
-                "deployment": result.deployment or None, "max_tokens": d.max_tokens, "stop": list(d.stop),
-                "n": d.n, "system_prompt": d.system,
-            })
+            if not self.session_only:
+                update_profile(self.config_path, result.profile, {
+                    "deployment": result.deployment or None, "max_tokens": d.max_tokens, "stop": list(d.stop),
+                    "n": d.n, "system_prompt": d.system,
+                })
         except (ConfigError, OSError) as exc:
             self.query_one("#settings-error", Static).update(Text("✗ " + one_line(str(exc), 300)))
             return

@@ -24,7 +24,7 @@ class AnswerGroup(Vertical):
 
     DEFAULT_CSS = """
     AnswerGroup { height: auto; }
-    AnswerGroup > .alt-marker { height: 1; color: $text-muted; padding: 0 0 0 1; display: none; }
+    AnswerGroup > .alt-marker { height: 1; color: $text-muted; padding: 0 0 0 2; display: none; }  /* under the header: border + padding */
     AnswerGroup.-several > .alt-marker { display: block; }
     """
 
@@ -34,6 +34,8 @@ class AnswerGroup(Vertical):
         Binding("r", "screen.regenerate", "Ask again", id="regenerate_answer"),
         Binding("e", "screen.edit_prompt", "Edit prompt", tooltip="Edit this answer's prompt into a new branch",
                 id="edit_prompt_answer"),
+        Binding("m", "show_more", "Show more", tooltip="Show more of a long stored answer and its reasoning",
+                id="show_more"),
     ]
 
     class Switched(Message):
@@ -111,6 +113,13 @@ class AnswerGroup(Vertical):
             self.screen.set_focus(block)  # at once: the hidden one had the focus
             self.post_message(self.Switched(self, block))
         return block
+
+    def action_show_more(self) -> None:
+        block = self.shown_block
+        if block is not None and block.show_more():
+            self.post_message(AnswerBlock.Selected(block, changed=True))  # the reasoning pane shows more too
+        else:
+            self.notify("All of this answer is shown.", timeout=2)
 
     def action_cycle(self, delta: int) -> None:
         self.cycle(delta)

@@ -25,6 +25,17 @@ from tui.ui.compat import SteadySize
 from tui.ui.markdown.view import MarkdownView
 from tui.ui.widgets.message_stats import Stats
 
+LONG_TEXT = 100_000  # characters of a stored answer (and of its reasoning) shown at first; "more" adds as many
+
+
+def shown_part(text: str, limit: int | None) -> str:
+    """``text`` up to ``limit`` characters (None: all), cut after a line break when one is near."""
+    if limit is None or len(text) <= limit:
+        return text
+    cut = text.rfind("\n", limit // 2, limit)
+    return text[: cut + 1 if cut >= 0 else limit]
+
+
 STATE_LABELS = {
     "streaming": "streaming…",
     "stopped": "stopped",
@@ -38,11 +49,12 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
     """One assistant message: header line, Markdown answer, and its reasoning kept for the pane."""
 
     class Selected(Message):
-        """The block got focus: show its reasoning."""
+        """The block got focus (show its reasoning), or ``changed``: more of its reasoning is shown."""
 
-        def __init__(self, block: AnswerBlock) -> None:
+        def __init__(self, block: AnswerBlock, changed: bool = False) -> None:
             super().__init__()
             self.block = block
+            self.changed = changed
 
     def __init__(
         self,
@@ -69,7 +81,10 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         self.stats: Stats | None = None  # usage and timings, once known (the reasoning pane shows them)
         self.min_interval = 0.0  # seconds between live flushes (low bandwidth: 0.25)
         self._last_sent = 0.0
-        self._view = MarkdownView(lambda: self.answer, classes="answer-markdown")
+        # a long stored answer is rendered in parts (opening 10 MB must not hang): how much is shown
+        long = not state == "streaming" and (len(answer) > LONG_TEXT or len(reasoning) > LONG_TEXT)
+        self.shown_chars: int | None = LONG_TEXT if long else None
+        self._view = MarkdownView(lambda: shown_part(self.answer, self.shown_chars), classes="answer-markdown")
 
     @property
     def answer(self) -> str:
@@ -86,6 +101,37 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(self._header_text(), classes="answer-header", markup=False)
         yield self._view
+        more = Static(self._more_text(), classes="answer-more", markup=False)
+        more.display = self.shown_chars is not None
+        yield more
+
+    # -- a long stored answer, shown in parts ---------------------------------------------
+
+    @property
+    def shown_reasoning(self) -> str:
+        """The part of the reasoning the reasoning pane shows (all of it unless the answer is long)."""
+        return shown_part(self.reasoning, self.shown_chars)
+
+    def _more_text(self) -> Text:
+        if self.shown_chars is None:
+            return Text("")
+        shown = len(shown_part(self.answer, self.shown_chars)) + len(self.shown_reasoning)
+        total = len(self.answer) + len(self.reasoning)
+        return Text(f"Long answer: {shown:,} of {total:,} characters shown (answer and reasoning) · "
+                    "m shows more · copying takes all of it", style="italic")
+
+    def show_more(self) -> bool:
+        """Show the next part of a long answer and its reasoning; False when all of it is shown."""
+        if self.shown_chars is None:
+            return False
+        self.shown_chars += LONG_TEXT
+        if self.shown_chars >= max(len(self.answer), len(self.reasoning)):
+            self.shown_chars = None
+        self._view.reset()
+        more = self.query_one(".answer-more", Static)
+        more.update(self._more_text())
+        more.display = self.shown_chars is not None
+        return True
 
     @property
     def markdown(self) -> MarkdownView:
@@ -94,13 +140,14 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
 
     def _header_text(self) -> Text:
         text = Text(self.label or "assistant", style="bold")
-        if self.choice:
-            text.append(f" · choice {self.choice}")
-        if self.thought_s is not None:
-            text.append(f" · thought {self.thought_s:.1f} s", style="dim")
+        if self.choice:  # the stored alternative index, 0-based; shown 1-based as the alternatives line counts
+            text.append(f" · answer {self.choice + 1}")
         label = STATE_LABELS.get(self.state)
         if label:
             text.append(f" · {label}", style="bold italic")
+        if self.thought_s is not None:
+            unanswered = label and self.state != "streaming" and not self.answer.strip()
+            text.append(f" · {'thinking' if unanswered else 'thought'} {self.thought_s:.1f} s", style="dim")
         if self.note:
             text.append(f" · {one_line(self.note, 160)}", style="italic")
         return text

@@ -20,6 +20,23 @@ from tui.ui.widgets.message_stats import MessageStats, live_text
 from tui.ui.widgets.reasoning_log import ReasoningLog
 
 
+def header_text(think_start: float | None, thought_s: float | None, state: str, answered: bool, now: float) -> Text:
+    """``Reasoning · Thought for 1.5 s``; an answer that did not complete names its state first (a
+    narrow pane cuts the end, never the state), and one stopped before it answered says it stopped
+    while thinking instead of "Thought for"."""
+    text = Text("Reasoning", style="bold")
+    if state:
+        text.append(f" · {state}", style="bold italic")
+        if think_start is None and thought_s is not None:
+            text.append(f" · thought {thought_s:.1f} s" if answered else f" while thinking · {thought_s:.1f} s")
+        return text
+    if think_start is not None:
+        text.append(f" · Thinking… {int(now - think_start)} s")
+    elif thought_s is not None:
+        text.append(f" · Thought for {thought_s:.1f} s")
+    return text
+
+
 class ReasoningPane(Vertical):
     """Header, stats line and :class:`ReasoningLog` of the answer ``source``."""
 
@@ -56,7 +73,7 @@ class ReasoningPane(Vertical):
             self._think_start = block.think_start
             self._thought_s = block.thought_s
             self._state = "" if block.live or block.state == "complete" else block.state
-            self.trace.set_text(block.reasoning, live=block.live)
+            self.trace.set_text(block.shown_reasoning, live=block.live)  # a long stored one: its first part
             if block.live:
                 self.stats.show_text(live_text(block.stats.first_token_s if block.stats else None))
             else:
@@ -106,13 +123,8 @@ class ReasoningPane(Vertical):
             self.call_after_refresh(lambda: trace.scroll_to(y=max(0, row - 1), animate=False))
 
     def _render_header(self) -> None:
-        text = Text("Reasoning", style="bold")
-        if self._think_start is not None:
-            text.append(f" · Thinking… {int(time.monotonic() - self._think_start)} s")
-        elif self._thought_s is not None:
-            text.append(f" · Thought for {self._thought_s:.1f} s")
-        if self._state:
-            text.append(f" · {self._state}", style="italic")
+        answered = bool(self.source is not None and self.source.answer.strip())
+        text = header_text(self._think_start, self._thought_s, self._state, answered, time.monotonic())
         if text.plain != self._header and self.is_attached:
             self._header = text.plain
             self.query_one("#reasoning-header", Static).update(text, layout=False)

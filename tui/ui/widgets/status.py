@@ -11,6 +11,7 @@ and an unchanged text is never repainted.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
@@ -73,6 +74,9 @@ class StatusModel:
     retry_max: int = 0
     retry_deadline: float | None = None
     error: str = ""
+    error_details: str = ""  # the last error in full (kept when the line is cleared; shown by a key)
+    error_key: str = ""  # the key that shows it, named on the error line ("Ctrl+O")
+    thinking: Callable[[], str] = lambda: ""  # "on" / "off" / "default" with a thinking switch, else ""
     activity: str = ""  # "thinking", "answering", "stopped"...
     context: str = ""  # "ctx 12.4k/128k": how full the next request's context is
 
@@ -204,6 +208,9 @@ class StatusBar(Static):
         m = self.model
         now = time.monotonic()
         top = [Item(m.endpoint or "offline", 0, "bold")]
+        thinking = m.thinking()
+        if thinking:
+            top.append(Item(f"thinking {thinking}", 1))
         if m.activity:
             top.append(Item(m.activity, 1, "italic"))
         if m.stream_start is not None:
@@ -227,7 +234,7 @@ class StatusBar(Static):
             alert = Item(f"{one_line(m.retry_reason, 80)} · retry {m.retry_attempt}/{m.retry_max} "
                          f"in {left:.1f} s (Esc cancels)", 0, "bold")
         elif m.error:
-            alert = Item(m.error, 0, "bold")
+            alert = Item(f"{m.error_key} details · {m.error}" if m.error_key else m.error, 0, "bold")
         return top, usage, alert
 
     def build_text(self) -> Text:
