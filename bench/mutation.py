@@ -42,6 +42,7 @@ _STORE = ["tests/test_store_repo.py", "tests/test_store_schema.py", "tests/test_
           "tests/test_store_search.py", "tests/test_store_writer.py", "tests/test_store_annotations.py",
           "tests/test_store_alternatives.py", "tests/test_import_edges.py", "tests/test_storage_faults.py",
           "tests/test_history_daily.py"]
+_LOW = ["tests/test_store_db.py"]  # the file, its connections, errors, ids
 _CHAT = ["tests/test_chat_units.py", "tests/test_chat_tree.py", "tests/test_store_alternatives.py"]
 _ENGINE = ["tests/test_chat_session.py", "tests/test_chat_units.py"]  # through a loopback server and the writer
 
@@ -72,12 +73,12 @@ MODULES: dict[str, list[str]] = {
     "tui/store/attachments.py": _STORE,
     "tui/store/import_file.py": ["tests/test_import_file.py", "tests/test_import_edges.py"],
     "tui/store/annotations.py": _STORE,
-    "tui/store/db.py": _STORE,
-    "tui/store/errors.py": _STORE,
-    "tui/store/ids.py": _STORE,
+    "tui/store/db.py": [*_LOW, *_STORE],
+    "tui/store/errors.py": [*_LOW, *_STORE],
+    "tui/store/ids.py": [*_LOW, *_STORE],
     "tui/store/liveness.py": _STORE,
     "tui/store/models.py": _STORE,
-    "tui/store/opening.py": _STORE,
+    "tui/store/opening.py": [*_LOW, *_STORE],
     "tui/store/recall.py": [*_STORE, "tests/test_chat_session.py"],
     "tui/store/rows.py": _STORE,
     "tui/store/tree_backfill.py": _STORE,
