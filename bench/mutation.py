@@ -76,7 +76,7 @@ MODULES: dict[str, list[str]] = {
     "tui/store/db.py": [*_LOW, *_STORE],
     "tui/store/errors.py": [*_LOW, *_STORE],
     "tui/store/ids.py": [*_LOW, *_STORE],
-    "tui/store/liveness.py": _STORE,
+    "tui/store/liveness.py": ["tests/test_store_liveness.py", *_STORE],
     "tui/store/models.py": _STORE,
     "tui/store/opening.py": [*_LOW, *_STORE],
     "tui/store/recall.py": [*_STORE, "tests/test_chat_session.py"],
