@@ -81,7 +81,7 @@ MODULES: dict[str, list[str]] = {
     "tui/store/opening.py": [*_LOW, *_STORE],
     "tui/store/recall.py": [*_STORE, "tests/test_chat_session.py"],
     "tui/store/rows.py": ["tests/test_store_rows.py", *_STORE],
-    "tui/store/tree_backfill.py": _STORE,
+    "tui/store/tree_backfill.py": ["tests/test_store_tree_backfill.py", *_STORE],
     "tui/chat/tree.py": _CHAT,
     "tui/chat/context.py": _CHAT,
     "tui/chat/transcript.py": _CHAT,
