@@ -79,7 +79,7 @@ MODULES: dict[str, list[str]] = {
     "tui/store/liveness.py": ["tests/test_store_liveness.py", *_STORE],
     "tui/store/models.py": _STORE,
     "tui/store/opening.py": [*_LOW, *_STORE],
-    "tui/store/recall.py": [*_STORE, "tests/test_chat_session.py"],
+    "tui/store/recall.py": ["tests/test_store_recall.py", *_STORE],
     "tui/store/rows.py": ["tests/test_store_rows.py", *_STORE],
     "tui/store/tree_backfill.py": ["tests/test_store_tree_backfill.py", *_STORE],
     "tui/chat/tree.py": _CHAT,
