@@ -89,7 +89,7 @@ MODULES: dict[str, list[str]] = {
     "tui/chat/exchange.py": _ENGINE,
     "tui/chat/recorder.py": _ENGINE,
     "tui/chat/attachments.py": _CHAT,
-    "tui/chat/records.py": _ENGINE,
+    "tui/chat/records.py": ["tests/test_chat_records.py", *_ENGINE],
     "tui/chat/titles.py": [*_CHAT, "tests/test_chat_titles.py"],
 }
 
