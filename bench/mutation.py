@@ -42,7 +42,10 @@ _STORE = ["tests/test_store_repo.py", "tests/test_store_schema.py", "tests/test_
           "tests/test_store_search.py", "tests/test_store_writer.py", "tests/test_store_annotations.py",
           "tests/test_store_alternatives.py", "tests/test_import_edges.py", "tests/test_storage_faults.py",
           "tests/test_history_daily.py"]
-_LOW = ["tests/test_store_db.py"]  # the file, its connections, errors, ids
+# The store's small modules: their own unit tests and the repository's (the CLI-driven tests in
+# _STORE run in subprocesses, which never see a mutant, and take a minute per mutant).
+_STORE_CORE = ["tests/test_store_repo.py", "tests/test_store_schema.py"]
+_LOW = ["tests/test_store_db.py", *_STORE_CORE]  # the file, its connections, errors, ids
 _CHAT = ["tests/test_chat_units.py", "tests/test_chat_tree.py", "tests/test_store_alternatives.py"]
 _ENGINE = ["tests/test_chat_session.py", "tests/test_chat_units.py"]  # through a loopback server and the writer
 
@@ -72,16 +75,16 @@ MODULES: dict[str, list[str]] = {
     "tui/store/search.py": ["tests/test_store_search.py"],
     "tui/store/attachments.py": _STORE,
     "tui/store/import_file.py": ["tests/test_import_file.py", "tests/test_import_edges.py"],
-    "tui/store/annotations.py": _STORE,
-    "tui/store/db.py": [*_LOW, *_STORE],
-    "tui/store/errors.py": [*_LOW, *_STORE],
-    "tui/store/ids.py": [*_LOW, *_STORE],
-    "tui/store/liveness.py": ["tests/test_store_liveness.py", *_STORE],
-    "tui/store/models.py": _STORE,
-    "tui/store/opening.py": [*_LOW, *_STORE],
-    "tui/store/recall.py": ["tests/test_store_recall.py", *_STORE],
-    "tui/store/rows.py": ["tests/test_store_rows.py", *_STORE],
-    "tui/store/tree_backfill.py": ["tests/test_store_tree_backfill.py", *_STORE],
+    "tui/store/annotations.py": ["tests/test_store_annotations.py", *_STORE_CORE],
+    "tui/store/db.py": _LOW,
+    "tui/store/errors.py": _LOW,
+    "tui/store/ids.py": _LOW,
+    "tui/store/liveness.py": ["tests/test_store_liveness.py", *_STORE_CORE],
+    "tui/store/models.py": ["tests/test_store_rows.py", *_STORE_CORE],
+    "tui/store/opening.py": [*_LOW, "tests/test_storage_faults.py"],
+    "tui/store/recall.py": ["tests/test_store_recall.py", *_STORE_CORE],
+    "tui/store/rows.py": ["tests/test_store_rows.py", *_STORE_CORE],
+    "tui/store/tree_backfill.py": ["tests/test_store_tree_backfill.py", *_STORE_CORE],
     "tui/chat/tree.py": _CHAT,
     "tui/chat/context.py": _CHAT,
     "tui/chat/transcript.py": _CHAT,
