@@ -294,8 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "MUTATION.md",
                         help="Markdown file the table is written to ('-': stdout only)")
     parser.add_argument("--json", type=Path, help="also write every row (with survivor names) as JSON")
-    parser.add_argument("--merge", type=Path, help="a JSON file of an earlier run (--json): its rows for the "
-                        "modules not run now go into the table too")
+    parser.add_argument("--merge", type=Path, nargs="+", default=[], help="JSON files of earlier runs (--json): "
+                        "their rows for the modules not run now go into the table too")
+    parser.add_argument("--no-run", action="store_true", help="run nothing: the table of the --merge files only")
     parser.add_argument("--survivors", action="store_true", help="print each survivor's diff (mutmut show)")
     parser.add_argument("--list", action="store_true", help="list the modules and their tests, run nothing")
     args = parser.parse_args(argv)
@@ -305,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{m}: {' '.join(MODULES[m])}")
         return 0
     rows: list[Row] = []
-    for module in modules:
+    for module in [] if args.no_run else modules:
         print(f"{module} ...", end=" ", flush=True)
         row = run_module(module, MODULES[module], args.limit, args.children)
         rows.append(row)
@@ -319,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
                 subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=work, check=False)
     if args.merge:  # earlier rows of the modules not run this time, in MODULES' order
         fresh = {r.module for r in rows}
-        kept = [r for r in _read_json(args.merge) if r.module not in fresh]
+        kept = [r for path in args.merge for r in _read_json(path) if r.module not in fresh]
         order = {m: i for i, m in enumerate(MODULES)}
         rows = sorted([*kept, *rows], key=lambda r: order.get(r.module, len(order)))
         if args.json:
