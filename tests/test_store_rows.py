@@ -138,3 +138,14 @@ def test_summaries() -> None:
 
 def test_as_text() -> None:
     assert as_text("s") == "s" and as_text(b"a\xffb") == "a\ufffdb" and as_text(None) == "" and as_text(12) == "12"
+
+
+def test_a_conversations_damage_names_each_row() -> None:
+    from tui.store.models import Conversation
+
+    messages = [message_from_row(row(id="m1", prompt_tokens="x")), message_from_row(row(id="m2")),
+                message_from_row(row(id="m3", cost="y", total_s="z"))]
+    conv = Conversation("c1", "T", "t0", "t1", False, messages, damaged=("title is int 5",))
+    assert conv.damage == ["conversation c1: title is int 5", "message m1: prompt_tokens is str 'x'",
+                           "message m3: total_s is str 'z'", "message m3: cost is str 'y'"]
+    assert Conversation("c2", "T", "t0", "t1", False).damage == []
