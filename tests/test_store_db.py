@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -100,6 +101,9 @@ def test_connections_read_only_or_read_write_with_their_pragmas(tmp_path: Path) 
     assert rw.execute("PRAGMA foreign_keys").fetchone() == (1,)
     rw.execute("CREATE TABLE t(x)")
     rw.execute("INSERT INTO t VALUES (1)")
+    worker = ThreadPoolExecutor(1)  # the background writer uses a connection made on another thread
+    assert worker.submit(lambda: rw.execute("SELECT count(*) FROM t").fetchone()).result() == (1,)
+    worker.shutdown()
     ro = db.connect(path, read_only=True)
     assert ro.execute("SELECT x FROM t").fetchall() == [(1,)]  # the same file, despite ?, # and %
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
