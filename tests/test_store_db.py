@@ -212,3 +212,20 @@ def test_timestamps(monkeypatch) -> None:
     assert 3540 < (later - parsed).total_seconds() < 3660
     compact = ids.compact_stamp()
     assert len(compact) == 16 and datetime.strptime(compact, "%Y%m%dT%H%M%SZ")
+
+
+class _FrozenClock(datetime):
+    """datetime.now on an injected instant; asked for anything but UTC it answers a different (local) time."""
+
+    @classmethod
+    def now(cls, tz=None):  # type: ignore[no-untyped-def,override]
+        utc = datetime(2026, 11, 26, 16, 20, 1, 999_000, tzinfo=timezone.utc)
+        return utc if tz is timezone.utc else utc.replace(tzinfo=None, hour=8)
+
+
+def test_timestamps_on_an_injected_clock(monkeypatch) -> None:
+    monkeypatch.setattr(ids, "datetime", _FrozenClock)
+    assert ids.now_iso() == "2026-11-26T16:20:01.999Z"
+    assert ids.now_iso(0.5) == "2026-11-26T16:20:02.499Z"
+    assert ids.now_iso(-2) == "2026-11-26T16:19:59.999Z"
+    assert ids.compact_stamp() == "20261126T162001Z"
