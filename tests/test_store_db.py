@@ -229,3 +229,62 @@ def test_timestamps_on_an_injected_clock(monkeypatch) -> None:
     assert ids.now_iso(0.5) == "2026-11-26T16:20:02.499Z"
     assert ids.now_iso(-2) == "2026-11-26T16:19:59.999Z"
     assert ids.compact_stamp() == "20261126T162001Z"
+
+
+def test_a_file_or_folder_that_cannot_be_written_is_a_read_only_error(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "h.db"
+    for unwritable in (path, tmp_path):
+        monkeypatch.setattr(opening.os, "access", lambda p, mode, u=unwritable: Path(p) != u)
+        with pytest.raises(ReadOnlyError) as info:
+            opening.open_read_write(path)
+        assert str(info.value) == f"{path} cannot be written (a read-only file or folder)"
+    monkeypatch.undo()
+    opening.open_read_write(path).close()  # the same file is fine once it can be written
+
+
+def test_a_file_that_cannot_be_created_names_it(tmp_path: Path, monkeypatch) -> None:
+    def refuse(_path: Path, error: OSError = PermissionError(13, "Permission denied")) -> None:
+        raise error
+
+    monkeypatch.setattr(opening.db, "ensure_private_file", refuse)
+    with pytest.raises(ReadOnlyError) as info:
+        opening.open_read_write(tmp_path / "h.db")
+    assert str(info.value) == f"cannot create {tmp_path / 'h.db'}: Permission denied"
+    monkeypatch.setattr(opening.db, "ensure_private_file", lambda p: refuse(p, OSError("no strerror")))
+    with pytest.raises(ReadOnlyError) as info:
+        opening.open_read_write(tmp_path / "h.db")
+    assert str(info.value) == f"cannot create {tmp_path / 'h.db'}: no strerror"
+
+
+@pytest.mark.parametrize("opener", [opening.open_read_write, opening.open_read_only])
+def test_a_damaged_file_behind_a_good_header_is_refused_and_left_alone(tmp_path: Path, opener) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "h.db"
+    data = db.SQLITE_HEADER + b"\xff" * 4000
+    path.write_bytes(data)
+    with pytest.raises(CorruptDatabaseError) as info:
+        opener(path)
+    assert str(info.value).startswith(f"{path} is not a usable r1-tui history database (")
+    assert path.read_bytes() == data
+
+
+def test_read_only_falls_back_to_an_immutable_read_when_sqlite_cannot_lock(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "h.db"
+    rw = opening.open_read_write(path)
+    rw.execute("INSERT INTO conversations(id, title, created_at, updated_at) VALUES ('c', 'kept', 'x', 'x')")
+    rw.close()
+    closed: list[bool] = []
+    real_connect = opening.db.connect
+
+    class NoShm:  # a WAL file in a read-only folder: the first read fails
+        def execute(self, *_args: object) -> None:
+            raise sqlite3.OperationalError("unable to open database file")
+
+        def close(self) -> None:
+            closed.append(True)
+
+    monkeypatch.setattr(opening.db, "connect", lambda p, *, read_only, immutable=False:
+                        real_connect(p, read_only=read_only, immutable=True) if immutable else NoShm())
+    conn = opening.open_read_only(path)
+    assert closed == [True] and conn.execute("SELECT title FROM conversations").fetchall() == [("kept",)]
+    assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    conn.close()
