@@ -288,3 +288,49 @@ def test_read_only_falls_back_to_an_immutable_read_when_sqlite_cannot_lock(tmp_p
     assert closed == [True] and conn.execute("SELECT title FROM conversations").fetchall() == [("kept",)]
     assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
     conn.close()
+
+
+@pytest.mark.parametrize("make", ["missing", "older"])
+def test_in_memory_histories_are_autocommit_usable_from_any_thread_and_leave_no_file(
+        tmp_path: Path, monkeypatch, make: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    if make == "missing":
+        conn = opening.open_read_only(tmp_path / "missing.db")
+    else:  # a file at an older schema is copied into memory and migrated there
+        path = tmp_path / "old.db"
+        old = sqlite3.connect(path)
+        old.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        old.commit()
+        old.close()
+        conn = opening.open_read_only(path)
+    assert conn.isolation_level is None
+    conn.execute("BEGIN")  # explicit transactions work (no implicit one is open)
+    conn.execute("INSERT INTO conversations(id, title, created_at, updated_at) VALUES ('c', 't', 'x', 'x')")
+    conn.execute("COMMIT")
+    worker = ThreadPoolExecutor(1)
+    assert worker.submit(lambda: conn.execute("SELECT count(*) FROM conversations").fetchone()).result() == (1,)
+    worker.shutdown()
+    conn.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([] if make == "missing" else ["old.db"])
+
+
+def test_memory_db_leaves_no_file_and_is_usable_from_any_thread(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    mem = opening.memory_db()
+    assert mem.isolation_level is None
+    worker = ThreadPoolExecutor(1)
+    assert worker.submit(lambda: mem.execute("SELECT count(*) FROM messages").fetchone()).result() == (0,)
+    worker.shutdown()
+    mem.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_read_only_sees_what_a_live_writer_has_not_checkpointed(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    rw = opening.open_read_write(path)
+    rw.execute("PRAGMA wal_autocheckpoint = 0")
+    rw.execute("INSERT INTO conversations(id, title, created_at, updated_at) VALUES ('c', 'in the WAL', 'x', 'x')")
+    ro = opening.open_read_only(path)
+    assert ro.execute("SELECT title FROM conversations").fetchall() == [("in the WAL",)]
+    ro.close()
+    rw.close()
