@@ -175,7 +175,8 @@ def _sql_case_only(work: Path, module: str, names: list[str]) -> set[str]:
     """The mutants among ``names`` that only change the case of an SQL statement's keywords and
     names (SQLite ignores it), leaving its quoted literals alone: equivalent by construction."""
     source = (work / "mutants" / module).read_text(encoding="utf-8")
-    functions = {node.name: ast.get_source_segment(source, node) or "" for node in ast.walk(ast.parse(source))
+    lines = source.splitlines()  # sliced by line numbers: get_source_segment re-splits the file per call
+    functions = {node.name: "\n".join(lines[node.lineno - 1:node.end_lineno]) for node in ast.walk(ast.parse(source))
                  if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
     found = set()
     for name in names:
