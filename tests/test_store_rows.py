@@ -92,6 +92,10 @@ def test_a_prompt_has_no_reasoning_and_an_error_without_message_reads_empty() ->
     ("reasoning_s", math.inf, lambda r: r.timing.reasoning_s, "reasoning_s is float inf"),
     ("total_s", math.nan, lambda r: r.timing.total_s, "total_s is float nan"),
     ("cost", "free", lambda r: r.cost, "cost is str 'free'"),
+    ("role", 9, lambda r: r.role, "role is int 9"),
+    ("error_kind", 3, lambda r: r.error.kind, "error_kind is int 3"),
+    ("error_message", 4, lambda r: r.error.message, "error_message is int 4"),
+    ("error_hint", b"h", lambda r: r.error.hint, "error_hint is bytes b'h'"),
 ])
 def test_a_wrong_typed_value_is_coerced_and_named(column: str, value: Any, read: Any, problem: str) -> None:
     record = message_from_row(row(**{column: value}))
@@ -109,6 +113,12 @@ def test_a_wrong_typed_value_is_coerced_and_named(column: str, value: Any, read:
         assert got == ("" if value is None else str(value))
 
 
+def test_flags_are_numbers_other_than_zero() -> None:
+    record = message_from_row(row(usage_estimated=2, reasoning_estimated=-1, selected=0))
+    assert record.usage.estimated is True and record.usage.reasoning_estimated is True and record.selected is False
+    assert record.damaged == ()
+
+
 def test_flags_that_are_not_numbers_read_false_and_are_named() -> None:
     record = message_from_row(row(usage_estimated="yes", reasoning_estimated=None, selected=b"1"))
     assert record.usage.estimated is False and record.usage.reasoning_estimated is False and record.selected is False
@@ -118,6 +128,8 @@ def test_flags_that_are_not_numbers_read_false_and_are_named() -> None:
 
 def test_a_long_value_is_named_cut_at_thirty_characters() -> None:
     record = message_from_row(row(prompt_tokens="x" * 40))
+    assert record.damaged == ("prompt_tokens is str '" + "x" * 29 + "…",)
+    record = message_from_row(row(prompt_tokens="x" * 29))  # a repr of 31 characters: cut
     assert record.damaged == ("prompt_tokens is str '" + "x" * 29 + "…",)
     record = message_from_row(row(prompt_tokens="x" * 28))  # repr of exactly 30 characters: whole
     assert record.damaged == ("prompt_tokens is str '" + "x" * 28 + "'",)
