@@ -51,3 +51,12 @@ def test_matching_prompts_scan_past_repeats_up_to_the_limit(tmp_path: Path) -> N
             s.add_user_message(conv, "needle repeated")
         assert s.matching_prompts("needle", limit=2) == ["needle repeated", "needle old"]
         assert s.matching_prompts("needle", limit=1) == ["needle repeated"]
+
+
+def test_the_default_limits(tmp_path: Path) -> None:
+    with HistoryStore.open(tmp_path / "many.db") as s:
+        conv = s.create_conversation("c")
+        for i in range(105):
+            s.add_user_message(conv, f"topic number {i}")
+        assert len(s.recent_prompts()) == 100 and s.recent_prompts()[0] == "topic number 104"
+        assert len(s.matching_prompts("topic")) == 20
