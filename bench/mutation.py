@@ -81,7 +81,7 @@ MODULES: dict[str, list[str]] = {
     "tui/store/ids.py": _LOW,
     "tui/store/liveness.py": ["tests/test_store_liveness.py", *_STORE_CORE],
     "tui/store/models.py": ["tests/test_store_rows.py", *_STORE_CORE],
-    "tui/store/opening.py": [*_LOW, "tests/test_storage_faults.py"],
+    "tui/store/opening.py": _LOW,
     "tui/store/recall.py": ["tests/test_store_recall.py", *_STORE_CORE],
     "tui/store/rows.py": ["tests/test_store_rows.py", *_STORE_CORE],
     "tui/store/tree_backfill.py": ["tests/test_store_tree_backfill.py", *_STORE_CORE],
