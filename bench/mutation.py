@@ -70,7 +70,7 @@ MODULES: dict[str, list[str]] = {
                             "tests/test_store_alternatives.py"],
     "tui/store/repo.py": _STORE,
     "tui/store/streaming.py": ["tests/test_store_streaming.py", *_STORE_CORE, "tests/test_store_writer.py"],
-    "tui/store/background.py": ["tests/test_store_writer.py", "tests/test_chat_session.py", "tests/test_storage_faults.py"],
+    "tui/store/background.py": ["tests/test_store_background.py", "tests/test_store_writer.py", "tests/test_chat_session.py"],
     "tui/store/export.py": ["tests/test_store_export.py", "tests/test_import_edges.py", "tests/test_path_safety.py"],
     "tui/store/search.py": ["tests/test_store_search.py"],
     "tui/store/attachments.py": _STORE,
