@@ -71,6 +71,16 @@ def test_nothing_is_appended_before_the_interval_and_all_of_it_after(tmp_path: P
         w.close()
 
 
+def test_the_answers_it_begins_carry_its_token(tmp_path: Path, clock: Clock) -> None:
+    w = BackgroundWriter(tmp_path / "h.db", clock=clock)
+    try:
+        aid = begin(w)
+        with HistoryStore.open(tmp_path / "h.db", read_only=True) as reader, reader._read() as conn:
+            assert conn.execute("SELECT writer FROM messages WHERE id = ?", (aid,)).fetchone() == (w.token,)
+    finally:
+        w.close()
+
+
 def test_an_interval_of_zero_appends_at_once(tmp_path: Path, clock: Clock) -> None:
     w = BackgroundWriter(tmp_path / "h.db", interval_s=0.0, clock=clock)
     try:
