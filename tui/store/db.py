@@ -52,7 +52,7 @@ def ensure_private_file(path: Path) -> None:
     """Create the parent directory (0700) and the file (0600) if they are missing."""
     parent = path.parent
     if not parent.exists():
-        # pragma: no mutate below (mode: chmod sets it, this only closes the window before; exist_ok: a race)
+        # not mutated: the mode (chmod below sets it; this only closes the window before), exist_ok (a race)
         os.makedirs(parent, mode=0o700, exist_ok=True)  # pragma: no mutate
         os.chmod(parent, 0o700)
     try:
