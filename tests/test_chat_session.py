@@ -467,3 +467,41 @@ async def test_an_unexpected_error_ends_the_exchange_as_failed_with_the_text_kep
     assert transcript.failure == Failed("server", "unexpected error: ValueError: bad chunk")
     assert transcript.choice(0).answer == "partial" and transcript.state == "interrupted"
     assert updates[-2] == transcript.failure and updates[-1] == ExchangeEnded({0: "interrupted"})
+
+
+def test_a_fork_stores_every_field_of_the_copied_path(tmp_path: Path) -> None:
+    from tui.store import Attachment, TimingRecord, UsageRecord
+
+    path = tmp_path / "fork.db"
+    with HistoryStore.open(path) as seed:
+        cid = seed.create_conversation("Original")
+        files = (Attachment("notes.txt", "some notes"),)
+        uid = seed.add_user_message(cid, "question", attachments=files)
+        aid = seed.begin_answer(cid, uid, model="R1", deployment="dep", endpoint_host="host.example", choice_index=2)
+        seed.update_answer(aid, answer="answer", reasoning="why", state="stopped", finish_reason="length",
+                           usage=UsageRecord(1, 2, 3, 4, False, True), timing=TimingRecord(0.5, 1.5, 2.5), cost=0.25)
+        u2 = seed.add_user_message(cid, "follow-up", parent_id=aid)
+        live = seed.begin_answer(cid, u2, model=None, deployment=None, endpoint_host=None)
+        seed.update_answer(live, answer="partial", reasoning="", state="streaming")
+    store = HistoryStore.open(path)
+    writer = BackgroundWriter(path, interval_s=3600)
+    try:
+        session = Session(client=None, store=store, writer=writer)
+        session.open(cid)
+        forked = session.fork()
+        writer.flush().result(5)
+        original = {m.content: m for m in store.get_conversation(cid).messages}
+        copied = {m.content: m for m in store.get_conversation(forked.conversation_id).messages}
+        assert store.get_conversation(forked.conversation_id).title == "Original (fork)"
+        assert sorted(copied) == sorted(original) == ["answer", "follow-up", "partial", "question"]
+        q, a = copied["question"], copied["answer"]
+        assert q.attachments == files and q.parent_id is None and q.id != uid
+        assert (a.model, a.deployment, a.endpoint_host, a.choice_index) == ("R1", "dep", "host.example", 2)
+        assert (a.reasoning, a.state, a.finish_reason, a.cost) == ("why", "stopped", "length", 0.25)
+        assert a.usage == UsageRecord(1, 2, 3, 4, False, True) and a.timing == TimingRecord(0.5, 1.5, 2.5)
+        assert a.parent_id == q.id == a.reply_to and copied["follow-up"].parent_id == a.id
+        assert copied["partial"].state == "interrupted"  # a copy never claims to be streaming
+        assert copied["partial"].reasoning == ""
+    finally:
+        writer.close()
+        store.close()
