@@ -505,3 +505,71 @@ def test_a_fork_stores_every_field_of_the_copied_path(tmp_path: Path) -> None:
     finally:
         writer.close()
         store.close()
+
+
+def test_next_context_tokens_from_the_last_answer_and_with_attachments() -> None:
+    from tui.chat.attachments import compose
+    from tui.store import Attachment
+
+    counted = _replace(message("a1", "assistant", "a" * 40, "q1"), usage=UsageRecord(prompt_tokens=500))
+    last = Session(client=None)
+    last.tree = ConversationTree("c", "t", [message("q1", "user", "q" * 40), counted])
+    assert last.next_context_tokens() == 500 + estimate_tokens("a" * 40)  # the counted answer ends the path
+    files = (Attachment("f.txt", "x" * 400),)
+    with_files = _replace(message("q2", "user", "w" * 8, "a1"), attachments=files)
+    longer = Session(client=None)
+    longer.tree = ConversationTree("c", "t", [message("q1", "user", "q" * 40), counted, with_files,
+                                              message("a2", "assistant", "b" * 4, "q2"),
+                                              message("q3", "user", "z" * 4, "a2")])
+    assert longer.next_context_tokens() == (500 + estimate_tokens("a" * 40) + estimate_tokens(compose("w" * 8, files))
+                                            + estimate_tokens("b" * 4) + estimate_tokens("z" * 4))
+
+
+def test_opening_a_conversation_that_vanished_says_so(tmp_path: Path, monkeypatch) -> None:
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        cid = store.create_conversation("soon gone")
+        monkeypatch.setattr(store, "get_conversation", lambda conv_id: None)  # deleted between the two reads
+        with pytest.raises(SessionError) as info:
+            Session(client=None, store=store).open(cid)
+        assert str(info.value) == f"no conversation with id {cid!r}"
+
+
+def test_a_fork_is_refused_while_an_answer_streams_and_copies_are_not_selected() -> None:
+    session = Session(client=None)
+    session.tree = ConversationTree("c", "t", [message("q1", "user", "q"),
+                                               message("a1", "assistant", "a", "q1", selected=True)])
+    forked = session.fork()
+    assert [m.selected for m in forked.active_path()] == [False, False]
+    assert [m.parent_id for m in forked.active_path()] == [None, forked.active_path()[0].id]
+
+    class Streaming:
+        ended = False
+
+    session.exchange = Streaming()  # type: ignore[assignment]
+    with pytest.raises(SessionError) as info:
+        session.fork()
+    assert str(info.value) == "an answer is streaming: stop it before you fork the conversation"
+
+
+async def test_prompts_keep_their_attachments_and_an_edit_keeps_or_replaces_them(engine) -> None:
+    from tui.chat.attachments import MAX_PROMPT_CHARS, AttachmentError
+    from tui.store import Attachment
+
+    session, server, db = engine
+    server.enqueue(answer("A1"), answer("A2"), answer("A3"))
+    files = (Attachment("f.txt", "FILE-TEXT"),)
+    first = session.send("question", files)
+    await first.run(lambda update: None)
+    edited = session.edit(first.prompt_id, "edited")
+    await edited.run(lambda update: None)
+    assert "FILE-TEXT" in sent_messages(server)[-1]["content"]
+    bare = session.edit(first.prompt_id, "bare", attachments=())
+    await bare.run(lambda update: None)
+    assert "FILE-TEXT" not in str(sent_messages(server)[-1])
+    with pytest.raises(AttachmentError):
+        session.edit(first.prompt_id, "too big", attachments=(Attachment("big.txt", "x" * MAX_PROMPT_CHARS),))
+    session.writer.flush().result(5)
+    with HistoryStore.open(db, read_only=True) as store:
+        stored = {m.content: m.attachments for m in store.get_conversation(session.conversation_id).messages
+                  if m.role == "user"}
+    assert stored == {"question": files, "edited": files, "bare": ()}
