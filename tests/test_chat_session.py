@@ -573,3 +573,49 @@ async def test_prompts_keep_their_attachments_and_an_edit_keeps_or_replaces_them
         stored = {m.content: m.attachments for m in store.get_conversation(session.conversation_id).messages
                   if m.role == "user"}
     assert stored == {"question": files, "edited": files, "bare": ()}
+
+
+async def test_answers_fold_into_the_tree_as_they_are_stored(azure_server, tmp_path: Path) -> None:
+    """Two choices, then a regeneration: each answer's deployment, host, choice index, usage and cost
+    (the request's, on its first choice only) are the same in the open tree and in the history."""
+    db = tmp_path / "fold.db"
+    client = ChatClient(endpoint_for(azure_server.base_url))
+    writer = BackgroundWriter(db, interval_s=0.05)
+    store = HistoryStore.open(db, read_only=True)
+    session = Session(client=client, writer=writer, store=store, prices=Prices(1.0, 2.0),
+                      defaults=RequestDefaults(system="be brief", max_tokens=50, n=2), context_window=10_000)
+    usage = {"prompt_tokens": 1000, "completion_tokens": 500, "total_tokens": 1500}
+    try:
+        azure_server.enqueue(Stream(n=2, choice_content=[["first"], ["second"]], usage=usage),
+                             Stream(content_chunks=["third"], usage=usage))
+        exchange = session.send("question")
+        await exchange.run(lambda update: None)
+        assert exchange.plan.estimated_tokens == estimate_tokens("question") + estimate_tokens("be brief")
+        again = session.regenerate(exchange.prompt_id)
+        await again.run(lambda update: None)
+        writer.flush().result(5)
+        endpoint = client.endpoint
+        in_tree = {m.content: m for m in session.tree.answers_to(exchange.prompt_id)}
+        stored = {m.content: m for m in store.get_conversation(session.conversation_id).messages
+                  if m.role == "assistant"}
+        assert sorted(in_tree) == sorted(stored) == ["first", "second", "third"]
+        for text, index, cost in [("first", 0, 0.002), ("second", 1, None), ("third", 2, 0.002)]:
+            for m in (in_tree[text], stored[text]):
+                assert (m.deployment, m.endpoint_host, m.choice_index, m.cost) == (
+                    endpoint.deployment, endpoint.label, index, cost), (text, m)
+                assert (m.usage.prompt_tokens is not None) == (cost is not None)
+        assert session.tree.active_path()[-1].content == "third"  # a regeneration is selected
+    finally:
+        writer.close()
+        store.close()
+        await client.aclose()
+
+
+def test_a_prompt_too_large_with_its_attachments_is_refused_before_sending() -> None:
+    from tui.chat.attachments import MAX_PROMPT_CHARS, AttachmentError
+    from tui.store import Attachment
+
+    session = Session(client=ChatClient(endpoint_for("http://127.0.0.1:9/v1")))
+    with pytest.raises(AttachmentError):
+        session.send("q", (Attachment("big.txt", "x" * MAX_PROMPT_CHARS),))
+    assert session.tree is None
