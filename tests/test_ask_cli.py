@@ -15,6 +15,7 @@ import pytest
 
 from tui.store import HistoryStore
 
+from tests.journey_signals import signal_state
 from tests.loopback import (
     AZURE_401_BODY,
     AZURE_404_BODY,
@@ -159,9 +160,10 @@ def test_ctrl_c_exits_130_and_keeps_partial(tmp_path: Path, azure_server) -> Non
                              "q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             stdin=subprocess.DEVNULL, env=env_for(tmp_path))
     read_until(proc.stderr, b"slow thought thought ")
+    state = signal_state(proc.pid)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130, err.decode(errors="replace")
+    assert proc.returncode == 130, f"before SIGINT: {state}\n" + err.decode(errors="replace")[-300:]
     listed = subprocess.run([sys.executable, "-m", "tui", "history", "list", "--json"], capture_output=True, text=True,
                             timeout=30, env=env_for(tmp_path))
     (conv,) = json.loads(listed.stdout)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.loopback import Stream
+from tests.journey_signals import signal_state
 from tests.ptyterm import PtyTerminal
 from tests.test_ask_cli import env_for
 from tests.test_closed_output import r1_tui
@@ -29,8 +30,10 @@ def interrupt(tmp_path: Path, server, *args: str, wait_for: str) -> tuple[int, b
                        controlling=True)
     try:
         assert term.wait_for(wait_for), term.output
+        state = signal_state(term.proc.pid)
         term.send(b"\x03")
         code = term.proc.wait(timeout=30)
+        assert code == 130, f"exit {code}; before Ctrl-C: {state}"
         return code, term.drain()
     finally:
         term.close()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -62,6 +63,17 @@ class Tmux:
                 return screen
             time.sleep(0.2)
         raise AssertionError(f"timed out waiting for {needles!r}; screen was:\n{screen}")
+
+    def wait_until(self, condition: "Callable[[str], bool]", what: str, timeout: float = 20.0) -> str:
+        """Wait until ``condition(screen)`` holds; ``what`` names it in the failure."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if condition(screen):
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"timed out waiting for {what}; screen was:\n{screen}")
 
     def kill(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)

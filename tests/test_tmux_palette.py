@@ -59,7 +59,8 @@ def test_palette_settings_and_theme_from_the_keyboard(azure_server, tmp_path: Pa
         _palette(tmux, "settings", "Settings")
         tmux.wait_for("Stop sequences", "loosely", "Save (^S)", "Cancel (Esc)")  # all of it fits 80x24
         tmux.keys("123", literal=True)
-        time.sleep(0.3)
+        tmux.wait_until(lambda screen: any("max_tokens" in line and "123" in line for line in screen.splitlines()),
+                        "all three digits in the max_tokens field")
         tmux.keys("C-s")
         tmux.wait_for("Type a prompt", absent=("Stop sequences",))
         _palette(tmux, "profile other", "Switch profile: other")
@@ -67,7 +68,8 @@ def test_palette_settings_and_theme_from_the_keyboard(azure_server, tmp_path: Pa
         _palette(tmux, "change theme", "Change theme")
         tmux.wait_for("Search for themes")
         tmux.keys("ansi-light", literal=True)
-        tmux.wait_for("ansi-light")
+        # Typed into the search box and listed as a result: twice on screen (once is only the typing).
+        tmux.wait_until(lambda screen: screen.count("ansi-light") >= 2, "ansi-light among the themes")
         time.sleep(0.3)
         tmux.keys("Enter")
         tmux.wait_for("Type a prompt", absent=("Search for themes",))

@@ -29,7 +29,7 @@ EXIT_INTERRUPTED = 130
 def _connection_options(parser: argparse.ArgumentParser, in_subcommand: bool = False) -> None:
     # In a subcommand the defaults are suppressed, so options given before the
     # subcommand's name are not reset by the subparser.
-    default: dict[str, object] = {"default": argparse.SUPPRESS} if in_subcommand else {}
+    default: dict[str, Any] = {"default": argparse.SUPPRESS} if in_subcommand else {}
     group = parser.add_argument_group("connection (shared by every command)")
     group.add_argument("--profile", help="profile from config.toml to use", **default)
     group.add_argument("--endpoint", help="endpoint URL, e.g. https://NAME.openai.azure.com/openai/v1/", **default)
@@ -347,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in ("history", "doctor"):
         # `history list | head`, `doctor | head -3`: once the reader is gone, output is dropped
         # and the command ends normally (doctor still exits with its checks' status).
-        sys.stdout = QuietWhenClosed(real_stdout)  # type: ignore[assignment]
+        sys.stdout = QuietWhenClosed(real_stdout)
     try:
         code = _dispatch(args)
         sys.stdout.flush()

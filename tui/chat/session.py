@@ -73,6 +73,11 @@ class Session:
         return self.tree.conversation_id if self.tree is not None else None
 
     @property
+    def title(self) -> str:
+        """The open conversation's title ("" before the first prompt of a new one)."""
+        return self.tree.title if self.tree is not None else ""
+
+    @property
     def busy(self) -> bool:
         """True while an exchange streams."""
         return self.exchange is not None and not self.exchange.ended
@@ -89,6 +94,14 @@ class Session:
             message = self.tree.get(msg_id)
             return message.reasoning or "", message.content
         return "", ""
+
+    def recent_prompts(self, limit: int = 100, offset: int = 0) -> list[str]:
+        """Earlier prompts of every conversation, newest first, each text once (for recall)."""
+        return self.store.recent_prompts(limit, offset) if self.store is not None else []
+
+    def matching_prompts(self, query: str, limit: int = 20) -> list[str]:
+        """Earlier prompts holding the words of ``query`` (the last one as a prefix), newest first."""
+        return self.store.matching_prompts(query, limit) if self.store is not None else []
 
     # -- opening -----------------------------------------------------------------------
 
@@ -140,7 +153,8 @@ class Session:
         check_size(text, attachments)
         tree = self.tree
         if tree is None:
-            tree = self.tree = ConversationTree(new_id(), title_for(text))
+            named = text if text.strip() or not attachments else ", ".join(a.name for a in attachments)
+            tree = self.tree = ConversationTree(new_id(), title_for(named))
             if self.writer is not None:
                 self.writer.create_conversation(tree.conversation_id, tree.title)
         leaf = tree.leaf()

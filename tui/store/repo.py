@@ -18,6 +18,7 @@ from .ids import new_id, now_iso
 from .models import STATES, Attachment, Conversation, ConversationSummary, ErrorRecord, MessageRecord, SearchHit
 from .models import TimingRecord, UsageRecord
 from .rows import MESSAGE_COLUMNS, SUMMARY_COLUMNS, message_from_row, summary_from_row
+from .validate import check_title, one_conversation
 
 AFTER_NEWEST: object = object()  # add_user_message's default parent: the conversation's newest message
 
@@ -208,7 +209,7 @@ class HistoryStore(AnnotationsMixin, RecallMixin):
     # ---------------------------------------------------------------- writes
     def create_conversation(self, title: str, *, conv_id: str | None = None) -> str:
         """A new, empty conversation; returns its id (``conv_id``, or a fresh one). StoreError for an empty title."""
-        _check_title(title)
+        check_title(title)
         stamp = now_iso()
 
         def insert(conn: sqlite3.Connection, ident: str) -> None:
@@ -345,7 +346,7 @@ class HistoryStore(AnnotationsMixin, RecallMixin):
 
     def rename_conversation(self, conv_id: str, title: str) -> None:
         """Set the title (does not change updated_at, so the list order is kept); StoreError if empty."""
-        _check_title(title)
+        check_title(title)
         self._update_conversation(conv_id, "title", title)
 
     def set_archived(self, conv_id: str, archived: bool) -> None:
@@ -354,16 +355,13 @@ class HistoryStore(AnnotationsMixin, RecallMixin):
 
     def _update_conversation(self, conv_id: str, column: str, value: Any) -> None:
         with self._write() as conn:
-            cur = conn.execute(f"UPDATE conversations SET {column} = ? WHERE id = ?", (value, conv_id))
-            if cur.rowcount == 0:
-                raise StoreError(f"no conversation with id {conv_id!r}")
+            one_conversation(conn.execute(f"UPDATE conversations SET {column} = ? WHERE id = ?", (value, conv_id)),
+                              conv_id)
 
     def delete_conversation(self, conv_id: str) -> None:
         """Delete a conversation and (cascade) its messages and their index entries."""
         with self._write() as conn:
-            cur = conn.execute("DELETE FROM conversations WHERE id = ?", (conv_id,))
-            if cur.rowcount == 0:
-                raise StoreError(f"no conversation with id {conv_id!r}")
+            one_conversation(conn.execute("DELETE FROM conversations WHERE id = ?", (conv_id,)), conv_id)
 
     def recover_abandoned_streaming(self, older_than_s: float = streaming.STALE_WITHOUT_WRITER_S) -> int:
         """Mark answers left "streaming" by a writer that is gone as "interrupted"; returns how many.
@@ -394,9 +392,3 @@ class HistoryStore(AnnotationsMixin, RecallMixin):
         with self._write() as conn:
             return import_into(conn, data)
 
-
-
-def _check_title(title: str) -> None:
-    """Refuse a title with nothing visible in it."""
-    if not isinstance(title, str) or not title.strip():
-        raise StoreError("a title cannot be empty")

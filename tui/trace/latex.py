@@ -17,7 +17,7 @@ from typing import Any
 
 from pylatexenc import latexwalker  # type: ignore[import-untyped]
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, SpecialsTextSpec  # type: ignore[import-untyped]
-from pylatexenc.latex2text import get_default_latex_context_db as text_context_db  # type: ignore[import-untyped]
+from pylatexenc.latex2text import get_default_latex_context_db as text_context_db
 from pylatexenc.macrospec import MacroSpec, MacroStandardArgsParser, SpecialsSpec  # type: ignore[import-untyped]
 
 BOX_OPEN, BOX_CLOSE = "\u27e6", "\u27e7"  # ⟦ ⟧
@@ -106,7 +106,7 @@ def _binom(n: Any, l2tobj: LatexNodes2Text) -> str:
     return f"C({_arg(n, 0, l2tobj) or ''},{_arg(n, 1, l2tobj) or ''})"
 
 
-class _SourceSpaces(LatexNodes2Text):  # type: ignore[misc]
+class _SourceSpaces(LatexNodes2Text):
     """Keeps the space written after an argument-less macro (``\\beta \\leq`` stays ``β ≤``)."""
 
     def macro_node_to_text(self, node: Any) -> str:

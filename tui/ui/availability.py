@@ -6,8 +6,9 @@ from tui.ui.context import AppContext
 from tui.ui.panes import Panes
 
 NEEDS_ANSWER = ("regenerate", "copy_answer", "copy_reasoning", "copy_code_block", "next_code_block")
-NEEDS_CLIENT = ("regenerate", "switch_deployment")
-NOT_OFFLINE = ("regenerate", "switch_deployment", "switch_profile", "settings")
+COMPOSING = ("edit_in_editor", "recall_search", "attach")
+NEEDS_CLIENT = ("regenerate", "switch_deployment", *COMPOSING)
+NOT_OFFLINE = ("regenerate", "switch_deployment", "switch_profile", "settings", *COMPOSING)
 NOT_WHILE_STREAMING = ("new_conversation", "regenerate", "settings", "switch_deployment", "setup")
 
 

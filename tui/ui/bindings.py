@@ -7,8 +7,8 @@ on, listed in :func:`areas`. F1, the ``[keys]`` check and README's key table
 
 Footer order is list order: the most useful keys first (the footer shows what fits, at
 80 columns too). A global key works in every area: where an area's widget binds the
-same key itself (the prompt's editor has F6, F7 and Ctrl+C) the global binding is
-``priority``. Only those are: a priority key acts when it arrives, ahead of keys typed
+same key itself (the prompt's editor has F6, F7, Ctrl+C and Ctrl+E, and types the letter of
+an Alt+letter a terminal sends as ESC letter) the global binding is ``priority``. Only those are: a priority key acts when it arrives, ahead of keys typed
 before it, so keys stay in order. A printable key (``y``, ``c``, ``j``…) is typed while
 the prompt has focus and works everywhere else.
 """
@@ -23,6 +23,7 @@ from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.search import SearchScreen
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.answer_pane import AnswerPane
+from tui.ui.widgets.chip import AttachmentChip
 from tui.ui.widgets.conversations import ConversationList
 from tui.ui.widgets.prompt import PromptInput
 
@@ -45,6 +46,12 @@ SCREEN_BINDINGS: list[BindingType] = [
     Binding("ctrl+p", "app.command_palette", "Commands", tooltip="Command palette: every action by name",
             priority=True, id="command_palette"),
     Binding("ctrl+c", "interrupt", "Stop (or copy the selection)", show=False, priority=True, id="interrupt"),
+    Binding("ctrl+e", "edit_in_editor", "Editor", tooltip="Compose the prompt in $VISUAL / $EDITOR (else vi)",
+            show=False, priority=True, id="edit_in_editor"),
+    Binding("alt+r", "recall_search", "Recall", tooltip="Search earlier prompts (every conversation) into the prompt",
+            show=False, priority=True, id="recall_search"),
+    Binding("alt+a", "attach", "Attach", tooltip="Attach a text file to the next prompt (a path; Tab completes)",
+            show=False, priority=True, id="attach"),
     Binding("ctrl+g", "regenerate", "Ask again", show=False, id="regenerate"),
     Binding("f4,escape", "focus_prompt", "Back to the prompt", show=False, id="focus_prompt"),
     Binding("ctrl+up", "prev_answer", "Prev answer", show=False, id="prev_answer"),
@@ -86,10 +93,14 @@ def areas() -> list[Area]:
     return [
         Area("Global", (*_bindings(SCREEN_BINDINGS), *(b for b in _bindings(APP_BINDINGS) if b.id not in screen_ids)),
              TYPED_IN_PROMPT),
-        Area("Prompt", _bindings(PromptInput.BINDINGS)),
+        Area("Prompt", _bindings(PromptInput.BINDINGS),
+             "Up on the first line of an empty (or just recalled) prompt: earlier prompts, newest first; "
+             "Down: back towards what you typed. A paste over 40 lines becomes an attachment."),
         Area("Conversation list", (*_bindings(ConversationList.BINDINGS), Binding("enter", "select", "Open"))),
         Area("Answer pane", _bindings(AnswerPane.BINDINGS)),
         Area("Focused answer", _bindings(AnswerGroup.BINDINGS)),
+        Area("Attachment chip", _bindings(AttachmentChip.BINDINGS),
+             "Attachments show as chips above the prompt; Shift+Tab from the prompt reaches them."),
         Area("Everywhere", (Binding("tab,shift+tab", "focus", "Move focus between the areas"),)),
         Area("Search dialog", (*_bindings(SearchScreen.BINDINGS), Binding("enter", "open", "Open the result"))),
         Area("Confirm dialog", _bindings(ConfirmScreen.BINDINGS)),
@@ -100,6 +111,6 @@ def keymap_scopes() -> dict[str, list[Binding]]:
     """Ids per area where their keys compete: the global keys count in every area."""
     everywhere = [b for b in areas()[0].bindings if b.id]
     scopes = {"everywhere": everywhere}
-    for area in areas()[1:5]:
+    for area in areas()[1:6]:
         scopes[area.name.lower()] = everywhere + [b for b in area.bindings if b.id]
     return scopes

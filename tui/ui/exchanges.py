@@ -14,8 +14,10 @@ from collections.abc import Callable
 from textual.screen import Screen
 from textual.worker import Worker
 
+from tui.chat.attachments import AttachmentError
 from tui.chat.exchange import Exchange
 from tui.chat.session import SessionError
+from tui.store.models import Attachment
 from tui.ui.context import AppContext
 from tui.ui.generation import Generation
 from tui.ui.panes import Panes
@@ -43,19 +45,19 @@ class Exchanges:
         """An answer is streaming (or waiting to retry)."""
         return self.current is not None
 
-    async def send(self, text: str) -> str | None:
-        """Send ``text`` as the next prompt of the open conversation (a new one if none), show it
-        and stream its answer; returns why it could not (None when it started)."""
+    async def send(self, text: str, attachments: tuple[Attachment, ...] = ()) -> str | None:
+        """Send ``text`` (and its attachments) as the next prompt of the open conversation (a new
+        one if none), show it and stream its answer; returns why it could not (None when it started)."""
         session = self.context.chat_session()
         new = session.conversation_id is None
         try:
-            exchange = session.send(text)
-        except SessionError as exc:
+            exchange = session.send(text, attachments)
+        except (SessionError, AttachmentError) as exc:  # the prompt and its attachments stay
             return str(exc)
         if new:
             self.panes.status.model.conversation = Tokens()
         answers = self.panes.answers
-        await answers.add_prompt(text)
+        await answers.add_prompt(text, attachments)
         answers.follow(True)
         group = AnswerGroup(prompt_id=exchange.prompt_id, prompt=text)
         await answers.mount(group)

@@ -79,7 +79,7 @@ def load(tree: ConversationTree) -> LoadedConversation:
     for message in tree.active_path():
         if message.role != "user":
             continue
-        out.widgets.append(PromptBlock(message.content))
+        out.widgets.append(PromptBlock(message.content, message.attachments))
         answers = tree.answers_to(message.id)
         if answers:
             active = tree.active_child(message.id)

@@ -41,6 +41,8 @@ class Navigator:
         if self.shown("reasoning"):
             areas.append(panes.reasoning.trace)
         if self.shown("prompt"):
+            if panes.chips.chips():
+                areas.append(panes.chips)  # the attachments of the next prompt
             areas.append(panes.prompt)
         return areas
 
@@ -51,6 +53,8 @@ class Navigator:
                         if focused is not None and (focused is a or a in focused.ancestors)), None)
         target = areas[0 if current is None else (current + delta) % len(areas)]
         answers = self.panes.answers
+        if target is self.panes.chips:
+            target = self.panes.chips.chips()[-1]
         if target is answers:
             source = self.panes.reasoning.source
             shown = answers.answers()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.ui.widgets.answer_pane import AnswerPane
+from tui.ui.widgets.chips import AttachmentChips
 from tui.ui.widgets.conversations import ConversationList
 from tui.ui.widgets.prompt import PromptInput
 from tui.ui.widgets.reasoning_pane import ReasoningPane
@@ -21,4 +22,5 @@ class Panes:
     answers: AnswerPane
     reasoning: ReasoningPane
     prompt: PromptInput
+    chips: AttachmentChips  # the attachments of the next prompt, above it
     status: StatusBar

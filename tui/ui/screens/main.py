@@ -23,12 +23,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 
-from tui.chat.titles import title_for
 from tui.sanitize import one_line
 from tui.ui.availability import why_not
 from tui.ui.bindings import SCREEN_BINDINGS, areas
 from tui.ui.connection import ConnectionController
 from tui.ui.context import AppContext
+from tui.ui.composer import Composer
 from tui.ui.copying import Clipboard
 from tui.ui.exchanges import Exchanges
 from tui.ui.frames import FrameClock
@@ -40,6 +40,7 @@ from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.answer_block import AnswerBlock
 from tui.ui.widgets.answer_pane import AnswerPane
+from tui.ui.widgets.chips import AttachmentChips
 from tui.ui.widgets.conversations import ConversationList
 from tui.ui.widgets.prompt import PromptInput
 from tui.ui.widgets.reasoning_pane import ReasoningPane
@@ -66,6 +67,7 @@ class MainScreen(Screen[None]):
             answers=AnswerPane(id="answer"),
             reasoning=ReasoningPane(id="reasoning"),
             prompt=PromptInput(id="prompt", placeholder=self._placeholder()),
+            chips=AttachmentChips(id="chips"),
             status=StatusBar(hz=0, id="status"),
         )
         self.history = HistoryController(context, self.panes, self, keymap, self.busy)
@@ -73,6 +75,7 @@ class MainScreen(Screen[None]):
         self.clipboard = Clipboard(self.panes, keymap, self.notify, self._copy)
         self.navigator = Navigator(self.panes, self.area_shown, self.notify)
         self.connection = ConnectionController(context, self, self.busy, self.went_online)
+        self.composer = Composer(context, self.panes, self, lambda: self.area_shown("prompt"))
         self.frames = FrameClock(self.panes, low_bandwidth=context.low_bandwidth)
 
     # -- layout ----------------------------------------------------------------------------
@@ -87,6 +90,7 @@ class MainScreen(Screen[None]):
                     yield panes.answers
                     yield panes.reasoning
                 yield Static(Text(one_line(self.context.setup_hint, 300)), id="offline-hint", markup=False)
+                yield panes.chips
                 yield panes.prompt
                 yield panes.status
         yield Footer(show_command_palette=False)
@@ -188,13 +192,14 @@ class MainScreen(Screen[None]):
         if self.busy("send another prompt"):
             return
         new = self.history.conv_id is None
-        problem = await self.exchanges.send(event.text)
+        problem = await self.exchanges.send(event.text, self.panes.chips.attachments)
         if problem is not None:
             self.notify(one_line(problem, 300), severity="warning", markup=False)
             return
         self.panes.prompt.clear()
+        await self.composer.sent()
         if new:
-            self.history.started(title_for(event.text))
+            self.history.started(self.context.session.title)
         self.refresh_bindings()
 
     @on(OptionList.OptionSelected, "#sidebar")
@@ -326,6 +331,15 @@ class MainScreen(Screen[None]):
         if problem is not None:
             self.notify(problem, severity="warning")
         self.refresh_bindings()
+
+    def action_edit_in_editor(self) -> None:
+        self.composer.edit_in_editor()
+
+    def action_recall_search(self) -> None:
+        self.composer.recall_search()
+
+    def action_attach(self) -> None:
+        self.composer.attach()
 
     def action_prev_answer(self) -> None:
         self.panes.answers.move(-1)

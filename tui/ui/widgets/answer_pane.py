@@ -7,10 +7,13 @@ end while the user is at the bottom.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 
+from tui.store.models import Attachment
 from tui.ui.compat import NoRelayout
 from tui.ui.widgets.answer_block import AnswerBlock
 from tui.ui.widgets.follow import FollowMixin
@@ -71,9 +74,9 @@ class AnswerPane(FollowMixin, NoRelayout, VerticalScroll):
         y = top - self.region.y + round(self.scroll_y)
         self.scroll_to_region(Region(0, y, 1, max(1, bottom - top)), animate=False, immediate=True)
 
-    async def add_prompt(self, prompt: str) -> PromptBlock:
+    async def add_prompt(self, prompt: str, attachments: Sequence[Attachment] = ()) -> PromptBlock:
         self.release_reserves()
-        block = PromptBlock(prompt)
+        block = PromptBlock(prompt, attachments)
         await self.mount(block)
         return block
 

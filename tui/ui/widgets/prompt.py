@@ -6,24 +6,31 @@ newline bindings follow the user's ``[keys]`` table (:meth:`PromptInput.set_keys
 can become a newline and Ctrl+S send. A paste is inserted once, refused above
 :data:`MAX_PROMPT_CHARS`, and sanitised: control characters (escape sequences included)
 are shown as visible symbols, never passed to the terminal.
+
+With the screen's hooks set (tui/ui/composer.py): Up on the first line of an empty (or just
+recalled) prompt walks back through earlier prompts and Down walks forward to the draft
+(:attr:`PromptInput.recall`); a paste of more than :data:`LARGE_PASTE_LINES` lines goes to
+:attr:`PromptInput.on_large_paste` (an attachment) instead of into the text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 
+from tui.chat.recall import PromptRecall
 from tui.sanitize import for_display
 
 _SURROGATE = re.compile("[\ud800-\udfff]")  # unpaired halves: text that was invalid UTF-8
 MAX_PROMPT_CHARS = 400_000  # ~100k tokens: more cannot fit a reasoning model's context anyway
 SEND_KEYS = frozenset({"enter"})
 NEWLINE_KEYS = frozenset({"ctrl+j", "alt+enter", "shift+enter"})
+LARGE_PASTE_LINES = 40  # a longer paste becomes an attachment (when the screen takes them)
 
 
 def clean_prompt(text: str) -> str:
@@ -67,6 +74,10 @@ class PromptInput(TextArea):
         )
         self.send_keys = SEND_KEYS
         self.newline_keys = NEWLINE_KEYS
+        self.recall: PromptRecall | None = None  # set by the screen: Up / Down walk earlier prompts
+        self._recalled: str | None = None  # the text the walk put here (as shown)
+        self.on_large_paste: Callable[[str], None] | None = None  # set by the screen: takes long pastes
+        self.has_attachments: Callable[[], bool] = lambda: False  # then an empty prompt can be sent
 
     def set_keys(self, send: Iterable[str], newline: Iterable[str]) -> None:
         """The keys that send and that insert a newline (as remapped by ``[keys]``)."""
@@ -75,6 +86,10 @@ class PromptInput(TextArea):
 
     def on_key(self, event: events.Key) -> None:
         if self.read_only:
+            return
+        if event.key in ("up", "down") and self._walk_recall(back=event.key == "up"):
+            event.stop()
+            event.prevent_default()
             return
         if event.key in self.send_keys:
             action = self.action_submit
@@ -100,12 +115,49 @@ class PromptInput(TextArea):
                 timeout=8,
             )
             return
+        if self.on_large_paste is not None:
+            text = clean_prompt(event.text.replace("\r\n", "\n").replace("\r", "\n"))
+            if text.count("\n") + (not text.endswith("\n")) > LARGE_PASTE_LINES:
+                self.on_large_paste(text)
+                return
         result = self.replace(clean_paste(event.text), *self.selection, maintain_selection_offset=False)
+        self.move_cursor(result.end_location)
+
+    def _walk_recall(self, *, back: bool) -> bool:
+        """Up on the first line (the prompt empty, or as recalled) goes back through earlier
+        prompts; Down on the last line of a recalled prompt goes forward, then to the draft."""
+        recall = self.recall
+        if recall is None:
+            return False
+        as_recalled = recall.walking and self.text == self._recalled
+        if recall.walking and not as_recalled:
+            recall.reset()  # edited since: the next walk starts afresh
+        row = self.cursor_location[0]
+        if back:
+            if row != 0 or not (as_recalled or self.text == ""):
+                return False
+            text = recall.back(self.text)
+            if text is None:
+                return as_recalled  # at the oldest: stay
+        else:
+            if not as_recalled or row != self.document.line_count - 1:
+                return False
+            text = recall.forward()
+            if text is None:
+                return False
+        shown = clean_paste(text)
+        self.set_text(shown)
+        self._recalled = shown if recall.walking else None
+        return True
+
+    def set_text(self, text: str) -> None:
+        """Replace the whole prompt with ``text`` (one undo step); the cursor goes to its end."""
+        result = self.replace(text, (0, 0), self.document.end, maintain_selection_offset=False)
         self.move_cursor(result.end_location)
 
     def action_submit(self) -> None:
         text = clean_prompt(self.text)
-        if text.strip() and not self.read_only and not self.disabled:
+        if (text.strip() or self.has_attachments()) and not self.read_only and not self.disabled:
             self.post_message(self.Submitted(self, text))
 
     def action_newline(self) -> None:
