@@ -85,6 +85,7 @@ MODULES: dict[str, list[str]] = {
     "tui/store/opening.py": _LOW,
     "tui/store/recall.py": ["tests/test_store_recall.py", *_STORE_CORE],
     "tui/store/rows.py": ["tests/test_store_rows.py", *_STORE_CORE],
+    "tui/store/validate.py": _LOW,
     "tui/store/tree_backfill.py": ["tests/test_store_tree_backfill.py", *_STORE_CORE],
     "tui/chat/tree.py": _CHAT,
     "tui/chat/context.py": _CHAT,
@@ -94,6 +95,7 @@ MODULES: dict[str, list[str]] = {
     "tui/chat/recorder.py": _ENGINE,
     "tui/chat/attachments.py": _CHAT,
     "tui/chat/records.py": ["tests/test_chat_records.py", *_ENGINE],
+    "tui/chat/recall.py": ["tests/test_chat_recall.py"],
     "tui/chat/titles.py": [*_CHAT, "tests/test_chat_titles.py"],
 }
 

@@ -334,3 +334,25 @@ def test_read_only_sees_what_a_live_writer_has_not_checkpointed(tmp_path: Path) 
     assert ro.execute("SELECT title FROM conversations").fetchall() == [("in the WAL",)]
     ro.close()
     rw.close()
+
+
+def test_the_repository_refuses_empty_titles_and_unknown_conversations_word_for_word(tmp_path: Path) -> None:
+    from tui.store import HistoryStore
+    from tui.store.validate import check_title, one_conversation
+
+    for bad in ("", " \n\t", None, 5):
+        with pytest.raises(StoreError) as info:
+            check_title(bad)  # type: ignore[arg-type]
+        assert str(info.value) == "a title cannot be empty"
+    check_title(" x ")
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        cid = store.create_conversation("kept")
+        with pytest.raises(StoreError) as info:
+            store.delete_conversation("nope")
+        assert str(info.value) == "no conversation with id 'nope'"
+        cur = store._conn.execute("UPDATE conversations SET title = 'renamed' WHERE id = ?", (cid,))
+        one_conversation(cur, cid)  # one row touched: fine
+        cur = store._conn.execute("UPDATE conversations SET title = 'x' WHERE id = 'none'")
+        with pytest.raises(StoreError) as info:
+            one_conversation(cur, "none")
+        assert str(info.value) == "no conversation with id 'none'"
