@@ -619,3 +619,38 @@ def test_a_prompt_too_large_with_its_attachments_is_refused_before_sending() -> 
     with pytest.raises(AttachmentError):
         session.send("q", (Attachment("big.txt", "x" * MAX_PROMPT_CHARS),))
     assert session.tree is None
+
+
+def test_while_streaming_the_history_holds_the_text_so_far(tmp_path: Path) -> None:
+    """Before the answer ends (a kill -9 would leave this): the streamed text, the model named first,
+    a reclassification's replaced text; choices the recorder did not open are not written."""
+    db = tmp_path / "live.db"
+    writer = BackgroundWriter(db, interval_s=3600)
+    try:
+        writer.create_conversation("conv1", "t").result(5)
+        writer.add_prompt("conv1", "prompt1", "q", None, ()).result(5)
+        endpoint = EndpointSettings("https://res.openai.azure.com/openai/v1/", "my-dep", "none")
+        recorder = Recorder(writer, "conv1", "prompt1", endpoint)
+        recorder.on_event(Started("model-x"))
+        recorder.on_event(Started(None))
+        recorder.open(0, "a0")
+        recorder.open(1, "a1")
+        for event in [ReasoningDelta("think ", 0), ReasoningDelta("more", 0), AnswerDelta("answer", 0),
+                      AnswerDelta("wrong", 1), Reclassified("", "all answer", 1), AnswerDelta("!", 1),
+                      AnswerDelta("nobody's", 5), ReasoningDelta("nobody's", 5), Reclassified("x", "y", 5)]:
+            recorder.on_event(event)  # type: ignore[arg-type]
+        writer.flush().result(5)
+        with HistoryStore.open(db, read_only=True) as store:
+            a0, a1 = store.get_message("a0"), store.get_message("a1")
+            assert (a0.state, a0.reasoning, a0.content, a0.model) == ("streaming", "think more", "answer", "model-x")
+            assert (a1.reasoning, a1.content, a1.model) == ("", "all answer!", "model-x")
+            assert len(store.get_conversation("conv1").messages) == 3
+    finally:
+        writer.close()
+
+
+def test_a_choice_that_ended_before_the_request_failed_keeps_no_error(tmp_path: Path) -> None:
+    stored, _ = record(tmp_path, [AnswerDelta("done", 0), Finished("stop", 0), AnswerDelta("cut", 1),
+                                  Failed("server", "boom", "try later")], choices=(0, 1), base=0, prices=None)
+    assert stored[0].state == "complete" and stored[0].error is None
+    assert stored[1].state in ("interrupted", "failed") and stored[1].error is not None
