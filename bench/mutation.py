@@ -335,7 +335,8 @@ def main(argv: list[str] | None = None) -> int:
                 subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=work, check=False)
     if args.merge:  # earlier rows of the modules not run this time, in MODULES' order
         fresh = {r.module for r in rows}
-        kept = [r for path in args.merge for r in _read_json(path) if r.module not in fresh]
+        merged = {r.module: r for path in args.merge for r in _read_json(path)}  # a later file's row wins
+        kept = [r for r in merged.values() if r.module not in fresh]
         order = {m: i for i, m in enumerate(MODULES)}
         rows = sorted([*kept, *rows], key=lambda r: order.get(r.module, len(order)))
         if args.json:
