@@ -654,3 +654,29 @@ def test_a_choice_that_ended_before_the_request_failed_keeps_no_error(tmp_path: 
                                   Failed("server", "boom", "try later")], choices=(0, 1), base=0, prices=None)
     assert stored[0].state == "complete" and stored[0].error is None
     assert stored[1].state in ("interrupted", "failed") and stored[1].error is not None
+
+
+def test_recall_and_title_through_the_session(tmp_path: Path) -> None:
+    assert Session(client=None).recent_prompts() == [] and Session(client=None).matching_prompts("x") == []
+    assert Session(client=None).title == ""
+    with HistoryStore.open(tmp_path / "r.db") as store:
+        conv = store.create_conversation("Recall")
+        for i in range(110):
+            store.add_user_message(conv, f"prompt {i}")
+        session = Session(client=None, store=store)
+        assert session.recent_prompts()[:2] == ["prompt 109", "prompt 108"] and len(session.recent_prompts()) == 100
+        assert session.recent_prompts(2, 1) == ["prompt 108", "prompt 107"]
+        assert len(session.matching_prompts("prompt")) == 20 and session.matching_prompts("prompt 5 ", 1) == ["prompt 5"]
+        session.open(conv)
+        assert session.title == "Recall"
+
+
+def test_a_prompt_of_attachments_alone_is_named_after_them() -> None:
+    from tui.store import Attachment
+
+    session = Session(client=ChatClient(endpoint_for("http://127.0.0.1:9/v1")))
+    session.send("  ", (Attachment("a.txt", "x"), Attachment("b.md", "y")))
+    assert session.title == "a.txt, b.md"
+    named = Session(client=ChatClient(endpoint_for("http://127.0.0.1:9/v1")))
+    named.send("the question", (Attachment("a.txt", "x"),))
+    assert named.title == "the question"
