@@ -253,7 +253,7 @@ class Session:
     def _fold(self, tree: ConversationTree, exchange: Exchange, *, select_first: bool) -> None:
         """The exchange ended: its answers join the tree with their final text and state."""
         transcript = exchange.transcript
-        first = min(exchange.message_ids, default=0)
+        first = min(exchange.message_ids, default=0)  # pragma: no mutate (no answers: nothing below uses it)
         cost = self.prices.cost(transcript.usage) if self.prices is not None else None
         for choice, msg_id in sorted(exchange.message_ids.items()):
             tree.add(answer_record(tree.conversation_id, msg_id, exchange.prompt_id, transcript, choice,
