@@ -28,7 +28,8 @@ QUIET_S = 0.3
 
 def seed(home: str, n_tokens: int) -> int:
     """Write the history with one long answer; return its length in characters."""
-    from tui.store import HistoryStore, TimingRecord, UsageRecord
+    from tui.store import HistoryStore
+    from tui.metrics import Timing, Usage
 
     text = "".join(answer_heavy_tokens(n_tokens))
     answer = text.split("</think>", 1)[1].lstrip("\n")
@@ -40,8 +41,8 @@ def seed(home: str, n_tokens: int) -> int:
         user = store.add_user_message(conv, "Explain everything, with code and tables.")
         msg = store.begin_answer(conv, user, model="m", deployment="bench", endpoint_host="127.0.0.1")
         store.update_answer(msg, answer=answer, reasoning="Short.", state="complete", finish_reason="stop",
-                            usage=UsageRecord(20, n_tokens, n_tokens + 20, 2, False),
-                            timing=TimingRecord(0.1, 0.2, 10.0))
+                            usage=Usage(20, n_tokens, n_tokens + 20, 2, False),
+                            timing=Timing(0.1, 0.2, 10.0))
     finally:
         store.close()
     return len(answer)

@@ -11,7 +11,8 @@ from tui.llm.events import Event
 from tui.llm.request import ChatRequest, Turn
 from tui.llm.retry import RetryPolicy
 from tui.chat.transcript import Transcript
-from tui.store import MessageRecord, TimingRecord, UsageRecord
+from tui.store import MessageRecord
+from tui.metrics import Timing, Usage
 from tui.store import db as store_db
 from tui.store.schema import migrate
 
@@ -70,7 +71,7 @@ def message(id: str, role: str, content: str, parent_id: str | None = None, *, s
     return MessageRecord(
         id=id, conversation_id="c", role=role, content=content,  # type: ignore[arg-type]
         reasoning=reasoning if role == "assistant" else None, state=state, finish_reason=None, model=None,
-        deployment=None, endpoint_host=None, usage=UsageRecord(), timing=TimingRecord(), created_at=created_at,
+        deployment=None, endpoint_host=None, usage=Usage(), timing=Timing(), created_at=created_at,
         reply_to=parent_id if role == "assistant" else None, choice_index=choice_index, updated_at=created_at,
         selected=selected, parent_id=parent_id,
     )

@@ -229,7 +229,8 @@ from dataclasses import replace as _replace  # noqa: E402
 from tui.chat.context import estimate_tokens  # noqa: E402
 from tui.chat.tree import ConversationTree  # noqa: E402
 from tui.llm.request import RequestDefaults  # noqa: E402
-from tui.store import StoreError, UsageRecord  # noqa: E402
+from tui.store import StoreError  # noqa: E402
+from tui.metrics import Usage  # noqa: E402
 
 try:
     from tests.helpers import message
@@ -326,7 +327,7 @@ def test_next_context_tokens_counts_from_the_last_reported_prompt() -> None:
     assert Session(client=None).next_context_tokens() == 0
     assert Session(client=None, defaults=RequestDefaults(system="s" * 40)).next_context_tokens() == 14
     session = Session(client=None, defaults=RequestDefaults(system="s" * 40))
-    counted = _replace(message("a1", "assistant", "a" * 40, "q1"), usage=UsageRecord(prompt_tokens=500))
+    counted = _replace(message("a1", "assistant", "a" * 40, "q1"), usage=Usage(prompt_tokens=500))
     session.tree = ConversationTree("c", "t", [
         message("q1", "user", "q" * 40), counted, message("q2", "user", "w" * 80, "a1"),
         message("a2", "assistant", "b" * 40, "q2")])
@@ -470,7 +471,9 @@ async def test_an_unexpected_error_ends_the_exchange_as_failed_with_the_text_kep
 
 
 def test_a_fork_stores_every_field_of_the_copied_path(tmp_path: Path) -> None:
-    from tui.store import Attachment, TimingRecord, UsageRecord
+    from tui.metrics import Timing as TimingRecord
+    from tui.metrics import Usage as UsageRecord
+    from tui.store import Attachment
 
     path = tmp_path / "fork.db"
     with HistoryStore.open(path) as seed:
@@ -509,6 +512,7 @@ def test_a_fork_stores_every_field_of_the_copied_path(tmp_path: Path) -> None:
 
 def test_next_context_tokens_from_the_last_answer_and_with_attachments() -> None:
     from tui.chat.attachments import compose
+    from tui.metrics import Usage as UsageRecord
     from tui.store import Attachment
 
     counted = _replace(message("a1", "assistant", "a" * 40, "q1"), usage=UsageRecord(prompt_tokens=500))

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from tui.commands.history import add_history_parser, run_history
-from tui.store import HistoryStore, TimingRecord, UsageRecord
+from tui.store import HistoryStore
+from tui.metrics import Timing, Usage
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -36,8 +37,8 @@ def db(tmp_path: Path) -> Path:
         aid = store.begin_answer(cid, uid, model="DeepSeek-R1", deployment="r1", endpoint_host="h")
         store.append_to_answer(aid, reasoning="Considering camouflage and \x1b[2J flies.")
         store.append_to_answer(aid, answer="Probably to deter biting flies.")
-        store.update_answer(aid, state="complete", finish_reason="stop", usage=UsageRecord(10, 20, 30, 12, False),
-                            timing=TimingRecord(0.4, 1.0, 2.0))
+        store.update_answer(aid, state="complete", finish_reason="stop", usage=Usage(10, 20, 30, 12, False),
+                            timing=Timing(0.4, 1.0, 2.0))
     return path
 
 

@@ -13,7 +13,8 @@ from tests.helpers import db_at_schema
 from tests.loopback import AZURE_401_BODY, ErrorResponse, Stream
 from tests.test_ask_cli import ask, env_for
 from tests.test_history_cli import run
-from tui.store import ErrorRecord, HistoryStore, StoreError, TimingRecord
+from tui.store import ErrorRecord, HistoryStore, StoreError
+from tui.metrics import Timing
 from tui.store.schema import KNOWN
 
 
@@ -56,7 +57,7 @@ def stopped_db(tmp_path: Path) -> tuple[Path, str]:
         uid = store.add_user_message(cid, "count to a million")
         aid = store.begin_answer(cid, uid, model="m", deployment="d", endpoint_host="h")
         store.append_to_answer(aid, answer="1, 2, 3")
-        store.update_answer(aid, state="stopped", timing=TimingRecord(0.123456789, 1.00000049, 2.3456789))
+        store.update_answer(aid, state="stopped", timing=Timing(0.123456789, 1.00000049, 2.3456789))
     return path, cid
 
 

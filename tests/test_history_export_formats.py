@@ -13,7 +13,8 @@ import pytest
 
 from tui.commands.history import add_history_parser, run_history
 from tui.formats.html_export import html_document, text_html
-from tui.store import HistoryStore, TimingRecord, UsageRecord
+from tui.store import HistoryStore
+from tui.metrics import Timing, Usage
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> <a href="https://evil.example">x</a>'
 
@@ -27,7 +28,7 @@ def run(db: Path, *argv: str) -> int:
 def answer(store: HistoryStore, cid: str, uid: str, reasoning: str, text: str, choice: int = 0) -> str:
     aid = store.begin_answer(cid, uid, model="DeepSeek-R1", deployment="r1", endpoint_host="h", choice_index=choice)
     store.update_answer(aid, reasoning=reasoning, answer=text, state="complete", finish_reason="stop",
-                        usage=UsageRecord(5, 9, 14, 4, False), timing=TimingRecord(0.1, 0.5, 1.0))
+                        usage=Usage(5, 9, 14, 4, False), timing=Timing(0.1, 0.5, 1.0))
     return aid
 
 

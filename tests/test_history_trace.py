@@ -12,7 +12,8 @@ import pytest
 
 from tui.commands.history import add_history_parser, run_history
 from tui.commands.history_trace import cmd_replay
-from tui.store import HistoryStore, TimingRecord, UsageRecord
+from tui.store import HistoryStore
+from tui.metrics import Timing, Usage
 from tui.trace.replay import Piece, play, schedule
 from tui.trace.timeline import Sample, Timeline, TimelineRecorder, encode
 
@@ -54,7 +55,7 @@ def db(tmp_path: Path) -> Path:
             aid = store.begin_answer(cid, uid, model="DeepSeek-R1", deployment="r1", endpoint_host="h",
                                      choice_index=choice)
             store.update_answer(aid, reasoning=REASONING, answer=ANSWER, state="complete", finish_reason="stop",
-                                usage=UsageRecord(10, 40, 50, 20, False), timing=TimingRecord(1.0, 4.0, 5.5))
+                                usage=Usage(10, 40, 50, 20, False), timing=Timing(1.0, 4.0, 5.5))
             if timeline:
                 store.save_timeline(aid, recorded_timeline())
     return path

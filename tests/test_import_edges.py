@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.store import HistoryStore, TimingRecord, UsageRecord
+from tui.store import HistoryStore
+from tui.metrics import Timing, Usage
 
 try:
     from tests.test_history_cli import run
@@ -87,8 +88,8 @@ def test_server_supplied_negative_usage_and_huge_indexes_round_trip(tmp_path: Pa
         uid = store.add_user_message(cid, "q")
         aid = store.begin_answer(cid, uid, model="m", deployment="d", endpoint_host="h", choice_index=2**40)
         store.append_to_answer(aid, answer="a")
-        store.update_answer(aid, state="complete", finish_reason="stop", usage=UsageRecord(-5, -1, -6, -2, False),
-                            timing=TimingRecord(0.1, None, 0.2))
+        store.update_answer(aid, state="complete", finish_reason="stop", usage=Usage(-5, -1, -6, -2, False),
+                            timing=Timing(0.1, None, 0.2))
         exported = store.export_conversation(cid)
     path = tmp_path / "odd.json"
     path.write_text(json.dumps(exported))

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.loopback import Stream
-from tui.store import HistoryStore, StoreError, TimingRecord, UsageRecord
+from tui.store import HistoryStore, StoreError
+from tui.metrics import Timing, Usage
 from tui.store.background import BackgroundWriter
 from tui.store.ids import new_id
 
@@ -51,8 +52,8 @@ def seeded(data: Path) -> Path:
         uid = store.add_user_message(cid, "q")
         aid = store.begin_answer(cid, uid, model="m", deployment="d", endpoint_host="h")
         store.append_to_answer(aid, answer="stored answer")
-        store.update_answer(aid, state="complete", finish_reason="stop", usage=UsageRecord(1, 2, 3, None, False),
-                            timing=TimingRecord(0.1, 0.2, 0.3))
+        store.update_answer(aid, state="complete", finish_reason="stop", usage=Usage(1, 2, 3, None, False),
+                            timing=Timing(0.1, 0.2, 0.3))
     return path
 
 

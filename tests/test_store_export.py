@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.store import HistoryStore, StoreError, TimingRecord, UsageRecord
+from tui.store import HistoryStore, StoreError
+from tui.metrics import Timing, Usage
 
 
 def populate(store: HistoryStore) -> str:
@@ -21,7 +22,7 @@ def populate(store: HistoryStore) -> str:
         store.append_to_answer(aid, answer=f"answer {choice}")
         store.update_answer(aid, state="complete" if choice == 0 else "stopped",
                             finish_reason="stop" if choice == 0 else None,
-                            usage=UsageRecord(1, 2, 3, None, choice == 1), timing=TimingRecord(0.1, None, 1.0 / 3))
+                            usage=Usage(1, 2, 3, None, choice == 1), timing=Timing(0.1, None, 1.0 / 3))
     store.add_user_message(cid, "follow-up")
     store.set_archived(cid, True)
     return cid
@@ -229,7 +230,7 @@ def test_an_export_holds_every_field_of_a_message(tmp_path: Path) -> None:
         uid = store.add_user_message(cid, "q", msg_id="prompt", attachments=(Attachment("f.txt", "héllo"),))
         aid = store.begin_answer(cid, uid, model="m", deployment="d", endpoint_host="h", choice_index=1, msg_id="answer")
         store.update_answer(aid, answer="A", reasoning="R", state="failed", finish_reason="length", cost=0.5,
-                            usage=UsageRecord(1, 2, 3, 4, True, True), timing=TimingRecord(0.12345, 1.00049, 2.0),
+                            usage=Usage(1, 2, 3, 4, True, True), timing=Timing(0.12345, 1.00049, 2.0),
                             error=ErrorRecord("server", "boom", "later"))
         store.save_timeline(aid, "tl")
         note = store.add_note(aid, "my note")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.store import HistoryStore, StoreError, TimingRecord, UsageRecord
+from tui.store import HistoryStore, StoreError
+from tui.metrics import Timing, Usage
 from tui.store import repo as repo_module
 from tui.store.ids import new_id, now_iso
 
@@ -38,16 +39,16 @@ def test_conversation_round_trip(store: HistoryStore) -> None:
     aid = store.begin_answer(cid, uid, model="DeepSeek-R1", deployment="r1",
                              endpoint_host="x.services.ai.azure.com")
     store.update_answer(aid, reasoning="Rayleigh...", answer="Scattering.", state="complete",
-                        finish_reason="stop", usage=UsageRecord(5, 7, 12, 3, True),
-                        timing=TimingRecord(0.25, 1.5, 2.75))
+                        finish_reason="stop", usage=Usage(5, 7, 12, 3, True),
+                        timing=Timing(0.25, 1.5, 2.75))
     conv = store.get_conversation(cid)
     assert conv is not None and conv.title == "First" and not conv.archived
     user, answer = conv.messages
     assert (user.role, user.content, user.reasoning, user.state) == ("user", "Why is the sky blue?", None, "complete")
     assert answer.reasoning == "Rayleigh..." and answer.content == "Scattering."
     assert answer.reply_to == uid and answer.choice_index == 0 and answer.state == "complete"
-    assert answer.usage == UsageRecord(5, 7, 12, 3, True)
-    assert answer.timing == TimingRecord(0.25, 1.5, 2.75)
+    assert answer.usage == Usage(5, 7, 12, 3, True)
+    assert answer.timing == Timing(0.25, 1.5, 2.75)
     assert (answer.model, answer.deployment, answer.endpoint_host) == ("DeepSeek-R1", "r1", "x.services.ai.azure.com")
     assert store.get_conversation("missing") is None
 
@@ -204,17 +205,17 @@ def test_update_answer_sets_each_field_it_is_given_and_leaves_the_rest(store: Hi
 
     cid, aid = _answer(store)
     store.update_answer(aid, answer="A", reasoning="R", finish_reason="length", model="second", cost=0.25,
-                        usage=UsageRecord(1, 2, 3, 4, True, False), timing=TimingRecord(0.5, 1.5, 2.5),
+                        usage=Usage(1, 2, 3, 4, True, False), timing=Timing(0.5, 1.5, 2.5),
                         error=ErrorRecord("server", "boom", "later"), state="interrupted")
     m = store.get_message(aid)
     assert (m.content, m.reasoning, m.finish_reason, m.model, m.cost, m.state) == ("A", "R", "length", "second", 0.25,
                                                                                     "interrupted")
-    assert m.usage == UsageRecord(1, 2, 3, 4, True, False) and m.timing == TimingRecord(0.5, 1.5, 2.5)
+    assert m.usage == Usage(1, 2, 3, 4, True, False) and m.timing == Timing(0.5, 1.5, 2.5)
     assert m.error == ErrorRecord("server", "boom", "later")
-    store.update_answer(aid, usage=UsageRecord(5, 6, 11, 0, False, True))
+    store.update_answer(aid, usage=Usage(5, 6, 11, 0, False, True))
     m = store.get_message(aid)
     assert (m.content, m.reasoning, m.model, m.cost, m.finish_reason) == ("A", "R", "second", 0.25, "length")
-    assert m.usage == UsageRecord(5, 6, 11, 0, False, True) and m.timing == TimingRecord(0.5, 1.5, 2.5)
+    assert m.usage == Usage(5, 6, 11, 0, False, True) and m.timing == Timing(0.5, 1.5, 2.5)
     with pytest.raises(StoreError) as caught:
         store.update_answer(aid, state="pondering")
     assert str(caught.value) == "unknown message state 'pondering'"
@@ -287,7 +288,7 @@ def test_an_ending_answer_makes_its_conversation_the_newest(store: HistoryStore,
     monkeypatch.setattr(repo_module, "now_iso", lambda delta_s=0.0: f"2026-01-01T00:{next(ticks):02d}:00.000Z")
     cid, aid = _answer(store)
     other = store.create_conversation("other")
-    store.update_answer(aid, usage=UsageRecord(1, 1, 2))  # not an end: the list order stays
+    store.update_answer(aid, usage=Usage(1, 1, 2))  # not an end: the list order stays
     assert [c.id for c in store.list_conversations()] == [other, cid]
     store.update_answer(aid, state="complete")
     assert [c.id for c in store.list_conversations()] == [cid, other]

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from tui.store.models import ErrorRecord, TimingRecord, UsageRecord
+from tui.metrics import Timing as TimingRecord
+from tui.metrics import Usage as UsageRecord
+from tui.store.models import ErrorRecord
 from tui.store.rows import MESSAGE_COLUMNS, SUMMARY_COLUMNS, as_text, message_from_row, summary_from_row
 
 GOOD: dict[str, Any] = {

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.store import HistoryStore, StoreError, UsageRecord
+from tui.store import HistoryStore, StoreError
+from tui.metrics import Usage
 from tui.store.background import BackgroundWriter
 from tui.store.ids import new_id
 
@@ -67,7 +68,7 @@ def test_finish_writes_one_row_and_search_indexes_it_only_then(writer) -> None:
     w.flush().result(5)
     assert parts(reader, aid) == 1 and reader.search("zebraic") == []  # not indexed while streaming
     w.finish_answer(aid, reasoning="zebraic musings ", answer="stripes!", state="complete", finish_reason="stop",
-                    usage=UsageRecord(1, 2, 3, 4, False, True), timing=None, model="DeepSeek-R1").result(5)
+                    usage=Usage(1, 2, 3, 4, False, True), timing=None, model="DeepSeek-R1").result(5)
     m = reader.get_message(aid)
     assert (m.content, m.reasoning, m.state, m.model) == ("stripes!", "zebraic musings ", "complete", "DeepSeek-R1")
     assert m.usage.reasoning_estimated and parts(reader, aid) == 0

@@ -11,7 +11,8 @@ from rich.text import Text
 from tui.llm.client import ChatClient
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.retry import RetryPolicy
-from tui.store import HistoryStore, TimingRecord, UsageRecord
+from tui.store import HistoryStore
+from tui.metrics import Timing, Usage
 from tui.ui import history_controller
 from tui.ui.app import R1App
 from tui.ui.factory import build_app
@@ -33,8 +34,8 @@ except ImportError:  # tests/ itself on sys.path
 
 def seed(store: HistoryStore, title: str, pairs: list[tuple[str, str, str]]) -> str:
     """A stored conversation with long-ish stats (seconds of reasoning, hundreds of tokens)."""
-    return uihelpers.seed(store, title, pairs, usage=UsageRecord(100, 800, 900, 500, False),
-                          timing=TimingRecord(0.8, 9.5, 14.2))
+    return uihelpers.seed(store, title, pairs, usage=Usage(100, 800, 900, 500, False),
+                          timing=Timing(0.8, 9.5, 14.2))
 
 
 def seeded(tmp_path: Path) -> tuple[HistoryStore, str]:
@@ -204,12 +205,12 @@ async def test_list_never_loads_messages_and_pages(tmp_path: Path, monkeypatch: 
 
 
 def test_stats_from_a_record() -> None:
-    stats = stats_from_record(UsageRecord(100, 800, 900, 500, False), TimingRecord(0.8, 9.5, 14.2))
+    stats = stats_from_record(Usage(100, 800, 900, 500, False), Timing(0.8, 9.5, 14.2))
     assert stats == Stats(500, 300, 9.5, pytest.approx(800 / 13.4), 0.8, False)
     text = format_stats(stats).plain
     assert text == "reasoning 500 tok · answer 300 tok · thought 9.5 s · 59.7 tok/s · TTFT 0.80 s"
-    assert format_stats(stats_from_record(UsageRecord(), TimingRecord())).plain == "no usage recorded for this answer"
-    assert "~" in format_stats(stats_from_record(UsageRecord(1, 10, 11, 4, True), TimingRecord())).plain
+    assert format_stats(stats_from_record(Usage(), Timing())).plain == "no usage recorded for this answer"
+    assert "~" in format_stats(stats_from_record(Usage(1, 10, 11, 4, True), Timing())).plain
 
 
 async def test_stats_line_for_the_answer_under_the_cursor(tmp_path: Path) -> None:
@@ -219,7 +220,7 @@ async def test_stats_line_for_the_answer_under_the_cursor(tmp_path: Path) -> Non
     user = store.add_user_message(conv, "q2")
     msg = store.begin_answer(conv, user, model="m", deployment="dep", endpoint_host="h")
     store.update_answer(msg, answer="a2", reasoning="r2", state="complete",
-                        usage=UsageRecord(10, 50, 60, 20, False), timing=TimingRecord(1.25, 2.0, 6.25))
+                        usage=Usage(10, 50, 60, 20, False), timing=Timing(1.25, 2.0, 6.25))
     app = build_app(client=None, store=store)
     async with app.run_test(size=(120, 40)) as pilot:
         stats = app.query_one(MessageStats)

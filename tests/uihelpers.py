@@ -10,15 +10,16 @@ from tui.llm.client import ChatClient
 from tui.llm.endpoint import EndpointSettings
 from tui.llm.request import RequestDefaults
 from tui.llm.retry import RetryPolicy
-from tui.store import HistoryStore, TimingRecord, UsageRecord
+from tui.store import HistoryStore
+from tui.metrics import Timing, Usage
 from tui.ui.app import R1App
 from tui.ui.factory import build_app
 from tui.ui.widgets.prompt import PromptInput
 from tui.ui.widgets.reasoning_log import ReasoningLog
 from tui.ui.widgets.answer_block import AnswerBlock
 
-USAGE = UsageRecord(5, 7, 12, 3, False)
-TIMING = TimingRecord(0.1, 1.5, 2.0)
+USAGE = Usage(5, 7, 12, 3, False)
+TIMING = Timing(0.1, 1.5, 2.0)
 
 
 def make_app(base_url: str, db: Path, *, attempts: int = 2, base_delay_s: float = 0.05,
@@ -61,7 +62,7 @@ async def send_and_wait(pilot, app: R1App, text: str) -> AnswerBlock:
 
 
 def seed(store: HistoryStore, title: str | None, pairs: Sequence[tuple[str, str, str]], *,
-         usage: UsageRecord = USAGE, timing: TimingRecord = TIMING) -> str:
+         usage: Usage = USAGE, timing: Timing = TIMING) -> str:
     """A stored conversation of complete (prompt, reasoning, answer) turns; title defaults to the first prompt."""
     conv = store.create_conversation(pairs[0][0] if title is None else title)
     for prompt, reasoning, answer in pairs:

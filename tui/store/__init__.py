@@ -18,8 +18,6 @@ from .models import (
     MessageRecord,
     Note,
     SearchHit,
-    TimingRecord,
-    UsageRecord,
 )
 from .repo import HistoryStore
 
@@ -39,7 +37,5 @@ __all__ = [
     "Note",
     "SearchHit",
     "StoreError",
-    "TimingRecord",
-    "UsageRecord",
     "fresh_path_beside",
 ]

@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 
 from .errors import StoreError
 from .liveness import WriterLock
-from .models import Attachment, ErrorRecord, TimingRecord, UsageRecord
+from .models import Attachment, ErrorRecord
+from tui.metrics import Timing, Usage
 from .repo import HistoryStore
 
 T = TypeVar("T")
@@ -111,7 +112,7 @@ class BackgroundWriter:
         return self.submit(lambda store: store.update_answer(msg_id, answer=answer, reasoning=reasoning))
 
     def finish_answer(self, msg_id: str, *, reasoning: str, answer: str, state: str, finish_reason: str | None,
-                      usage: UsageRecord | None, timing: TimingRecord | None, model: str | None,
+                      usage: Usage | None, timing: Timing | None, model: str | None,
                       cost: float | None = None, error: ErrorRecord | None = None) -> Future[None]:
         """Write the answer's final text and state in one transaction (its parts are dropped, and
         search indexes it now). The final text comes from the caller, so a batch that failed to

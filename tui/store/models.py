@@ -14,11 +14,6 @@ STATES: tuple[str, ...] = ("streaming", "complete", "stopped", "interrupted", "f
 ROLES: tuple[str, ...] = ("user", "assistant")
 
 
-# The shared usage/timing types (tui/metrics.py); the Record names stay for the store's callers.
-UsageRecord = Usage
-TimingRecord = Timing
-
-
 @dataclass(frozen=True, slots=True)
 class Attachment:
     """A text file attached to a prompt: its name (as given) and its text."""
@@ -50,8 +45,8 @@ class MessageRecord:
     model: str | None
     deployment: str | None
     endpoint_host: str | None
-    usage: UsageRecord
-    timing: TimingRecord
+    usage: Usage
+    timing: Timing
     created_at: str
     reply_to: str | None
     choice_index: int

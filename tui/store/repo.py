@@ -16,7 +16,7 @@ from .recall import RecallMixin
 from .errors import StoreError
 from .ids import new_id, now_iso
 from .models import STATES, Attachment, Conversation, ConversationSummary, ErrorRecord, MessageRecord, SearchHit
-from .models import TimingRecord, UsageRecord
+from tui.metrics import Timing, Usage
 from .rows import MESSAGE_COLUMNS, SUMMARY_COLUMNS, message_from_row, summary_from_row
 from .validate import check_title, one_conversation
 
@@ -265,8 +265,8 @@ class HistoryStore(AnnotationsMixin, RecallMixin):
 
     def update_answer(self, msg_id: str, *, answer: str | None = None,
                       reasoning: str | None = None, state: str | None = None,
-                      finish_reason: str | None = None, usage: UsageRecord | None = None,
-                      timing: TimingRecord | None = None, model: str | None = None,
+                      finish_reason: str | None = None, usage: Usage | None = None,
+                      timing: Timing | None = None, model: str | None = None,
                       cost: float | None = None, error: ErrorRecord | None = None) -> None:
         """Replace the given fields of an answer (None leaves a field unchanged).
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .models import ConversationSummary, ErrorRecord, MessageRecord, TimingRecord, UsageRecord
+from .models import ConversationSummary, ErrorRecord, MessageRecord
+from tui.metrics import Timing, Usage
 
 MESSAGE_COLUMNS = (
     "id, conversation_id, role, content, reasoning, state, finish_reason, model, deployment, "
@@ -87,11 +88,11 @@ def message_from_row(row: tuple[Any, ...]) -> MessageRecord:
         model=c.text("model", model, nullable=True),
         deployment=c.text("deployment", deployment, nullable=True),
         endpoint_host=c.text("endpoint_host", host, nullable=True),
-        usage=UsageRecord(c.count("prompt_tokens", p_tok), c.count("completion_tokens", c_tok),
+        usage=Usage(c.count("prompt_tokens", p_tok), c.count("completion_tokens", c_tok),
                           c.count("total_tokens", t_tok), c.count("reasoning_tokens", r_tok),
                           c.flag("usage_estimated", estimated),
                           c.flag("reasoning_estimated", reasoning_estimated)),
-        timing=TimingRecord(c.seconds("first_token_s", first), c.seconds("reasoning_s", reasoning_s),
+        timing=Timing(c.seconds("first_token_s", first), c.seconds("reasoning_s", reasoning_s),
                             c.seconds("total_s", total_s)),
         created_at=c.text("created_at", created),
         reply_to=c.text("reply_to", reply_to, nullable=True),

@@ -12,7 +12,8 @@ from textual.widget import Widget
 
 from tui.chat.tree import ConversationTree
 from tui.sanitize import one_line
-from tui.store import MessageRecord, TimingRecord, UsageRecord
+from tui.store import MessageRecord
+from tui.metrics import Timing, Usage
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.answer_block import AnswerBlock
 from tui.ui.widgets.message_stats import Stats, stats_of
@@ -44,14 +45,14 @@ def shown_state(state: str) -> str:
     return "interrupted" if state == "streaming" else state
 
 
-def stats_from_record(usage: UsageRecord, timing: TimingRecord) -> Stats:
+def stats_from_record(usage: Usage, timing: Timing) -> Stats:
     """Stats of a stored answer from its usage and timing."""
     return stats_of(usage.completion_tokens, usage.reasoning_tokens, bool(usage.estimated),
                     timing.first_token_s, timing.reasoning_s, timing.total_s)
 
 
-def tokens_of(usage: UsageRecord) -> Tokens | None:
-    """Tokens from a ``UsageRecord``; None when nothing was recorded."""
+def tokens_of(usage: Usage) -> Tokens | None:
+    """Tokens from a ``Usage``; None when nothing was recorded."""
     if usage.total_tokens is None and usage.completion_tokens is None:
         return None
     return Tokens(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens, usage.reasoning_tokens, usage.estimated)
