@@ -246,6 +246,9 @@ def run_module(module: str, tests: list[str], limit_s: float, children: int) -> 
             row.note = f"stopped at the {limit_s:.0f} s limit"
     row.seconds = time.monotonic() - started
     _tally(work, module, row)
+    checked = row.total - row.equivalent - row.other
+    if row.other and checked:  # say what the checked part showed
+        row.note += f"; of the {checked} checked, {100.0 * (row.killed + row.typed) / checked:.1f} % killed"
     if proc.returncode not in (0, -signal.SIGKILL) and not row.note:
         row.note = f"mutmut exited {proc.returncode} (see mutmut.log)"
     return row
