@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     _connection_options(parser)
     parser.add_argument("--offline", action="store_true", help="browse history read-only; never touch the network")
     parser.add_argument("--low-bandwidth", action="store_true", help="fewer screen updates, for slow links")
+    opening = parser.add_mutually_exclusive_group()
+    opening.add_argument("-c", "--continue", dest="app_continue", action="store_true",
+                         help="open the app on the most recently updated conversation")
+    opening.add_argument("--conversation", dest="app_conversation", metavar="ID",
+                         help="open the app on conversation ID (a unique prefix is enough)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ask = sub.add_parser("ask", help="ask one question; answer on stdout, reasoning on stderr")
@@ -219,7 +224,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, attachments: tuple[Any, ...],
                defaults: RequestDefaults) -> int:
-    from tui.chat.session import Session, SessionError
+    from tui.chat.session import Session
     from tui.commands.ask import run_ask
     from tui.store import HistoryStore, StoreError
 
@@ -244,12 +249,8 @@ async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, attach
                 _error(f"{exc} (the answer is not saved)")
         session = Session(client=client, defaults=defaults, store=reader, writer=writer,
                           context_window=defaults.context_window, prices=settings.prices)
-        if continuing:
-            try:
-                session.open(args.conversation) if args.conversation is not None else session.open_latest()
-            except (SessionError, StoreError) as exc:
-                _error(f"cannot continue: {exc}")
-                return EXIT_USAGE
+        if continuing and not _continue(session, args.conversation):
+            return EXIT_USAGE
         return await run_ask(session, prompt, attachments, as_json=args.json, show_reasoning=not args.hide_reasoning)
     finally:
         await client.aclose()
@@ -259,6 +260,19 @@ async def _ask(args: argparse.Namespace, settings: Settings, prompt: str, attach
             reader.close()
 
 
+def _continue(session: Any, conversation: str | None) -> bool:
+    """Open conversation ``conversation`` (None: the latest) in ``session``; False (and said why) if there is none."""
+    from tui.chat.session import SessionError
+    from tui.store import StoreError
+
+    try:
+        session.open(conversation) if conversation is not None else session.open_latest()
+    except (SessionError, StoreError) as exc:
+        _error(f"cannot continue: {exc}")
+        return False
+    return True
+
+
 def _save_failed(exc: BaseException) -> None:
     _error(f"could not save to the history: {exc}")
 
@@ -266,12 +280,13 @@ def _save_failed(exc: BaseException) -> None:
 def _cmd_app(args: argparse.Namespace) -> int:
     with _demo_server(args.demo and not args.offline) as demo_url:
         settings = _load(args, demo_url)
+        opening = args.app_conversation if args.app_conversation is not None else "" if args.app_continue else None
         return asyncio.run(_run_app(settings, offline=args.offline, low_bandwidth=args.low_bandwidth,
-                                    overrides=_overrides(args, demo_url), demo=args.demo))
+                                    overrides=_overrides(args, demo_url), demo=args.demo, opening=opening))
 
 
 def _client_factory(overrides: Overrides) -> Any:
-    """(profile, deployment) -> (ChatClient, RequestDefaults) for the app's profile/deployment switch."""
+    """(profile, deployment) -> (ChatClient, RequestDefaults, Prices or None) for the app's profile/deployment switch."""
 
     def make(profile: str | None, deployment: str | None) -> Any:
         if profile is not None:  # a chosen profile replaces the connection flags
@@ -281,13 +296,14 @@ def _client_factory(overrides: Overrides) -> Any:
         settings = load_settings(chosen)
         if settings.endpoint is None:
             raise ConfigError(settings.setup_hint)
-        return _client(settings.endpoint), settings.defaults
+        return _client(settings.endpoint), settings.defaults, settings.prices
 
     return make
 
 
 async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, overrides: Overrides | None = None,
-                   demo: bool = False) -> int:
+                   demo: bool = False, opening: str | None = None) -> int:
+    """Run the app; ``opening`` is the conversation it opens on (``-c``: "", the latest; None: none)."""
     from tui.commands.open_history import open_history
     from tui.ui.factory import build_app
 
@@ -311,7 +327,9 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
                         setup_hint=hint, low_bandwidth=low_bandwidth,
                         client_factory=_client_factory(overrides or Overrides()), keymap=settings.extra.get("keys"),
                         theme=settings.extra.get("theme"), profile=settings.profile_name,
-                        config_path=settings.config_path)
+                        config_path=settings.config_path, prices=settings.prices)
+        if opening is not None and not _continue(app.context.session, opening or None):
+            return EXIT_USAGE
         await app.run_async()
         return app.return_code or 0
     finally:

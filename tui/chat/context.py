@@ -30,9 +30,9 @@ def estimate_tokens(text: str) -> int:
     return int(len(text) / CHARS_PER_TOKEN + 0.5) + TOKENS_PER_MESSAGE
 
 
-def turns_along(tree: ConversationTree, path: Sequence[MessageRecord]) -> list[Turn]:
-    """(prompt, answer) turns for the prompts on ``path`` (no reasoning, no failed/empty answers)."""
-    turns: list[Turn] = []
+def turn_pairs(tree: ConversationTree, path: Sequence[MessageRecord]) -> list[tuple[MessageRecord, MessageRecord]]:
+    """The (prompt, answer) messages that make the turns of ``path``, oldest first."""
+    pairs: list[tuple[MessageRecord, MessageRecord]] = []
     for i, message in enumerate(path):
         if message.role != "user":
             continue
@@ -41,9 +41,16 @@ def turns_along(tree: ConversationTree, path: Sequence[MessageRecord]) -> list[T
             answer: MessageRecord | None = following
         else:
             answer = tree.chosen_answer(message.id)
-        if answer is None:
-            continue
-        turns.append(Turn("user", compose(message.content, message.attachments)))
+        if answer is not None:
+            pairs.append((message, answer))
+    return pairs
+
+
+def turns_along(tree: ConversationTree, path: Sequence[MessageRecord]) -> list[Turn]:
+    """(prompt, answer) turns for the prompts on ``path`` (no reasoning, no failed/empty answers)."""
+    turns: list[Turn] = []
+    for prompt, answer in turn_pairs(tree, path):
+        turns.append(Turn("user", compose(prompt.content, prompt.attachments)))
         turns.append(Turn("assistant", answer.content))
     return turns
 

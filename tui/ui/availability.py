@@ -7,9 +7,12 @@ from tui.ui.panes import Panes
 
 NEEDS_ANSWER = ("regenerate", "copy_answer", "copy_reasoning", "copy_code_block", "next_code_block")
 COMPOSING = ("edit_in_editor", "recall_search", "attach")
-NEEDS_CLIENT = ("regenerate", "switch_deployment", *COMPOSING)
-NOT_OFFLINE = ("regenerate", "switch_deployment", "switch_profile", "settings", *COMPOSING)
-NOT_WHILE_STREAMING = ("new_conversation", "regenerate", "settings", "switch_deployment", "setup")
+NEEDS_CLIENT = ("regenerate", "switch_deployment", "edit_prompt", *COMPOSING)
+NOT_OFFLINE = ("regenerate", "switch_deployment", "switch_profile", "settings", "edit_prompt", "fork_conversation",
+               *COMPOSING)
+NOT_WHILE_STREAMING = ("new_conversation", "regenerate", "settings", "switch_deployment", "setup", "edit_prompt",
+                       "prev_branch", "next_branch", "fork_conversation")
+NEEDS_CONVERSATION = ("export", "edit_prompt", "prev_branch", "next_branch", "fork_conversation")
 
 
 def why_not(action: str, context: AppContext, panes: Panes, *, conv_id: str | None, streaming: bool) -> str | None:
@@ -23,8 +26,10 @@ def why_not(action: str, context: AppContext, panes: Panes, *, conv_id: str | No
         return "there is no answer yet"
     if action in ("prev_prompt", "next_prompt") and not answers.prompts():
         return "no prompts in this conversation yet"
-    if action == "export" and conv_id is None:
+    if action in NEEDS_CONVERSATION and conv_id is None:
         return "open or start a conversation first"
+    if action == "fork_conversation" and not context.history_writable:
+        return "the history is read-only"
     if action == "undo_archive" and not panes.listing.check_action("undo_archive", ()):
         return "nothing was archived just now"
     if action in NOT_WHILE_STREAMING and streaming:

@@ -64,14 +64,20 @@ SCREEN_BINDINGS: list[BindingType] = [
     Binding("{,alt+up", "prev_prompt", "Previous prompt", show=False, id="prev_prompt"),
     Binding("},alt+down", "next_prompt", "Next prompt", show=False, id="next_prompt"),
     Binding("slash", "search", "Search (outside the prompt)", show=False, id="search_slash"),
+    Binding("e", "edit_prompt", "Edit the prompt (a new branch)", show=False, id="edit_prompt"),
+    Binding("left_parenthesis", "prev_branch", "Previous branch (at the nearest fork)", show=False, id="prev_branch"),
+    Binding("right_parenthesis", "next_branch", "Next branch (at the nearest fork)", show=False, id="next_branch"),
     Binding("j", "cursor_down", "Down (lists, panes)", show=False, id="cursor_down"),
     Binding("k", "cursor_up", "Up (lists, panes)", show=False, id="cursor_up"),
 ]
 
 # Ids that share a default key on purpose: the first one that can run now takes it.
-SHARED_KEYS = {frozenset({"stop", "focus_prompt"})}  # Esc stops a running answer, else goes to the prompt
+SHARED_KEYS = {
+    frozenset({"stop", "focus_prompt"}),  # Esc stops a running answer, else goes to the prompt
+    frozenset({"edit_prompt", "edit_prompt_answer"}),  # the same action: on a focused answer, shown in the footer
+}
 
-TYPED_IN_PROMPT = "Single-character keys (y Y c C j k { } /) work outside the prompt, where they are typed."
+TYPED_IN_PROMPT = "Single-character keys (y Y c C e ( ) j k { } /) work outside the prompt, where they are typed."
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,12 @@ COMMANDS = [
     PaletteCommand("Search earlier prompts", "Find a prompt of any conversation and put it in the prompt",
                    "recall_search"),
     PaletteCommand("Regenerate answer", "Ask again for the selected (or last) prompt", "regenerate"),
+    PaletteCommand("Edit prompt (new branch)", "Put the selected (or last) prompt into the composer; sending "
+                   "makes a new branch", "edit_prompt"),
+    PaletteCommand("Previous branch", "Show the previous branch at the nearest fork", "prev_branch"),
+    PaletteCommand("Next branch", "Show the next branch at the nearest fork", "next_branch"),
+    PaletteCommand("Fork into a new conversation", "Copy the active path into a new conversation and open it",
+                   "fork_conversation"),
     PaletteCommand("Toggle reasoning pane", "Show or hide the reasoning", "toggle_reasoning"),
     PaletteCommand("Toggle conversation list", "Show or hide the list", "toggle_list"),
     PaletteCommand("Copy answer", "Copy the selected answer to the clipboard (OSC 52)", "copy_answer"),
@@ -93,7 +99,8 @@ def palette_entries(screen: MainScreen) -> list[Entry]:
             command.action.removeprefix("app.")) else ""
         help_text = f"{command.help} ({keys})" if keys else command.help
         entries.append(Entry(command.name, help_text, partial(screen.run_command, command.action), why))
-    entries[14:14] = list(_profiles(screen))
+    switch_at = next(i for i, c in enumerate(COMMANDS) if c.action == "switch_deployment")
+    entries[switch_at:switch_at] = list(_profiles(screen))
     return entries
 
 

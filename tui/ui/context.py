@@ -19,12 +19,15 @@ from tui.chat.session import Session
 from tui.config import ConfigError
 from tui.llm.client import ChatClient
 from tui.llm.request import RequestDefaults
+from tui.metrics import Prices
 from tui.sanitize import one_line
 from tui.store import HistoryStore, StoreError
 
-# (profile or None, deployment or None) -> a new client and the request defaults of that profile.
-# Raises ConfigError with a message to show when the profile cannot be used.
-ClientFactory = Callable[[str | None, str | None], "tuple[ChatClient, RequestDefaults]"]
+# (profile or None, deployment or None) -> a new client and the request defaults of that profile
+# (and its price table, when the factory knows it). Raises ConfigError with a message to show
+# when the profile cannot be used.
+ClientFactory = Callable[[str | None, str | None],
+                         "tuple[ChatClient, RequestDefaults] | tuple[ChatClient, RequestDefaults, Prices | None]"]
 
 DEFAULT_SETUP_HINT = (
     "No endpoint configured — set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT "
@@ -57,10 +60,12 @@ class AppContext:
     config_file: Path | None = None
     owned_clients: list[ChatClient] = field(default_factory=list)
     on_save_error: Callable[[BaseException], None] | None = None  # called on the writer's thread
+    prices: Prices | None = None  # the profile's price table: answers and the conversation get a cost
     session: Session = field(init=False)
 
     def __post_init__(self) -> None:
-        self.session = Session(client=self.client, defaults=self.defaults, store=self.store)
+        self.session = Session(client=self.client, defaults=self.defaults, store=self.store,
+                               context_window=self.defaults.context_window, prices=self.prices)
 
     def chat_session(self) -> Session:
         """The engine's session, following the current client, defaults and history.
@@ -71,6 +76,7 @@ class AppContext:
         session = self.session
         session.client, session.defaults, session.store = self.client, self.defaults, self.store
         session.context_window = self.defaults.context_window
+        session.prices = self.prices
         if session.writer is None and not self.store.read_only and not self.read_only:
             from tui.store.background import BackgroundWriter
 
@@ -101,6 +107,11 @@ class AppContext:
         writer = self.session.writer
         if writer is not None:
             writer.close()
+
+    @property
+    def currency(self) -> str:
+        """The price table's currency label ("" without one)."""
+        return self.prices.currency if self.prices is not None else ""
 
     @property
     def offline(self) -> bool:
@@ -137,9 +148,10 @@ class AppContext:
         if self.read_only:
             raise SwitchError("Offline: history is read-only. Restart r1-tui without --offline to chat.")
         try:
-            client, defaults = self.client_factory(profile, deployment)
+            made = self.client_factory(profile, deployment)
         except (ConfigError, ValueError) as exc:
             raise SwitchError(one_line(str(exc), 400)) from exc
+        client, defaults = made[0], made[1]
         try:
             self.make_store_writable()
         except SwitchError:
@@ -147,6 +159,8 @@ class AppContext:
             raise
         old = self.client
         self.client, self.defaults = client, defaults
+        if len(made) == 3:
+            self.prices = made[2]
         if profile is not None:
             self.profile_name = profile
         self.owned_clients.append(client)

@@ -33,6 +33,18 @@ class Clipboard:
         self.code_index: int | None = None
         self._code_owner: AnswerBlock | None = None
 
+    def copy_selection(self, selected: str | None) -> bool:
+        """Copy the prompt's selection (it has the focus), else ``selected`` (the screen's); False: none."""
+        prompt = self.panes.prompt
+        if prompt.has_focus and prompt.selected_text:
+            prompt.action_copy()
+            return True
+        if selected:
+            self.copy(selected)
+            self.notify("Copied the selection.", timeout=2)
+            return True
+        return False
+
     def selected_answer(self) -> AnswerBlock | None:
         """The focused answer, else the one whose reasoning is shown, else the last."""
         answers = self.panes.answers

@@ -9,7 +9,8 @@ the tree and saves), and the exchange it returns runs in the screen's worker wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from inspect import isawaitable
 
 from textual.screen import Screen
 from textual.worker import Worker
@@ -30,7 +31,7 @@ class Exchanges:
     """Starts answers in the screen's worker; one runs at a time."""
 
     def __init__(self, context: AppContext, panes: Panes, host: Screen[None], notify: Callable[[str], None],
-                 on_started: Callable[[], None], on_done: Callable[[], None]) -> None:
+                 on_started: Callable[[], None], on_done: Callable[[], Awaitable[None] | None]) -> None:
         self.context = context
         self.panes = panes
         self.host = host
@@ -45,19 +46,26 @@ class Exchanges:
         """An answer is streaming (or waiting to retry)."""
         return self.current is not None
 
-    async def send(self, text: str, attachments: tuple[Attachment, ...] = ()) -> str | None:
+    async def send(self, text: str, attachments: tuple[Attachment, ...] = (), edit_of: str | None = None) -> str | None:
         """Send ``text`` (and its attachments) as the next prompt of the open conversation (a new
-        one if none), show it and stream its answer; returns why it could not (None when it started)."""
+        one if none), or as a new branch beside prompt ``edit_of``; show it and stream its answer;
+        returns why it could not (None when it started)."""
         session = self.context.chat_session()
         new = session.conversation_id is None
         try:
-            exchange = session.send(text, attachments)
-        except (SessionError, AttachmentError) as exc:  # the prompt and its attachments stay
+            if edit_of is not None:
+                exchange = session.edit(edit_of, text, attachments)
+            else:
+                exchange = session.send(text, attachments)
+        except (SessionError, AttachmentError, KeyError) as exc:  # the prompt and its attachments stay
             return str(exc)
         if new:
             self.panes.status.model.conversation = Tokens()
         answers = self.panes.answers
-        await answers.add_prompt(text, attachments)
+        edited = next((p for p in answers.prompts() if edit_of is not None and p.msg_id == edit_of), None)
+        if edited is not None:  # the new branch replaces the edited prompt and what followed it
+            await answers.cut_from(edited)
+        await answers.add_prompt(text, attachments, exchange.prompt_id)
         answers.follow(True)
         group = AnswerGroup(prompt_id=exchange.prompt_id, prompt=text)
         await answers.mount(group)
@@ -81,7 +89,7 @@ class Exchanges:
         panes = self.panes
         view = StreamView(group, panes.answers, panes.reasoning, panes.status, self.notify,
                           label=exchange.client.endpoint.deployment, low_bandwidth=self.context.low_bandwidth)
-        generation = Generation(exchange, view, on_opened=self._opened)
+        generation = Generation(exchange, view, on_opened=self._opened, prices=self.context.prices)
         self.current = generation
         panes.prompt.cursor_blink = False  # a blink is a frame: none while streaming
         self._worker = self.host.run_worker(self._run(generation), exclusive=True, group="generate")
@@ -100,7 +108,9 @@ class Exchanges:
                 if self.current is generation:
                     self.current = None
                     self.panes.prompt.cursor_blink = True
-                self.on_done()
+                done = self.on_done()
+                if isawaitable(done):
+                    await done
 
     def stop(self) -> bool:
         """Stop the running answer (kept and saved "stopped"); False if none runs."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tui.llm.client import ChatClient
 from tui.llm.request import RequestDefaults
+from tui.metrics import Prices
 from tui.store import HistoryStore
 from tui.ui.app import R1App
 from tui.ui.context import DEFAULT_SETUP_HINT, AppContext, ClientFactory
@@ -25,12 +26,14 @@ def build_app(
     theme: object = None,
     profile: str | None = None,
     config_path: Path | None = None,
+    prices: Prices | None = None,
 ) -> R1App:
     """The app over ``store``, talking to ``client`` (None: browse the history only).
 
     ``read_only`` is ``--offline``; ``client_factory`` builds clients for a profile or
     deployment switch and for first-run setup; ``keymap`` and ``theme`` are the config's
-    ``[keys]`` table and ``theme`` value (validated when the app starts).
+    ``[keys]`` table and ``theme`` value (validated when the app starts); ``prices`` is the
+    profile's price table (answers and the conversation then show a cost).
     """
     hint = setup_hint or (
         "History is read-only: composing is disabled." if read_only and client else DEFAULT_SETUP_HINT
@@ -47,5 +50,6 @@ def build_app(
         theme=theme,
         profile_name=profile,
         config_file=config_path,
+        prices=prices,
     )
     return R1App(context)

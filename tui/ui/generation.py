@@ -12,7 +12,7 @@ saves the partial text "stopped". This module knows no widget.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tui.chat.exchange import AnswerOpened, Exchange, ExchangeEnded, Update
 from tui.chat.transcript import Transcript
@@ -27,9 +27,10 @@ from tui.llm.events import (
     Started,
     Usage,
 )
+from tui.metrics import Prices
 from tui.sanitize import one_line
 from tui.ui.stream_view import StreamView
-from tui.ui.widgets.message_stats import Stats, stats_of
+from tui.ui.widgets.message_stats import Stats, format_cost, stats_of
 from tui.ui.widgets.status import Tokens
 
 UNREACHABLE = "endpoint unreachable — history still browsable"
@@ -68,6 +69,7 @@ class Generation:
     view: StreamView
     on_opened: Callable[[], Awaitable[None]] | None = None  # choice 0's answer exists (and is queued to save)
     choices: dict[int, ChoiceState] = field(default_factory=dict)
+    prices: Prices | None = None  # the profile's price table: the stats line shows the answer's cost
 
     @property
     def transcript(self) -> Transcript:
@@ -150,9 +152,11 @@ class Generation:
         t = self.transcript
         usage = t.usage if choice == min(self.choices) else None  # usage covers the request: on the first
         timing = t.timing(choice)
-        return stats_of(usage.completion_tokens if usage else None, usage.reasoning_tokens if usage else None,
-                        bool(usage and usage.any_estimated), timing.first_token_s, timing.reasoning_s,
-                        timing.total_s)
+        stats = stats_of(usage.completion_tokens if usage else None, usage.reasoning_tokens if usage else None,
+                         bool(usage and usage.any_estimated), timing.first_token_s, timing.reasoning_s,
+                         timing.total_s)
+        cost = self.prices.cost(usage) if self.prices is not None and usage is not None else None
+        return stats if cost is None else replace(stats, cost=format_cost(cost, self.prices.currency if self.prices else ""))
 
     async def finish(self, states: dict[int, str]) -> None:
         """Mark every choice with its final state (the engine saved them); then the status bar."""

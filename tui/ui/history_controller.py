@@ -9,12 +9,13 @@ Opening a conversation never moves the keyboard focus: the prompt keeps it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.screen import Screen
 
 from tui.chat.session import SessionError
+from tui.chat.tree import ConversationTree
 from tui.sanitize import one_line
 from tui.store import SearchHit
 from tui.ui.context import STORE_ERRORS, AppContext
@@ -37,6 +38,10 @@ OPEN_ERRORS: tuple[type[Exception], ...] = (*STORE_ERRORS, SessionError)
 Busy = Callable[[str], bool]  # "would this interrupt a running answer?" (and say so)
 
 
+async def _nothing() -> None:
+    return None
+
+
 class HistoryController:
     """Keeps the open conversation, the list and the answer pane in step."""
 
@@ -47,6 +52,7 @@ class HistoryController:
         self.keymap = keymap
         self.busy = busy
         self._loading: asyncio.Future[None] | None = None  # a conversation is being put on screen
+        self.on_shown: Callable[[], Awaitable[None]] = _nothing  # another conversation (or none) is on screen
 
     @property
     def conv_id(self) -> str | None:
@@ -62,6 +68,14 @@ class HistoryController:
             await asyncio.sleep(0.01)
         if self._loading is not None:
             await asyncio.shield(self._loading)
+
+    def save_failed(self, exc: BaseException) -> None:
+        """A write failed on the writer's thread: say so (the text stays on screen)."""
+        message = one_line(f"could not save to the history: {exc}", 200)
+        try:
+            self.host.app.call_from_thread(self.host.notify, message, severity="error", markup=False)
+        except RuntimeError:  # the app is not running (any more)
+            pass
 
     def notify(self, message: str, *, severity: str = "information", timeout: float = 4) -> None:
         self.host.notify(message, severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
@@ -123,21 +137,45 @@ class HistoryController:
         """A send started the open conversation (a new one, titled ``title``)."""
         self._set_current(title)
 
-    async def open(self, conv_id: str) -> bool:
-        """Show a stored conversation and its last answer's reasoning; focus stays where it is."""
+    async def open(self, conv_id: str, reveal: str | None = None) -> bool:
+        """Show a stored conversation and its last answer's reasoning; focus stays where it is.
+
+        ``reveal``: a message to show even if it is on another branch (that branch becomes the active path).
+        """
         if self.busy("open another conversation"):
             return False
+        session = self.context.chat_session()
         try:
-            tree = self.context.chat_session().open(conv_id)
+            tree = session.open(conv_id)
+            if reveal is not None and reveal in tree and all(m.id != reveal for m in tree.active_path()):
+                for message in tree.path_to(reveal):
+                    session.select(message.id)
         except OPEN_ERRORS:
             self.notify("That conversation no longer exists.", severity="warning")
             self.reload_list()
             return False
+        await self.show(tree)
+        return True
+
+    async def fork(self) -> str | None:
+        """Copy the open conversation's active path into a new one and open it (highlighted in the list)."""
+        try:
+            tree = self.context.chat_session().fork()
+        except SessionError as exc:
+            return f"Cannot fork: {exc}"
+        await self.context.saved()
+        await self.show(tree)
+        self.reload_list()
+        self.notify(f"Forked into a new conversation: “{one_line(tree.title, 80)}”.", timeout=4)
+        return None
+
+    async def show(self, tree: ConversationTree) -> None:
+        """Put the session's open conversation ``tree`` on screen (its last answer's reasoning too)."""
         answers = self.panes.answers
         loading = self._loading = asyncio.get_running_loop().create_future()
         try:
             await answers.clear()
-            loaded = load(tree)
+            loaded = load(tree, self.context.currency)
             await answers.mount_all(loaded.widgets)
         finally:
             loading.set_result(None)
@@ -151,7 +189,7 @@ class HistoryController:
         self.panes.reasoning.show(loaded.last_block)
         answers.scroll_end(animate=False)
         self._set_current(tree.title)
-        return True
+        await self.on_shown()
 
     async def new(self) -> bool:
         """An empty answer pane; the next prompt starts a new conversation."""
@@ -166,12 +204,13 @@ class HistoryController:
         status.changed()
         self._set_current("")
         self.reload_list()
+        await self.on_shown()
         return True
 
     async def open_hit(self, result: SearchResult) -> None:
         """Open a search hit's conversation, scroll to the message and highlight the match."""
         hit, query = result
-        if not await self.open(hit.conversation_id) or self.conv_id != hit.conversation_id:
+        if not await self.open(hit.conversation_id, reveal=hit.message_id) or self.conv_id != hit.conversation_id:
             return
         if await jump_to_hit(self.panes, self.context.store, hit, query) is None:
             self.notify("The matched message is not shown in this conversation.", severity="warning")
@@ -254,8 +293,9 @@ class HistoryController:
         self.host.app.push_screen(ConfirmScreen(f"Delete “{one_line(title, 80)}”? This cannot be undone."), done)
 
     def alternative_shown(self, block: AnswerBlock) -> None:
-        """The user flipped to alternative ``block``: remember the choice, show its reasoning."""
-        if block.msg_id and self.context.history_writable:
+        """The user flipped to alternative ``block``: remember the choice (saved when the history is
+        writable; read-only, the open tree still follows it), show its reasoning."""
+        if block.msg_id:
             try:
                 self.context.chat_session().select(block.msg_id)
             except (SessionError, KeyError) as exc:  # failing must not break browsing

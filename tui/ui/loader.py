@@ -6,7 +6,7 @@ alternatives, showing the active one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from textual.widget import Widget
 
@@ -16,7 +16,7 @@ from tui.store import MessageRecord
 from tui.metrics import Timing, Usage
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.answer_block import AnswerBlock
-from tui.ui.widgets.message_stats import Stats, stats_of
+from tui.ui.widgets.message_stats import Stats, format_cost, stats_of
 from tui.ui.widgets.prompt_block import PromptBlock
 from tui.ui.widgets.status import Tokens
 
@@ -58,8 +58,8 @@ def tokens_of(usage: Usage) -> Tokens | None:
     return Tokens(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens, usage.reasoning_tokens, usage.estimated)
 
 
-def answer_block(message: MessageRecord) -> AnswerBlock:
-    """The block of one stored answer (with its stats, for the reasoning pane)."""
+def answer_block(message: MessageRecord, currency: str = "") -> AnswerBlock:
+    """The block of one stored answer (with its stats, and its cost when known, for the reasoning pane)."""
     block = AnswerBlock(
         msg_id=message.id,
         choice=message.choice_index,
@@ -70,28 +70,29 @@ def answer_block(message: MessageRecord) -> AnswerBlock:
         label=one_line(message.deployment or "assistant", 40),
         note=finish_note(message),
     )
-    block.stats = stats_from_record(message.usage, message.timing)
+    stats = stats_from_record(message.usage, message.timing)
+    block.stats = stats if message.cost is None else replace(stats, cost=format_cost(message.cost, currency))
     return block
 
 
-def load(tree: ConversationTree) -> LoadedConversation:
+def load(tree: ConversationTree, currency: str = "") -> LoadedConversation:
     """Prompt blocks and answer groups (active alternative shown) along the active path, with token totals."""
     out = LoadedConversation()
     for message in tree.active_path():
         if message.role != "user":
             continue
-        out.widgets.append(PromptBlock(message.content, message.attachments))
+        out.widgets.append(PromptBlock(message.content, message.attachments, message.id))
         answers = tree.answers_to(message.id)
         if answers:
             active = tree.active_child(message.id)
             index = next((i for i, a in enumerate(answers) if active is not None and a.id == active.id), 0)
-            _add_group(out, answers, index, message.id, message.content)
+            _add_group(out, answers, index, message.id, message.content, currency)
     return out
 
 
 def _add_group(out: LoadedConversation, answers: list[MessageRecord], index: int, prompt_id: str | None,
-               prompt: str) -> None:
-    blocks = [answer_block(a) for a in answers]
+               prompt: str, currency: str) -> None:
+    blocks = [answer_block(a, currency) for a in answers]
     out.widgets.append(AnswerGroup(*blocks, prompt_id=prompt_id, prompt=prompt, index=index))
     out.last_block = blocks[index]
     for answer in answers:

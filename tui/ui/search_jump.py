@@ -41,13 +41,11 @@ def _prompt_widget(panes: Panes, store: HistoryStore, hit: SearchHit, pattern: r
     conversation = store.get_conversation(hit.conversation_id)
     if conversation is None:
         return None
-    users = [m for m in conversation.messages if m.role == "user"]
-    index = next((i for i, m in enumerate(users) if m.id == hit.message_id), None)
-    prompts = panes.answers.prompts()
-    if index is None or index >= len(prompts):
+    message = next((m for m in conversation.messages if m.id == hit.message_id and m.role == "user"), None)
+    block = next((p for p in panes.answers.prompts() if message is not None and p.msg_id == message.id), None)
+    if message is None or block is None:  # gone, or on a branch not shown
         return None
-    block = prompts[index]
-    block.update(highlighted(users[index].content, pattern))
+    block.show_text(highlighted(message.content, pattern))
     return block
 
 

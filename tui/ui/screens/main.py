@@ -4,9 +4,9 @@ Its global keys are in tui/ui/bindings.py; each action is a line here that hands
 to the part it acts on: the answer pane and the panes (widgets), the open conversation
 and the list (:class:`HistoryController`), answers starting and stopping through the
 conversation engine (:class:`Exchanges`; what they stream reaches the widgets only through
-:class:`~tui.ui.stream_view.StreamView`), copying (:class:`Clipboard`), focus
-(:class:`Navigator`) and the connection (:class:`ConnectionController`). Widgets report
-through Messages, handled below.
+:class:`~tui.ui.stream_view.StreamView`), the tree's branches (:class:`Branches`), copying
+(:class:`Clipboard`), focus (:class:`Navigator`) and the connection. Widgets report through
+Messages, handled below.
 
 Focus stays in the prompt when a pane is shown or hidden and when a conversation is
 opened (from the list or from search); Tab reaches every area.
@@ -26,6 +26,7 @@ from textual.widgets import Footer, OptionList, Static
 from tui.sanitize import one_line
 from tui.ui.availability import why_not
 from tui.ui.bindings import SCREEN_BINDINGS, areas
+from tui.ui.branches import Branches
 from tui.ui.connection import ConnectionController
 from tui.ui.context import AppContext
 from tui.ui.composer import Composer
@@ -77,6 +78,8 @@ class MainScreen(Screen[None]):
         self.connection = ConnectionController(context, self, self.busy, self.went_online)
         self.composer = Composer(context, self.panes, self, lambda: self.area_shown("prompt"))
         self.frames = FrameClock(self.panes, low_bandwidth=context.low_bandwidth)
+        self.branches = Branches(context, self.panes, keymap, self._notice)
+        self.history.on_shown = self.branches.shown
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -107,15 +110,9 @@ class MainScreen(Screen[None]):
         self.history.reload_list()
         self.set_focus(self.navigator.default_focus())
         self.frames.start(self)
-        self.context.on_save_error = self._save_failed
-
-    def _save_failed(self, exc: BaseException) -> None:
-        """A write failed on the writer's thread: say so (the text stays on screen)."""
-        message = one_line(f"could not save to the history: {exc}", 200)
-        try:
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
-        except RuntimeError:  # the app is not running (any more)
-            pass
+        self.context.on_save_error = self.history.save_failed
+        if self.context.session.tree is not None:  # r1-tui -c / --conversation ID
+            self.call_later(self.history.show, self.context.session.tree)
 
     def on_resize(self, event: Resize) -> None:
         self.panes.status.set_max_lines(2 if event.size.height < SHORT_SCREEN else 3)
@@ -163,6 +160,13 @@ class MainScreen(Screen[None]):
                     severity="warning")
         return True
 
+    def _cannot_ask(self, what: str) -> bool:
+        """True (and says why) when nothing can be sent: offline, or an answer streams."""
+        if self.context.offline:
+            self.notify(one_line(self.context.setup_hint, 200), severity="warning", markup=False)
+            return True
+        return self.busy(what)
+
     def unavailable(self, action: str) -> str | None:
         """Why ``action`` cannot run now (None if it can); the palette shows it."""
         return why_not(action, self.context, self.panes, conv_id=self.history.conv_id,
@@ -186,18 +190,15 @@ class MainScreen(Screen[None]):
 
     @on(PromptInput.Submitted)
     async def _submitted(self, event: PromptInput.Submitted) -> None:
-        if self.context.offline:
-            self.notify(one_line(self.context.setup_hint, 200), severity="warning")
-            return
-        if self.busy("send another prompt"):
+        if self._cannot_ask("send another prompt"):
             return
         new = self.history.conv_id is None
-        problem = await self.exchanges.send(event.text, self.panes.chips.attachments)
+        problem = await self.exchanges.send(event.text, self.panes.chips.attachments, self.branches.edit_target())
         if problem is not None:
-            self.notify(one_line(problem, 300), severity="warning", markup=False)
-            return
+            return self._warn(problem)
         self.panes.prompt.clear()
         await self.composer.sent()
+        await self.branches.sent(self.exchanges.current.exchange if self.exchanges.current else None)
         if new:
             self.history.started(self.context.session.title)
         self.refresh_bindings()
@@ -214,8 +215,9 @@ class MainScreen(Screen[None]):
         self.history.show_reasoning(event.block)
 
     @on(AnswerGroup.Switched)
-    def _alternative_switched(self, event: AnswerGroup.Switched) -> None:
+    async def _alternative_switched(self, event: AnswerGroup.Switched) -> None:
         self.history.alternative_shown(event.block)
+        await self.branches.sync()  # that answer's later turns
 
     def on_conversation_list_rename_requested(self, event: ConversationList.RenameRequested) -> None:
         self.history.rename(event)
@@ -235,9 +237,10 @@ class MainScreen(Screen[None]):
     def _answer_started(self) -> None:
         self.history.refresh_current()  # its count: one row (the whole list for a new conversation)
 
-    def _answer_done(self) -> None:
+    async def _answer_done(self) -> None:
         self.history.refresh_current()  # more choices may have been stored (n > 1); else no repaint
         self.refresh_bindings()
+        await self.branches.sync()  # an answer asked again mid-conversation has no later turns yet
 
     def _notice(self, message: str) -> None:
         self.notify(message, title="Notice", markup=False)
@@ -282,20 +285,12 @@ class MainScreen(Screen[None]):
         """Ctrl+C: stop the answer; else copy what is selected; else say how to quit."""
         if self.exchanges.stop():
             self.notify("Stopped.", timeout=2)
-            return
-        prompt = self.panes.prompt
-        if prompt.has_focus and prompt.selected_text:
-            prompt.action_copy()
-            return
-        selected = self.get_selected_text()
-        if selected:
-            self.app.copy_to_clipboard(selected)
-            self.notify("Copied the selection.", timeout=2)
-            return
-        self.notify(f"Nothing is streaming. {self.keymap.describe('quit')} quits; "
-                    f"{self.keymap.describe('copy_answer')} copies the answer.", timeout=4)
+        elif not self.clipboard.copy_selection(self.get_selected_text()):
+            self.notify(f"Nothing is streaming. {self.keymap.describe('quit')} quits; "
+                        f"{self.keymap.describe('copy_answer')} copies the answer.", timeout=4)
 
-    def action_focus_prompt(self) -> None:
+    async def action_focus_prompt(self) -> None:
+        await self.branches.cancel_edit()
         self.set_focus(self.navigator.default_focus())
 
     def action_toggle_list(self) -> None:
@@ -318,18 +313,14 @@ class MainScreen(Screen[None]):
 
     async def action_regenerate(self) -> None:
         """Ask again from the prompt of the focused (or last) answer; earlier answers stay alternatives."""
-        if self.context.offline:
-            self.notify(one_line(self.context.setup_hint, 200), severity="warning", markup=False)
-            return
-        if self.busy("ask again"):
+        if self._cannot_ask("ask again"):
             return
         group = self.navigator.target_group(self.focused)
         if group is None or self.history.conv_id is None:
             self.notify("There is no answer to ask again yet.", severity="warning", timeout=3)
             return
         problem = await self.exchanges.regenerate(group)
-        if problem is not None:
-            self.notify(problem, severity="warning")
+        self._warn(problem)
         self.refresh_bindings()
 
     def action_edit_in_editor(self) -> None:
@@ -388,3 +379,19 @@ class MainScreen(Screen[None]):
 
     def action_export(self) -> None:
         self.history.export()
+
+    def _warn(self, problem: str | None) -> None:
+        if problem is not None:
+            self.notify(one_line(problem, 300), severity="warning", timeout=4, markup=False)
+
+    async def action_edit_prompt(self) -> None:
+        self._warn(self.unavailable("edit_prompt") or await self.branches.edit(self.focused))
+
+    async def action_prev_branch(self) -> None:
+        self._warn(self.unavailable("prev_branch") or await self.branches.flip(self.focused, -1))
+
+    async def action_next_branch(self) -> None:
+        self._warn(self.unavailable("next_branch") or await self.branches.flip(self.focused, 1))
+
+    async def action_fork_conversation(self) -> None:
+        self._warn(self.unavailable("fork_conversation") or await self.history.fork())

@@ -1,9 +1,10 @@
 """The answers to one prompt (regenerations, n > 1 choices), shown one at a time.
 
 An :class:`AnswerGroup` holds one :class:`AnswerBlock` per alternative; only the
-selected one is displayed, with an "answer 2/3" marker above it when there are
+selected one is displayed, with a "‹ 2/3 › answer" marker above it when there are
 several. ``<`` / ``>`` (or Alt+Left / Alt+Right) on a focused answer flip between
-them and ``r`` asks again (the app's ``regenerate`` action).
+them, ``r`` asks again (the app's ``regenerate`` action) and ``e`` edits the prompt into a
+new branch (``edit_prompt``; both are in the footer while an answer has the focus).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class AnswerGroup(Vertical):
         Binding("<,alt+left", "cycle(-1)", "Prev alternative", id="prev_alternative"),
         Binding(">,alt+right", "cycle(1)", "Next alternative", id="next_alternative"),
         Binding("r", "screen.regenerate", "Ask again", id="regenerate_answer"),
+        Binding("e", "screen.edit_prompt", "Edit prompt", tooltip="Edit this answer's prompt into a new branch",
+                id="edit_prompt_answer"),
     ]
 
     class Switched(Message):
@@ -69,13 +72,13 @@ class AnswerGroup(Vertical):
 
     @property
     def marker_text(self) -> str:
-        """"answer 2/3 · < > to switch" (empty with one alternative)."""
+        """"‹ 2/3 › answer · < > to switch" (empty with one alternative): a fork, marked as prompt forks are."""
         return self._marker_for(len(self.blocks))
 
     def _marker_for(self, count: int) -> str:
         if count < 2:
             return ""
-        return f"answer {self.index + 1}/{count} · < > to switch · r asks again"
+        return f"‹ {self.index + 1}/{count} › answer · < > to switch · r asks again"
 
     async def add(self, block: AnswerBlock, *, select: bool) -> AnswerBlock:
         """Mount another alternative; display it when ``select``."""

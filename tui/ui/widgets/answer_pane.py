@@ -74,11 +74,20 @@ class AnswerPane(FollowMixin, NoRelayout, VerticalScroll):
         y = top - self.region.y + round(self.scroll_y)
         self.scroll_to_region(Region(0, y, 1, max(1, bottom - top)), animate=False, immediate=True)
 
-    async def add_prompt(self, prompt: str, attachments: Sequence[Attachment] = ()) -> PromptBlock:
+    async def add_prompt(self, prompt: str, attachments: Sequence[Attachment] = (),
+                         msg_id: str | None = None) -> PromptBlock:
         self.release_reserves()
-        block = PromptBlock(prompt, attachments)
+        block = PromptBlock(prompt, attachments, msg_id)
         await self.mount(block)
         return block
+
+    async def cut_from(self, block: PromptBlock) -> None:
+        """Remove ``block`` and everything after it (a branch is shown from there instead)."""
+        children = list(self.children)
+        if block in children:
+            gone = children[children.index(block):]
+            self.live_blocks[:] = [b for b in self.live_blocks if not any(b in w.walk_children() for w in gone)]
+            await self.remove_children(gone)
 
     def prompts(self) -> list[PromptBlock]:
         return list(self.query(PromptBlock))

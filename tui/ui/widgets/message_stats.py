@@ -25,6 +25,13 @@ class Stats:
     tokens_per_s: float | None = None
     first_token_s: float | None = None
     estimated: bool = False
+    cost: str = ""  # the answer's price, formatted (a profile with a price table)
+
+
+def format_cost(cost: float, currency: str = "") -> str:
+    """``0.0123 USD``: four decimals (``<0.0001`` below that), then the currency label if any."""
+    text = f"{cost:.4f}" if cost == 0 or cost >= 0.0001 else "<0.0001"
+    return f"{text} {currency}" if currency else text
 
 
 def stats_of(completion: int | None, reasoning: int | None, estimated: bool,
@@ -55,6 +62,8 @@ def format_stats(stats: Stats) -> Text:
         parts.append(f"{est}{stats.tokens_per_s:.1f} tok/s")
     if stats.first_token_s is not None:
         parts.append(f"TTFT {stats.first_token_s:.2f} s")
+    if stats.cost:
+        parts.append(f"cost {stats.cost}")
     return Text(" · ".join(parts) if parts else "no usage recorded for this answer", style="dim")
 
 

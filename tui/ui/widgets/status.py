@@ -74,6 +74,7 @@ class StatusModel:
     retry_deadline: float | None = None
     error: str = ""
     activity: str = ""  # "thinking", "answering", "stopped"...
+    context: str = ""  # "ctx 12.4k/128k": how full the next request's context is
 
     def reset_answer(self) -> None:
         """Forget the last answer's figures (another conversation is shown)."""
@@ -218,6 +219,8 @@ class StatusBar(Static):
         if m.conversation.total is not None:
             short = 0 < self.size.width < 100
             usage.append(Item(f"conv: {m.conversation.format(short=short)}", 5))
+        if m.context:
+            usage.append(Item(m.context, 6))  # the first to go when narrow
         alert = None
         if m.retry_deadline is not None:
             left = max(0.0, m.retry_deadline - now)
