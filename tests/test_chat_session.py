@@ -468,3 +468,219 @@ async def test_an_unexpected_error_ends_the_exchange_as_failed_with_the_text_kep
     assert transcript.failure == Failed("server", "unexpected error: ValueError: bad chunk")
     assert transcript.choice(0).answer == "partial" and transcript.state == "interrupted"
     assert updates[-2] == transcript.failure and updates[-1] == ExchangeEnded({0: "interrupted"})
+
+
+def test_a_fork_stores_every_field_of_the_copied_path(tmp_path: Path) -> None:
+    from tui.metrics import Timing as TimingRecord
+    from tui.metrics import Usage as UsageRecord
+    from tui.store import Attachment
+
+    path = tmp_path / "fork.db"
+    with HistoryStore.open(path) as seed:
+        cid = seed.create_conversation("Original")
+        files = (Attachment("notes.txt", "some notes"),)
+        uid = seed.add_user_message(cid, "question", attachments=files)
+        aid = seed.begin_answer(cid, uid, model="R1", deployment="dep", endpoint_host="host.example", choice_index=2)
+        seed.update_answer(aid, answer="answer", reasoning="why", state="stopped", finish_reason="length",
+                           usage=UsageRecord(1, 2, 3, 4, False, True), timing=TimingRecord(0.5, 1.5, 2.5), cost=0.25)
+        u2 = seed.add_user_message(cid, "follow-up", parent_id=aid)
+        live = seed.begin_answer(cid, u2, model=None, deployment=None, endpoint_host=None)
+        seed.update_answer(live, answer="partial", reasoning="", state="streaming")
+    store = HistoryStore.open(path)
+    writer = BackgroundWriter(path, interval_s=3600)
+    try:
+        session = Session(client=None, store=store, writer=writer)
+        session.open(cid)
+        forked = session.fork()
+        writer.flush().result(5)
+        original = {m.content: m for m in store.get_conversation(cid).messages}
+        copied = {m.content: m for m in store.get_conversation(forked.conversation_id).messages}
+        assert store.get_conversation(forked.conversation_id).title == "Original (fork)"
+        assert sorted(copied) == sorted(original) == ["answer", "follow-up", "partial", "question"]
+        q, a = copied["question"], copied["answer"]
+        assert q.attachments == files and q.parent_id is None and q.id != uid
+        assert (a.model, a.deployment, a.endpoint_host, a.choice_index) == ("R1", "dep", "host.example", 2)
+        assert (a.reasoning, a.state, a.finish_reason, a.cost) == ("why", "stopped", "length", 0.25)
+        assert a.usage == UsageRecord(1, 2, 3, 4, False, True) and a.timing == TimingRecord(0.5, 1.5, 2.5)
+        assert a.parent_id == q.id == a.reply_to and copied["follow-up"].parent_id == a.id
+        assert copied["partial"].state == "interrupted"  # a copy never claims to be streaming
+        assert copied["partial"].reasoning == ""
+    finally:
+        writer.close()
+        store.close()
+
+
+def test_next_context_tokens_from_the_last_answer_and_with_attachments() -> None:
+    from tui.chat.attachments import compose
+    from tui.metrics import Usage as UsageRecord
+    from tui.store import Attachment
+
+    counted = _replace(message("a1", "assistant", "a" * 40, "q1"), usage=UsageRecord(prompt_tokens=500))
+    last = Session(client=None)
+    last.tree = ConversationTree("c", "t", [message("q1", "user", "q" * 40), counted])
+    assert last.next_context_tokens() == 500 + estimate_tokens("a" * 40)  # the counted answer ends the path
+    files = (Attachment("f.txt", "x" * 400),)
+    with_files = _replace(message("q2", "user", "w" * 8, "a1"), attachments=files)
+    longer = Session(client=None)
+    longer.tree = ConversationTree("c", "t", [message("q1", "user", "q" * 40), counted, with_files,
+                                              message("a2", "assistant", "b" * 4, "q2"),
+                                              message("q3", "user", "z" * 4, "a2")])
+    assert longer.next_context_tokens() == (500 + estimate_tokens("a" * 40) + estimate_tokens(compose("w" * 8, files))
+                                            + estimate_tokens("b" * 4) + estimate_tokens("z" * 4))
+
+
+def test_opening_a_conversation_that_vanished_says_so(tmp_path: Path, monkeypatch) -> None:
+    with HistoryStore.open(tmp_path / "h.db") as store:
+        cid = store.create_conversation("soon gone")
+        monkeypatch.setattr(store, "get_conversation", lambda conv_id: None)  # deleted between the two reads
+        with pytest.raises(SessionError) as info:
+            Session(client=None, store=store).open(cid)
+        assert str(info.value) == f"no conversation with id {cid!r}"
+
+
+def test_a_fork_is_refused_while_an_answer_streams_and_copies_are_not_selected() -> None:
+    session = Session(client=None)
+    session.tree = ConversationTree("c", "t", [message("q1", "user", "q"),
+                                               message("a1", "assistant", "a", "q1", selected=True)])
+    forked = session.fork()
+    assert [m.selected for m in forked.active_path()] == [False, False]
+    assert [m.parent_id for m in forked.active_path()] == [None, forked.active_path()[0].id]
+
+    class Streaming:
+        ended = False
+
+    session.exchange = Streaming()  # type: ignore[assignment]
+    with pytest.raises(SessionError) as info:
+        session.fork()
+    assert str(info.value) == "an answer is streaming: stop it before you fork the conversation"
+
+
+async def test_prompts_keep_their_attachments_and_an_edit_keeps_or_replaces_them(engine) -> None:
+    from tui.chat.attachments import MAX_PROMPT_CHARS, AttachmentError
+    from tui.store import Attachment
+
+    session, server, db = engine
+    server.enqueue(answer("A1"), answer("A2"), answer("A3"))
+    files = (Attachment("f.txt", "FILE-TEXT"),)
+    first = session.send("question", files)
+    await first.run(lambda update: None)
+    edited = session.edit(first.prompt_id, "edited")
+    await edited.run(lambda update: None)
+    assert "FILE-TEXT" in sent_messages(server)[-1]["content"]
+    bare = session.edit(first.prompt_id, "bare", attachments=())
+    await bare.run(lambda update: None)
+    assert "FILE-TEXT" not in str(sent_messages(server)[-1])
+    with pytest.raises(AttachmentError):
+        session.edit(first.prompt_id, "too big", attachments=(Attachment("big.txt", "x" * MAX_PROMPT_CHARS),))
+    session.writer.flush().result(5)
+    with HistoryStore.open(db, read_only=True) as store:
+        stored = {m.content: m.attachments for m in store.get_conversation(session.conversation_id).messages
+                  if m.role == "user"}
+    assert stored == {"question": files, "edited": files, "bare": ()}
+
+
+async def test_answers_fold_into_the_tree_as_they_are_stored(azure_server, tmp_path: Path) -> None:
+    """Two choices, then a regeneration: each answer's deployment, host, choice index, usage and cost
+    (the request's, on its first choice only) are the same in the open tree and in the history."""
+    db = tmp_path / "fold.db"
+    client = ChatClient(endpoint_for(azure_server.base_url))
+    writer = BackgroundWriter(db, interval_s=0.05)
+    store = HistoryStore.open(db, read_only=True)
+    session = Session(client=client, writer=writer, store=store, prices=Prices(1.0, 2.0),
+                      defaults=RequestDefaults(system="be brief", max_tokens=50, n=2), context_window=10_000)
+    usage = {"prompt_tokens": 1000, "completion_tokens": 500, "total_tokens": 1500}
+    try:
+        azure_server.enqueue(Stream(n=2, choice_content=[["first"], ["second"]], usage=usage),
+                             Stream(content_chunks=["third"], usage=usage))
+        exchange = session.send("question")
+        await exchange.run(lambda update: None)
+        assert exchange.plan.estimated_tokens == estimate_tokens("question") + estimate_tokens("be brief")
+        again = session.regenerate(exchange.prompt_id)
+        await again.run(lambda update: None)
+        writer.flush().result(5)
+        endpoint = client.endpoint
+        in_tree = {m.content: m for m in session.tree.answers_to(exchange.prompt_id)}
+        stored = {m.content: m for m in store.get_conversation(session.conversation_id).messages
+                  if m.role == "assistant"}
+        assert sorted(in_tree) == sorted(stored) == ["first", "second", "third"]
+        for text, index, cost in [("first", 0, 0.002), ("second", 1, None), ("third", 2, 0.002)]:
+            for m in (in_tree[text], stored[text]):
+                assert (m.deployment, m.endpoint_host, m.choice_index, m.cost) == (
+                    endpoint.deployment, endpoint.label, index, cost), (text, m)
+                assert (m.usage.prompt_tokens is not None) == (cost is not None)
+        assert session.tree.active_path()[-1].content == "third"  # a regeneration is selected
+    finally:
+        writer.close()
+        store.close()
+        await client.aclose()
+
+
+def test_a_prompt_too_large_with_its_attachments_is_refused_before_sending() -> None:
+    from tui.chat.attachments import MAX_PROMPT_CHARS, AttachmentError
+    from tui.store import Attachment
+
+    session = Session(client=ChatClient(endpoint_for("http://127.0.0.1:9/v1")))
+    with pytest.raises(AttachmentError):
+        session.send("q", (Attachment("big.txt", "x" * MAX_PROMPT_CHARS),))
+    assert session.tree is None
+
+
+def test_while_streaming_the_history_holds_the_text_so_far(tmp_path: Path) -> None:
+    """Before the answer ends (a kill -9 would leave this): the streamed text, the model named first,
+    a reclassification's replaced text; choices the recorder did not open are not written."""
+    db = tmp_path / "live.db"
+    writer = BackgroundWriter(db, interval_s=3600)
+    try:
+        writer.create_conversation("conv1", "t").result(5)
+        writer.add_prompt("conv1", "prompt1", "q", None, ()).result(5)
+        endpoint = EndpointSettings("https://res.openai.azure.com/openai/v1/", "my-dep", "none")
+        recorder = Recorder(writer, "conv1", "prompt1", endpoint)
+        recorder.on_event(Started("model-x"))
+        recorder.on_event(Started(None))
+        recorder.open(0, "a0")
+        recorder.open(1, "a1")
+        for event in [ReasoningDelta("think ", 0), ReasoningDelta("more", 0), AnswerDelta("answer", 0),
+                      AnswerDelta("wrong", 1), Reclassified("", "all answer", 1), AnswerDelta("!", 1),
+                      AnswerDelta("nobody's", 5), ReasoningDelta("nobody's", 5), Reclassified("x", "y", 5)]:
+            recorder.on_event(event)  # type: ignore[arg-type]
+        writer.flush().result(5)
+        with HistoryStore.open(db, read_only=True) as store:
+            a0, a1 = store.get_message("a0"), store.get_message("a1")
+            assert (a0.state, a0.reasoning, a0.content, a0.model) == ("streaming", "think more", "answer", "model-x")
+            assert (a1.reasoning, a1.content, a1.model) == ("", "all answer!", "model-x")
+            assert len(store.get_conversation("conv1").messages) == 3
+    finally:
+        writer.close()
+
+
+def test_a_choice_that_ended_before_the_request_failed_keeps_no_error(tmp_path: Path) -> None:
+    stored, _ = record(tmp_path, [AnswerDelta("done", 0), Finished("stop", 0), AnswerDelta("cut", 1),
+                                  Failed("server", "boom", "try later")], choices=(0, 1), base=0, prices=None)
+    assert stored[0].state == "complete" and stored[0].error is None
+    assert stored[1].state in ("interrupted", "failed") and stored[1].error is not None
+
+
+def test_recall_and_title_through_the_session(tmp_path: Path) -> None:
+    assert Session(client=None).recent_prompts() == [] and Session(client=None).matching_prompts("x") == []
+    assert Session(client=None).title == ""
+    with HistoryStore.open(tmp_path / "r.db") as store:
+        conv = store.create_conversation("Recall")
+        for i in range(110):
+            store.add_user_message(conv, f"prompt {i}")
+        session = Session(client=None, store=store)
+        assert session.recent_prompts()[:2] == ["prompt 109", "prompt 108"] and len(session.recent_prompts()) == 100
+        assert session.recent_prompts(2, 1) == ["prompt 108", "prompt 107"]
+        assert len(session.matching_prompts("prompt")) == 20 and session.matching_prompts("prompt 5 ", 1) == ["prompt 5"]
+        session.open(conv)
+        assert session.title == "Recall"
+
+
+def test_a_prompt_of_attachments_alone_is_named_after_them() -> None:
+    from tui.store import Attachment
+
+    session = Session(client=ChatClient(endpoint_for("http://127.0.0.1:9/v1")))
+    session.send("  ", (Attachment("a.txt", "x"), Attachment("b.md", "y")))
+    assert session.title == "a.txt, b.md"
+    named = Session(client=ChatClient(endpoint_for("http://127.0.0.1:9/v1")))
+    named.send("the question", (Attachment("a.txt", "x"),))
+    assert named.title == "the question"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.store import HistoryStore, StoreError
+from tui.store import HistoryStore, Note, StoreError
 from tui.store.schema import KNOWN, MIGRATIONS, migrate
 
 
@@ -129,3 +129,79 @@ def test_markdown_export_shows_notes(store: HistoryStore) -> None:
     cid, _, aid = conversation(store)
     store.add_note(aid, "remember\nthis")
     assert "> **Note:** remember\n> this" in to_markdown(store.export_conversation(cid))
+
+
+def test_a_note_and_a_timeline_are_refused_word_for_word(store: HistoryStore) -> None:
+    from tui.store.annotations import MAX_NOTE_CHARS, MAX_TIMELINE_CHARS
+
+    _, uid, aid = conversation(store)
+    for body in ("", " \n\t"):
+        with pytest.raises(StoreError) as info:
+            store.add_note(uid, body)
+        assert str(info.value) == "a note needs some text"
+    longest = store.add_note(uid, "n" * MAX_NOTE_CHARS)  # the limit itself
+    assert (store.get_note(longest) or Note("", "", "", "", "")).body == "n" * MAX_NOTE_CHARS
+    with pytest.raises(StoreError) as info:
+        store.add_note(uid, "n" * (MAX_NOTE_CHARS + 1))
+    assert str(info.value) == "a note is limited to 100000 characters"
+    with pytest.raises(StoreError) as info:
+        store.add_note("nope", "text")
+    assert str(info.value) == "no message with id 'nope'"
+    with pytest.raises(StoreError) as info:
+        store.edit_note("nope", "text")
+    assert str(info.value) == "no note with id 'nope'"
+    with pytest.raises(StoreError) as info:
+        store.delete_note("gone")
+    assert str(info.value) == "no note with id 'gone'"
+    store.save_timeline(aid, "t" * MAX_TIMELINE_CHARS)  # the limit itself
+    assert len(store.get_timeline(aid) or "") == MAX_TIMELINE_CHARS
+    for data in ("t" * (MAX_TIMELINE_CHARS + 1), b"bytes", None):
+        with pytest.raises(StoreError) as info:
+            store.save_timeline(aid, data)  # type: ignore[arg-type]
+        assert str(info.value) == "a timeline must be text of at most 16 MiB"
+    for target in (uid, "nope"):  # a prompt has no timeline; an unknown id neither
+        with pytest.raises(StoreError) as info:
+            store.save_timeline(target, "tl1:x")
+        assert str(info.value) == f"no answer with id {target!r}"
+
+
+def test_a_note_id_that_is_taken_is_drawn_again_eight_times_at_most(store: HistoryStore, monkeypatch) -> None:
+    from tui.store import annotations
+
+    _, uid, aid = conversation(store)
+    taken = store.add_note(uid, "first")
+    draws = iter([taken, taken, "FRESHNOTEID"])
+    monkeypatch.setattr(annotations, "new_id", lambda: next(draws))
+    assert store.add_note(aid, "second") == "FRESHNOTEID"
+    assert [n.body for n in store.get_notes(aid)] == ["second"]
+    calls: list[int] = []
+    monkeypatch.setattr(annotations, "new_id", lambda: calls.append(1) or taken)
+    with pytest.raises(StoreError) as info:
+        store.add_note(aid, "third")
+    assert str(info.value) == "could not allocate a unique id" and len(calls) == 8
+    assert [n.body for n in store.get_notes(aid)] == ["second"]
+
+
+def test_another_integrity_failure_is_reported_not_retried(store: HistoryStore, monkeypatch) -> None:
+    from tui.store import annotations
+
+    _, uid, _ = conversation(store)
+    store._conn.execute("CREATE TEMP TRIGGER refuse BEFORE INSERT ON message_notes "
+                        "BEGIN SELECT RAISE(ABORT, 'notes are closed'); END")
+    calls: list[int] = []
+    monkeypatch.setattr(annotations, "new_id", lambda: calls.append(1) or f"ID{len(calls)}")
+    with pytest.raises(StoreError) as info:
+        store.add_note(uid, "text")
+    assert str(info.value) == "notes are closed" and len(calls) == 1
+
+
+def test_notes_of_a_conversation_by_message_oldest_first(store: HistoryStore) -> None:
+    cid, uid, aid = conversation(store)
+    other = store.create_conversation("Other")
+    other_uid = store.add_user_message(other, "elsewhere")
+    n1, n2, n3 = store.add_note(aid, "a1"), store.add_note(uid, "u1"), store.add_note(aid, "a2")
+    store.add_note(other_uid, "not this conversation's")
+    notes = store.notes_for(cid)
+    assert {k: [n.id for n in v] for k, v in notes.items()} == {aid: [n1, n3], uid: [n2]}
+    first = notes[aid][0]
+    assert (first.message_id, first.body) == (aid, "a1") and first.created_at == first.updated_at

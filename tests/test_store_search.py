@@ -141,3 +141,19 @@ def test_control_characters_in_a_query_separate_words(store) -> None:
 def test_the_limit_counts_hits(store) -> None:
     assert store.search("capital", limit=0) == [] and store.search("capital", limit=-1) == []
     assert len(store.search("capital", limit=1)) == 1
+
+
+def test_a_note_hit_comes_first_with_its_marked_snippet(store) -> None:
+    store.add_note(store.ids["answer"], "remember the  koala\nfacts")
+    hits = store.search("koala")
+    assert [(h.message_id, h.field, h.title, h.snippet) for h in hits] == [
+        (store.ids["answer"], "note", "Geography", "remember the «koala» facts")]
+    store.add_note(store.ids["user"], "capital notes")
+    assert store.search("capital")[0].field == "note"  # the user's own words first
+
+
+def test_the_default_limit_is_fifty(store) -> None:
+    conv = store.create_conversation("Many")
+    for i in range(60):
+        store.add_user_message(conv, f"wombat {i}")
+    assert len(store.search("wombat")) == 50

@@ -58,7 +58,20 @@ async def test_paste_under_the_limit_is_accepted_and_cleaned() -> None:
         await paste(pilot, prompt, "a\x00b \udcff \x1b[31mred\x1b[0m \x9b2J")
         assert prompt.text == f"a\u2400b \ufffd {ESC_SYMBOL}[31mred{ESC_SYMBOL}[0m {ESC_SYMBOL}[2J"
         assert "\x1b" not in prompt.text and "\x9b" not in prompt.text and "\x00" not in prompt.text
-        assert len("y" * (MAX_PROMPT_CHARS - 10)) < MAX_PROMPT_CHARS
+
+
+async def test_paste_up_to_the_limit_is_accepted_one_more_character_refused() -> None:
+    app = PromptApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        prompt = app.query_one(PromptInput)
+        prompt.focus()
+        await pilot.press("a", "b")
+        await paste(pilot, prompt, "y" * (MAX_PROMPT_CHARS - 2))  # the prompt reaches the limit exactly
+        assert len(prompt.text) == MAX_PROMPT_CHARS
+        assert not any("Paste refused" in str(n.message) for n in app._notifications)
+        await paste(pilot, prompt, "z")  # one character over
+        assert len(prompt.text) == MAX_PROMPT_CHARS and "z" not in prompt.text
+        assert any("Paste refused" in str(n.message) for n in app._notifications)
 
 
 def test_clean_prompt_and_paste() -> None:

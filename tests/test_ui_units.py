@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
@@ -52,21 +50,20 @@ def _screen_rows(log: ReasoningLog) -> list[str]:
     return [log.render_line(y).text.rstrip() for y in range(log.scrollable_content_region.height)]
 
 
-async def test_reasoning_log_20k_tokens_linear_and_shown() -> None:
+async def test_reasoning_log_20k_tokens_shown() -> None:
+    """20k streamed tokens end on screen (the log follows); the work per append is bounded by
+    test_wrapping_per_append_is_bounded (counted), its speed by bench/, never by a timer here."""
     app = _LogApp()
     async with app.run_test(size=(80, 24)) as pilot:
         log = app.query_one(ReasoningLog)
         log.set_text("", live=True)
-        start = time.perf_counter()
         for i in range(20_000):
             log.append(f"tok{i} ")
             if i % 500 == 0:
                 log.flush()
         log.flush()
-        elapsed = time.perf_counter() - start
         await pilot.pause()
         assert any(row.endswith("tok19999") for row in _screen_rows(log))  # followed: the end is on screen
-        assert elapsed < 30
         log.set_text("short\n\nagain")
         await pilot.pause()
         assert _screen_rows(log)[:3] == ["short", "", "again"]
@@ -88,11 +85,18 @@ def test_tokens_format_marks_estimates() -> None:
     assert total.format() == "2 prompt · 4 compl · 6 total · 4 reasoning"
 
 
-def test_status_retry_countdown_text() -> None:
+def test_status_retry_countdown_text(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tui.ui.widgets import status
+
+    clock = [100.0]
+    monkeypatch.setattr(status.time, "monotonic", lambda: clock[0])  # an injected clock, no sleeping
     bar = StatusBar()
     bar.model.endpoint = "dep @ host · auth key"
     bar.model.retry_reason = "429 rate limited"
     bar.model.retry_attempt, bar.model.retry_max = 2, 6
-    bar.model.retry_deadline = time.monotonic() + 3.45
-    text = bar.build_text().plain
-    assert "429 rate limited · retry 2/6 in 3.4 s" in text or "in 3.5 s" in text
+    bar.model.retry_deadline = 103.4
+    assert "429 rate limited · retry 2/6 in 3.4 s (Esc cancels)" in bar.build_text().plain
+    clock[0] = 102.0
+    assert "retry 2/6 in 1.4 s (Esc cancels)" in bar.build_text().plain
+    clock[0] = 104.0  # past the deadline: never a negative countdown
+    assert "retry 2/6 in 0.0 s (Esc cancels)" in bar.build_text().plain

@@ -62,7 +62,7 @@ class Recorder:
 
     def finish(self, transcript: Transcript) -> None:
         """Write every answer's final text, state, finish reason, usage and timings."""
-        first = min(self.message_ids, default=0)
+        first = min(self.message_ids, default=0)  # pragma: no mutate (no answers: the loop below is empty)
         cost = self._prices.cost(transcript.usage) if self._prices is not None else None
         failure = transcript.failure
         error = ErrorRecord(failure.kind, failure.message, failure.hint or None) if failure else None

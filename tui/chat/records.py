@@ -16,7 +16,7 @@ def prompt_record(conversation_id: str, text: str, *, parent_id: str | None,
         id=new_id(), conversation_id=conversation_id, role="user", content=text, reasoning=None,
         state="complete", finish_reason=None, model=None, deployment=None, endpoint_host=None,
         usage=Usage(), timing=Timing(), created_at=stamp, reply_to=None, choice_index=0,
-        updated_at=stamp, selected=False, parent_id=parent_id, attachments=attachments,
+        updated_at=stamp, parent_id=parent_id, attachments=attachments,  # not selected (the default)
     )
 
 
@@ -31,6 +31,6 @@ def answer_record(conversation_id: str, msg_id: str, prompt_id: str, transcript:
         reasoning=text.reasoning, state=transcript.final_state(choice), finish_reason=text.finish_reason,
         model=transcript.model, deployment=deployment, endpoint_host=endpoint_host,
         usage=(transcript.usage or Usage()) if with_usage else Usage(), timing=transcript.timing(choice),
-        created_at=stamp, reply_to=prompt_id, choice_index=choice_index, updated_at=stamp, selected=False,
+        created_at=stamp, reply_to=prompt_id, choice_index=choice_index, updated_at=stamp,  # not selected
         parent_id=prompt_id, cost=cost,
     )

@@ -122,7 +122,7 @@ class Session:
         """Open the most recently updated conversation."""
         if self.store is None:
             raise SessionError("no history to open conversations from")
-        latest = self.store.list_conversations(limit=1)
+        latest = self.store.list_conversations(limit=1)  # pragma: no mutate (the first is taken: any limit)
         if not latest:
             raise SessionError("there is no conversation to continue yet")
         return self.open(latest[0].id)
@@ -141,7 +141,7 @@ class Session:
             return estimate_tokens(self.defaults.system) if self.defaults.system else 0
         path = self.tree.active_path()
         for i in range(len(path) - 1, -1, -1):
-            counted = path[i].usage.prompt_tokens if path[i].role == "assistant" else None
+            counted = path[i].usage.prompt_tokens  # only answers carry usage
             if counted is not None:
                 added = path[i:]
                 return counted + sum(estimate_tokens(compose(m.content, m.attachments)) for m in added)
@@ -212,10 +212,10 @@ class Session:
         forked = ConversationTree(new_id(), f"{tree.title} (fork)")
         if self.writer is not None:
             self.writer.create_conversation(forked.conversation_id, forked.title)
-        ids: dict[str, str] = {}
+        ids: dict[str | None, str] = {}  # old id -> new id (None, no parent, is never a key)
         for message in tree.active_path():
             copy = replace(message, id=new_id(), conversation_id=forked.conversation_id, selected=False,
-                           parent_id=ids.get(message.parent_id or ""), reply_to=ids.get(message.reply_to or ""))
+                           parent_id=ids.get(message.parent_id), reply_to=ids.get(message.reply_to))
             ids[message.id] = copy.id
             forked.add(copy)
             if self.writer is not None:
@@ -255,7 +255,7 @@ class Session:
     def _fold(self, tree: ConversationTree, exchange: Exchange, *, select_first: bool) -> None:
         """The exchange ended: its answers join the tree with their final text and state."""
         transcript = exchange.transcript
-        first = min(exchange.message_ids, default=0)
+        first = min(exchange.message_ids, default=0)  # pragma: no mutate (no answers: nothing below uses it)
         cost = self.prices.cost(transcript.usage) if self.prices is not None else None
         for choice, msg_id in sorted(exchange.message_ids.items()):
             tree.add(answer_record(tree.conversation_id, msg_id, exchange.prompt_id, transcript, choice,

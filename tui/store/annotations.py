@@ -118,8 +118,8 @@ class AnnotationsMixin:
     def _conversation_notes(self, conv_id: str) -> Iterator[Note]:
         with self._read() as conn:
             rows = conn.execute(
-                f"SELECT n.{NOTE_COLUMNS.replace(', ', ', n.')} FROM message_notes n "
-                "JOIN messages m ON m.id = n.message_id WHERE m.conversation_id = ? ORDER BY n.seq",
+                f"SELECT {NOTE_COLUMNS} FROM message_notes "
+                "WHERE message_id IN (SELECT id FROM messages WHERE conversation_id = ?) ORDER BY seq",
                 (conv_id,)).fetchall()
         return (_note(r) for r in rows)
 

@@ -57,7 +57,7 @@ def open_read_only(path: Path) -> sqlite3.Connection:
         if not schema.pending_migrations(conn, path):
             conn.execute("PRAGMA foreign_keys = ON")
             return conn
-        mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        mem = _memory_connection()
         conn.backup(mem)
         conn.close()
         schema.migrate(mem, path)
@@ -70,10 +70,15 @@ def open_read_only(path: Path) -> sqlite3.Connection:
 
 def memory_db() -> sqlite3.Connection:
     """An empty, fully migrated in-memory history."""
-    mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    schema.migrate(mem, ":memory:")
+    mem = _memory_connection()
+    schema.migrate(mem, ":memory:")  # pragma: no mutate (only a name for error messages)
     mem.execute("PRAGMA foreign_keys = ON")
     return mem
+
+
+def _memory_connection() -> sqlite3.Connection:
+    """An empty in-memory database, autocommit (transactions are explicit), usable from any thread."""
+    return sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
 
 
 def translate(exc: BaseException, path: Path) -> BaseException:

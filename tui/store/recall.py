@@ -43,7 +43,7 @@ class RecallMixin:
             rows = conn.execute(
                 "SELECT m.content FROM messages_fts f JOIN messages m ON m.seq = f.rowid "
                 "WHERE messages_fts MATCH ? AND m.role = 'user' ORDER BY m.seq DESC LIMIT ?",
-                (f"content : ({expr})", limit * 4),
+                (f"content : ({expr})", limit * 4),  # pragma: no mutate (a scan window for repeats)
             )
             for (text,) in rows:
                 if text not in out:

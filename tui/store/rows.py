@@ -37,16 +37,22 @@ class _Checker:
     def text(self, column: str, value: Any, nullable: bool = False) -> Any:
         if isinstance(value, str) or (value is None and nullable):
             return value
-        self._bad(column, value)
+        self._bad(column, value)  # a NULL that may be NULL returned above
         if isinstance(value, bytes):
-            return value.decode("utf-8", "replace")
-        return None if nullable and value is None else ("" if value is None else str(value))
+            return value.decode("utf-8", "replace")  # pragma: no mutate (codec names ignore case)
+        return "" if value is None else str(value)
 
     def count(self, column: str, value: Any, nullable: bool = True) -> Any:
         if (isinstance(value, int) and not isinstance(value, bool)) or (value is None and nullable):
             return value
         self._bad(column, value)
         return None if nullable else 0
+
+    def flag(self, column: str, value: Any) -> bool:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value != 0
+        self._bad(column, value)
+        return False
 
     def seconds(self, column: str, value: Any) -> float | None:
         if value is None or (isinstance(value, (int, float)) and math.isfinite(value)):
@@ -60,7 +66,7 @@ def as_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
+        return value.decode("utf-8", "replace")  # pragma: no mutate (codec names ignore case)
     return "" if value is None else str(value)
 
 
@@ -84,15 +90,15 @@ def message_from_row(row: tuple[Any, ...]) -> MessageRecord:
         endpoint_host=c.text("endpoint_host", host, nullable=True),
         usage=Usage(c.count("prompt_tokens", p_tok), c.count("completion_tokens", c_tok),
                           c.count("total_tokens", t_tok), c.count("reasoning_tokens", r_tok),
-                          bool(c.count("usage_estimated", estimated, nullable=False)),
-                          bool(c.count("reasoning_estimated", reasoning_estimated, nullable=False))),
+                          c.flag("usage_estimated", estimated),
+                          c.flag("reasoning_estimated", reasoning_estimated)),
         timing=Timing(c.seconds("first_token_s", first), c.seconds("reasoning_s", reasoning_s),
                             c.seconds("total_s", total_s)),
         created_at=c.text("created_at", created),
         reply_to=c.text("reply_to", reply_to, nullable=True),
         choice_index=c.count("choice_index", choice, nullable=False),
         updated_at=c.text("updated_at", updated),
-        selected=bool(c.count("selected", selected, nullable=False)),
+        selected=c.flag("selected", selected),
         parent_id=c.text("parent_id", parent_id, nullable=True),
         cost=c.seconds("cost", cost),
         error=(ErrorRecord(c.text("error_kind", error_kind), c.text("error_message", error_message, nullable=True) or "",
@@ -107,5 +113,5 @@ def summary_from_row(row: tuple[Any, ...]) -> ConversationSummary:
     c = _Checker()
     return ConversationSummary(c.text("id", cid), c.text("title", title), c.text("created_at", created),
                                c.text("updated_at", updated), c.count("message_count", count, nullable=False),
-                               bool(c.count("archived", archived, nullable=False)),
+                               c.flag("archived", archived),
                                c.text("last_answer_state", last_state, nullable=True), damaged=tuple(c.problems))

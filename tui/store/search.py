@@ -40,13 +40,13 @@ def build_match(query: str) -> str | None:
     return " ".join(phrases)
 
 
-def _clean(snippet: str | None) -> str:
+def _clean(snippet: object) -> str:
     return " ".join(_clean_lines(snippet).split())
 
 
-def _clean_lines(snippet: str | None) -> str:
+def _clean_lines(snippet: object) -> str:
     """The snippet with « » markers; its line breaks kept, other whitespace collapsed."""
-    text = (snippet or "").replace(_MARK_OPEN, OPEN).replace(_MARK_CLOSE, CLOSE)
+    text = as_text(snippet).replace(_MARK_OPEN, OPEN).replace(_MARK_CLOSE, CLOSE)
     lines = (" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -54,7 +54,7 @@ def _clean_lines(snippet: str | None) -> str:
 def search_messages(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[SearchHit]:
     """Best matches first (bm25); one hit per (message, field) that matched."""
     expr = build_match(query)
-    if expr is None or limit <= 0:
+    if expr is None or limit <= 0:  # pragma: no mutate (0 ends empty anyway: this saves the queries)
         return []
     floor = conn.execute(
         "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? "
@@ -76,9 +76,9 @@ def search_messages(conn: sqlite3.Connection, query: str, limit: int = 50) -> li
     hits: list[SearchHit] = []
     for row in rows:
         mid, conv_id, role, title = (as_text(v) for v in row[:4])  # a tampered row: any type
-        content_snip, reasoning_snip = (None if v is None else as_text(v) for v in row[4:])
-        in_content = _MARK_OPEN in (content_snip or "")
-        in_reasoning = _MARK_OPEN in (reasoning_snip or "")
+        content_snip, reasoning_snip = (as_text(v) for v in row[4:])  # NULL (no reasoning) reads ""
+        in_content = _MARK_OPEN in content_snip
+        in_reasoning = _MARK_OPEN in reasoning_snip
         if in_content or not in_reasoning:
             hits.append(SearchHit(conv_id, mid, title, "prompt" if role == "user" else "answer",
                                   _clean(content_snip), _clean_lines(content_snip)))

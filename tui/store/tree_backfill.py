@@ -40,11 +40,11 @@ def _chosen(answers: list[_Row]) -> _Row | None:
 def backfill_parents(conn: sqlite3.Connection, conversation_id: str | None = None) -> None:
     """Set ``parent_id`` on every message (of one conversation: an import of an export made before
     the tree). Runs inside the caller's transaction."""
-    where, args = ("WHERE conversation_id = ?", (conversation_id,)) if conversation_id else ("", ())
     rows = [_Row(*r) for r in conn.execute(
         "SELECT seq, id, conversation_id, role, reply_to, choice_index, created_at, selected, "
-        f"state != 'failed' AND length(trim(content)) > 0 FROM messages {where} ORDER BY conversation_id, seq",
-        args,
+        "state != 'failed' AND length(trim(content)) > 0 FROM messages "
+        "WHERE ?1 IS NULL OR conversation_id = ?1 ORDER BY conversation_id, seq",
+        (conversation_id,),
     )]
     answers: dict[str, list[_Row]] = defaultdict(list)
     for row in rows:
