@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")
+from .md_lines import FENCE_RE, HEADING_RE, RULE_RE
+
 _QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
 _BULLET = re.compile(r"^(\s*)(?:[-*+])\s+(?:\[[ xX]\]\s+)?")
 _IMAGE_OR_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
@@ -24,9 +23,10 @@ _BACKTICKS = re.compile(r"`+")
 
 def plain_line(line: str) -> str:
     """One line of Markdown as the words it shows ("" for a fence or rule line)."""
-    if _FENCE.match(line) or _RULE.match(line):
+    if FENCE_RE.match(line) or RULE_RE.match(line):  # the streaming splitter's line rules
         return ""
-    line = _HEADING.sub("", line)
+    if heading := HEADING_RE.match(line):
+        line = line[heading.end():].lstrip(" \t")
     line = _QUOTE.sub("", line)
     line = _BULLET.sub(r"\1• ", line)
     line = _IMAGE_OR_LINK.sub(r"\1", line)
