@@ -1,15 +1,11 @@
 """The main screen: conversation list, answer pane, reasoning pane, prompt, status bar.
 
-Its global keys are in tui/ui/bindings.py; each action is a line here that hands the work
-to the part it acts on: the answer pane and the panes (widgets), the open conversation
-and the list (:class:`HistoryController`), answers starting and stopping through the
-conversation engine (:class:`Exchanges`; what they stream reaches the widgets only through
-:class:`~tui.ui.stream_view.StreamView`), the tree's branches (:class:`Branches`), copying
-(:class:`Clipboard`), focus (:class:`Navigator`) and the connection. Widgets report through
-Messages, handled below.
-
-Focus stays in the prompt when a pane is shown or hidden and when a conversation is
-opened (from the list or from search); Tab reaches every area.
+Its keys are in tui/ui/bindings.py; each action is a line here handing the work to its owner:
+the widgets, :class:`HistoryController` (the open conversation, the list), :class:`Exchanges`
+(answers starting and stopping through the engine; what streams reaches the widgets only
+through :class:`~tui.ui.stream_view.StreamView`), :class:`Branches`, :class:`Clipboard`,
+:class:`Navigator` (focus), the connection, and :class:`TraceReview` (reading a trace).
+Focus stays in the prompt when a pane is shown or hidden and when a conversation is opened.
 """
 
 from __future__ import annotations
@@ -37,6 +33,7 @@ from tui.ui.history_controller import OTHER_WRITERS_S, HistoryController
 from tui.ui.keymap import Keymap
 from tui.ui.navigation import Navigator
 from tui.ui.panes import Panes
+from tui.ui.review import TraceReview
 from tui.ui.screens.error import ErrorScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.alternatives import AnswerGroup
@@ -81,6 +78,7 @@ class MainScreen(Screen[None]):
         self.frames = FrameClock(self.panes, low_bandwidth=context.low_bandwidth)
         self.branches = Branches(context, self.panes, keymap, self._notice)
         self.history.on_shown = self.branches.shown
+        self.review = TraceReview(self)
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -344,9 +342,7 @@ class MainScreen(Screen[None]):
     def action_cursor_up(self) -> None:
         self.navigator.step(self.focused, -1)
 
-    # The copy keys act on what is on screen: right after Enter opened a conversation, on it.
-
-    async def action_copy_answer(self) -> None:
+    async def action_copy_answer(self) -> None:  # copy keys act on what is on screen (settled)
         await self.history.settled()
         self.clipboard.copy_answer()
 
@@ -397,3 +393,7 @@ class MainScreen(Screen[None]):
 
     async def action_fork_conversation(self) -> None:
         self._warn(self.unavailable("fork_conversation") or await self.history.fork())
+
+    async def action_trace(self, what: str) -> None:
+        """A key of trace review (``trace('next_step')``...): :class:`TraceReview` runs it."""
+        await self.review.run(what)

@@ -1,0 +1,43 @@
+"""Reading a trace in the app (issue 14): every review key runs through :meth:`TraceReview.run`.
+
+A review key is bound in tui/ui/bindings.py to the action ``trace('<key id>')`` (e.g.
+``trace('next_step')``). Each part of the review (outline and find, zoom and raw math, replay,
+compare, notes) is a class of its own module that registers its handlers here by key id, in
+:meth:`TraceReview.__init__`, one line per part.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.ui.screens.main import MainScreen
+
+Handler = Callable[[], Awaitable[None] | None]
+
+
+class TraceReview:
+    """Runs the review keys by id; the parts that own them register their handlers."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self.handlers: dict[str, Handler] = {}
+
+    def register(self, handlers: Mapping[str, Handler]) -> None:
+        """Add a part's handlers; two parts never own the same key id."""
+        taken = sorted(self.handlers.keys() & handlers.keys())
+        if taken:
+            raise ValueError(f"trace keys registered twice: {', '.join(taken)}")
+        self.handlers.update(handlers)
+
+    async def run(self, what: str) -> None:
+        """Run the handler of key id ``what``, or say there is none."""
+        handler = self.handlers.get(what)
+        if handler is None:
+            self.screen.notify(f"Unknown trace action: {what}", severity="warning", markup=False)
+            return
+        result = handler()
+        if inspect.isawaitable(result):
+            await result
