@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,6 +26,7 @@ from tui.ui.compat import SteadySize
 from tui.ui.markdown.view import MarkdownView
 from tui.ui.widgets.message_stats import Stats
 
+TextSource = Callable[[], tuple[str, str]]  # (reasoning, answer), read when needed
 LONG_TEXT = 100_000  # characters of a stored answer (and of its reasoning) shown at first; "more" adds as many
 
 
@@ -67,12 +69,14 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         thought_s: float | None = None,
         label: str = "",
         note: str = "",
+        text: TextSource | None = None,
     ) -> None:
         super().__init__(classes="answer-block")
         self.msg_id = msg_id
         self.choice = choice
-        self.answer_parts: list[str] = [answer] if answer else []
-        self.reasoning_parts: list[str] = [reasoning] if reasoning else []
+        # The block keeps no text of its own: ``text`` reads the engine's (the live transcript
+        # while it streams); a stored answer's strings are the tree's (``answer``/``reasoning``).
+        self._text: TextSource = text if text is not None else (lambda: (reasoning, answer))
         self.state = state
         self.thought_s = thought_s
         self.think_start: float | None = None
@@ -88,11 +92,11 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
 
     @property
     def answer(self) -> str:
-        return "".join(self.answer_parts)
+        return self._text()[1]
 
     @property
     def reasoning(self) -> str:
-        return "".join(self.reasoning_parts)
+        return self._text()[0]
 
     @property
     def live(self) -> bool:
@@ -168,8 +172,7 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         self.refresh_header()
 
     async def write(self, text: str) -> None:
-        """Append raw answer text (sanitised when shown, at the next frame)."""
-        self.answer_parts.append(text)
+        """Show raw answer text the source just gained (sanitised when shown, at the next frame)."""
         if self._view.streaming:
             self._view.add(text)
 
@@ -180,10 +183,8 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
             self._last_sent = now
             self._view.flush(step)
 
-    async def replace(self, reasoning: str, answer: str) -> None:
-        """Replace the whole split (``Reclassified``)."""
-        self.reasoning_parts = [reasoning] if reasoning else []
-        self.answer_parts = [answer] if answer else []
+    async def replace(self) -> None:
+        """The source's split into reasoning and answer was revised as a whole (``Reclassified``)."""
         self._view.reset()
 
     async def finish(self, state: str, note: str = "", *, keep_height: bool = False) -> None:
