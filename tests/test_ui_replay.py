@@ -80,7 +80,7 @@ async def test_replay_follows_the_timeline_changes_speed_and_esc_restores(tmp_pa
         screen.set_focus(block)
         await pilot.press("p")
         await pilot.pause()
-        assert replay.block is block and block.replay_label == "replay ×1"
+        assert replay.block is block and block.replay_label.startswith("replay ×1 · + - speed · Esc ends")
         assert block.reasoning == REASONING[:10] and block.answer == ""
         assert screen.panes.status.model.activity == "replay ×1 · 0.0/3.0 s"
         assert "recorded pace" in notes(app)
@@ -94,7 +94,7 @@ async def test_replay_follows_the_timeline_changes_speed_and_esc_restores(tmp_pa
         replay.tick()
         assert block.answer == ANSWER[:5] and screen.panes.status.model.activity == "replay ×2 · 2.0/3.0 s"
         await pilot.press("plus", "plus", "plus")  # ×4, ×16, and no further
-        assert replay.speed == 16 and block.replay_label == "replay ×16"
+        assert replay.speed == 16 and block.replay_label.startswith("replay ×16 ·")
         await pilot.press("minus")
         assert replay.speed == 4
         await pilot.pause()  # the frame clock shows what was released

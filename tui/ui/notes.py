@@ -10,6 +10,7 @@ exported with them; they show on a line under their message. Read-only history s
 from __future__ import annotations
 
 
+from tui.formats.md_plain import plain_text
 from tui.sanitize import one_line
 from tui.ui.availability import streaming_now, why_not
 from tui.ui.context import STORE_ERRORS
@@ -60,7 +61,7 @@ class Notes:
                 continue
             notes = store.get_notes(msg_id)
             first = notes[0] if notes else None
-            found.append(NoteTarget(msg_id, what, preview or "(empty)", first.body if first else "",
+            found.append(NoteTarget(msg_id, what, plain_text(preview) or "(empty)", first.body if first else "",
                                     first.id if first else None))
         return found[::-1] if prompt_first else found
 

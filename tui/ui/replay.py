@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.timer import Timer
 
 from tui.sanitize import one_line
@@ -138,6 +139,8 @@ class Replay:
         focus_now(block, scroll_visible=False)  # the speed keys and Esc go to the screen from here
         panes.answers.track_live(block)
         panes.reasoning.show(block)
+        pace = "an even pace (no timeline)" if self.even else "the recorded pace"
+        panes.reasoning.stats.show_text(Text(f"replay at {pace} · nothing is saved", style="dim"))
         self._timer = self.screen.set_interval(1.0 / REPLAY_HZ, self.tick, name="replay")
         self.screen.refresh_bindings()
         self.tick()
@@ -179,8 +182,11 @@ class Replay:
         status.changed()
 
     def _label(self) -> None:
+        """The answer's header: the speed and the replay's keys (the footer has the focused answer's first)."""
         if self.block is not None:
-            self.block.replay_label = f"replay ×{self.speed:g}"
+            keys = self.keymap
+            self.block.replay_label = (f"replay ×{self.speed:g} · {keys.describe('replay_faster')} "
+                                       f"{keys.describe('replay_slower')} speed · {keys.describe('replay_stop')} ends")
             self.block.refresh_header()
 
     def change_speed(self, step: int) -> None:
