@@ -221,8 +221,9 @@ class Replay:
             block.refresh_header()
             if panes.reasoning.source is block:
                 panes.reasoning.show(block)
-        panes.status.model.activity = kept.activity
-        panes.status.render_now()
+        if panes.status.model.activity.startswith("replay ×"):  # not if a stream or another conversation took it
+            panes.status.model.activity = kept.activity
+            panes.status.render_now()
         self.screen.refresh_bindings()
         if not quiet:
             self.screen.notify("Replay ended." if ended else "Replay stopped: the answer is shown as stored.",
