@@ -15,8 +15,10 @@ from tui.trace.timeline import Sample, Timeline, encode
 from tui.ui.widgets.answer_block import AnswerBlock
 
 try:
+    from tests.loopback import Stream
     from tests.uihelpers import make_app, seed, wait_for
 except ImportError:  # tests/ itself on sys.path
+    from loopback import Stream  # type: ignore[no-redef]
     from uihelpers import make_app, seed, wait_for  # type: ignore[no-redef]
 
 NOWHERE = "http://127.0.0.1:9/openai/v1/"
@@ -180,3 +182,31 @@ async def test_replay_is_refused_with_nothing_to_replay_and_works_read_only(tmp_
         await pilot.pause()
         assert screen.review.replay.block is None
     read_only.close()
+
+
+async def test_sending_a_prompt_ends_the_replay_and_the_stream_keeps_the_status(azure_server, tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    conv = seeded(db)
+    azure_server.enqueue(Stream(reasoning_chunks=[f"r{i} " for i in range(40)], content_chunks=["new"], delay_s=0.02))
+    app, store, client = make_app(azure_server.base_url, db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.main_screen
+        await screen.history.open(conv)
+        await pilot.pause()
+        replay = screen.review.replay
+        replay.clock = FakeClock()
+        replayed = screen.panes.answers.answers()[0]
+        screen.set_focus(replayed)
+        await pilot.press("p")
+        await pilot.pause()
+        assert replay.block is replayed
+        screen.set_focus(screen.panes.prompt)
+        screen.panes.prompt.insert("go on")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: replay.block is None)  # the next frame of the replay sees the stream
+        assert replayed.answer == ANSWER and replayed.reasoning == REASONING
+        assert screen.panes.status.model.activity in ("waiting", "thinking", "answering")  # the stream's, kept
+        await wait_for(pilot, lambda: not screen.exchanges.running)
+        assert screen.panes.answers.answers()[-1].answer == "new"
+    store.close()
+    await client.aclose()
