@@ -51,6 +51,10 @@ COMMANDS = [
     PaletteCommand("Copy code block", "Copy the highlighted (or first) code block (OSC 52)", "copy_code_block"),
     PaletteCommand("Next code block", "Highlight the next code block of the selected answer", "next_code_block"),
     PaletteCommand("Export conversation (Markdown)", "Write it to a 0600 file in the data directory", "export"),
+    PaletteCommand("Replay the answer", "Replay the selected (or last) answer at its recorded pace (never saved)",
+                   "trace('replay')"),
+    PaletteCommand("Note on a message", "Add, edit or delete a note on the selected answer (or its prompt)",
+                   "trace('note')"),
     PaletteCommand("Previous prompt", "Jump to the previous prompt of the conversation", "prev_prompt"),
     PaletteCommand("Next prompt", "Jump to the next prompt of the conversation", "next_prompt"),
     PaletteCommand("Switch deployment", "Use another deployment on the same endpoint", "switch_deployment"),
@@ -92,13 +96,19 @@ def _profiles(screen: MainScreen) -> Iterator[Entry]:
                     partial(screen.connection.switch, name, None), why)
 
 
+def key_id_of(action: str) -> str:
+    """The key id of a palette action: ``app.quit`` -> ``quit``, ``trace('note')`` -> ``note``."""
+    action = action.removeprefix("app.")
+    return action[len("trace('"):-len("')")] if action.startswith("trace('") and action.endswith("')") else action
+
+
 def palette_entries(screen: MainScreen) -> list[Entry]:
     """Every command, with why it cannot run now (None when it can)."""
     entries = []
     for command in COMMANDS:
         why = screen.unavailable(command.action)
-        keys = screen.keymap.describe(command.action.removeprefix("app.")) if screen.keymap.keys_for(
-            command.action.removeprefix("app.")) else ""
+        key_id = key_id_of(command.action)
+        keys = screen.keymap.describe(key_id) if screen.keymap.keys_for(key_id) else ""
         help_text = f"{command.help} ({keys})" if keys else command.help
         entries.append(Entry(command.name, help_text, partial(screen.run_command, command.action), why))
     switch_at = next(i for i, c in enumerate(COMMANDS) if c.action == "switch_deployment")

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.formats.md_code import code_blocks
-from tui.sanitize import one_line
+from tui.sanitize import for_display, one_line
 from tui.ui.compat import SteadySize
 from tui.ui.markdown.view import MarkdownView
 from tui.ui.widgets.message_stats import Stats
@@ -45,6 +45,11 @@ STATE_LABELS = {
     "filtered": "filtered by the content filter",
     "failed": "failed",
 }
+
+
+def note_text(notes: list[str]) -> Text:
+    """The user's notes on a message, one line each ("✎ " and the note), sanitised."""
+    return Text("\n").join(Text("✎ " + for_display(n).replace("\n", " "), style="italic") for n in notes)
 
 
 class AnswerBlock(SteadySize, Vertical, can_focus=True):
@@ -83,12 +88,19 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         self.label = label
         self.note = note
         self.stats: Stats | None = None  # usage and timings, once known (the reasoning pane shows them)
+        self.notes: list[str] = []  # the user's notes on this answer (set_notes shows them)
+        self.replay_label = ""  # "replay ×4": shown in the header instead of the state while replayed
         self.min_interval = 0.0  # seconds between live flushes (low bandwidth: 0.25)
         self._last_sent = 0.0
         # a long stored answer is rendered in parts (opening 10 MB must not hang): how much is shown
         long = not state == "streaming" and (len(answer) > LONG_TEXT or len(reasoning) > LONG_TEXT)
         self.shown_chars: int | None = LONG_TEXT if long else None
         self._view = MarkdownView(lambda: shown_part(self.answer, self.shown_chars), classes="answer-markdown")
+
+    def read_from(self, text: TextSource) -> TextSource:
+        """Read the text from ``text`` from now on (a replay shows its own); return the source before."""
+        before, self._text = self._text, text
+        return before
 
     @property
     def answer(self) -> str:
@@ -108,6 +120,17 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         more = Static(self._more_text(), classes="answer-more", markup=False)
         more.display = self.shown_chars is not None
         yield more
+        notes = Static(note_text(self.notes), classes="answer-notes", markup=False)
+        notes.display = bool(self.notes)
+        yield notes
+
+    def set_notes(self, notes: list[str]) -> None:
+        """Show ``notes`` (the user's, raw) on the line under the answer; none hides it."""
+        self.notes = list(notes)
+        if self.is_mounted:
+            line = self.query_one(".answer-notes", Static)
+            line.update(note_text(self.notes))
+            line.display = bool(self.notes)
 
     # -- a long stored answer, shown in parts ---------------------------------------------
 
@@ -146,7 +169,7 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         text = Text(self.label or "assistant", style="bold")
         if self.choice:  # the stored alternative index, 0-based; shown 1-based as the alternatives line counts
             text.append(f" · answer {self.choice + 1}")
-        label = STATE_LABELS.get(self.state)
+        label = self.replay_label or STATE_LABELS.get(self.state)
         if label:
             text.append(f" · {label}", style="bold italic")
         if self.thought_s is not None:
