@@ -91,7 +91,11 @@ async def test_no_scrollbar_while_a_followed_trace_grows_and_back_when_the_user_
         log.flush()
         await pilot.pause()
         assert log.scroll_y == log.max_scroll_y > 0 and log.styles.scrollbar_visibility == "hidden"
-        log.scroll_to(y=0, animate=False)  # scrolled up while it streams: following stops, the bar is back
+        log.scroll_to(y=0, animate=False)  # scrolled up while it streams: following stops
+        await pilot.pause()
+        assert not log.following and log.styles.scrollbar_visibility == "hidden"
+        app.set_focus(None)
+        log.focus()  # the pane focused (Tab): the bar is back
         await pilot.pause()
         assert log.styles.scrollbar_visibility == "visible"
 

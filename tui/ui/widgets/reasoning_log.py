@@ -158,7 +158,6 @@ class ReasoningLog(ScrollView, can_focus=True):
         super().watch_scroll_y(old, new)
         if self._streaming:  # the user scrolled: up stops following, to the bottom resumes
             self._follow = new >= self.max_scroll_y
-            self._scrollbar_while_following()
         elif new < self.max_scroll_y:  # scrolled up after the stream (the end's own moves keep to the bottom)
             self._scrollbar_while_following()
 
@@ -167,10 +166,11 @@ class ReasoningLog(ScrollView, can_focus=True):
 
     def _scrollbar_while_following(self) -> None:
         """No scrollbar while a followed stream grows: each scroll step would repaint its whole
-        track (~1.8 KB a step at 120x40). It comes back when the user scrolls or focuses the pane,
-        or another trace is shown; not at the stream's end, where the layout it needs would repaint
-        the whole screen once more (+25 KB and +0.3 s settle lag measured). The gutter stays, so the
-        text never re-wraps."""
+        track (~1.8 KB a step at 120x40). It comes back when the user focuses the pane, scrolls up
+        after the stream, or another trace is shown. Not at the stream's end, where the layout it
+        needs would repaint the whole screen once more (+25 KB and +0.3 s settle lag measured), nor
+        on a scroll while it streams (that layout's own scroll clamping stopped the following).
+        The gutter stays, so the text never re-wraps."""
         visibility = "hidden" if self._streaming and self._follow else "visible"
         if self.styles.scrollbar_visibility != visibility:
             self.styles.scrollbar_visibility = visibility
