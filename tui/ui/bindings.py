@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+from tui.ui.screens.compare import CompareScreen
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.search import SearchScreen
 from tui.ui.widgets.alternatives import AnswerGroup
@@ -74,6 +75,9 @@ SCREEN_BINDINGS: list[BindingType] = [
     Binding("right_parenthesis", "next_branch", "Next branch (at the nearest fork)", show=False, id="next_branch"),
     Binding("j", "cursor_down", "Down (lists, panes)", show=False, id="cursor_down"),
     Binding("k", "cursor_up", "Up (lists, panes)", show=False, id="cursor_up"),
+    Binding("equals_sign", "trace('compare')", "Compare alternatives",
+            tooltip="Two alternatives of the focused (or last) answer side by side, words that differ marked",
+            show=False, id="compare"),
 ]
 
 # Ids that share a default key on purpose: the first one that can run now takes it.
@@ -82,7 +86,7 @@ SHARED_KEYS = {
     frozenset({"edit_prompt", "edit_prompt_answer"}),  # the same action: on a focused answer, shown in the footer
 }
 
-TYPED_IN_PROMPT = "Single-character keys (y Y c C e ( ) j k { } /) work outside the prompt, where they are typed."
+TYPED_IN_PROMPT = "Single-character keys (y Y c C e ( ) j k { } / =) work outside the prompt, where they are typed."
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ def areas() -> list[Area]:
         Area("Everywhere", (Binding("tab,shift+tab", "focus", "Move focus between the areas"),)),
         Area("Search dialog", (*_bindings(SearchScreen.BINDINGS), Binding("enter", "open", "Open the result"))),
         Area("Confirm dialog", _bindings(ConfirmScreen.BINDINGS)),
+        Area("Compare screen", _bindings(CompareScreen.BINDINGS),
+             "Up, Down, PageUp, PageDown, Home and End scroll both columns together."),
     ]
 
 

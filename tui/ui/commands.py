@@ -8,6 +8,7 @@ main screen. A command that cannot run now stays listed and says why (from
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
+import re
 from dataclasses import dataclass
 from functools import partial
 
@@ -28,6 +29,8 @@ class PaletteCommand:
     action: str
 
 
+_TRACE = re.compile(r"trace\('(\w+)'\)")
+
 COMMANDS = [
     PaletteCommand("New conversation", "Start an empty conversation", "new_conversation"),
     PaletteCommand("Search history", "Full-text search of saved conversations", "search"),
@@ -42,6 +45,8 @@ COMMANDS = [
                    "makes a new branch", "edit_prompt"),
     PaletteCommand("Previous branch", "Show the previous branch at the nearest fork", "prev_branch"),
     PaletteCommand("Next branch", "Show the next branch at the nearest fork", "next_branch"),
+    PaletteCommand("Compare alternatives", "Two answers to the same prompt side by side, with the words that "
+                   "differ marked and their reasoning, time and steps", "trace('compare')"),
     PaletteCommand("Fork into a new conversation", "Copy the active path into a new conversation and open it",
                    "fork_conversation"),
     PaletteCommand("Toggle reasoning pane", "Show or hide the reasoning", "toggle_reasoning"),
@@ -92,13 +97,19 @@ def _profiles(screen: MainScreen) -> Iterator[Entry]:
                     partial(screen.connection.switch, name, None), why)
 
 
+def key_id(action: str) -> str:
+    """The key id of a palette action: ``app.quit`` -> ``quit``, ``trace('compare')`` -> ``compare``."""
+    match = _TRACE.fullmatch(action)
+    return match.group(1) if match else action.removeprefix("app.")
+
+
 def palette_entries(screen: MainScreen) -> list[Entry]:
     """Every command, with why it cannot run now (None when it can)."""
     entries = []
     for command in COMMANDS:
         why = screen.unavailable(command.action)
-        keys = screen.keymap.describe(command.action.removeprefix("app.")) if screen.keymap.keys_for(
-            command.action.removeprefix("app.")) else ""
+        binding_id = key_id(command.action)
+        keys = screen.keymap.describe(binding_id) if screen.keymap.keys_for(binding_id) else ""
         help_text = f"{command.help} ({keys})" if keys else command.help
         entries.append(Entry(command.name, help_text, partial(screen.run_command, command.action), why))
     switch_at = next(i for i, c in enumerate(COMMANDS) if c.action == "switch_deployment")

@@ -14,6 +14,7 @@ from typing import Any
 
 from textual.screen import Screen
 
+from tui.ui.compare import Compare
 from tui.ui.context import AppContext
 from tui.ui.keymap import Keymap
 from tui.ui.panes import Panes
@@ -30,6 +31,7 @@ class TraceReview:
         self.panes = panes
         self.keymap = keymap
         self.handlers: dict[str, Handler] = {}
+        self.register(Compare(screen, context, panes).handlers())
 
     def register(self, handlers: Mapping[str, Handler]) -> None:
         """Add a part's handlers; two parts never own the same key id."""
