@@ -57,13 +57,19 @@ def finish_of(block: AnswerBlock) -> str:
     return f"{state} · {block.note}" if block.note else state
 
 
-def side_of(block: AnswerBlock, timeline: Timeline | None, pivots: Sequence[str] | None) -> Side:
-    """The compare screen's facts of one alternative."""
+def shares_usage(blocks: Sequence[AnswerBlock], index: int) -> bool:
+    """Alternative ``index`` is the first choice of an n > 1 request: its usage counts every choice."""
+    return blocks[index].choice == 0 and index + 1 < len(blocks) and blocks[index + 1].choice > 0
+
+
+def side_of(block: AnswerBlock, timeline: Timeline | None, pivots: Sequence[str] | None,
+            own_usage: bool = True) -> Side:
+    """The compare screen's facts of one alternative (``own_usage`` False: estimate its tokens)."""
     reasoning = block.reasoning
     steps = split_steps(reasoning, pivots) if reasoning else []
     stats = block.stats
-    tokens = stats.reasoning_tokens if stats is not None else None
-    estimated = bool(stats is not None and stats.estimated)
+    tokens = stats.reasoning_tokens if stats is not None and own_usage else None
+    estimated = bool(stats is not None and stats.estimated and own_usage)
     if tokens is None and reasoning:
         tokens, estimated = max(1, round(len(reasoning) / CHARS_PER_TOKEN)), True
     total_s = thought_s = None
@@ -118,5 +124,7 @@ class Compare:
         shown = group.index
         other = shown - 1 if shown > 0 else 1
         left, right = min(shown, other), max(shown, other)
-        screen.app.push_screen(CompareScreen(len(blocks), lambda i: side_of(blocks[i], self._timeline(blocks[i]), pivots),
-                                             left, right, group.vote_text))
+        def side(i: int) -> Side:
+            return side_of(blocks[i], self._timeline(blocks[i]), pivots, not shares_usage(blocks, i))
+
+        screen.app.push_screen(CompareScreen(len(blocks), side, left, right, group.vote_text))
