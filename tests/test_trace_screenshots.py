@@ -22,4 +22,5 @@ def test_compare_screenshot_is_written(tmp_path: Path, capsys) -> None:
     assert text.startswith("<svg") and 'viewBox="0 0 ' in text
     shown = " ".join(re.findall(r">([^<>]+)</text>", text))
     assert "Compare answers 1 and 2 of 3" in shown and "answer 2/3" in shown and "(timeline)" in shown
+    assert len(re.findall(r"chars · ~[\d,]+ tok", shown)) == 2  # n = 3: usage came once, for the request
     assert list(tmp_path.iterdir()) == [svg]

@@ -32,8 +32,12 @@ ANSWERS = [
 ]
 
 
-def seed_alternatives(db: Path, answers: list[tuple[str, str]] = ANSWERS) -> tuple[str, list[str]]:
-    """A conversation with one prompt and an alternative per (reasoning, answer); the first has a timeline."""
+def seed_alternatives(db: Path, answers: list[tuple[str, str]] = ANSWERS, *,
+                      usage_once: bool = False) -> tuple[str, list[str]]:
+    """A conversation with one prompt and an alternative per (reasoning, answer); the first has a timeline.
+
+    ``usage_once``: as an n > 1 request stores them, only the first alternative has usage.
+    """
     store = HistoryStore.open(db)
     conv = store.create_conversation("mult")
     user = store.add_user_message(conv, "What is 17 × 23?")
@@ -41,7 +45,7 @@ def seed_alternatives(db: Path, answers: list[tuple[str, str]] = ANSWERS) -> tup
     for i, (reasoning, answer) in enumerate(answers):
         msg = store.begin_answer(conv, user, model="m", deployment="dep", endpoint_host="h")
         store.update_answer(msg, answer=answer, reasoning=reasoning, state="stopped" if i == 2 else "complete",
-                            finish_reason="stop", usage=Usage(5, 40, 45, 30 + i, False),
+                            finish_reason="stop", usage=None if usage_once and i else Usage(5, 40, 45, 30 + i, False),
                             timing=Timing(0.1, 1.5 + i, 2.0 + i))
         ids.append(msg)
     store.save_timeline(ids[0], encode(Timeline((Sample(0.2, 0, 0), Sample(3.0, len(answers[0][0]), 0),
@@ -81,8 +85,8 @@ async def test_compare_shows_two_alternatives_side_by_side_and_keys_pick_them(tm
         assert isinstance(screen, CompareScreen) and (screen.left, screen.right) == (0, 1)
         text = screen.plain_text()
         assert "Compare answers 1 and 2 of 3 · vote 391 ×2 · 392 ×1" in text
-        assert "time      7.5 s · thought 4.5 s (timeline)" in text  # the stored timeline of the first
-        assert "time      3.0 s · thought 2.5 s (stored timing)" in text  # none for the second
+        assert "time      7.5 s (timeline)\nthought   4.5 s" in text  # the stored timeline of the first
+        assert "time      3.0 s (stored timing)\nthought   2.5 s" in text  # none for the second
         assert "reasoning 38 chars · 30 tok" in text and "steps     2 · 1 pivot\n" in text
         assert "steps     3 · 3 pivots" in text and "final     392" in text
         _, left_text, right_text = screen.texts()
@@ -147,7 +151,7 @@ async def test_one_answer_says_why_not(tmp_path: Path) -> None:
         await pilot.press("equals_sign")
         await pilot.pause()
         assert app.screen is app.main_screen
-        assert "Compare: this prompt has one answer: ask again" in notes(app)
+        assert "Compare: this prompt has one answer: ask again to get another to compare (Ctrl+G)." in notes(app)
         entry = next(e for e in palette_entries(app.main_screen) if e.name == "Compare alternatives")
         assert entry.why_not is not None and "one answer" in entry.why_not and "(=)" in entry.help
     store.close()
@@ -186,3 +190,18 @@ async def test_vote_updates_when_a_regeneration_finishes(azure_server, tmp_path:
         assert group.vote_text == "391 ×1 · 392 ×1"  # nothing extracted from the third
     store.close()
     await client.aclose()
+
+
+async def test_the_first_choice_of_an_n_request_does_not_claim_the_requests_tokens(tmp_path: Path) -> None:
+    conv, _ = seed_alternatives(tmp_path / "h.db", [("x" * 400, "A \\boxed{1}"), ("y" * 80, "B \\boxed{2}")],
+                                usage_once=True)
+    store = HistoryStore.open(tmp_path / "h.db")
+    app = build_app(client=None, store=store, defaults=RequestDefaults())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_seeded(pilot, app, conv)
+        await pilot.press("equals_sign")
+        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+        text = app.screen.plain_text()
+        assert "reasoning 400 chars · ~100 tok" in text and "reasoning 80 chars · ~20 tok" in text
+        assert "30 tok" not in text  # the request's count, stored on its first choice
+    store.close()

@@ -22,6 +22,7 @@ from tui.trace.steps import pivot_count, split_steps
 from tui.trace.timeline import Timeline, TimelineError, decode
 from tui.trace.vote import final_answer
 from tui.ui.context import AppContext
+from tui.ui.keymap import Keymap
 from tui.ui.panes import Panes
 from tui.ui.screens.compare import CompareScreen, Side
 from tui.ui.widgets.alternatives import AnswerGroup
@@ -47,7 +48,7 @@ def why_not(panes: Panes) -> str | None:
     if group is None:
         return "there is no answer yet"
     if len(group.blocks) < 2:
-        return "this prompt has one answer: ask again (Ctrl+G, or r on the answer) to get another to compare"
+        return "this prompt has one answer: ask again to get another to compare"
     return None
 
 
@@ -58,8 +59,16 @@ def finish_of(block: AnswerBlock) -> str:
 
 
 def shares_usage(blocks: Sequence[AnswerBlock], index: int) -> bool:
-    """Alternative ``index`` is the first choice of an n > 1 request: its usage counts every choice."""
-    return blocks[index].choice == 0 and index + 1 < len(blocks) and blocks[index + 1].choice > 0
+    """Alternative ``index`` looks like the first choice of an n > 1 request, whose usage counts every choice.
+
+    An n > 1 request reports usage once, stored on its first choice: that one has token
+    counts while the next alternative, finished complete, has none (a regeneration has its own).
+    """
+    if index + 1 >= len(blocks):
+        return False
+    mine, following = blocks[index].stats, blocks[index + 1]
+    return (mine is not None and mine.reasoning_tokens is not None and following.state in ("", "complete")
+            and (following.stats is None or following.stats.reasoning_tokens is None))
 
 
 def side_of(block: AnswerBlock, timeline: Timeline | None, pivots: Sequence[str] | None,
@@ -87,10 +96,11 @@ def side_of(block: AnswerBlock, timeline: Timeline | None, pivots: Sequence[str]
 class Compare:
     """Opens the compare screen for the alternatives of an answer."""
 
-    def __init__(self, screen: Screen[Any], context: AppContext, panes: Panes) -> None:
+    def __init__(self, screen: Screen[Any], context: AppContext, panes: Panes, keymap: Keymap) -> None:
         self.screen = screen
         self.context = context
         self.panes = panes
+        self.keymap = keymap
 
     def handlers(self) -> dict[str, Callable[[], None]]:
         """The review keys this part owns."""
@@ -117,7 +127,8 @@ class Compare:
         problem = why_not(self.panes)
         group = group_of(self.panes)
         if problem is not None or group is None:
-            screen.notify(f"Compare: {problem}.", severity="warning", timeout=4)
+            again = f" ({self.keymap.describe('regenerate')})" if group is not None else ""
+            screen.notify(f"Compare: {problem}{again}.", severity="warning", timeout=4)
             return
         blocks = group.blocks
         pivots = self._pivots()

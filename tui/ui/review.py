@@ -31,7 +31,7 @@ class TraceReview:
         self.panes = panes
         self.keymap = keymap
         self.handlers: dict[str, Handler] = {}
-        self.register(Compare(screen, context, panes).handlers())
+        self.register(Compare(screen, context, panes, keymap).handlers())
 
     def register(self, handlers: Mapping[str, Handler]) -> None:
         """Add a part's handlers; two parts never own the same key id."""

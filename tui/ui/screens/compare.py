@@ -63,7 +63,8 @@ def facts_text(side: Side, number: int, of: int) -> Text:
     tokens = "" if side.reasoning_tokens is None else f" · {est}{side.reasoning_tokens:,} tok"
     rows.append(("reasoning", f"{side.reasoning_chars:,} chars{tokens}" if side.reasoning_chars else "none"))
     if side.timed_by:
-        rows.append(("time", f"{_seconds(side.total_s)} · thought {_seconds(side.thought_s)} ({side.timed_by})"))
+        rows.append(("time", f"{_seconds(side.total_s)} ({side.timed_by})"))
+        rows.append(("thought", _seconds(side.thought_s)))
     else:
         rows.append(("time", "not recorded"))
     rows.append(("steps", f"{side.steps} · {side.pivots} pivot{'s' if side.pivots != 1 else ''}"))
