@@ -79,7 +79,7 @@ class AnswerGroup(Vertical):
 
     @property
     def marker_text(self) -> str:
-        """"‹ 2/3 › answer · vote 391 ×2 · < > to switch · r asks again" (empty with one alternative):
+        """"‹ 2/3 › answer · vote 391 ×2 · < > to switch · r asks again · = compares" (empty with one):
         a fork, marked as prompt forks are."""
         return self._marker_for(self.blocks)
 
@@ -100,7 +100,7 @@ class AnswerGroup(Vertical):
             return ""
         tally = self._vote_of(blocks)
         voted = f" · vote {tally}" if tally else ""
-        return f"‹ {self.index + 1}/{len(blocks)} › answer{voted} · < > to switch · r asks again"
+        return f"‹ {self.index + 1}/{len(blocks)} › answer{voted} · < > to switch · r asks again · = compares"
 
     async def add(self, block: AnswerBlock, *, select: bool) -> AnswerBlock:
         """Mount another alternative; display it when ``select``."""
