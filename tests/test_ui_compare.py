@@ -15,6 +15,7 @@ from tui.ui.commands import palette_entries
 from tui.ui.factory import build_app
 from tui.ui.screens.compare import DELETED, INSERTED, CompareScreen
 from tui.ui.widgets.alternatives import AnswerGroup
+from tui.ui.widgets.reasoning_log import ReasoningLog
 
 try:
     from tests.loopback import Stream
@@ -117,7 +118,8 @@ async def test_at_80x24_the_columns_stay_readable_and_scroll_together(tmp_path: 
     store = HistoryStore.open(tmp_path / "h.db")
     app = build_app(client=None, store=store, defaults=RequestDefaults())
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_seeded(pilot, app, conv)
+        group = await open_seeded(pilot, app, conv)
+        assert group.marker_text.startswith("‹ 1/2 › answer · < >")  # no final answer in either: no vote
         await pilot.press("equals_sign")
         await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
         screen = app.screen
@@ -204,4 +206,21 @@ async def test_the_first_choice_of_an_n_request_does_not_claim_the_requests_toke
         text = app.screen.plain_text()
         assert "reasoning 400 chars · ~100 tok" in text and "reasoning 80 chars · ~20 tok" in text
         assert "30 tok" not in text  # the request's count, stored on its first choice
+    store.close()
+
+
+async def test_compare_key_works_from_the_list_and_the_reasoning_pane(tmp_path: Path) -> None:
+    conv, _ = seed_alternatives(tmp_path / "h.db")
+    store = HistoryStore.open(tmp_path / "h.db")
+    app = build_app(client=None, store=store, defaults=RequestDefaults())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_seeded(pilot, app, conv)
+        screen = app.main_screen
+        for target in (screen.panes.listing, screen.query_one(ReasoningLog)):
+            screen.set_focus(target)
+            await pilot.pause()
+            await pilot.press("equals_sign")
+            await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is screen)
     store.close()

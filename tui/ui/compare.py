@@ -135,6 +135,7 @@ class Compare:
         shown = group.index
         other = shown - 1 if shown > 0 else 1
         left, right = min(shown, other), max(shown, other)
+
         def side(i: int) -> Side:
             return side_of(blocks[i], self._timeline(blocks[i]), pivots, not shares_usage(blocks, i))
 
