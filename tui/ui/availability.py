@@ -6,6 +6,7 @@ from typing import Any
 
 from textual.screen import Screen
 
+from tui.ui.compare import ACTION as COMPARE, why_not as compare_why_not
 from tui.ui.context import AppContext
 from tui.ui.panes import Panes
 
@@ -51,6 +52,8 @@ def why_not(action: str, context: AppContext, panes: Panes, *, conv_id: str | No
         return "this profile has no thinking switch (set thinking_param: README, Models and hosts)"
     if action == "show_error" and not panes.status.model.error_details:
         return "no error so far"
+    if action == COMPARE:
+        return compare_why_not(panes)
     if action == "stop" and not streaming:
         return "nothing is streaming"
     return None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+from tui.ui.screens.compare import CompareScreen
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.search import SearchScreen
 from tui.ui.widgets.alternatives import AnswerGroup
@@ -83,6 +84,9 @@ SCREEN_BINDINGS: list[BindingType] = [
             tooltip="Replay the focused (or last) answer at its recorded pace; never saved", show=False, id="replay"),
     Binding("alt+n", "trace('note')", "Note", tooltip="Add, edit or delete a note on the focused answer (or its prompt)",
             show=False, priority=True, id="note"),
+    Binding("equals_sign", "trace('compare')", "Compare alternatives",
+            tooltip="Two alternatives of the focused (or last) answer side by side, words that differ marked",
+            show=False, id="compare"),
 ]
 
 # Ids that share a default key on purpose: the first one that can run now takes it.
@@ -93,7 +97,7 @@ SHARED_KEYS = {
     frozenset({"edit_prompt", "edit_prompt_answer"}),  # the same action: on a focused answer, shown in the footer
 }
 
-TYPED_IN_PROMPT = "Single-character keys (y Y c C e ( ) j k { } / p + -) work outside the prompt, where they are typed."
+TYPED_IN_PROMPT = "Single-character keys (y Y c C e ( ) j k { } / p + - =) work outside the prompt, where they are typed."
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,8 @@ def areas() -> list[Area]:
         Area("Everywhere", (Binding("tab,shift+tab", "focus", "Move focus between the areas"),)),
         Area("Search dialog", (*_bindings(SearchScreen.BINDINGS), Binding("enter", "open", "Open the result"))),
         Area("Confirm dialog", _bindings(ConfirmScreen.BINDINGS)),
+        Area("Compare screen", _bindings(CompareScreen.BINDINGS),
+             "Up, Down, PageUp, PageDown, Home and End scroll both columns together."),
     ]
 
 

@@ -28,6 +28,7 @@ class PaletteCommand:
     action: str
 
 
+
 COMMANDS = [
     PaletteCommand("New conversation", "Start an empty conversation", "new_conversation"),
     PaletteCommand("Search history", "Full-text search of saved conversations", "search"),
@@ -42,6 +43,8 @@ COMMANDS = [
                    "makes a new branch", "edit_prompt"),
     PaletteCommand("Previous branch", "Show the previous branch at the nearest fork", "prev_branch"),
     PaletteCommand("Next branch", "Show the next branch at the nearest fork", "next_branch"),
+    PaletteCommand("Compare alternatives", "Two answers to the same prompt side by side, with the words that "
+                   "differ marked and their reasoning, time and steps", "trace('compare')"),
     PaletteCommand("Fork into a new conversation", "Copy the active path into a new conversation and open it",
                    "fork_conversation"),
     PaletteCommand("Toggle reasoning pane", "Show or hide the reasoning", "toggle_reasoning"),

@@ -16,6 +16,7 @@ from typing import Any
 
 from textual.screen import Screen
 
+from tui.ui.compare import Compare
 from tui.ui.context import AppContext
 from tui.ui.keymap import Keymap
 from tui.ui.notes import Notes
@@ -36,6 +37,7 @@ class TraceReview:
         self.conditions: dict[str, Condition] = {}
         self.replay = Replay(self)
         self.notes = Notes(self)
+        self.register(Compare(screen, context, panes, keymap).handlers())
 
     def register(self, handlers: Mapping[str, Handler], when: Mapping[str, Condition] | None = None) -> None:
         """Add a part's handlers (and when some of them work); two parts never own the same key id."""

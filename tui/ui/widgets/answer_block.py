@@ -63,6 +63,9 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
             self.block = block
             self.changed = changed
 
+    class Finished(Message):
+        """The block stopped streaming (its group's vote counts it now)."""
+
     def __init__(
         self,
         *,
@@ -220,6 +223,7 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         self.think_start = None
         self.note = note
         self.refresh_header()
+        self.post_message(self.Finished())
 
     # -- code blocks and search ------------------------------------------------------------
 
