@@ -148,8 +148,17 @@ async def test_hybrid_model_thinks_only_when_switched_on(client: openai.AsyncOpe
     for switch in ({"thinking": {"type": "disabled"}}, {}):
         chunks, off = await run(client, "What is 17 * 23?", "demo-v3", extra_body=switch,
                                 stream_options={"include_usage": True})
-        assert off[0]["reasoning_content"] == "" and off[0]["content"] == on[0]["content"]
+        assert off[0]["reasoning_content"] == "" and off[0]["content"].startswith("**17 × 23 = 391**")
+        assert off[0]["content"].endswith("So the answer is **391**.\n")  # asked again: another wording
         assert chunks[-1].usage.completion_tokens_details.reasoning_tokens == 0
+
+
+async def test_a_prompt_asked_again_gets_another_wording(client: openai.AsyncOpenAI) -> None:
+    """A regeneration differs from the first answer (compare and the vote have something to show)."""
+    _, first = await run(client, "What is 12 * 34?", "demo-r1")
+    _, again = await run(client, "What is 12 * 34?", "demo-r1")
+    assert first[0]["content"] != again[0]["content"]
+    assert "408" in first[0]["content"] and "408" in again[0]["content"]
 
 
 async def test_hybrid_model_refuses_a_malformed_switch(client: openai.AsyncOpenAI) -> None:

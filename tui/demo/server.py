@@ -90,7 +90,9 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError as exc:
             self._json(400, wire.error_body(str(exc), param="thinking"))
             return
-        choices = wire.plan_all(messages, n, stops, max_tokens if isinstance(max_tokens, int) else None, model, thinking)
+        first = owner._asked_before(wire.last_user_text(messages), n)
+        choices = wire.plan_all(messages, n, stops, max_tokens if isinstance(max_tokens, int) else None, model,
+                                thinking, first)
         n_prompt, cid = wire.prompt_tokens(messages), "chatcmpl-" + uuid.uuid4().hex[:24]
         delay = 1.0 / owner.tokens_per_s if owner.tokens_per_s > 0 else 0.0
         if not req.get("stream"):
@@ -162,6 +164,7 @@ class DemoServer:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._rate_counts: dict[str, int] = {}
+        self._answers_given: dict[str, int] = {}
         self.port = 0
 
     @property
@@ -207,6 +210,13 @@ class DemoServer:
             seen = self._rate_counts.get(prompt, 0)
             self._rate_counts[prompt] = (seen + 1) % (self.rate_limit_failures + 1)
         return seen < self.rate_limit_failures
+
+    def _asked_before(self, prompt: str, n: int) -> int:
+        """How many answers this prompt got before (a regeneration gets the next wordings); counts ``n`` more."""
+        with self._lock:
+            given = self._answers_given.get(prompt, 0)
+            self._answers_given[prompt] = given + n
+        return given
 
     def _pause(self, seconds: float) -> None:
         if seconds > 0 and self._stopping.wait(seconds):

@@ -66,7 +66,8 @@ def math(a: int = 17, b: int = 23, variant: int = 0) -> Transcript:
                   f"difference of squares: ({m} − {d})({m} + {d}) = {m * m} − {d * d} = {total}. "
                   "Oh nice, that agrees too."]
     lines += ["", f"So the answer is {total}."]
-    answer = (f"**{a} × {b} = {total}**\n\nBreaking {b} into {split}:\n\n"
+    lead = ("Breaking {b} into {split}", "Splitting {b} as {split}", "Writing {b} as {split}")[variant % 3]
+    answer = (f"**{a} × {b} = {total}**\n\n{lead.format(b=b, split=split)}:\n\n"
               + "\n".join(f"- {a} × {p} = {q}" for p, q in zip(parts, prods))
               + f"\n- {' + '.join(map(str, prods))} = **{total}**\n\nSo the answer is **{total}**.\n")
     return Transcript("math", "\n".join(lines), answer, "think")

@@ -103,10 +103,12 @@ def for_model(t: Transcript, model: str, thinking: bool | None) -> Transcript:
 
 
 def plan_all(messages: list, n: int, stops: list[str], max_tokens: int | None, model: str = MODEL,
-             thinking: bool | None = None) -> list[Choice]:
-    """Plan ``n`` slightly different choices answering the last user message."""
+             thinking: bool | None = None, first_variant: int = 0) -> list[Choice]:
+    """Plan ``n`` slightly different choices answering the last user message (variants from
+    ``first_variant``: a prompt asked again gets other wordings, so compare has differences to show)."""
     prompt = last_user_text(messages)
-    return [plan(for_model(pick(prompt, i), model, thinking), i, stops, max_tokens) for i in range(n)]
+    return [plan(for_model(pick(prompt, first_variant + i), model, thinking), i, stops, max_tokens)
+            for i in range(n)]
 
 
 def last_user_text(messages: list) -> str:
