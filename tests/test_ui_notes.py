@@ -17,9 +17,9 @@ from tui.ui.screens.search import SearchScreen
 from tui.ui.widgets.prompt_block import PromptBlock
 
 try:
-    from tests.uihelpers import make_app, seed, wait_for
+    from tests.uihelpers import make_app, seed, wait_for, open_conversation
 except ImportError:  # tests/ itself on sys.path
-    from uihelpers import make_app, seed, wait_for  # type: ignore[no-redef]
+    from uihelpers import make_app, seed, wait_for, open_conversation  # type: ignore[no-redef]
 
 NOWHERE = "http://127.0.0.1:9/openai/v1/"
 
@@ -47,9 +47,7 @@ async def test_a_note_typed_then_saved_with_ctrl_s_shows_under_the_answer_and_is
     conv, prompt_id, answer_id = seeded(db)
     app, store, client = make_app(NOWHERE, db)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.main_screen
-        await screen.history.open(conv)
-        await pilot.pause()
+        screen = await open_conversation(pilot, app, conv)
         block = screen.panes.answers.answers()[0]
         screen.set_focus(block)
         await pilot.press("alt+n")
@@ -104,9 +102,7 @@ async def test_a_note_on_the_prompt_is_found_by_search_and_esc_cancels(tmp_path:
     conv, prompt_id, answer_id = seeded(db)
     app, store, client = make_app(NOWHERE, db)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = app.main_screen
-        await screen.history.open(conv)
-        await pilot.pause()
+        screen = await open_conversation(pilot, app, conv)
         screen.set_focus(screen.panes.answers.answers()[0])
         await pilot.press("alt+n")
         await wait_for(pilot, lambda: isinstance(app.screen, NoteScreen))
@@ -149,9 +145,7 @@ async def test_read_only_history_says_why_no_note(tmp_path: Path) -> None:
     read_only = HistoryStore.open(db, read_only=True)
     app = build_app(client=None, store=read_only, read_only=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.main_screen
-        await screen.history.open(conv)
-        await pilot.pause()
+        screen = await open_conversation(pilot, app, conv)
         screen.set_focus(screen.panes.answers.answers()[0])
         await pilot.press("alt+n")
         await pilot.pause()

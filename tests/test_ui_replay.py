@@ -16,10 +16,10 @@ from tui.ui.widgets.answer_block import AnswerBlock
 
 try:
     from tests.loopback import Stream
-    from tests.uihelpers import make_app, seed, wait_for
+    from tests.uihelpers import make_app, seed, wait_for, open_conversation
 except ImportError:  # tests/ itself on sys.path
     from loopback import Stream  # type: ignore[no-redef]
-    from uihelpers import make_app, seed, wait_for  # type: ignore[no-redef]
+    from uihelpers import make_app, seed, wait_for, open_conversation  # type: ignore[no-redef]
 
 NOWHERE = "http://127.0.0.1:9/openai/v1/"
 REASONING = "abcdefghij" * 2  # 20 characters
@@ -71,9 +71,7 @@ async def test_replay_follows_the_timeline_changes_speed_and_esc_restores(tmp_pa
     conv = seeded(db)
     app, store, client = make_app(NOWHERE, db)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.main_screen
-        await screen.history.open(conv)
-        await pilot.pause()
+        screen = await open_conversation(pilot, app, conv)
         before = rows(db)
         replay = screen.review.replay
         clock = replay.clock = FakeClock()
@@ -122,9 +120,7 @@ async def test_replay_runs_to_its_end_without_a_timeline_at_an_even_pace(tmp_pat
     conv = seeded(db, timeline=False)
     app, store, client = make_app(NOWHERE, db)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = app.main_screen
-        await screen.history.open(conv)
-        await pilot.pause()
+        screen = await open_conversation(pilot, app, conv)
         before = rows(db)
         replay = screen.review.replay
         clock = replay.clock = FakeClock()
@@ -170,9 +166,7 @@ async def test_replay_is_refused_with_nothing_to_replay_and_works_read_only(tmp_
     read_only = HistoryStore.open(db, read_only=True)
     app = build_app(client=None, store=read_only, read_only=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.main_screen
-        await screen.history.open(conv)
-        await pilot.pause()
+        screen = await open_conversation(pilot, app, conv)
         screen.review.replay.clock = FakeClock()
         screen.set_focus(screen.panes.answers.answers()[0])
         await pilot.press("p")
@@ -190,9 +184,7 @@ async def test_sending_a_prompt_ends_the_replay_and_the_stream_keeps_the_status(
     azure_server.enqueue(Stream(reasoning_chunks=[f"r{i} " for i in range(40)], content_chunks=["new"], delay_s=0.02))
     app, store, client = make_app(azure_server.base_url, db)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.main_screen
-        await screen.history.open(conv)
-        await pilot.pause()
+        screen = await open_conversation(pilot, app, conv)
         replay = screen.review.replay
         replay.clock = FakeClock()
         replayed = screen.panes.answers.answers()[0]

@@ -31,6 +31,14 @@ def make_app(base_url: str, db: Path, *, attempts: int = 2, base_delay_s: float 
     return build_app(client=client, store=store, defaults=RequestDefaults(), **kwargs), store, client  # type: ignore[arg-type]
 
 
+async def open_conversation(pilot, app: R1App, conv_id: str):  # type: ignore[no-untyped-def]
+    """Open stored conversation ``conv_id`` in the app and let it draw; return the main screen."""
+    screen = app.main_screen
+    await screen.history.open(conv_id)
+    await pilot.pause()
+    return screen
+
+
 async def wait_for(pilot, condition: Callable[[], object], timeout: float = 10.0) -> None:
     """Let the app run until ``condition()`` is true; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
