@@ -148,7 +148,7 @@ class Branches:
         prompts = answers.prompts()
         if index < len(prompts):
             await answers.cut_from(prompts[index])
-        widgets = load(tree, self.context.currency).widgets
+        widgets = load(tree, self.context.currency, timelines=self.context.timelines_of(tree.conversation_id)).widgets
         new_prompts = [w for w in widgets if isinstance(w, PromptBlock)]
         if index < len(new_prompts):
             await answers.mount_all(widgets[widgets.index(new_prompts[index]):])

@@ -45,6 +45,10 @@ COMMANDS = [
     PaletteCommand("Fork into a new conversation", "Copy the active path into a new conversation and open it",
                    "fork_conversation"),
     PaletteCommand("Toggle reasoning pane", "Show or hide the reasoning", "toggle_reasoning"),
+    PaletteCommand("Zoom pane", "The focused pane (else the answers) takes the screen; again gives the layout back",
+                   "trace('zoom_pane')"),
+    PaletteCommand("Math / raw LaTeX", "Show math as Unicode or the raw LaTeX in answers and reasoning "
+                   "(copies keep the raw text)", "trace('toggle_raw')"),
     PaletteCommand("Toggle conversation list", "Show or hide the list", "toggle_list"),
     PaletteCommand("Copy answer", "Copy the selected answer to the clipboard (OSC 52)", "copy_answer"),
     PaletteCommand("Copy reasoning", "Copy the selected answer's reasoning (OSC 52)", "copy_reasoning"),
@@ -92,13 +96,21 @@ def _profiles(screen: MainScreen) -> Iterator[Entry]:
                     partial(screen.connection.switch, name, None), why)
 
 
+def key_id_of(action: str) -> str:
+    """The key id of an action: ``app.quit`` -> ``quit``, ``trace('zoom_pane')`` -> ``zoom_pane``."""
+    action = action.removeprefix("app.")
+    if action.startswith("trace(") and action.endswith(")"):
+        return action[len("trace(") : -1].strip("'\"")
+    return action
+
+
 def palette_entries(screen: MainScreen) -> list[Entry]:
     """Every command, with why it cannot run now (None when it can)."""
     entries = []
     for command in COMMANDS:
         why = screen.unavailable(command.action)
-        keys = screen.keymap.describe(command.action.removeprefix("app.")) if screen.keymap.keys_for(
-            command.action.removeprefix("app.")) else ""
+        key_id = key_id_of(command.action)
+        keys = screen.keymap.describe(key_id) if screen.keymap.keys_for(key_id) else ""
         help_text = f"{command.help} ({keys})" if keys else command.help
         entries.append(Entry(command.name, help_text, partial(screen.run_command, command.action), why))
     switch_at = next(i for i, c in enumerate(COMMANDS) if c.action == "switch_deployment")

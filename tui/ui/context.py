@@ -136,6 +136,13 @@ class AppContext:
         if writer is not None:
             await asyncio.wrap_future(writer.flush())
 
+    def timelines_of(self, conv_id: str) -> dict[str, str]:
+        """The stored timelines of a conversation's answers by message id (none if the history cannot say)."""
+        try:
+            return self.store.timelines_for(conv_id)
+        except STORE_ERRORS:
+            return {}
+
     def close(self) -> None:
         """Stop the writer (what it holds is written first)."""
         writer = self.session.writer

@@ -198,7 +198,8 @@ class HistoryController:
         loading = self._loading = asyncio.get_running_loop().create_future()
         try:
             await answers.clear()
-            loaded = load(tree, self.context.currency, self.context.session.damage)  # damage: the row's and its messages'
+            loaded = load(tree, self.context.currency, self.context.session.damage,  # damage: the row's and its messages'
+                          self.context.timelines_of(tree.conversation_id))
             await answers.mount_all(loaded.widgets)
         finally:
             loading.set_result(None)

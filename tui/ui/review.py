@@ -17,6 +17,7 @@ from textual.screen import Screen
 from tui.ui.context import AppContext
 from tui.ui.keymap import Keymap
 from tui.ui.panes import Panes
+from tui.ui.trace_display import TraceDisplay
 
 Handler = Callable[[], Awaitable[None] | None]
 
@@ -30,6 +31,7 @@ class TraceReview:
         self.panes = panes
         self.keymap = keymap
         self.handlers: dict[str, Handler] = {}
+        self.register(TraceDisplay(screen, panes, keymap).handlers())  # zoom_pane, toggle_raw
 
     def register(self, handlers: Mapping[str, Handler]) -> None:
         """Add a part's handlers; two parts never own the same key id."""

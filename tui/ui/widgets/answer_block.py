@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,10 +22,13 @@ from textual.widgets import Static
 
 from tui.formats.md_code import code_blocks
 from tui.sanitize import one_line
+from tui.trace.mathtext import to_unicode_math
 from tui.ui.compat import SteadySize
 from tui.ui.markdown.view import MarkdownView
 from tui.ui.widgets.message_stats import Stats
 
+MATH = partial(to_unicode_math, markdown=True)  # completed blocks' math as Unicode (display only)
+RAW_CLASS = "-raw-math"  # on an ancestor (the answer pane): answers show their raw text
 LONG_TEXT = 100_000  # characters of a stored answer (and of its reasoning) shown at first; "more" adds as many
 
 
@@ -84,7 +88,8 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         # a long stored answer is rendered in parts (opening 10 MB must not hang): how much is shown
         long = not state == "streaming" and (len(answer) > LONG_TEXT or len(reasoning) > LONG_TEXT)
         self.shown_chars: int | None = LONG_TEXT if long else None
-        self._view = MarkdownView(lambda: shown_part(self.answer, self.shown_chars), classes="answer-markdown")
+        self._view = MarkdownView(lambda: shown_part(self.answer, self.shown_chars), transform=MATH,
+                                  classes="answer-markdown")
 
     @property
     def answer(self) -> str:
@@ -99,6 +104,7 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         return self.state == "streaming"
 
     def compose(self) -> ComposeResult:
+        self._view.raw = any(node.has_class(RAW_CLASS) for node in self.ancestors)  # the pane shows raw text
         yield Static(self._header_text(), classes="answer-header", markup=False)
         yield self._view
         more = Static(self._more_text(), classes="answer-more", markup=False)
@@ -154,6 +160,10 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
 
     def refresh_header(self) -> None:
         self.query_one(".answer-header", Static).update(self._header_text())
+
+    def show_raw(self, raw: bool) -> None:
+        """Show the answer as written (``raw``) or with its math as Unicode."""
+        self._view.show_raw(raw)
 
     def on_focus(self) -> None:
         self.post_message(self.Selected(self))

@@ -13,11 +13,15 @@ new size) also draws it at its new offset. Scrolling up stops following; End (or
 scrolling back to the bottom) resumes.
 When the stream ends, a trace that fits the pane is shown from its first line; a
 longer one stays at its end if followed, and where the user put it otherwise.
+
+An optional display-only ``transform`` (math as Unicode) is applied to a whole trace at its
+final render — a stored trace when set, a streamed one when it ends — never per flush.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rich.cells import cell_len
 from textual.geometry import Region, Size
@@ -46,6 +50,7 @@ class ReasoningLog(ScrollView, can_focus=True):
         self._streaming = False
         self._follow = False
         self._highlight: re.Pattern[str] | None = None
+        self.transform: Callable[[str], str] | None = None  # display only, at the final render
 
     # -- text ----------------------------------------------------------------------------
 
@@ -71,6 +76,8 @@ class ReasoningLog(ScrollView, can_focus=True):
 
     def set_text(self, text: str, *, live: bool = False) -> None:
         """Replace the trace (another answer, or a reclassified one); ``live`` follows its end."""
+        if text and not live and self.transform is not None:
+            text = self.transform(text)
         self.rows = []
         self._pending = [text] if text else []
         self._streaming = live
@@ -84,12 +91,28 @@ class ReasoningLog(ScrollView, can_focus=True):
         was followed, else the rows the user scrolled to. The rows reserved for growth go."""
         self.flush()
         self._streaming = False
+        self._final_render()
         fits = len(self.rows) <= self.scrollable_content_region.height
         if fits:
             self._follow = False
         self._set_virtual_height(len(self.rows))  # a followed view moves to the new end with it
         if fits:
             self._scroll_now(0)
+
+    def _final_render(self) -> None:
+        """The streamed trace through ``transform`` (re-wrapped only if that changed it)."""
+        text = self.text
+        if self.transform is None or not text or self.wrap_width < 1:
+            return
+        shown = self.transform(text)
+        if shown == text:
+            return
+        before = len(self.rows)
+        self.rows = []
+        append_rows(self.rows, for_display(shown), self.wrap_width)
+        if not self._follow and before:  # where the user was reading, in proportion
+            self._scroll_now(int(self.scroll_y * len(self.rows) / before))
+        self.refresh()
 
     # -- search highlights ---------------------------------------------------------------
 
