@@ -207,3 +207,18 @@ async def test_palette_offers_zoom_and_math_with_their_keys(tmp_path: Path) -> N
         assert app.main_screen.has_class("-zoom-answer")
     store.close()
     await client.aclose()
+
+
+async def test_zoom_after_a_followed_stream_reads_from_the_top_when_it_now_fits(azure_server, tmp_path: Path) -> None:
+    azure_server.enqueue(Stream(content_chunks=["<think>", "Plan.", "</think>"] + [f"Line {i}.\n\n" for i in range(6)]))
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send_and_wait(pilot, app, "go")
+        answers = app.main_screen.panes.answers
+        await wait_for(pilot, lambda: answers.max_scroll_y > 0)  # overflows the stacked pane: followed
+        await pilot.press("alt+z")
+        await pilot.pause()
+        await wait_for(pilot, lambda: answers.query_one("PromptBlock").region.y <= 2)  # not bottom-aligned
+        assert answers.scroll_y == 0 and answers.max_scroll_y == 0
+    store.close()
+    await client.aclose()

@@ -65,10 +65,10 @@ def math(a: int = 17, b: int = 23, variant: int = 0) -> Transcript:
         lines += ["", f"Another sanity check: {a} and {b} sit symmetrically around {m}, so this is a "
                   f"difference of squares: ({m} − {d})({m} + {d}) = {m * m} − {d * d} = {total}. "
                   "Oh nice, that agrees too."]
-    lines += ["", f"So the answer is {total}."]
+    lines += ["", f"So ${a} \\times {b} = {total}$, and the answer is {total}."]
     answer = (f"**{a} × {b} = {total}**\n\nBreaking {b} into {split}:\n\n"
               + "\n".join(f"- {a} × {p} = {q}" for p, q in zip(parts, prods))
-              + f"\n- {' + '.join(map(str, prods))} = **{total}**\n")
+              + f"\n- {' + '.join(map(str, prods))} = **{total}**\n\n\\[\n{a} \\times {b} = \\boxed{{{total}}}\n\\]\n")
     return Transcript("math", "\n".join(lines), answer, "think")
 
 

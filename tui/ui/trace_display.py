@@ -73,10 +73,20 @@ class TraceDisplay:
         else:
             target = self._answer_to_focus() or panes.answers
         focus_now(target, scroll_visible=False)
-        if isinstance(target, AnswerBlock):
-            answers = panes.answers
-            screen.call_after_refresh(lambda: answers.scroll_to_widget(target, animate=False, top=True))
+        screen.call_after_refresh(self._place_answers, target)
         self._show_view()
+
+    def _place_answers(self, focused: Widget | None) -> None:
+        """The answer pane at its new size: a followed end stays followed while it overflows; content
+        that now fits reads from the top (anchored, Textual would draw it bottom-aligned); else the
+        focused answer at the top."""
+        answers = self.panes.answers
+        if answers.is_anchored:
+            if answers.max_scroll_y <= 0:
+                answers.anchor(False)
+                answers.scroll_to(y=0, animate=False, immediate=True)
+        elif isinstance(focused, AnswerBlock) and focused.is_attached:
+            answers.scroll_to_widget(focused, animate=False, top=True)
 
     def unzoom(self, *, restore_focus: bool) -> None:
         """The layout as it was before the zoom; ``restore_focus``: the focus too."""
@@ -91,9 +101,8 @@ class TraceDisplay:
             keep = before if before is not None and before.is_attached and before.focusable else None
             prompt = self.panes.prompt
             focus_now(keep or (self.panes.answers if prompt.disabled else prompt), scroll_visible=False)
-        if isinstance(focused, AnswerBlock) and focused.is_attached:  # the answer read while zoomed stays in view
-            answers = self.panes.answers
-            screen.call_after_refresh(lambda: answers.scroll_to_widget(focused, animate=False, top=True))
+        if isinstance(focused, AnswerBlock):  # the answer read while zoomed stays in view
+            screen.call_after_refresh(self._place_answers, focused)
         self._show_view()
 
     def _answer_to_focus(self) -> AnswerBlock | None:
