@@ -222,3 +222,21 @@ async def test_zoom_after_a_followed_stream_reads_from_the_top_when_it_now_fits(
         assert answers.scroll_y == 0 and answers.max_scroll_y == 0
     store.close()
     await client.aclose()
+
+
+async def test_switching_math_while_the_trace_is_hidden_keeps_its_place(tmp_path: Path) -> None:
+    app, store, client = make_app(NOWHERE, tmp_path / "h.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_seeded(pilot, app, tmp_path, turns=1, reasoning="\n\n".join(f"Step {i}: $x_{i}$." for i in range(80)))
+        trace = app.main_screen.query_one(ReasoningLog)
+        trace.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert trace.scroll_y > 50
+        await pilot.press("alt+z")  # the answers zoomed: the trace is hidden
+        await pilot.press("alt+m", "alt+m")
+        await pilot.press("alt+z")
+        await pilot.pause()
+        await wait_for(pilot, lambda: trace.rows)
+        assert trace.scroll_y > 50 and "Step 79: x₇9." in trace.text  # x_79 is x₇ then 9, as in LaTeX
+    store.close()
+    await client.aclose()

@@ -51,6 +51,7 @@ class ReasoningLog(ScrollView, can_focus=True):
         self._follow = False
         self._highlight: re.Pattern[str] | None = None
         self.transform: Callable[[str], str] | None = None  # display only, at the final render
+        self._start_at: float | None = None  # set_text's ``at``, applied when the rows are made
 
     # -- text ----------------------------------------------------------------------------
 
@@ -69,13 +70,21 @@ class ReasoningLog(ScrollView, can_focus=True):
         """The view keeps to the end of the trace."""
         return self._follow
 
+    @property
+    def position(self) -> float:
+        """The fraction of the rows above the view (what :meth:`set_text`'s ``at`` restores)."""
+        if self._start_at is not None:
+            return self._start_at
+        return self.scroll_y / len(self.rows) if self.rows else 0.0
+
     def append(self, text: str) -> None:
         """Add raw (unsanitised) trace text; shown at the next flush."""
         if text:
             self._pending.append(text)
 
-    def set_text(self, text: str, *, live: bool = False) -> None:
-        """Replace the trace (another answer, or a reclassified one); ``live`` follows its end."""
+    def set_text(self, text: str, *, live: bool = False, at: float = 0.0) -> None:
+        """Replace the trace (another answer, or a reclassified one); ``live`` follows its end.
+        ``at``: the fraction of the rows to show at the top (once laid out, if the pane is hidden)."""
         if text and not live and self.transform is not None:
             text = self.transform(text)
         self.rows = []
@@ -83,8 +92,10 @@ class ReasoningLog(ScrollView, can_focus=True):
         self._streaming = live
         self._highlight = None
         self._follow = live
+        self._start_at = at
         self.flush(force=True)
-        self._scroll_now(0)
+        if self._start_at is not None:  # hidden, not wrapped yet: from the top until it is
+            self._scroll_now(0)
 
     def end_stream(self) -> None:
         """The stream ended: a trace that fits shows its first line; a longer one its end if it
@@ -148,6 +159,9 @@ class ReasoningLog(ScrollView, can_focus=True):
             self._refresh_rows(first, len(rows), old_last)
         if self._follow and self.scroll_y != self.max_scroll_y:  # the pane's height changed meanwhile
             self._scroll_now(self.max_scroll_y)
+        elif self._start_at is not None:
+            self._scroll_now(int(self._start_at * len(rows)))
+        self._start_at = None
         return True
 
     def _height_for(self, rows: int) -> int:

@@ -93,12 +93,9 @@ class ReasoningPane(Vertical):
             return
         self.trace.transform = None if raw else to_unicode_math
         block = self.source
-        if block is not None and not block.live:
+        if block is not None and not block.live:  # the same place in the trace, in proportion
             trace = self.trace
-            top, rows = trace.scroll_y, len(trace.rows)
-            trace.set_text(block.shown_reasoning)
-            if rows and top:
-                trace.scroll_to(y=int(top * len(trace.rows) / rows), animate=False, immediate=True)
+            trace.set_text(block.shown_reasoning, at=trace.position)
 
     def append(self, block: AnswerBlock, text: str) -> None:
         """Append live reasoning if ``block`` is the one shown."""
