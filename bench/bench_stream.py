@@ -161,9 +161,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tokens", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=100.0)
-    parser.add_argument("--workload", default="default", choices=("default", "answer", "paragraph", "code"),
+    parser.add_argument("--workload", default="default", choices=("default", "answer", "math", "paragraph", "code"),
                         help="default: long reasoning + 10%% answer; answer: an answer-heavy Markdown reply; "
-                             "paragraph / code: one giant paragraph / one never-closed code block")
+                             "math: LaTeX-heavy reasoning and answer; paragraph / code: one giant paragraph / one never-closed "
+                             "code block")
     parser.add_argument("--profile", help="run the app in-process under cProfile, stats to this file")
     parser.add_argument("--dump", help="write the bytes the app sent while streaming to this file")
     args = parser.parse_args()

@@ -128,12 +128,39 @@ def single_block_tokens(n: int, kind: str, seed: int = 1) -> list[str]:
     return head + out[:room] + tail
 
 
+def _math_section(k: int, rng: random.Random) -> str:
+    """A section of a math-heavy reply: inline and display LaTeX, fractions, roots, Greek, a boxed result."""
+    a, b = rng.randint(2, 99), rng.randint(2, 99)
+    return (f"### Case {k}\n\n{_sentence(rng)} Let $x_{k} = \\frac{{{a}}}{{{b}}}$ and \\(\\alpha \\leq \\sqrt{{{a}}}\\), "
+            f"so $x^2 + y^2 \\neq {a * b}$ for every $n \\in \\mathbb{{N}}$.\n\n"
+            f"$$\n\\sum_{{i=1}}^{{{a}}} i^2 = \\frac{{{a}({a}+1)(2\\cdot {a}+1)}}{{6}}\n$$\n\n"
+            f"{_sentence(rng)} Hence \\[ \\theta \\approx \\pi / {b} \\] and the result is "
+            f"$\\boxed{{{a + b}}}$.\n\n")
+
+
+def math_tokens(n: int, seed: int = 1) -> list[str]:
+    """``n`` tokens: reasoning with inline math (no blank lines), then an answer of math-heavy sections."""
+    rng = random.Random(seed)
+    reasoning = " ".join(f"{_sentence(rng)} Wait, $\\frac{{{i}}}{{2}} + \\sqrt{{{i}}} \\geq \\beta$?"
+                         for i in range(max(1, n // 60)))
+    head = ["<think>\n", *tokenize(reasoning), "\n</think>\n\n"]
+    tail = tokenize(f"\n\nThat is the answer. {MARKER}")
+    out: list[str] = []
+    k = 1
+    while len(out) < n - len(head) - len(tail):
+        out.extend(tokenize(_math_section(k, rng)))
+        k += 1
+    return head + out[: max(0, n - len(head) - len(tail))] + tail
+
+
 def tokens_for(workload: str, n: int) -> list[str]:
     """The token stream of a named workload (see bench_stream --workload)."""
     if workload == "default":
         return make_tokens(n)
     if workload == "answer":
         return answer_heavy_tokens(n)
+    if workload == "math":
+        return math_tokens(n)
     return single_block_tokens(n, workload)
 
 

@@ -149,7 +149,7 @@ async def test_hybrid_model_thinks_only_when_switched_on(client: openai.AsyncOpe
         chunks, off = await run(client, "What is 17 * 23?", "demo-v3", extra_body=switch,
                                 stream_options={"include_usage": True})
         assert off[0]["reasoning_content"] == "" and off[0]["content"].startswith("**17 × 23 = 391**")
-        assert off[0]["content"].endswith("So the answer is **391**.\n")  # asked again: another wording
+        assert "So the answer is **391**" in off[0]["content"]  # asked again: another wording
         assert chunks[-1].usage.completion_tokens_details.reasoning_tokens == 0
 
 

@@ -191,7 +191,9 @@ def test_status_bar_reasoning_pane_and_global_keys_at_80x24(azure_server, tmp_pa
             assert all(STATUS_PIECE.fullmatch(p) for p in pieces), (line, pieces)
         rows = [line.strip() for line in screen.splitlines()]
         first = next(i for i, line in enumerate(rows) if line.startswith("Reasoning"))
-        trace = [line for line in rows[first + 1 : first + 5] if line and not line.startswith("reasoning ")]
+        stats = [line for line in rows[first + 1 : first + 3] if line.startswith("reasoning ") or "TTFT" in line]
+        assert "answer at" in " ".join(stats)  # at 80 columns the stats take two rows (sparkline, first answer)
+        trace = [line for line in rows[first + 1 : first + 6] if line and line not in stats]
         assert trace[:3] == ["First reasoning line.", "Second line.", "Third line."], rows  # it fits: from the top
         tmux.keys("F6")  # global keys work while the prompt has focus
         tmux.wait_for("Copied the reasoning")

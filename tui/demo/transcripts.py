@@ -65,11 +65,12 @@ def math(a: int = 17, b: int = 23, variant: int = 0) -> Transcript:
         lines += ["", f"Another sanity check: {a} and {b} sit symmetrically around {m}, so this is a "
                   f"difference of squares: ({m} − {d})({m} + {d}) = {m * m} − {d * d} = {total}. "
                   "Oh nice, that agrees too."]
-    lines += ["", f"So the answer is {total}."]
+    lines += ["", f"So ${a} \\times {b} = {total}$, and the answer is {total}."]
     lead = ("Breaking {b} into {split}", "Splitting {b} as {split}", "Writing {b} as {split}")[variant % 3]
     answer = (f"**{a} × {b} = {total}**\n\n{lead.format(b=b, split=split)}:\n\n"
               + "\n".join(f"- {a} × {p} = {q}" for p, q in zip(parts, prods))
-              + f"\n- {' + '.join(map(str, prods))} = **{total}**\n\nSo the answer is **{total}**.\n")
+              + f"\n- {' + '.join(map(str, prods))} = **{total}**\n\nSo the answer is **{total}**:\n\n"
+              + f"\\[\n{a} \\times {b} = \\boxed{{{total}}}\n\\]\n")
     return Transcript("math", "\n".join(lines), answer, "think")
 
 

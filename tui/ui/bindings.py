@@ -78,6 +78,10 @@ SCREEN_BINDINGS: list[BindingType] = [
     Binding("e", "edit_prompt", "Edit the prompt (a new branch)", show=False, id="edit_prompt"),
     Binding("left_parenthesis", "prev_branch", "Previous branch (at the nearest fork)", show=False, id="prev_branch"),
     Binding("right_parenthesis", "next_branch", "Next branch (at the nearest fork)", show=False, id="next_branch"),
+    Binding("alt+z", "trace('zoom_pane')", "Zoom", tooltip="Zoom: the focused pane (from the prompt: the answers) "
+            "takes the screen; again (or Esc) gives the layout back", show=False, priority=True, id="zoom_pane"),
+    Binding("alt+m", "trace('toggle_raw')", "Math / raw", tooltip="Answers and reasoning: math shown as Unicode, "
+            "or the raw LaTeX (display only: copies keep the raw text)", show=False, priority=True, id="toggle_raw"),
     Binding("j", "cursor_down", "Down (lists, panes)", show=False, id="cursor_down"),
     Binding("k", "cursor_up", "Up (lists, panes)", show=False, id="cursor_up"),
     Binding("p", "trace('replay')", "Replay the answer",

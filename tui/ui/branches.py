@@ -148,7 +148,9 @@ class Branches:
         prompts = answers.prompts()
         if index < len(prompts):
             await answers.cut_from(prompts[index])
-        widgets = load(tree, self.context.currency).widgets
+        conv_id = tree.conversation_id
+        widgets = load(tree, self.context.currency, notes=self.context.notes_of(conv_id),
+                       timelines=self.context.timelines_of(conv_id)).widgets
         new_prompts = [w for w in widgets if isinstance(w, PromptBlock)]
         if index < len(new_prompts):
             await answers.mount_all(widgets[widgets.index(new_prompts[index]):])

@@ -48,6 +48,10 @@ COMMANDS = [
     PaletteCommand("Fork into a new conversation", "Copy the active path into a new conversation and open it",
                    "fork_conversation"),
     PaletteCommand("Toggle reasoning pane", "Show or hide the reasoning", "toggle_reasoning"),
+    PaletteCommand("Zoom pane", "The focused pane (else the answers) takes the screen; again gives the layout back",
+                   "trace('zoom_pane')"),
+    PaletteCommand("Math / raw LaTeX", "Show math as Unicode or the raw LaTeX in answers and reasoning "
+                   "(copies keep the raw text)", "trace('toggle_raw')"),
     PaletteCommand("Toggle conversation list", "Show or hide the list", "toggle_list"),
     PaletteCommand("Copy answer", "Copy the selected answer to the clipboard (OSC 52)", "copy_answer"),
     PaletteCommand("Copy reasoning", "Copy the selected answer's reasoning (OSC 52)", "copy_reasoning"),

@@ -136,6 +136,20 @@ class AppContext:
         if writer is not None:
             await asyncio.wrap_future(writer.flush())
 
+    def timelines_of(self, conv_id: str) -> dict[str, str]:
+        """The stored timelines of a conversation's answers by message id (none if the history cannot say)."""
+        try:
+            return self.store.timelines_for(conv_id)
+        except STORE_ERRORS:
+            return {}
+
+    def notes_of(self, conv_id: str) -> dict[str, list[str]]:
+        """The user's notes on a conversation's messages by message id (none if they cannot be read)."""
+        try:
+            return {mid: [n.body for n in notes] for mid, notes in self.store.notes_for(conv_id).items()}
+        except STORE_ERRORS:
+            return {}
+
     def close(self) -> None:
         """Stop the writer (what it holds is written first)."""
         writer = self.session.writer

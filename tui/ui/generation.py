@@ -30,7 +30,7 @@ from tui.llm.events import (
 from tui.metrics import Prices
 from tui.sanitize import one_line
 from tui.ui.stream_view import StreamView
-from tui.ui.widgets.message_stats import Stats, format_cost, stats_of
+from tui.ui.widgets.message_stats import Stats, format_cost, stats_of, with_timeline
 from tui.ui.widgets.status import Tokens
 
 UNREACHABLE = "endpoint unreachable — history still browsable"
@@ -166,6 +166,9 @@ class Generation:
         stats = stats_of(usage.completion_tokens if usage else None, usage.reasoning_tokens if usage else None,
                          bool(usage and usage.any_estimated), timing.first_token_s, timing.reasoning_s,
                          timing.total_s)
+        text = t.choice(choice)
+        stats = with_timeline(stats, t.choice_timeline(choice), usage.completion_tokens if usage else None,
+                              len(text.reasoning) + len(text.answer))
         cost = self.prices.cost(usage) if self.prices is not None and usage is not None else None
         return stats if cost is None else replace(stats, cost=format_cost(cost, self.prices.currency if self.prices else ""))
 

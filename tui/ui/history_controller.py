@@ -199,7 +199,7 @@ class HistoryController:
         try:
             await answers.clear()
             loaded = load(tree, self.context.currency, self.context.session.damage,  # damage: the row's and its messages'
-                          self._notes(tree.conversation_id))
+                          self.context.notes_of(tree.conversation_id), self.context.timelines_of(tree.conversation_id))
             await answers.mount_all(loaded.widgets)
         finally:
             loading.set_result(None)
@@ -217,13 +217,6 @@ class HistoryController:
         if loaded.damage:
             self.notify(f"This conversation has {len(loaded.damage)} damaged value(s); see the note above it.",
                         severity="warning", timeout=8)
-
-    def _notes(self, conv_id: str) -> dict[str, list[str]]:
-        """The user's notes on the conversation's messages (none if they cannot be read: browsing goes on)."""
-        try:
-            return {mid: [n.body for n in notes] for mid, notes in self.context.store.notes_for(conv_id).items()}
-        except STORE_ERRORS:
-            return {}
 
     async def new(self) -> bool:
         """An empty answer pane; the next prompt starts a new conversation."""

@@ -17,9 +17,11 @@ from tui.chat.tree import ConversationTree
 from tui.sanitize import one_line
 from tui.store import MessageRecord
 from tui.metrics import Timing, Usage
+from tui.trace.timeline import Timeline, TimelineError
+from tui.trace.timeline import decode as decode_timeline
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.answer_block import AnswerBlock
-from tui.ui.widgets.message_stats import Stats, format_cost, stats_of
+from tui.ui.widgets.message_stats import Stats, format_cost, stats_of, with_timeline
 from tui.ui.widgets.prompt_block import PromptBlock
 from tui.ui.widgets.status import Tokens
 
@@ -62,8 +64,19 @@ def tokens_of(usage: Usage) -> Tokens | None:
     return Tokens(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens, usage.reasoning_tokens, usage.estimated)
 
 
-def answer_block(message: MessageRecord, currency: str = "") -> AnswerBlock:
-    """The block of one stored answer (with its stats, and its cost when known, for the reasoning pane)."""
+def stored_timeline(data: str | None) -> Timeline | None:
+    """A stored timeline (``tl1:`` text), or None: none was recorded, or it cannot be read."""
+    if data is None:
+        return None
+    try:
+        return decode_timeline(data)
+    except TimelineError:
+        return None
+
+
+def answer_block(message: MessageRecord, currency: str = "", timeline: str | None = None) -> AnswerBlock:
+    """The block of one stored answer (with its stats — from its ``timeline`` too when one was
+    stored — and its cost when known, for the reasoning pane)."""
     block = AnswerBlock(
         msg_id=message.id,
         choice=message.choice_index,
@@ -74,7 +87,8 @@ def answer_block(message: MessageRecord, currency: str = "") -> AnswerBlock:
         label=one_line(message.deployment or "assistant", 40),
         note=finish_note(message),
     )
-    stats = stats_from_record(message.usage, message.timing)
+    stats = with_timeline(stats_from_record(message.usage, message.timing), stored_timeline(timeline),
+                          message.usage.completion_tokens, len(block.answer) + len(block.reasoning))
     block.stats = stats if message.cost is None else replace(stats, cost=format_cost(message.cost, currency))
     return block
 
@@ -83,8 +97,9 @@ Notes = Mapping[str, Sequence[str]]  # message id -> the bodies of its notes, ol
 
 
 def load(tree: ConversationTree, currency: str = "", damage: Sequence[str] | None = None,
-         notes: Notes | None = None) -> LoadedConversation:
-    """Prompt blocks and answer groups (active alternative shown) along the active path, with token totals."""
+         notes: Notes | None = None, timelines: Mapping[str, str] | None = None) -> LoadedConversation:
+    """Prompt blocks and answer groups (active alternative shown) along the active path, with token
+    totals; ``notes`` and ``timelines``: those stored for its messages, by message id."""
     out = LoadedConversation()
     notes = notes or {}
     out.damage = list(damage) if damage is not None else [f"message {m.id}: {d}" for m in tree.messages() for d in m.damaged]
@@ -98,7 +113,7 @@ def load(tree: ConversationTree, currency: str = "", damage: Sequence[str] | Non
         if answers:
             active = tree.active_child(message.id)
             index = next((i for i, a in enumerate(answers) if active is not None and a.id == active.id), 0)
-            _add_group(out, answers, index, message.id, message.content, currency, notes)
+            _add_group(out, answers, index, message.id, message.content, currency, notes, timelines or {})
     return out
 
 
@@ -117,8 +132,8 @@ def damage_note(problems: list[str]) -> Static:
 
 
 def _add_group(out: LoadedConversation, answers: list[MessageRecord], index: int, prompt_id: str | None,
-               prompt: str, currency: str, notes: Notes) -> None:
-    blocks = [answer_block(a, currency) for a in answers]
+               prompt: str, currency: str, notes: Notes, timelines: Mapping[str, str]) -> None:
+    blocks = [answer_block(a, currency, timelines.get(a.id)) for a in answers]
     for block, answer in zip(blocks, answers):
         block.notes = list(notes.get(answer.id, ()))
     out.widgets.append(AnswerGroup(*blocks, prompt_id=prompt_id, prompt=prompt, index=index))

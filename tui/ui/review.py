@@ -23,6 +23,7 @@ from tui.ui.notes import Notes
 from tui.ui.panes import Panes
 from tui.ui.replay import Replay
 from tui.ui.review_host import Condition, Handler
+from tui.ui.trace_display import TraceDisplay
 
 
 class TraceReview:
@@ -38,6 +39,7 @@ class TraceReview:
         self.replay = Replay(self)
         self.notes = Notes(self)
         self.register(Compare(screen, context, panes, keymap).handlers())
+        self.register(TraceDisplay(screen, panes, keymap).handlers())  # zoom_pane, toggle_raw
 
     def register(self, handlers: Mapping[str, Handler], when: Mapping[str, Condition] | None = None) -> None:
         """Add a part's handlers (and when some of them work); two parts never own the same key id."""

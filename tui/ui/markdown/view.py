@@ -45,6 +45,7 @@ class MarkdownView(Widget):
         super().__init__(classes=classes)
         self._text_source = text_source
         self.transform = transform  # this view's transform (else ``display_transform``)
+        self.raw = False  # True: no transform (the text as written, e.g. raw LaTeX)
         self._streaming = False
         self._queue: list[str] = []
         self._doc: MarkdownRows | None = None  # None: render at the next flush or layout
@@ -81,6 +82,12 @@ class MarkdownView(Widget):
         """The whole text changed (``text_source`` has it): render it again."""
         self._doc, self._spare, self._queue = None, None, []
         self.refresh(layout=True)
+
+    def show_raw(self, raw: bool) -> None:
+        """Show the text as written (``raw``) or through the display transform; re-rendered if it changed."""
+        if raw != self.raw:
+            self.raw = raw
+            self.reset()
 
     def flush(self, step: int = 0) -> bool:
         """Show queued text; ``step`` > 0 reserves rows in steps. ``True`` if anything changed."""
@@ -142,7 +149,7 @@ class MarkdownView(Widget):
         """Render everything again at ``width`` from ``text_source``, and repaint."""
         if self._palette is None:
             self._palette = palette_of(self)
-        transform = self.transform or type(self).display_transform
+        transform = None if self.raw else self.transform or type(self).display_transform
         if self._swap_spare(width, transform):
             return
         self._spare = self._doc if self._doc is not None and not self._streaming else None

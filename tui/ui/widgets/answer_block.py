@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,11 +23,14 @@ from textual.widgets import Static
 
 from tui.formats.md_code import code_blocks
 from tui.sanitize import for_display, one_line
+from tui.trace.mathtext import to_unicode_math
 from tui.ui.compat import SteadySize
 from tui.ui.markdown.view import MarkdownView
 from tui.ui.widgets.message_stats import Stats
 
 TextSource = Callable[[], tuple[str, str]]  # (reasoning, answer), read when needed
+MATH = partial(to_unicode_math, markdown=True)  # completed blocks' math as Unicode (display only)
+RAW_CLASS = "-raw-math"  # on an ancestor (the answer pane): answers show their raw text
 LONG_TEXT = 200_000  # characters of a stored answer (and of its reasoning) shown at first (a 40k-token answer, ~125k, opens whole in 0.35 s); "more" adds as many
 
 
@@ -98,7 +102,8 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         # a long stored answer is rendered in parts (opening 10 MB must not hang): how much is shown
         long = not state == "streaming" and (len(answer) > LONG_TEXT or len(reasoning) > LONG_TEXT)
         self.shown_chars: int | None = LONG_TEXT if long else None
-        self._view = MarkdownView(lambda: shown_part(self.answer, self.shown_chars), classes="answer-markdown")
+        self._view = MarkdownView(lambda: shown_part(self.answer, self.shown_chars), transform=MATH,
+                                  classes="answer-markdown")
 
     def read_from(self, text: TextSource) -> TextSource:
         """Read the text from ``text`` from now on (a replay shows its own); return the source before."""
@@ -118,6 +123,7 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         return self.state == "streaming"
 
     def compose(self) -> ComposeResult:
+        self._view.raw = any(node.has_class(RAW_CLASS) for node in self.ancestors)  # the pane shows raw text
         yield Static(self._header_text(), classes="answer-header", markup=False)
         yield self._view
         more = Static(self._more_text(), classes="answer-more", markup=False)
@@ -184,6 +190,10 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
 
     def refresh_header(self) -> None:
         self.query_one(".answer-header", Static).update(self._header_text())
+
+    def show_raw(self, raw: bool) -> None:
+        """Show the answer as written (``raw``) or with its math as Unicode."""
+        self._view.show_raw(raw)
 
     def on_focus(self) -> None:
         self.post_message(self.Selected(self))

@@ -15,7 +15,7 @@ from textual.geometry import Region
 
 from tui.store.models import Attachment
 from tui.ui.compat import NoRelayout
-from tui.ui.widgets.answer_block import AnswerBlock
+from tui.ui.widgets.answer_block import RAW_CLASS, AnswerBlock
 from tui.ui.widgets.follow import FollowMixin
 from tui.ui.widgets.prompt_block import PromptBlock
 
@@ -88,6 +88,17 @@ class AnswerPane(FollowMixin, NoRelayout, VerticalScroll):
             gone = children[children.index(block):]
             self.live_blocks[:] = [b for b in self.live_blocks if not any(b in w.walk_children() for w in gone)]
             await self.remove_children(gone)
+
+    @property
+    def raw_math(self) -> bool:
+        """Answers show their raw text (LaTeX as written) instead of math as Unicode."""
+        return self.has_class(RAW_CLASS)
+
+    def show_raw(self, raw: bool) -> None:
+        """Every answer, and those added later, as written (``raw``) or with math as Unicode."""
+        self.set_class(raw, RAW_CLASS)
+        for block in self.all_answers():
+            block.show_raw(raw)
 
     def prompts(self) -> list[PromptBlock]:
         return list(self.query(PromptBlock))

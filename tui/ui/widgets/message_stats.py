@@ -1,5 +1,6 @@
 """Per-message stats under the reasoning header: reasoning / answer tokens, thinking time,
-tokens per second and time to first token of the answer shown in the reasoning pane.
+tokens per second (and, from the answer's timeline, a sparkline of them over the stream), time
+to first token and to the first answer token of the answer shown in the reasoning pane.
 
 The widget draws what it is given (:meth:`MessageStats.show_stats`, or a live line while
 an answer streams); the figures come from memory — a stored answer's usage and timing
@@ -9,10 +10,13 @@ poll or a database read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual.widgets import Static
+
+from tui.trace.outline import sparkline, tokens_per_char, tokens_per_second
+from tui.trace.timeline import Timeline
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class Stats:
     estimated: bool = False
     cost: str = ""  # the answer's price, formatted (a profile with a price table)
     total_s: float | None = None  # request to the end of the answer (the compare screen shows it)
+    sparkline: str = ""  # tokens/s over the stream, from its timeline ("" without one)
+    first_answer_s: float | None = None  # seconds to the first answer token (from the timeline)
 
 
 def format_cost(cost: float, currency: str = "") -> str:
@@ -49,8 +55,20 @@ def stats_of(completion: int | None, reasoning: int | None, estimated: bool,
     return Stats(reasoning, answer, reasoning_s, rate, first_token_s, estimated, total_s=total_s)
 
 
+SPARK_COLUMNS = 16
+
+
+def with_timeline(stats: Stats, timeline: Timeline | None, completion_tokens: int | None, chars: int) -> Stats:
+    """``stats`` with the sparkline of tokens/s and the time to the first answer token of ``timeline``
+    (``chars``: reasoning + answer characters, to turn characters into tokens); unchanged without one."""
+    if timeline is None or not timeline.samples:
+        return stats
+    rates = tokens_per_second(timeline, SPARK_COLUMNS, tokens_per_char(completion_tokens, chars))
+    return replace(stats, sparkline=sparkline(rates), first_answer_s=timeline.first_answer_s)
+
+
 def format_stats(stats: Stats) -> Text:
-    """``reasoning 500 tok · answer 300 tok · thought 9.5 s · 56.3 tok/s · TTFT 0.80 s``."""
+    """``reasoning 500 tok · answer 300 tok · thought 9.5 s · 56.3 tok/s ▂▅█▆ · TTFT 0.80 s · answer at 9.80 s``."""
     est = "~" if stats.estimated else ""
     parts: list[str] = []
     if stats.reasoning_tokens is not None:
@@ -60,9 +78,13 @@ def format_stats(stats: Stats) -> Text:
     if stats.thought_s is not None:
         parts.append(f"thought {stats.thought_s:.1f} s")
     if stats.tokens_per_s is not None:
-        parts.append(f"{est}{stats.tokens_per_s:.1f} tok/s")
+        parts.append(f"{est}{stats.tokens_per_s:.1f} tok/s" + (f" {stats.sparkline}" if stats.sparkline else ""))
+    elif stats.sparkline:
+        parts.append(f"tok/s {stats.sparkline}")
     if stats.first_token_s is not None:
         parts.append(f"TTFT {stats.first_token_s:.2f} s")
+    if stats.first_answer_s is not None:
+        parts.append(f"answer at {stats.first_answer_s:.2f} s")
     if stats.cost:
         parts.append(f"cost {stats.cost}")
     return Text(" · ".join(parts) if parts else "no usage recorded for this answer", style="dim")

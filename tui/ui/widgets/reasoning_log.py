@@ -13,11 +13,15 @@ new size) also draws it at its new offset. Scrolling up stops following; End (or
 scrolling back to the bottom) resumes.
 When the stream ends, a trace that fits the pane is shown from its first line; a
 longer one stays at its end if followed, and where the user put it otherwise.
+
+An optional display-only ``transform`` (math as Unicode) is applied to a whole trace at its
+final render — a stored trace when set, a streamed one when it ends — never per flush.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rich.cells import cell_len
 from textual.geometry import Region, Size
@@ -46,6 +50,8 @@ class ReasoningLog(ScrollView, can_focus=True):
         self._streaming = False
         self._follow = False
         self._highlight: re.Pattern[str] | None = None
+        self.transform: Callable[[str], str] | None = None  # display only, at the final render
+        self._start_at: float | None = None  # set_text's ``at``, applied when the rows are made
 
     # -- text ----------------------------------------------------------------------------
 
@@ -64,33 +70,61 @@ class ReasoningLog(ScrollView, can_focus=True):
         """The view keeps to the end of the trace."""
         return self._follow
 
+    @property
+    def position(self) -> float:
+        """The fraction of the rows above the view (what :meth:`set_text`'s ``at`` restores)."""
+        if self._start_at is not None:
+            return self._start_at
+        return self.scroll_y / len(self.rows) if self.rows else 0.0
+
     def append(self, text: str) -> None:
         """Add raw (unsanitised) trace text; shown at the next flush."""
         if text:
             self._pending.append(text)
 
-    def set_text(self, text: str, *, live: bool = False) -> None:
-        """Replace the trace (another answer, or a reclassified one); ``live`` follows its end."""
+    def set_text(self, text: str, *, live: bool = False, at: float = 0.0) -> None:
+        """Replace the trace (another answer, or a reclassified one); ``live`` follows its end.
+        ``at``: the fraction of the rows to show at the top (once laid out, if the pane is hidden)."""
+        if text and not live and self.transform is not None:
+            text = self.transform(text)
         self.rows = []
         self._pending = [text] if text else []
         self._streaming = live
         self._highlight = None
         self._follow = live
         self._scrollbar_while_following()
+        self._start_at = at
         self.flush(force=True)
-        self._scroll_now(0)
+        if self._start_at is not None:  # hidden, not wrapped yet: from the top until it is
+            self._scroll_now(0)
 
     def end_stream(self) -> None:
         """The stream ended: a trace that fits shows its first line; a longer one its end if it
         was followed, else the rows the user scrolled to. The rows reserved for growth go."""
         self.flush()
-        self._streaming = False  # the scrollbar comes back at the next scroll or focus, not here:
+        self._streaming = False  # the scrollbar stays hidden until the user scrolls up or focuses the pane
+        self._final_render()
         fits = len(self.rows) <= self.scrollable_content_region.height
         if fits:
             self._follow = False
         self._set_virtual_height(len(self.rows))  # a followed view moves to the new end with it
         if fits:
             self._scroll_now(0)
+
+    def _final_render(self) -> None:
+        """The streamed trace through ``transform`` (re-wrapped only if that changed it)."""
+        text = self.text
+        if self.transform is None or not text or self.wrap_width < 1:
+            return
+        shown = self.transform(text)
+        if shown == text:
+            return
+        before = len(self.rows)
+        self.rows = []
+        append_rows(self.rows, for_display(shown), self.wrap_width)
+        if not self._follow and before:  # where the user was reading, in proportion
+            self._scroll_now(int(self.scroll_y * len(self.rows) / before))
+        self.refresh()
 
     # -- search highlights ---------------------------------------------------------------
 
@@ -126,6 +160,9 @@ class ReasoningLog(ScrollView, can_focus=True):
             self._refresh_rows(first, len(rows), old_last)
         if self._follow and self.scroll_y != self.max_scroll_y:  # the pane's height changed meanwhile
             self._scroll_now(self.max_scroll_y)
+        elif self._start_at is not None:
+            self._scroll_now(int(self._start_at * len(rows)))
+        self._start_at = None
         return True
 
     def _height_for(self, rows: int) -> int:

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from tui.trace.mathtext import to_unicode_math
 from tui.ui.widgets.answer_block import AnswerBlock
 from tui.ui.widgets.message_stats import MessageStats, live_text
 from tui.ui.widgets.reasoning_log import ReasoningLog
@@ -44,6 +45,7 @@ class ReasoningPane(Vertical):
         super().__init__(id=id)
         self.source: AnswerBlock | None = None  # the answer shown
         self.trace = ReasoningLog(id="reasoning-log")
+        self.trace.transform = to_unicode_math  # math as Unicode (display only); None: raw
         self.stats = MessageStats(id="message-stats")
         self._think_start: float | None = None
         self._thought_s: float | None = None
@@ -79,6 +81,21 @@ class ReasoningPane(Vertical):
             else:
                 self.stats.show_stats(block.stats)
         self._render_header()
+
+    @property
+    def raw_math(self) -> bool:
+        """The trace shows its raw text (LaTeX as written) instead of math as Unicode."""
+        return self.trace.transform is None
+
+    def show_raw(self, raw: bool) -> None:
+        """Show the trace as written (``raw``) or with its math as Unicode (a streaming one: when it ends)."""
+        if raw == self.raw_math:
+            return
+        self.trace.transform = None if raw else to_unicode_math
+        block = self.source
+        if block is not None and not block.live:  # the same place in the trace, in proportion
+            trace = self.trace
+            trace.set_text(block.shown_reasoning, at=trace.position)
 
     def append(self, block: AnswerBlock, text: str) -> None:
         """Append live reasoning if ``block`` is the one shown."""

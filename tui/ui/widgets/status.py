@@ -79,6 +79,7 @@ class StatusModel:
     thinking: Callable[[], str] = lambda: ""  # "on" / "off" / "default" with a thinking switch, else ""
     activity: str = ""  # "thinking", "answering", "stopped"...
     context: str = ""  # "ctx 12.4k/128k": how full the next request's context is
+    view: str = ""  # how the panes show now when not as usual: "zoom", "raw LaTeX"
 
     def reset_answer(self) -> None:
         """Forget the last answer's figures (another conversation is shown)."""
@@ -208,6 +209,8 @@ class StatusBar(Static):
         m = self.model
         now = time.monotonic()
         top = [Item(m.endpoint or "offline", 0, "bold")]
+        if m.view:
+            top.append(Item(m.view, 1, "reverse"))
         thinking = m.thinking()
         if thinking:
             top.append(Item(f"thinking {thinking}", 1))
