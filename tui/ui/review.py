@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from tui.ui.screens.main import MainScreen
+from textual.screen import Screen
+
+from tui.ui.context import AppContext
+from tui.ui.keymap import Keymap
+from tui.ui.panes import Panes
 
 Handler = Callable[[], Awaitable[None] | None]
 
@@ -21,8 +24,11 @@ Handler = Callable[[], Awaitable[None] | None]
 class TraceReview:
     """Runs the review keys by id; the parts that own them register their handlers."""
 
-    def __init__(self, screen: MainScreen) -> None:
-        self.screen = screen
+    def __init__(self, screen: Screen[Any], context: AppContext, panes: Panes, keymap: Keymap) -> None:
+        self.screen = screen  # for notify, push_screen, set_focus and layout classes
+        self.context = context
+        self.panes = panes
+        self.keymap = keymap
         self.handlers: dict[str, Handler] = {}
 
     def register(self, handlers: Mapping[str, Handler]) -> None:

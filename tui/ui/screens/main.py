@@ -78,7 +78,7 @@ class MainScreen(Screen[None]):
         self.frames = FrameClock(self.panes, low_bandwidth=context.low_bandwidth)
         self.branches = Branches(context, self.panes, keymap, self._notice)
         self.history.on_shown = self.branches.shown
-        self.review = TraceReview(self)
+        self.review = TraceReview(self, context, self.panes, keymap)
 
     # -- layout ----------------------------------------------------------------------------
 
