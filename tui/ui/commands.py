@@ -8,6 +8,7 @@ main screen. A command that cannot run now stays listed and says why (from
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
+import re
 from dataclasses import dataclass
 from functools import partial
 
@@ -17,6 +18,9 @@ from tui.config import ConfigError
 from tui.config_write import profile_names, read_profile
 from tui.sanitize import one_line
 from tui.ui.screens.main import MainScreen
+
+
+_TRACE = re.compile(r"trace\('(\w+)'\)")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,14 @@ COMMANDS = [
     PaletteCommand("Copy code block", "Copy the highlighted (or first) code block (OSC 52)", "copy_code_block"),
     PaletteCommand("Next code block", "Highlight the next code block of the selected answer", "next_code_block"),
     PaletteCommand("Export conversation (Markdown)", "Write it to a 0600 file in the data directory", "export"),
+    PaletteCommand("Find in trace", "Find text in the shown reasoning; Enter / Shift+Enter: next / previous",
+                   "trace('find_in_trace')"),
+    PaletteCommand("Next step of the trace", "Scroll the reasoning to its next step and mark it",
+                   "trace('next_step')"),
+    PaletteCommand("Previous step of the trace", "Scroll the reasoning to its previous step", "trace('prev_step')"),
+    PaletteCommand("Next pivot of the trace", "The next step that opens with Wait, But, Hmm… ([trace] pivots)",
+                   "trace('next_pivot')"),
+    PaletteCommand("Previous pivot of the trace", "The previous step that opens with a pivot", "trace('prev_pivot')"),
     PaletteCommand("Previous prompt", "Jump to the previous prompt of the conversation", "prev_prompt"),
     PaletteCommand("Next prompt", "Jump to the next prompt of the conversation", "next_prompt"),
     PaletteCommand("Switch deployment", "Use another deployment on the same endpoint", "switch_deployment"),
@@ -72,6 +84,12 @@ class Entry:
     help: str
     run: Callable[[], Awaitable[object] | object]
     why_not: str | None = None
+
+
+def binding_id(action: str) -> str:
+    """The key id of a palette action: ``app.quit`` -> ``quit``, ``trace('next_step')`` -> ``next_step``."""
+    match = _TRACE.fullmatch(action)
+    return match.group(1) if match else action.removeprefix("app.")
 
 
 def _profiles(screen: MainScreen) -> Iterator[Entry]:
@@ -97,8 +115,8 @@ def palette_entries(screen: MainScreen) -> list[Entry]:
     entries = []
     for command in COMMANDS:
         why = screen.unavailable(command.action)
-        keys = screen.keymap.describe(command.action.removeprefix("app.")) if screen.keymap.keys_for(
-            command.action.removeprefix("app.")) else ""
+        key_id = binding_id(command.action)
+        keys = screen.keymap.describe(key_id) if screen.keymap.keys_for(key_id) else ""
         help_text = f"{command.help} ({keys})" if keys else command.help
         entries.append(Entry(command.name, help_text, partial(screen.run_command, command.action), why))
     switch_at = next(i for i, c in enumerate(COMMANDS) if c.action == "switch_deployment")

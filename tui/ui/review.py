@@ -17,6 +17,8 @@ from textual.screen import Screen
 from tui.ui.context import AppContext
 from tui.ui.keymap import Keymap
 from tui.ui.panes import Panes
+from tui.ui.trace_find import TraceFind
+from tui.ui.trace_outline import TraceOutline
 
 Handler = Callable[[], Awaitable[None] | None]
 
@@ -30,6 +32,8 @@ class TraceReview:
         self.panes = panes
         self.keymap = keymap
         self.handlers: dict[str, Handler] = {}
+        self.outline = TraceOutline(self)  # next_step, prev_step, next_pivot, prev_pivot
+        self.find = TraceFind(self)  # find_in_trace, find_next, find_prev
 
     def register(self, handlers: Mapping[str, Handler]) -> None:
         """Add a part's handlers; two parts never own the same key id."""
