@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 
 from tui.chat.titles import title_for as make_title
 from tui.ui.widgets.lines import append_rows
-from tui.ui.widgets.reasoning_log import ReasoningLog
+from tui.ui.widgets.reasoning_log import MARGIN, ReasoningLog
 from tui.ui.widgets.status import StatusBar, Tokens
 
 
@@ -47,7 +47,7 @@ class _LogApp(App[None]):
 
 
 def _screen_rows(log: ReasoningLog) -> list[str]:
-    return [log.render_line(y).text.rstrip() for y in range(log.scrollable_content_region.height)]
+    return [log.render_line(y).text[MARGIN:].rstrip() for y in range(log.scrollable_content_region.height)]  # less the mark column
 
 
 async def test_reasoning_log_20k_tokens_shown() -> None:

@@ -78,9 +78,9 @@ SCREEN_BINDINGS: list[BindingType] = [
     Binding("s", "trace('next_step')", "Next step of the trace (marks it; header: step n/m)", show=False,
             id="next_step"),
     Binding("S", "trace('prev_step')", "Previous step of the trace", show=False, id="prev_step"),
-    Binding("p", "trace('next_pivot')", "Next pivot of the trace (Wait, But… marked » in its margin)", show=False,
+    Binding("w", "trace('next_pivot')", "Next pivot of the trace (Wait, But… marked » in its margin)", show=False,
             id="next_pivot"),
-    Binding("P", "trace('prev_pivot')", "Previous pivot of the trace", show=False, id="prev_pivot"),
+    Binding("W", "trace('prev_pivot')", "Previous pivot of the trace", show=False, id="prev_pivot"),
     Binding("alt+s", "trace('find_in_trace')", "Find in trace",
             tooltip="Find in the shown trace (Enter / Shift+Enter or Down / Up: next / previous; Esc closes)",
             show=False, priority=True, id="find_in_trace"),
@@ -94,7 +94,7 @@ SHARED_KEYS = {
     frozenset({"edit_prompt", "edit_prompt_answer"}),  # the same action: on a focused answer, shown in the footer
 }
 
-TYPED_IN_PROMPT = ("Single-character keys (y Y c C e ( ) j k { } / s S p P n N) work outside the prompt, "
+TYPED_IN_PROMPT = ("Single-character keys (y Y c C e ( ) j k { } / s S w W n N) work outside the prompt, "
                    "where they are typed.")
 
 

@@ -14,14 +14,11 @@ import re
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.widget import Widget
 
+from tui.ui.trace_outline import Review
 from tui.ui.widgets.answer_block import AnswerBlock
-
-if TYPE_CHECKING:
-    from tui.ui.review import TraceReview
 
 REFRESH_S = 1.0  # while an answer streams, the matches follow it at most this often
 
@@ -36,7 +33,7 @@ def find_spans(text: str, query: str) -> list[tuple[int, int]]:
 class TraceFind:
     """The find bar's query, its matches in the trace shown, and the current match."""
 
-    def __init__(self, review: TraceReview, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, review: Review, clock: Callable[[], float] = time.monotonic) -> None:
         self.review = review
         self.pane = review.panes.reasoning
         self.bar = self.pane.find_bar
