@@ -5,7 +5,8 @@ The steps are those of :mod:`tui.trace.steps` (paragraphs; sentences that open w
 when the trace has no blank line), with config.toml's ``[trace] pivots``, over the text the
 reasoning pane shows. A :class:`~tui.trace.steps.StepSplitter` follows a streamed trace at
 most once a second (:data:`REFRESH_S`) and at once when another answer is shown or the
-stream ends, so streaming costs no more than before: no split per delta.
+stream ends, so streaming costs no more than before: no split per delta, and the margin
+marks of a streamed trace are drawn when it ends (at once if a step key was used meanwhile).
 
 The pane marks where pivots start and the current step; its header then reads
 ``step 4/17 · 3 pivots · ~120 tok · 2.1 s`` (tokens estimated, shared out by characters;
@@ -98,6 +99,8 @@ class TraceOutline:
 
     def _show(self) -> None:
         steps, current = self.steps, self.current
+        if current is None and self._live:
+            return  # nothing chosen: a streamed trace gets its marks when it ends (no repaint meanwhile)
         pivots = [s.start for s in steps if s.pivot is not None]
         bounds = (steps[current].start, steps[current].end) if current is not None else None
         self.pane.trace.set_marks(pivots, bounds)

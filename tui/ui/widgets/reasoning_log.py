@@ -135,8 +135,17 @@ class ReasoningLog(ScrollView, can_focus=True):
         pivots = list(pivots)
         if pivots == self._pivots and current == self._current:
             return
+        changed = set(pivots).symmetric_difference(self._pivots)
+        whole = current != self._current
         self._pivots, self._current = pivots, current
-        self.refresh(Region(0, 0, MARGIN, self.scrollable_content_region.height))
+        height = self.scrollable_content_region.height
+        if whole:
+            self.refresh(Region(0, 0, MARGIN, height))
+            return
+        top = int(self.scroll_y)  # while a trace streams only new pivots change: repaint just their cells
+        regions = [Region(0, y, MARGIN, 1) for y in sorted({self.row_of(o) - top for o in changed}) if 0 <= y < height]
+        if regions:  # (refresh() with no region would repaint the whole pane)
+            self.refresh(*regions)
 
     def set_matches(self, spans: Sequence[tuple[int, int]], current: int | None) -> None:
         """Draw find matches (character spans of :attr:`text`), ``current`` in its own style."""
@@ -287,13 +296,19 @@ class ReasoningLog(ScrollView, can_focus=True):
         style = self.rich_style
         if row >= len(self.rows):
             return Strip.blank(width, style)
-        text_width = max(0, width - MARGIN)
+        margin = self._margin(row, style)
         spans = self._row_spans(row) if self._matches else []
+        if margin.text.isspace():  # a blank margin joins the row's text: one segment, one style sequence
+            text = margin.text + self.rows[row]
+            if spans:
+                return span_strip(text, [(a + MARGIN, b + MARGIN, s) for a, b, s in spans], style, width)
+            return row_strip(text, style, width, self._highlight)
+        text_width = max(0, width - MARGIN)
         if spans:
             body = span_strip(self.rows[row], spans, style, text_width)
         else:
             body = row_strip(self.rows[row], style, text_width, self._highlight)
-        return Strip([self._margin(row, style), *body], width)
+        return Strip([margin, *body], width)
 
     def on_resize(self) -> None:
         if self.text_width != self.wrap_width:
