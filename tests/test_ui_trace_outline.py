@@ -161,6 +161,11 @@ async def test_outline_follows_a_stream_without_splitting_every_delta(azure_serv
         assert app.main_screen.panes.reasoning.trace.text == trace
         assert [s.pivot for s in outline.steps] == [s.pivot for s in split_steps(app.main_screen.panes.reasoning.trace.text)]
         assert [s.pivot for s in outline.steps] == [None, "Wait"]
+        log = app.main_screen.panes.reasoning.trace
+        pivot_row = log.row_of(log.text.index("Wait, check it."))
+        log.scroll_to(y=pivot_row, animate=False)
+        await pilot.pause()
+        assert log.render_line(0).text[:MARGIN] == PIVOT_MARK  # marked once the stream ended
         app.main_screen.set_focus(app.main_screen.panes.reasoning.trace)
         await pilot.press("w")
         await pilot.pause()
@@ -193,6 +198,9 @@ async def test_find_in_trace_counts_moves_and_gives_the_focus_back(tmp_path: Pat
         await pilot.press("enter")
         await pilot.pause()
         assert str(count.render()) == "2/3"
+        row = next(log.render_line(y) for y in range(log.size.height) if "WAIT:" in log.render_line(y).text)
+        styles = {seg.text: seg.style.bgcolor for seg in row if seg.style and seg.style.bgcolor}
+        assert styles["WAIT"] != styles["wait"]  # the current match stands out from the others
         await pilot.press("down")
         await pilot.pause()
         assert str(count.render()) == "3/3"
@@ -256,7 +264,13 @@ async def test_palette_and_help_list_the_keys(tmp_path: Path) -> None:
         await screen.run_command("trace('next_pivot')")
         await pilot.pause()
         assert header(app).startswith("step 5/12")
-        await pilot.press("f1")
+        await pilot.press("f3")  # the pane hidden: the keys say how to show it and change nothing
+        await pilot.pause()
+        screen.set_focus(screen.panes.answers.answers()[0])
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.review.outline.current == 4 and "shows it" in str(list(app._notifications)[-1].message)
+        await pilot.press("f3", "f1")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         text = app.screen.plain_text()
         for key_id in ("next_step", "prev_step", "next_pivot", "prev_pivot", "find_in_trace", "find_next", "find_prev"):
