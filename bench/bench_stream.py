@@ -85,7 +85,7 @@ def wait_settled(app: PtyApp, t_from: float, blink_rows: set[int], timeout: floa
 
 
 def run_stream(n: int, rate: float, *, workload: str = "default", profile: str | None = None,
-               timeout: float | None = None) -> dict:
+               timeout: float | None = None, dump: str | None = None) -> dict:
     """One streaming run of a named workload (workload.tokens_for); a dict of measurements (module docstring)."""
     timeout = timeout or n / rate * 3 + 60
     cmd = [sys.executable, str(HERE / "profile_app.py"), profile, "--"] if profile else None
@@ -120,6 +120,8 @@ def run_stream(n: int, rate: float, *, workload: str = "default", profile: str |
             nbytes = app.bytes_between(t_send, t_settle)
             window = bytes(app.buf[app.offset_at(t_send): app.offset_at(t_settle)])
             frames = parse(window)
+            if dump:
+                Path(dump).write_bytes(window)
             span = t_settle - t_send
             res.update(
                 startup_s=paint.t_content - app.t_spawn,
@@ -163,8 +165,9 @@ def main() -> None:
                         help="default: long reasoning + 10%% answer; answer: an answer-heavy Markdown reply; "
                              "paragraph / code: one giant paragraph / one never-closed code block")
     parser.add_argument("--profile", help="run the app in-process under cProfile, stats to this file")
+    parser.add_argument("--dump", help="write the bytes the app sent while streaming to this file")
     args = parser.parse_args()
-    res = run_stream(args.tokens, args.rate, workload=args.workload, profile=args.profile)
+    res = run_stream(args.tokens, args.rate, workload=args.workload, profile=args.profile, dump=args.dump)
     print(json.dumps(res, indent=2, default=str))
 
 

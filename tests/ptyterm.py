@@ -81,6 +81,19 @@ class PtyTerminal:
             time.sleep(0.05)
         return False
 
+    def wait_quiet(self, quiet_s: float = 0.3, timeout: float = 10.0) -> bool:
+        """Wait until the program has written nothing for ``quiet_s`` (its last frames are out)."""
+        deadline = time.monotonic() + timeout
+        size, since = len(self.output), time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            now = len(self.output)
+            if now != size:
+                size, since = now, time.monotonic()
+            elif time.monotonic() - since >= quiet_s:
+                return True
+        return False
+
     def drain(self, timeout: float = 10.0) -> bytes:
         """After the program exited: wait until every byte it wrote has been read; return them all."""
         self._reader.join(timeout=timeout)  # the reader stops at end of output (EIO once the pty closed)

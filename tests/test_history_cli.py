@@ -93,6 +93,18 @@ def test_show_human_is_sanitised(db: Path, capsys) -> None:
     assert "Reasoning" in out and "Probably to deter" in out and "␛[2J" in out
 
 
+def test_show_lists_each_messages_notes_sanitised(db: Path, capsys) -> None:
+    cid, _ = ids(db)
+    with HistoryStore.open(db) as store:
+        prompt, answer = store.get_conversation(cid).messages  # type: ignore[union-attr]
+        store.add_note(prompt.id, "vague \x1b[31mwording")
+        store.add_note(answer.id, "check the horsefly study")
+    assert run(db, "show", cid) == 0
+    out = capsys.readouterr().out
+    assert "  ✎ vague ␛[31mwording\n" in out and out.index("vague") < out.index("Probably to deter")
+    assert out.rstrip().endswith("✎ check the horsefly study")
+
+
 def test_unknown_and_ambiguous_ids_exit_2(db: Path, capsys) -> None:
     for argv in (["show", "nope"], ["rename", "nope", "x"], ["archive", "nope"],
                  ["delete", "nope", "--yes"], ["export", "nope"]):

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -52,7 +51,7 @@ def test_streamed_reasoning_and_answer(tmp_path: Path, azure_server) -> None:
         start = term.mark()
         term.send(b"show [b]pmarkup[/b]\r")
         assert term.wait_for("ANSWER", since=start), term.output[start:][-3000:]
-        time.sleep(1.0)  # let the last frames (final Markdown update, status) arrive
+        assert term.wait_quiet()  # the last frames (final Markdown update, status) are out
         session = term.output[start:]
     finally:
         term.close()
@@ -105,7 +104,7 @@ def test_history_entry_and_imported_file(tmp_path: Path) -> None:
         term.send(b"\r")  # open the conversation under the cursor
         assert term.wait_for("STOREDANSWER", since=start), term.output[start:][-3000:]
         assert term.wait_for("STOREDREASON", since=start)
-        time.sleep(0.5)
+        assert term.wait_quiet()
         everything = term.output
     finally:
         term.close()

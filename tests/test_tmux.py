@@ -75,6 +75,18 @@ class Tmux:
             time.sleep(0.2)
         raise AssertionError(f"timed out waiting for {what}; screen was:\n{screen}")
 
+    def wait_stable(self, timeout: float = 20.0) -> str:
+        """Wait until two screens in a row are the same (what was typed has been taken in)."""
+        deadline = time.monotonic() + timeout
+        before = self.screen()
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            screen = self.screen()
+            if screen == before:
+                return screen
+            before = screen
+        raise AssertionError(f"the screen never settled; it was:\n{before}")
+
     def kill(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)
 
@@ -102,10 +114,11 @@ def test_installed_app_in_80x24_terminal(azure_server, tmp_path: Path) -> None:
     try:
         tmux.start(command)
         tmux.wait_for("Type a prompt", "dep @ 127.0.0.1")
-        # Ctrl+J and Alt+Enter (ESC CR in this terminal) insert newlines; typed at a human pace.
+        # Ctrl+J and Alt+Enter (ESC CR in this terminal) insert newlines; each piece shown before the next.
         for keys, literal in (("What is", True), ("C-j", False), ("2+2?", True), ("M-Enter", False), ("Thanks.", True)):
             tmux.keys(keys, literal=literal)
-            time.sleep(0.3)
+            if literal:
+                tmux.wait_for(keys)
         screen = tmux.wait_for("Thanks.")
         lines = [line.strip() for line in screen.splitlines()]
         assert "What is" in lines and "2+2?" in lines and "Thanks." in lines, screen

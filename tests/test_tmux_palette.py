@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -42,7 +41,7 @@ def _palette(tmux: Tmux, typed: str, expect: str) -> None:
     tmux.wait_for("Search for commands")
     tmux.keys(typed, literal=True)
     tmux.wait_for(expect)
-    time.sleep(0.3)
+    tmux.wait_stable()  # the palette has ranked what was typed
     tmux.keys("Enter")
 
 
@@ -70,7 +69,7 @@ def test_palette_settings_and_theme_from_the_keyboard(azure_server, tmp_path: Pa
         tmux.keys("ansi-light", literal=True)
         # Typed into the search box and listed as a result: twice on screen (once is only the typing).
         tmux.wait_until(lambda screen: screen.count("ansi-light") >= 2, "ansi-light among the themes")
-        time.sleep(0.3)
+        tmux.wait_stable()
         tmux.keys("Enter")
         tmux.wait_for("Type a prompt", absent=("Search for themes",))
         tmux.keys("C-q")

@@ -122,3 +122,23 @@ def test_a_partial_configuration_opens_setup_with_what_is_known(azure_server, mo
     assert "AZURE_OPENAI_ENDPOINT" in str(seen["intro"]) and "deployment" in str(seen["intro"])
     assert seen["auth"] == 2  # none: a loopback, non-Azure endpoint
     assert seen["answer"] == "after partial"
+
+
+async def test_cancelling_first_run_setup_says_how_to_get_it_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Esc in first-run setup: the app stays read-only and a toast names the way back (#11)."""
+    settings = load_settings(Overrides())
+    toasts: list[str] = []
+
+    async def drive(app: R1App) -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen))
+            original = app.notify
+            monkeypatch.setattr(app, "notify", lambda message, *a, **k: (toasts.append(str(message)),
+                                                                         original(message, *a, **k))[1])
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, SetupScreen) and toasts)
+            assert app.context.client is None and app.context.offline
+
+    monkeypatch.setattr(R1App, "run_async", drive)
+    assert await cli._run_app(settings, offline=False, low_bandwidth=False) == 0
+    assert any("Setup cancelled" in t and "Ctrl+P" in t and "setup" in t for t in toasts)

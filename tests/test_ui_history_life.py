@@ -206,7 +206,7 @@ async def test_list_never_loads_messages_and_pages(tmp_path: Path, monkeypatch: 
 
 def test_stats_from_a_record() -> None:
     stats = stats_from_record(Usage(100, 800, 900, 500, False), Timing(0.8, 9.5, 14.2))
-    assert stats == Stats(500, 300, 9.5, pytest.approx(800 / 13.4), 0.8, False)
+    assert stats == Stats(500, 300, 9.5, pytest.approx(800 / 13.4), 0.8, False, total_s=14.2)
     text = format_stats(stats).plain
     assert text == "reasoning 500 tok · answer 300 tok · thought 9.5 s · 59.7 tok/s · TTFT 0.80 s"
     assert format_stats(stats_from_record(Usage(), Timing())).plain == "no usage recorded for this answer"

@@ -69,6 +69,37 @@ async def test_reasoning_log_20k_tokens_shown() -> None:
         assert _screen_rows(log)[:3] == ["short", "", "again"]
 
 
+async def test_no_scrollbar_while_a_followed_trace_grows_and_back_when_the_user_scrolls() -> None:
+    """Each scroll step would repaint the whole scrollbar track (bench/: ~1.8 KB a step at 120x40)."""
+    app = _LogApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        log = app.query_one(ReasoningLog)
+        log.set_text("", live=True)
+        log.append("".join(f"line {i}\n" for i in range(200)))
+        log.flush()
+        await pilot.pause()
+        assert log.max_scroll_y > 0 and log.styles.scrollbar_visibility == "hidden"
+        assert log.scrollable_content_region.width - MARGIN == log.wrap_width  # the gutter stays: no re-wrap later
+        log.end_stream()
+        await pilot.pause()
+        assert log.styles.scrollbar_visibility == "hidden"  # not at the end: that layout repaints everything
+        log.scroll_to(y=0, animate=False)
+        await pilot.pause()
+        assert log.styles.scrollbar_visibility == "visible"
+        log.set_text("another trace\n" * 100, live=True)
+        log.append("more\n")
+        log.flush()
+        await pilot.pause()
+        assert log.scroll_y == log.max_scroll_y > 0 and log.styles.scrollbar_visibility == "hidden"
+        log.scroll_to(y=0, animate=False)  # scrolled up while it streams: following stops
+        await pilot.pause()
+        assert not log.following and log.styles.scrollbar_visibility == "hidden"
+        app.set_focus(None)
+        log.focus()  # the pane focused (Tab): the bar is back
+        await pilot.pause()
+        assert log.styles.scrollbar_visibility == "visible"
+
+
 def test_make_title() -> None:
     assert make_title("  hello\n  world ") == "hello world"
     title = make_title("x" * 100)

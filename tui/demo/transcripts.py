@@ -68,7 +68,7 @@ def math(a: int = 17, b: int = 23, variant: int = 0) -> Transcript:
     lines += ["", f"So the answer is {total}."]
     answer = (f"**{a} × {b} = {total}**\n\nBreaking {b} into {split}:\n\n"
               + "\n".join(f"- {a} × {p} = {q}" for p, q in zip(parts, prods))
-              + f"\n- {' + '.join(map(str, prods))} = **{total}**\n")
+              + f"\n- {' + '.join(map(str, prods))} = **{total}**\n\nSo the answer is **{total}**.\n")
     return Transcript("math", "\n".join(lines), answer, "think")
 
 

@@ -99,15 +99,20 @@ def conversation_text(data: dict[str, Any], *, dim_reasoning: bool) -> list[str]
     for m in data["messages"]:
         lines.append("")
         if m["role"] == "user":
-            lines += [f"You · {when(m['created_at'])}", indent(for_display(m["content"]), "  ")]
+            lines += [f"You · {when(m['created_at'])}", indent(for_display(m["content"]), "  ")] + note_lines(m)
             continue
         lines.append(assistant_header(m))
         if m["reasoning"]:
             body = indent(for_display(m["reasoning"]), "  │ ")
             lines += ["  Reasoning:", f"{DIM}{body}{RESET}" if dim_reasoning else body]
         lines.append(indent(for_display(m["content"]), "  ") if m["content"] else "  (no answer)")
-        lines += outcome_lines(m)
+        lines += outcome_lines(m) + note_lines(m)
     return lines
+
+
+def note_lines(m: dict[str, Any]) -> list[str]:
+    """The user's notes on a message, one line each (exports made before notes existed have none)."""
+    return [f"  ✎ {one_line(n['body'], 500)}" for n in m.get("notes") or ()]
 
 
 def hits_json(hits: Sequence[Any]) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+from tui.ui.screens.compare import CompareScreen
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.search import SearchScreen
 from tui.ui.widgets.alternatives import AnswerGroup
@@ -37,6 +38,11 @@ SCREEN_BINDINGS: list[BindingType] = [
     Binding("ctrl+n", "new_conversation", "New", tooltip="New conversation", id="new_conversation"),
     Binding("ctrl+f", "search", "Search", priority=True, id="search"),
     Binding("escape", "stop", "Stop", tooltip="Stop the answer (or the retry wait)", id="stop"),  # shown while an answer streams
+    # shown while a replay runs (trace review, tui/ui/replay.py); Esc ends it before it goes to the prompt
+    Binding("escape", "trace('replay_stop')", "End replay", tooltip="End the replay (the answer as stored)",
+            id="replay_stop"),
+    Binding("plus", "trace('replay_faster')", "Faster", tooltip="Replay faster (×1, ×2, ×4, ×16)", id="replay_faster"),
+    Binding("minus", "trace('replay_slower')", "Slower", tooltip="Replay slower", id="replay_slower"),
     Binding("f1", "help", "Help", tooltip="Every key (this list)", id="help"),
     Binding("ctrl+q", "app.quit", "Quit", tooltip="Quit (a running answer is saved first)", priority=True,
             id="quit"),
@@ -74,6 +80,13 @@ SCREEN_BINDINGS: list[BindingType] = [
     Binding("right_parenthesis", "next_branch", "Next branch (at the nearest fork)", show=False, id="next_branch"),
     Binding("j", "cursor_down", "Down (lists, panes)", show=False, id="cursor_down"),
     Binding("k", "cursor_up", "Up (lists, panes)", show=False, id="cursor_up"),
+    Binding("p", "trace('replay')", "Replay the answer",
+            tooltip="Replay the focused (or last) answer at its recorded pace; never saved", show=False, id="replay"),
+    Binding("alt+n", "trace('note')", "Note", tooltip="Add, edit or delete a note on the focused answer (or its prompt)",
+            show=False, priority=True, id="note"),
+    Binding("equals_sign", "trace('compare')", "Compare alternatives",
+            tooltip="Two alternatives of the focused (or last) answer side by side, words that differ marked",
+            show=False, id="compare"),
     # Reading a trace (issue 14): run by tui/ui/review.py's TraceReview, by id.
     Binding("s", "trace('next_step')", "Next step of the trace (marks it; header: step n/m)", show=False,
             id="next_step"),
@@ -91,11 +104,13 @@ SCREEN_BINDINGS: list[BindingType] = [
 # Ids that share a default key on purpose: the first one that can run now takes it.
 SHARED_KEYS = {
     frozenset({"stop", "focus_prompt"}),  # Esc stops a running answer, else goes to the prompt
+    frozenset({"stop", "replay_stop"}),  # ... else ends a replay (never both: no replay while an answer streams)
+    frozenset({"replay_stop", "focus_prompt"}),
     frozenset({"edit_prompt", "edit_prompt_answer"}),  # the same action: on a focused answer, shown in the footer
 }
 
-TYPED_IN_PROMPT = ("Single-character keys (y Y c C e ( ) j k { } / s S w W n N) work outside the prompt, "
-                   "where they are typed.")
+TYPED_IN_PROMPT = ("Single-character keys (y Y c C e ( ) j k { } / p + - = s S w W n N) work outside the "
+                   "prompt, where they are typed.")
 
 
 @dataclass(frozen=True)
@@ -128,6 +143,8 @@ def areas() -> list[Area]:
         Area("Everywhere", (Binding("tab,shift+tab", "focus", "Move focus between the areas"),)),
         Area("Search dialog", (*_bindings(SearchScreen.BINDINGS), Binding("enter", "open", "Open the result"))),
         Area("Confirm dialog", _bindings(ConfirmScreen.BINDINGS)),
+        Area("Compare screen", _bindings(CompareScreen.BINDINGS),
+             "Up, Down, PageUp, PageDown, Home and End scroll both columns together."),
     ]
 
 

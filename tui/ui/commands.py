@@ -8,7 +8,6 @@ main screen. A command that cannot run now stays listed and says why (from
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
-import re
 from dataclasses import dataclass
 from functools import partial
 
@@ -20,9 +19,6 @@ from tui.sanitize import one_line
 from tui.ui.screens.main import MainScreen
 
 
-_TRACE = re.compile(r"trace\('(\w+)'\)")
-
-
 @dataclass(frozen=True)
 class PaletteCommand:
     """One palette entry: ``action`` is an action of the main screen."""
@@ -30,6 +26,7 @@ class PaletteCommand:
     name: str
     help: str
     action: str
+
 
 
 COMMANDS = [
@@ -46,6 +43,8 @@ COMMANDS = [
                    "makes a new branch", "edit_prompt"),
     PaletteCommand("Previous branch", "Show the previous branch at the nearest fork", "prev_branch"),
     PaletteCommand("Next branch", "Show the next branch at the nearest fork", "next_branch"),
+    PaletteCommand("Compare alternatives", "Two answers to the same prompt side by side, with the words that "
+                   "differ marked and their reasoning, time and steps", "trace('compare')"),
     PaletteCommand("Fork into a new conversation", "Copy the active path into a new conversation and open it",
                    "fork_conversation"),
     PaletteCommand("Toggle reasoning pane", "Show or hide the reasoning", "toggle_reasoning"),
@@ -55,6 +54,10 @@ COMMANDS = [
     PaletteCommand("Copy code block", "Copy the highlighted (or first) code block (OSC 52)", "copy_code_block"),
     PaletteCommand("Next code block", "Highlight the next code block of the selected answer", "next_code_block"),
     PaletteCommand("Export conversation (Markdown)", "Write it to a 0600 file in the data directory", "export"),
+    PaletteCommand("Replay the answer", "Replay the selected (or last) answer at its recorded pace (never saved)",
+                   "trace('replay')"),
+    PaletteCommand("Note on a message", "Add, edit or delete a note on the selected answer (or its prompt)",
+                   "trace('note')"),
     PaletteCommand("Find in trace", "Find text in the shown reasoning; Enter / Shift+Enter: next / previous",
                    "trace('find_in_trace')"),
     PaletteCommand("Next step of the trace", "Scroll the reasoning to its next step and mark it",
@@ -86,12 +89,6 @@ class Entry:
     why_not: str | None = None
 
 
-def binding_id(action: str) -> str:
-    """The key id of a palette action: ``app.quit`` -> ``quit``, ``trace('next_step')`` -> ``next_step``."""
-    match = _TRACE.fullmatch(action)
-    return match.group(1) if match else action.removeprefix("app.")
-
-
 def _profiles(screen: MainScreen) -> Iterator[Entry]:
     context = screen.context
     try:
@@ -110,12 +107,18 @@ def _profiles(screen: MainScreen) -> Iterator[Entry]:
                     partial(screen.connection.switch, name, None), why)
 
 
+def key_id_of(action: str) -> str:
+    """The key id of a palette action: ``app.quit`` -> ``quit``, ``trace('note')`` -> ``note``."""
+    action = action.removeprefix("app.")
+    return action[len("trace('"):-len("')")] if action.startswith("trace('") and action.endswith("')") else action
+
+
 def palette_entries(screen: MainScreen) -> list[Entry]:
     """Every command, with why it cannot run now (None when it can)."""
     entries = []
     for command in COMMANDS:
         why = screen.unavailable(command.action)
-        key_id = binding_id(command.action)
+        key_id = key_id_of(command.action)
         keys = screen.keymap.describe(key_id) if screen.keymap.keys_for(key_id) else ""
         help_text = f"{command.help} ({keys})" if keys else command.help
         entries.append(Entry(command.name, help_text, partial(screen.run_command, command.action), why))

@@ -91,13 +91,18 @@ class Generation:
         match update:
             case AnswerOpened(choice=choice, message_id=msg_id):
                 self.choices[choice] = ChoiceState()
-                await self.view.open(choice, msg_id, self.exchange.choice_base + choice)
+                await self.view.open(choice, msg_id, self.exchange.choice_base + choice, self._text_source(choice))
                 if choice == 0 and self.on_opened is not None:
                     await self.on_opened()
             case ExchangeEnded(states=states):
                 await self.finish(states)
             case _:
                 await self.handle(update)
+
+    def _text_source(self, choice: int) -> Callable[[], tuple[str, str]]:
+        """Where the block of ``choice`` reads its text: the engine's transcript, the only copy."""
+        text = self.transcript.choice(choice)
+        return lambda: (text.reasoning, text.answer)
 
     async def handle(self, event: Update) -> None:
         """Show one stream event (the engine applied it to the transcript already)."""
@@ -123,7 +128,7 @@ class Generation:
             case Reclassified(reasoning=reasoning, answer=answer, choice=index):
                 assert state is not None
                 state.note = ""
-                await view.reclassified(index, reasoning, answer)
+                await view.reclassified(index)
                 if not reasoning:
                     view.thinking_ended(index, self.transcript.choice_reasoning_s(index))
             case Usage():

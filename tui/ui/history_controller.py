@@ -198,7 +198,8 @@ class HistoryController:
         loading = self._loading = asyncio.get_running_loop().create_future()
         try:
             await answers.clear()
-            loaded = load(tree, self.context.currency, self.context.session.damage)  # damage: the row's and its messages'
+            loaded = load(tree, self.context.currency, self.context.session.damage,  # damage: the row's and its messages'
+                          self._notes(tree.conversation_id))
             await answers.mount_all(loaded.widgets)
         finally:
             loading.set_result(None)
@@ -216,6 +217,13 @@ class HistoryController:
         if loaded.damage:
             self.notify(f"This conversation has {len(loaded.damage)} damaged value(s); see the note above it.",
                         severity="warning", timeout=8)
+
+    def _notes(self, conv_id: str) -> dict[str, list[str]]:
+        """The user's notes on the conversation's messages (none if they cannot be read: browsing goes on)."""
+        try:
+            return {mid: [n.body for n in notes] for mid, notes in self.context.store.notes_for(conv_id).items()}
+        except STORE_ERRORS:
+            return {}
 
     async def new(self) -> bool:
         """An empty answer pane; the next prompt starts a new conversation."""

@@ -1,12 +1,12 @@
 """Turn a conversation's active path into answer-pane widgets and token totals (no I/O).
 
 Each prompt on the active path is followed by one :class:`AnswerGroup` of its
-alternatives, showing the active one.
+alternatives, showing the active one. The user's notes (read by the caller) go with their message.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from rich.text import Text
@@ -79,21 +79,26 @@ def answer_block(message: MessageRecord, currency: str = "") -> AnswerBlock:
     return block
 
 
-def load(tree: ConversationTree, currency: str = "", damage: Sequence[str] | None = None) -> LoadedConversation:
+Notes = Mapping[str, Sequence[str]]  # message id -> the bodies of its notes, oldest first
+
+
+def load(tree: ConversationTree, currency: str = "", damage: Sequence[str] | None = None,
+         notes: Notes | None = None) -> LoadedConversation:
     """Prompt blocks and answer groups (active alternative shown) along the active path, with token totals."""
     out = LoadedConversation()
+    notes = notes or {}
     out.damage = list(damage) if damage is not None else [f"message {m.id}: {d}" for m in tree.messages() for d in m.damaged]
     if out.damage:
         out.widgets.append(damage_note(out.damage))
     for message in tree.active_path():
         if message.role != "user":
             continue
-        out.widgets.append(PromptBlock(message.content, message.attachments, message.id))
+        out.widgets.append(PromptBlock(message.content, message.attachments, message.id, notes.get(message.id, ())))
         answers = tree.answers_to(message.id)
         if answers:
             active = tree.active_child(message.id)
             index = next((i for i, a in enumerate(answers) if active is not None and a.id == active.id), 0)
-            _add_group(out, answers, index, message.id, message.content, currency)
+            _add_group(out, answers, index, message.id, message.content, currency, notes)
     return out
 
 
@@ -112,8 +117,10 @@ def damage_note(problems: list[str]) -> Static:
 
 
 def _add_group(out: LoadedConversation, answers: list[MessageRecord], index: int, prompt_id: str | None,
-               prompt: str, currency: str) -> None:
+               prompt: str, currency: str, notes: Notes) -> None:
     blocks = [answer_block(a, currency) for a in answers]
+    for block, answer in zip(blocks, answers):
+        block.notes = list(notes.get(answer.id, ()))
     out.widgets.append(AnswerGroup(*blocks, prompt_id=prompt_id, prompt=prompt, index=index))
     out.last_block = blocks[index]
     for answer in answers:

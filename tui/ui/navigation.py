@@ -73,12 +73,7 @@ class Navigator:
 
     def target_group(self, focused: Widget | None) -> AnswerGroup | None:
         """The answers of the focused answer's prompt, else of the last prompt."""
-        if focused is not None:
-            for node in (focused, *focused.ancestors):
-                if isinstance(node, AnswerGroup):
-                    return node
-        groups = [g for g in self.panes.answers.query(AnswerGroup) if g.prompt_id is not None]
-        return groups[-1] if groups else None
+        return target_group(self.panes, focused)
 
     def step(self, focused: Widget | None, delta: int) -> None:
         """j / k: next item of a list, next answer, or scroll a pane."""
@@ -110,6 +105,16 @@ class Navigator:
         answer = answer_after(target, answers)
         if answer is not None and not self.panes.prompt.has_focus:
             focus_now(answer, scroll_visible=False)
+
+
+def target_group(panes: Panes, focused: Widget | None) -> AnswerGroup | None:
+    """The answers of the focused answer's prompt, else of the last prompt."""
+    if focused is not None:
+        for node in (focused, *focused.ancestors):
+            if isinstance(node, AnswerGroup):
+                return node
+    groups = [g for g in panes.answers.query(AnswerGroup) if g.prompt_id is not None]
+    return groups[-1] if groups else None
 
 
 def focus_now(widget: Widget, *, scroll_visible: bool = True) -> None:

@@ -4,7 +4,8 @@ prompt    -> the prompt block, its text re-rendered with the words highlighted;
 answer    -> the answer block (its alternative shown, focused), words highlighted in its
              Markdown; if none could be marked there, a highlighted snippet line is added;
 reasoning -> the answer block focused and its reasoning in the reasoning pane, the words
-             highlighted there and the pane scrolled to the first one.
+             highlighted there and the pane scrolled to the first one;
+note      -> the prompt or answer the note is on (its alternative shown), the note under it.
 All text is sanitised; highlights are styled spans, never markup.
 """
 
@@ -26,7 +27,9 @@ from tui.ui.widgets.answer_block import AnswerBlock
 async def jump_to_hit(panes: Panes, store: HistoryStore, hit: SearchHit, query: str) -> Widget | None:
     """Scroll to ``hit`` in the open conversation and highlight it; return the widget shown (None: not shown)."""
     pattern = term_pattern(query, hit.snippet)
-    if hit.field == "prompt":
+    if hit.field == "note":
+        widget = _noted_widget(panes, hit)
+    elif hit.field == "prompt":
         widget = _prompt_widget(panes, store, hit, pattern)
     else:
         widget = await _answer_widget(panes, hit, pattern)
@@ -63,6 +66,17 @@ async def _answer_widget(panes: Panes, hit: SearchHit, pattern: re.Pattern[str] 
     elif highlight_markdown(block, pattern) == 0:
         await block.mount(Static(snippet_text(plain_text(hit.snippet_lines or hit.snippet)), classes="search-match", markup=False),
                           after=block.query_one(".answer-header"))
+    return block
+
+
+def _noted_widget(panes: Panes, hit: SearchHit) -> Widget | None:
+    block = next((b for b in panes.answers.all_answers() if b.msg_id == hit.message_id), None)
+    if block is None:
+        return next((p for p in panes.answers.prompts() if p.msg_id == hit.message_id), None)
+    group = block.parent
+    if isinstance(group, AnswerGroup) and not block.display and block in group.blocks:
+        group.show(group.blocks.index(block))
+    panes.reasoning.show(block)
     return block
 
 

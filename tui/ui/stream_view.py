@@ -3,7 +3,8 @@
 A controller (today :class:`tui.ui.generation.Generation`; tomorrow the conversation
 engine's updates, through an adapter) calls these methods in the order things happen;
 each changes the answer blocks, the reasoning pane and the status bar, and nothing
-else. Text is appended, never copied back out; the screen is repainted by the frame
+else. The text stays the engine's: blocks read it through a source and are told what was
+added; the screen is repainted by the frame
 clock, not per call.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 from tui.sanitize import one_line
 from tui.ui.widgets.alternatives import AnswerGroup
-from tui.ui.widgets.answer_block import AnswerBlock
+from tui.ui.widgets.answer_block import AnswerBlock, TextSource
 from tui.ui.widgets.answer_pane import AnswerPane
 from tui.ui.widgets.message_stats import Stats
 from tui.ui.widgets.reasoning_pane import ReasoningPane
@@ -44,9 +45,10 @@ class StreamView:
     def block(self, choice: int) -> AnswerBlock:
         return self.blocks[choice]
 
-    async def open(self, choice: int, msg_id: str | None, number: int) -> AnswerBlock:
-        """Mount the block of ``choice`` (stored as alternative ``number``); choice 0 is displayed."""
-        block = AnswerBlock(msg_id=msg_id, choice=number, label=one_line(self.label, 40))
+    async def open(self, choice: int, msg_id: str | None, number: int, text: TextSource) -> AnswerBlock:
+        """Mount the block of ``choice`` (stored as alternative ``number``; ``text`` reads its text from
+        the engine); choice 0 is displayed."""
+        block = AnswerBlock(msg_id=msg_id, choice=number, label=one_line(self.label, 40), text=text)
         block.min_interval = 0.25 if self.low_bandwidth else 0.0
         self.blocks[choice] = block
         shown = choice == 0
@@ -119,10 +121,8 @@ class StreamView:
             self.status.changed()
 
     def reasoning_text(self, choice: int, text: str) -> None:
-        block = self.blocks[choice]
-        block.reasoning_parts.append(text)
         self.status.model.live_chars += len(text)
-        self.reasoning.append(block, text)
+        self.reasoning.append(self.blocks[choice], text)
 
     async def answer_text(self, choice: int, text: str) -> None:
         self.status.model.live_chars += len(text)
@@ -140,11 +140,11 @@ class StreamView:
         block.think_start = None
         self._timing(block)
 
-    async def reclassified(self, choice: int, reasoning: str, answer: str) -> None:
-        """The split of ``choice`` into reasoning and answer was revised as a whole."""
+    async def reclassified(self, choice: int) -> None:
+        """The split of ``choice`` into reasoning and answer was revised as a whole (the source has it)."""
         block = self.blocks[choice]
-        await block.replace(reasoning, answer)
-        self.reasoning.replace(block, reasoning)
+        await block.replace()
+        self.reasoning.replace(block, block.reasoning)
 
     def _timing(self, block: AnswerBlock) -> None:
         state = "" if block.state in ("streaming", "complete") else block.state

@@ -17,7 +17,7 @@ from functools import partial
 
 from textual.widget import Widget
 
-from tui.ui.trace_outline import Review
+from tui.ui.review_host import ReviewHost
 from tui.ui.widgets.answer_block import AnswerBlock
 
 REFRESH_S = 1.0  # while an answer streams, the matches follow it at most this often
@@ -33,7 +33,7 @@ def find_spans(text: str, query: str) -> list[tuple[int, int]]:
 class TraceFind:
     """The find bar's query, its matches in the trace shown, and the current match."""
 
-    def __init__(self, review: Review, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, review: ReviewHost, clock: Callable[[], float] = time.monotonic) -> None:
         self.review = review
         self.pane = review.panes.reasoning
         self.bar = self.pane.find_bar

@@ -17,18 +17,14 @@ without one; none while it streams).
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable
 from functools import partial
-from typing import Any, Protocol
-
-from textual.screen import Screen
 
 from tui.trace.outline import step_stats
 from tui.trace.steps import Step, StepSplitter, pivot_count, split_steps
 from tui.trace.timeline import Timeline, TimelineError, decode
-from tui.ui.context import STORE_ERRORS, AppContext
-from tui.ui.keymap import Keymap
-from tui.ui.panes import Panes
+from tui.ui.context import STORE_ERRORS
+from tui.ui.review_host import ReviewHost
 from tui.ui.widgets.answer_block import AnswerBlock
 
 REFRESH_S = 1.0  # while an answer streams, the outline follows it at most this often
@@ -38,22 +34,10 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-class Review(Protocol):
-    """What the parts of trace review are given by :class:`tui.ui.review.TraceReview` (no import circle)."""
-
-    screen: Screen[Any]
-    context: AppContext
-    panes: Panes
-    keymap: Keymap
-
-    def register(self, handlers: Mapping[str, Callable[[], Awaitable[None] | None]]) -> None:
-        """Add a part's handlers by key id."""
-
-
 class TraceOutline:
     """The steps of the trace in the reasoning pane and the current one."""
 
-    def __init__(self, review: Review, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, review: ReviewHost, clock: Callable[[], float] = time.monotonic) -> None:
         self.review = review
         self.pane = review.panes.reasoning
         self.clock = clock

@@ -48,6 +48,7 @@ class MarkdownView(Widget):
         self._streaming = False
         self._queue: list[str] = []
         self._doc: MarkdownRows | None = None  # None: render at the next flush or layout
+        self._spare: MarkdownRows | None = None  # the settled rows at the width before (F2/F3 toggles back)
         self._palette: Palette | None = None
         self._pattern: re.Pattern[str] | None = None
         self._current_code: int | None = None
@@ -78,7 +79,7 @@ class MarkdownView(Widget):
 
     def reset(self) -> None:
         """The whole text changed (``text_source`` has it): render it again."""
-        self._doc, self._queue = None, []
+        self._doc, self._spare, self._queue = None, None, []
         self.refresh(layout=True)
 
     def flush(self, step: int = 0) -> bool:
@@ -141,13 +142,29 @@ class MarkdownView(Widget):
         """Render everything again at ``width`` from ``text_source``, and repaint."""
         if self._palette is None:
             self._palette = palette_of(self)
-        renderer = BlockRenderer(self._palette, width, transform=self.transform or type(self).display_transform,
-                                 highlight=self._pattern)
+        transform = self.transform or type(self).display_transform
+        if self._swap_spare(width, transform):
+            return
+        self._spare = self._doc if self._doc is not None and not self._streaming else None
+        renderer = BlockRenderer(self._palette, width, transform=transform, highlight=self._pattern)
         self._doc = MarkdownRows(renderer)
         self._queue = []
         self._doc.load(self._text_source(), complete=not self._streaming)
         self._fit()
         self.refresh()
+
+    def _swap_spare(self, width: int, transform: Transform | None) -> bool:
+        """Show the rows kept from the width before, if they were made exactly as now would make them."""
+        spare = self._spare
+        if self._streaming or spare is None:
+            return False
+        made = spare.renderer
+        if (made.width, made.palette, made.transform, made.pattern) != (width, self._palette, transform, self._pattern):
+            return False
+        self._doc, self._spare, self._queue = spare, self._doc, []
+        self._fit()
+        self.refresh()
+        return True
 
     def _apply(self, change: Change, *, keep_height: bool = False) -> None:
         y, old, new = change

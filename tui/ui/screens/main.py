@@ -178,7 +178,7 @@ class MainScreen(Screen[None]):
         """What the footer shows (and the keys do) now."""
         if action == "stop":  # hidden from the footer, and Esc goes to the prompt, when nothing runs
             return self.exchanges.running
-        return True
+        return self.review.works_now(parameters) if action == "trace" else True
 
     async def run_command(self, action: str) -> None:
         """Run ``action`` from the palette, or say why it cannot run now."""

@@ -26,7 +26,7 @@ from tui.ui.highlight import snippet_text
 
 DEBOUNCE_S = 0.15
 RESULT_LIMIT = 50
-FIELD_LABELS = {"prompt": "prompt", "answer": "answer", "reasoning": "reasoning"}
+FIELD_LABELS = {"prompt": "prompt", "answer": "answer", "reasoning": "reasoning", "note": "your note"}
 
 SearchResult = tuple[Any, str]  # (SearchHit, query)
 

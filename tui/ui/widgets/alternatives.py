@@ -2,7 +2,8 @@
 
 An :class:`AnswerGroup` holds one :class:`AnswerBlock` per alternative; only the
 selected one is displayed, with a "‹ 2/3 › answer" marker above it when there are
-several. ``<`` / ``>`` (or Alt+Left / Alt+Right) on a focused answer flip between
+several, with the vote over their final answers (``vote 391 ×2 · 392 ×1``, tui/trace/vote.py;
+answers still streaming do not count). ``<`` / ``>`` (or Alt+Left / Alt+Right) on a focused answer flip between
 them, ``r`` asks again (the app's ``regenerate`` action) and ``e`` edits the prompt into a
 new branch (``edit_prompt``; both are in the footer while an answer has the focus).
 """
@@ -16,7 +17,11 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from tui.sanitize import one_line
+from tui.trace.vote import vote
 from tui.ui.widgets.answer_block import AnswerBlock
+
+VOTE_SHOWN = 120  # characters of the vote in the marker (the answers are the model's text)
 
 
 class AnswerGroup(Vertical):
@@ -55,7 +60,7 @@ class AnswerGroup(Vertical):
         self.index = max(0, min(index, len(blocks) - 1)) if blocks else 0
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(self._marker_for(len(self._initial)), style="italic"), classes="alt-marker", markup=False)
+        yield Static(Text(self._marker_for(self._initial), style="italic"), classes="alt-marker", markup=False)
         for i, block in enumerate(self._initial):
             block.display = i == self.index
             yield block
@@ -74,13 +79,28 @@ class AnswerGroup(Vertical):
 
     @property
     def marker_text(self) -> str:
-        """"‹ 2/3 › answer · < > to switch" (empty with one alternative): a fork, marked as prompt forks are."""
-        return self._marker_for(len(self.blocks))
+        """"‹ 2/3 › answer · vote 391 ×2 · < > to switch · r asks again · = compares" (empty with one):
+        a fork, marked as prompt forks are."""
+        return self._marker_for(self.blocks)
 
-    def _marker_for(self, count: int) -> str:
-        if count < 2:
+    @property
+    def vote_text(self) -> str:
+        """"391 ×2 · 392 ×1": the vote over the finished alternatives ("" when none has a final answer)."""
+        return self._vote_of(self.blocks)
+
+    @staticmethod
+    def _vote_of(blocks: list[AnswerBlock]) -> str:
+        if len(blocks) < 2:
             return ""
-        return f"‹ {self.index + 1}/{count} › answer · < > to switch · r asks again"
+        result = vote([b.answer for b in blocks if not b.live])
+        return one_line(result.summary(), VOTE_SHOWN) if result is not None else ""
+
+    def _marker_for(self, blocks: list[AnswerBlock]) -> str:
+        if len(blocks) < 2:
+            return ""
+        tally = self._vote_of(blocks)
+        voted = f" · vote {tally}" if tally else ""
+        return f"‹ {self.index + 1}/{len(blocks)} › answer{voted} · < > to switch · r asks again · = compares"
 
     async def add(self, block: AnswerBlock, *, select: bool) -> AnswerBlock:
         """Mount another alternative; display it when ``select``."""
@@ -113,6 +133,10 @@ class AnswerGroup(Vertical):
             self.screen.set_focus(block)  # at once: the hidden one had the focus
             self.post_message(self.Switched(self, block))
         return block
+
+    def on_answer_block_finished(self, _event: AnswerBlock.Finished) -> None:
+        """An alternative finished streaming: its final answer joins the vote."""
+        self._refresh_marker()
 
     def action_show_more(self) -> None:
         block = self.shown_block

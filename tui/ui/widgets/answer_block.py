@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,11 +21,12 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.formats.md_code import code_blocks
-from tui.sanitize import one_line
+from tui.sanitize import for_display, one_line
 from tui.ui.compat import SteadySize
 from tui.ui.markdown.view import MarkdownView
 from tui.ui.widgets.message_stats import Stats
 
+TextSource = Callable[[], tuple[str, str]]  # (reasoning, answer), read when needed
 LONG_TEXT = 100_000  # characters of a stored answer (and of its reasoning) shown at first; "more" adds as many
 
 
@@ -45,6 +47,11 @@ STATE_LABELS = {
 }
 
 
+def note_text(notes: list[str]) -> Text:
+    """The user's notes on a message, one line each ("✎ " and the note), sanitised."""
+    return Text("\n").join(Text("✎ " + for_display(n).replace("\n", " "), style="italic") for n in notes)
+
+
 class AnswerBlock(SteadySize, Vertical, can_focus=True):
     """One assistant message: header line, Markdown answer, and its reasoning kept for the pane."""
 
@@ -55,6 +62,9 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
             super().__init__()
             self.block = block
             self.changed = changed
+
+    class Finished(Message):
+        """The block stopped streaming (its group's vote counts it now)."""
 
     def __init__(
         self,
@@ -67,18 +77,22 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         thought_s: float | None = None,
         label: str = "",
         note: str = "",
+        text: TextSource | None = None,
     ) -> None:
         super().__init__(classes="answer-block")
         self.msg_id = msg_id
         self.choice = choice
-        self.answer_parts: list[str] = [answer] if answer else []
-        self.reasoning_parts: list[str] = [reasoning] if reasoning else []
+        # The block keeps no text of its own: ``text`` reads the engine's (the live transcript
+        # while it streams); a stored answer's strings are the tree's (``answer``/``reasoning``).
+        self._text: TextSource = text if text is not None else (lambda: (reasoning, answer))
         self.state = state
         self.thought_s = thought_s
         self.think_start: float | None = None
         self.label = label
         self.note = note
         self.stats: Stats | None = None  # usage and timings, once known (the reasoning pane shows them)
+        self.notes: list[str] = []  # the user's notes on this answer (set_notes shows them)
+        self.replay_label = ""  # "replay ×4": shown in the header instead of the state while replayed
         self.min_interval = 0.0  # seconds between live flushes (low bandwidth: 0.25)
         self._last_sent = 0.0
         # a long stored answer is rendered in parts (opening 10 MB must not hang): how much is shown
@@ -86,13 +100,18 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         self.shown_chars: int | None = LONG_TEXT if long else None
         self._view = MarkdownView(lambda: shown_part(self.answer, self.shown_chars), classes="answer-markdown")
 
+    def read_from(self, text: TextSource) -> TextSource:
+        """Read the text from ``text`` from now on (a replay shows its own); return the source before."""
+        before, self._text = self._text, text
+        return before
+
     @property
     def answer(self) -> str:
-        return "".join(self.answer_parts)
+        return self._text()[1]
 
     @property
     def reasoning(self) -> str:
-        return "".join(self.reasoning_parts)
+        return self._text()[0]
 
     @property
     def live(self) -> bool:
@@ -104,6 +123,17 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         more = Static(self._more_text(), classes="answer-more", markup=False)
         more.display = self.shown_chars is not None
         yield more
+        notes = Static(note_text(self.notes), classes="answer-notes", markup=False)
+        notes.display = bool(self.notes)
+        yield notes
+
+    def set_notes(self, notes: list[str]) -> None:
+        """Show ``notes`` (the user's, raw) on the line under the answer; none hides it."""
+        self.notes = list(notes)
+        if self.is_mounted:
+            line = self.query_one(".answer-notes", Static)
+            line.update(note_text(self.notes))
+            line.display = bool(self.notes)
 
     # -- a long stored answer, shown in parts ---------------------------------------------
 
@@ -142,7 +172,7 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         text = Text(self.label or "assistant", style="bold")
         if self.choice:  # the stored alternative index, 0-based; shown 1-based as the alternatives line counts
             text.append(f" · answer {self.choice + 1}")
-        label = STATE_LABELS.get(self.state)
+        label = self.replay_label or STATE_LABELS.get(self.state)
         if label:
             text.append(f" · {label}", style="bold italic")
         if self.thought_s is not None:
@@ -168,8 +198,7 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         self.refresh_header()
 
     async def write(self, text: str) -> None:
-        """Append raw answer text (sanitised when shown, at the next frame)."""
-        self.answer_parts.append(text)
+        """Show raw answer text the source just gained (sanitised when shown, at the next frame)."""
         if self._view.streaming:
             self._view.add(text)
 
@@ -180,10 +209,8 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
             self._last_sent = now
             self._view.flush(step)
 
-    async def replace(self, reasoning: str, answer: str) -> None:
-        """Replace the whole split (``Reclassified``)."""
-        self.reasoning_parts = [reasoning] if reasoning else []
-        self.answer_parts = [answer] if answer else []
+    async def replace(self) -> None:
+        """The source's split into reasoning and answer was revised as a whole (``Reclassified``)."""
         self._view.reset()
 
     async def finish(self, state: str, note: str = "", *, keep_height: bool = False) -> None:
@@ -196,6 +223,7 @@ class AnswerBlock(SteadySize, Vertical, can_focus=True):
         self.think_start = None
         self.note = note
         self.refresh_header()
+        self.post_message(self.Finished())
 
     # -- code blocks and search ------------------------------------------------------------
 

@@ -26,6 +26,7 @@ class Stats:
     first_token_s: float | None = None
     estimated: bool = False
     cost: str = ""  # the answer's price, formatted (a profile with a price table)
+    total_s: float | None = None  # request to the end of the answer (the compare screen shows it)
 
 
 def format_cost(cost: float, currency: str = "") -> str:
@@ -45,7 +46,7 @@ def stats_of(completion: int | None, reasoning: int | None, estimated: bool,
             span = total_s
         if span > 0:
             rate = completion / span
-    return Stats(reasoning, answer, reasoning_s, rate, first_token_s, estimated)
+    return Stats(reasoning, answer, reasoning_s, rate, first_token_s, estimated, total_s=total_s)
 
 
 def format_stats(stats: Stats) -> Text:

@@ -1,0 +1,26 @@
+"""scripts/trace_screenshots.py saves the compare screen of a demo conversation as SVG."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from html import unescape
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "trace_screenshots.py"
+
+
+def test_compare_screenshot_is_written(tmp_path: Path, capsys) -> None:
+    spec = importlib.util.spec_from_file_location("trace_screenshots", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--out-dir", str(tmp_path), "--only", "compare"]) == 0
+    svg = tmp_path / "trace-compare.svg"
+    assert f"saved {svg}" in capsys.readouterr().out
+    text = unescape(svg.read_text(encoding="utf-8")).replace("\xa0", " ")
+    assert text.startswith("<svg") and 'viewBox="0 0 ' in text
+    shown = " ".join(re.findall(r">([^<>]+)</text>", text))
+    assert "Compare answers 1 and 2 of 3" in shown and "answer 2/3" in shown and "(timeline)" in shown
+    assert len(re.findall(r"chars · ~[\d,]+ tok", shown)) == 2  # n = 3: usage came once, for the request
+    assert list(tmp_path.iterdir()) == [svg]
