@@ -138,7 +138,7 @@ async def test_step_seconds_come_from_the_stored_timeline(tmp_path: Path) -> Non
         await pilot.pause()
         seconds = 10.0 * (first - 1) / (len(TRACE) - 1)
         tokens = share_out(1200, [s.end - s.start for s in split_steps(TRACE)])[0]  # usage's, shared by characters
-        assert header(app) == f"step 1/12 · 2 pivots · ~{tokens} tok · {seconds:.1f} s"
+        assert header(app) == f"step 1/12 · 2 pivots · ~{tokens} tok · {seconds:.2f} s"  # under a second
     store.close()
     await client.aclose()
 

@@ -30,6 +30,11 @@ from tui.ui.widgets.answer_block import AnswerBlock
 REFRESH_S = 1.0  # while an answer streams, the outline follows it at most this often
 
 
+def format_seconds(seconds: float) -> str:
+    """``2.1 s``; below a second, hundredths (``0.04 s``: a short step is not ``0.0 s``)."""
+    return f"{seconds:.2f} s" if seconds < 1 else f"{seconds:.1f} s"
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
@@ -108,7 +113,7 @@ class TraceOutline:
             return text + " · no timeline"
         bounds = self._raw_bounds(source, current)
         seconds = timeline.seconds_between("reasoning", *bounds) if bounds else None
-        return text + (f" · {seconds:.1f} s" if seconds is not None else "")
+        return text + (f" · {format_seconds(seconds)}" if seconds is not None else "")
 
     def _raw_bounds(self, source: AnswerBlock, index: int) -> tuple[int, int] | None:
         """Offsets of step ``index`` in the stored reasoning (the timeline counts its characters).
