@@ -277,3 +277,22 @@ async def test_palette_and_help_list_the_keys(tmp_path: Path) -> None:
             assert key_id in text
     store.close()
     await client.aclose()
+
+
+async def test_closing_find_after_a_followed_stream_keeps_the_view(azure_server, tmp_path: Path) -> None:
+    chunks = ["Needle first. "] + [f"Line {i} of a long trace.\n\n" for i in range(40)]
+    azure_server.enqueue(Stream(reasoning_chunks=chunks, content_chunks=["done"]))
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send(pilot, app, "go")
+        await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
+        log = app.main_screen.panes.reasoning.trace
+        await wait_for(pilot, lambda: log.scroll_y == log.max_scroll_y > 0)  # followed to its end
+        await pilot.press("alt+s", *"needle")
+        await pilot.pause()
+        assert log.scroll_y == 0  # the match, at the top
+        await pilot.press("escape")  # the bar goes, the pane grows a row: the view stays on the match
+        await pilot.pause()
+        assert log.scroll_y == 0 and not app.main_screen.query_one(FindBar).is_open
+    store.close()
+    await client.aclose()

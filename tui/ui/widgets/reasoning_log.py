@@ -156,7 +156,10 @@ class ReasoningLog(ScrollView, can_focus=True):
     def scroll_to_offset(self, offset: int) -> None:
         """Scroll so that the row of ``offset`` is at the top (a row of context above it in a tall pane)."""
         context = 1 if self.scrollable_content_region.height >= 10 else 0
-        self.scroll_to(y=max(0, self.row_of(offset) - context), animate=False)
+        y = max(0, self.row_of(offset) - context)
+        if y < self.max_scroll_y:
+            self._follow = False  # (after a stream too: a resize, the find bar's, must not go back to the end)
+        self.scroll_to(y=y, animate=False)
 
     def _margin(self, row: int, style: Style) -> Segment:
         start = self._offsets[row]
