@@ -7,7 +7,9 @@ Each shot is a function in :data:`SHOTS` that drives a fresh app (Textual's test
 headless) against the in-process DemoServer on 127.0.0.1, with a throwaway history and
 config file, and leaves the screen to capture; it never touches the real config or data
 directories. ``compare``: three demo answers to one prompt (n = 3), the compare screen on
-the first two. Add a shot (e.g. the outline) by adding a function to :data:`SHOTS`.
+the first two. ``outline``: a demo answer whose reasoning has a pivot, the reasoning pane on
+its outline (the pivot step current, ``»`` in the margin, ``step n/m`` in the header).
+Add a shot by adding a function to :data:`SHOTS`.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from tui.ui.widgets.prompt import PromptInput
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPARE_PROMPT = "Which sorting algorithm should I learn first, and why?"
+OUTLINE_PROMPT = "What is 17 * 23?"
 
 Shot = Callable[[Any, R1App], Awaitable[None]]  # (pilot, app): leave the screen to capture
 
@@ -68,8 +71,20 @@ async def compare_shot(pilot: Any, app: R1App) -> None:
     await pilot.pause(0.2)
 
 
+async def outline_shot(pilot: Any, app: R1App) -> None:
+    """The math demo's reasoning (it has a "Wait" step) with its pivot step chosen (key w)."""
+    await ask(pilot, app, OUTLINE_PROMPT)
+    screen = app.main_screen
+    screen.set_focus(screen.panes.reasoning.trace)
+    await pilot.pause()
+    await pilot.press("w")
+    await wait_until(pilot, lambda: screen.review.outline.current is not None)
+    await pilot.pause(0.2)
+
+
 SHOTS: dict[str, tuple[Shot, RequestDefaults]] = {
     "compare": (compare_shot, RequestDefaults(n=3)),
+    "outline": (outline_shot, RequestDefaults()),
 }
 
 

@@ -24,3 +24,16 @@ def test_compare_screenshot_is_written(tmp_path: Path, capsys) -> None:
     assert "Compare answers 1 and 2 of 3" in shown and "answer 2/3" in shown and "(timeline)" in shown
     assert len(re.findall(r"chars · ~[\d,]+ tok", shown)) == 2  # n = 3: usage came once, for the request
     assert list(tmp_path.iterdir()) == [svg]
+
+
+def test_outline_screenshot_is_written(tmp_path: Path, capsys) -> None:
+    spec = importlib.util.spec_from_file_location("trace_screenshots", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--out-dir", str(tmp_path), "--only", "outline"]) == 0
+    svg = tmp_path / "trace-outline.svg"
+    text = unescape(svg.read_text(encoding="utf-8")).replace("\xa0", " ")
+    shown = " ".join(re.findall(r">([^<>]+)</text>", text))
+    assert re.search(r"step \d+/\d+ · 1 pivot · ~\d+ tok · \d+\.\d+ s", shown)  # the header on the pivot step
+    assert "» " in shown or "»" in shown.split()  # the pivot marked in the margin

@@ -59,7 +59,7 @@ def test_every_row_shows_its_id() -> None:
 
 async def test_help_shows_remapped_keys_and_scrolls_at_80x24(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
-    app = build_app(client=None, store=store, keymap={"copy_answer": "f12", "rename_conversation": "n"})
+    app = build_app(client=None, store=store, keymap={"copy_answer": "f12", "rename_conversation": "o"})
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
@@ -67,7 +67,7 @@ async def test_help_shows_remapped_keys_and_scrolls_at_80x24(tmp_path: Path) -> 
         text = app.screen.plain_text()
         assert "f12" in text and "f5, y" not in text
         rename = next(line for line in text.splitlines() if "Rename" in line)
-        assert rename.split() == ["n", "Rename", "rename_conversation"]
+        assert rename.split() == ["o", "Rename", "rename_conversation"]
         assert "Single-character keys" in text  # says where the letter keys work
         dialog = app.screen.query_one("#help-dialog")
         assert dialog.has_focus and dialog.max_scroll_y > 0  # more keys than lines: it scrolls

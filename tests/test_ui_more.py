@@ -10,7 +10,7 @@ from tui.ui.factory import build_app
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.prompt import PromptInput
-from tui.ui.widgets.reasoning_log import ReasoningLog
+from tui.ui.widgets.reasoning_log import MARGIN, ReasoningLog
 
 try:
     from tests.uihelpers import reasoning_text, seed, wait_for
@@ -110,7 +110,7 @@ async def test_reasoning_follows_only_at_the_bottom() -> None:
         log.focus()
         log.set_text("short", live=True)
         await pilot.pause(0.1)
-        assert log.scroll_y == 0 and log.render_line(0).text.startswith("short")  # short content reads from the top
+        assert log.scroll_y == 0 and log.render_line(0).text[MARGIN:].startswith("short")  # short content reads from the top
         for i in range(40):
             log.append(f"line {i}\n\n")
         log.flush()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tui.llm.request import RequestDefaults
 from tui.ui.widgets.prompt import PromptInput
-from tui.ui.widgets.reasoning_log import ReasoningLog
+from tui.ui.widgets.reasoning_log import MARGIN, ReasoningLog
 
 try:
     from tests.loopback import AZURE_401_BODY, ErrorResponse, Stream
@@ -152,7 +152,7 @@ async def test_second_answer_reasoning_reads_from_the_top(azure_server, tmp_path
         await wait_for(pilot, lambda: "short" in reasoning_text(app))
         await pilot.pause(0.3)
         assert log.scroll_y == 0 and log.max_scroll_y == 0  # the short trace reads from its first line
-        assert log.render_line(0).text.startswith("short")
+        assert log.render_line(0).text[MARGIN:].startswith("short")
         await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
     store.close()
     await client.aclose()

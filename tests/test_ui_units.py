@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 
 from tui.chat.titles import title_for as make_title
 from tui.ui.widgets.lines import append_rows
-from tui.ui.widgets.reasoning_log import ReasoningLog
+from tui.ui.widgets.reasoning_log import MARGIN, ReasoningLog
 from tui.ui.widgets.status import StatusBar, Tokens
 
 
@@ -47,7 +47,7 @@ class _LogApp(App[None]):
 
 
 def _screen_rows(log: ReasoningLog) -> list[str]:
-    return [log.render_line(y).text.rstrip() for y in range(log.scrollable_content_region.height)]
+    return [log.render_line(y).text[MARGIN:].rstrip() for y in range(log.scrollable_content_region.height)]  # less the mark column
 
 
 async def test_reasoning_log_20k_tokens_shown() -> None:
@@ -79,7 +79,7 @@ async def test_no_scrollbar_while_a_followed_trace_grows_and_back_when_the_user_
         log.flush()
         await pilot.pause()
         assert log.max_scroll_y > 0 and log.styles.scrollbar_visibility == "hidden"
-        assert log.scrollable_content_region.width == log.wrap_width  # the gutter stays: no re-wrap later
+        assert log.scrollable_content_region.width - MARGIN == log.wrap_width  # the gutter stays: no re-wrap later
         log.end_stream()
         await pilot.pause()
         assert log.styles.scrollbar_visibility == "hidden"  # not at the end: that layout repaints everything

@@ -18,7 +18,8 @@ from typing import Any
 
 from tui import __version__, paths
 from tui.commands.closed_output import QuietWhenClosed, silence
-from tui.config import ConfigError, Overrides, PartialConfigError, Settings, load_settings, read_config_file
+from tui.config import (ConfigError, Overrides, PartialConfigError, Settings, load_settings, read_config_file,
+                        trace_pivots)
 from tui.llm.request import RequestDefaults
 from tui.sanitize import for_display
 
@@ -336,7 +337,7 @@ async def _run_app(settings: Settings, *, offline: bool, low_bandwidth: bool, ov
                         client_factory=_client_factory(overrides or Overrides()), keymap=settings.extra.get("keys"),
                         theme=settings.extra.get("theme"), profile=settings.profile_name,
                         config_path=settings.config_path, prices=settings.prices, demo=demo, partial=partial,
-                        warnings=settings.warnings)
+                        warnings=settings.warnings, pivots=trace_pivots(settings.extra, settings.config_path))
         if opening is not None and not _continue(app.context.session, opening or None):
             return EXIT_USAGE
         await app.run_async()

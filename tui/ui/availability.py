@@ -17,6 +17,8 @@ NOT_OFFLINE = ("regenerate", "switch_deployment", "switch_profile", "settings", 
                *COMPOSING)
 NOT_WHILE_STREAMING = ("new_conversation", "regenerate", "settings", "switch_deployment", "setup", "edit_prompt",
                        "prev_branch", "next_branch", "fork_conversation", "trace('replay')")
+NEEDS_TRACE = tuple(f"trace('{key}')" for key in (
+    "next_step", "prev_step", "next_pivot", "prev_pivot", "find_in_trace", "find_next", "find_prev"))
 NEEDS_CONVERSATION = ("export", "edit_prompt", "prev_branch", "next_branch", "fork_conversation", "trace('note')")
 
 
@@ -54,6 +56,8 @@ def why_not(action: str, context: AppContext, panes: Panes, *, conv_id: str | No
         return "no error so far"
     if action == COMPARE:
         return compare_why_not(panes)
+    if action in NEEDS_TRACE and not panes.reasoning.trace.rows:
+        return "no reasoning is shown (choose an answer that has some)"
     if action == "stop" and not streaming:
         return "nothing is streaming"
     return None

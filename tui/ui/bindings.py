@@ -91,6 +91,18 @@ SCREEN_BINDINGS: list[BindingType] = [
     Binding("equals_sign", "trace('compare')", "Compare alternatives",
             tooltip="Two alternatives of the focused (or last) answer side by side, words that differ marked",
             show=False, id="compare"),
+    # Reading a trace (issue 14): run by tui/ui/review.py's TraceReview, by id.
+    Binding("s", "trace('next_step')", "Next step of the trace (marks it; header: step n/m)", show=False,
+            id="next_step"),
+    Binding("S", "trace('prev_step')", "Previous step of the trace", show=False, id="prev_step"),
+    Binding("w", "trace('next_pivot')", "Next pivot of the trace (Wait, But… marked » in its margin)", show=False,
+            id="next_pivot"),
+    Binding("W", "trace('prev_pivot')", "Previous pivot of the trace", show=False, id="prev_pivot"),
+    Binding("alt+s", "trace('find_in_trace')", "Find in trace",
+            tooltip="Find in the shown trace (Enter / Shift+Enter or Down / Up: next / previous; Esc closes)",
+            show=False, priority=True, id="find_in_trace"),
+    Binding("n", "trace('find_next')", "Next match in the trace", show=False, id="find_next"),
+    Binding("N", "trace('find_prev')", "Previous match in the trace", show=False, id="find_prev"),
 ]
 
 # Ids that share a default key on purpose: the first one that can run now takes it.
@@ -101,7 +113,8 @@ SHARED_KEYS = {
     frozenset({"edit_prompt", "edit_prompt_answer"}),  # the same action: on a focused answer, shown in the footer
 }
 
-TYPED_IN_PROMPT = "Single-character keys (y Y c C e ( ) j k { } / p + - =) work outside the prompt, where they are typed."
+TYPED_IN_PROMPT = ("Single-character keys (y Y c C e ( ) j k { } / p + - = s S w W n N) work outside the "
+                   "prompt, where they are typed.")
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ class AppContext:
     owned_clients: list[ChatClient] = field(default_factory=list)
     on_save_error: Callable[[BaseException], None] | None = None  # called on the writer's thread
     prices: Prices | None = None  # the profile's price table: answers and the conversation get a cost
+    pivots: tuple[str, ...] | None = None  # [trace] pivots: what opens a step of a trace (None: the defaults)
     session: Session = field(init=False)
 
     def __post_init__(self) -> None:

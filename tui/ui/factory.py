@@ -31,6 +31,7 @@ def build_app(
     demo: bool = False,
     partial: PartialConfigError | None = None,
     warnings: tuple[str, ...] = (),
+    pivots: tuple[str, ...] | None = None,
 ) -> R1App:
     """The app over ``store``, talking to ``client`` (None: browse the history only).
 
@@ -41,6 +42,7 @@ def build_app(
     (``--demo``): settings and themes apply to the session only, config.toml is never written.
     ``partial``: an endpoint was configured without a deployment; setup opens with it filled in.
     ``warnings``: the configuration's warnings (e.g. "temperature is ignored"), shown at start.
+    ``pivots``: config.toml's ``[trace] pivots`` (None: the defaults of tui/trace/steps.py).
     """
     hint = setup_hint or (
         "History is read-only: composing is disabled." if read_only and client else DEFAULT_SETUP_HINT
@@ -61,5 +63,6 @@ def build_app(
         demo=demo,
         partial=partial,
         warnings=tuple(warnings),
+        pivots=pivots,
     )
     return R1App(context)

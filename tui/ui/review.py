@@ -24,6 +24,8 @@ from tui.ui.panes import Panes
 from tui.ui.replay import Replay
 from tui.ui.review_host import Condition, Handler
 from tui.ui.trace_display import TraceDisplay
+from tui.ui.trace_find import TraceFind
+from tui.ui.trace_outline import TraceOutline
 
 
 class TraceReview:
@@ -40,6 +42,8 @@ class TraceReview:
         self.notes = Notes(self)
         self.register(Compare(screen, context, panes, keymap).handlers())
         self.register(TraceDisplay(screen, panes, keymap).handlers())  # zoom_pane, toggle_raw
+        self.outline = TraceOutline(self)  # next_step, prev_step, next_pivot, prev_pivot
+        self.find = TraceFind(self)  # find_in_trace, find_next, find_prev
 
     def register(self, handlers: Mapping[str, Handler], when: Mapping[str, Condition] | None = None) -> None:
         """Add a part's handlers (and when some of them work); two parts never own the same key id."""

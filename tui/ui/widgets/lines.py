@@ -78,3 +78,21 @@ def row_strip(row: str, style: Style, width: int, highlight: re.Pattern[str] | N
     if cells < width:  # one segment with its padding: one style sequence per row, not two
         return Strip([Segment(line + " " * (width - cells), style)], width)
     return Strip([Segment(line, style)], cells).adjust_cell_length(width, style)
+
+
+def span_strip(row: str, spans: list[tuple[int, int, Style]], style: Style, width: int) -> Strip:
+    """One pre-wrapped row as a Strip of ``width`` cells, characters ``a..b`` of each span styled."""
+    line = row.rstrip("\n").rstrip(" ")
+    segments: list[Segment] = []
+    at = 0
+    for a, b, marked in spans:
+        a, b = max(a, at), min(b, len(line))
+        if b <= a:
+            continue
+        if a > at:
+            segments.append(Segment(line[at:a], style))
+        segments.append(Segment(line[a:b], style + marked))
+        at = b
+    if at < len(line):
+        segments.append(Segment(line[at:], style))
+    return Strip(segments, cell_len(line)).adjust_cell_length(width, style)

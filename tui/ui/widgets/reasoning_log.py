@@ -16,20 +16,34 @@ longer one stays at its end if followed, and where the user put it otherwise.
 
 An optional display-only ``transform`` (math as Unicode) is applied to a whole trace at its
 final render — a stored trace when set, a streamed one when it ends — never per flush.
+
+Marks (issue 14): the first cell of every row is a margin drawn here: ``»`` where a step
+opens with a pivot, ``▌`` beside the rows of the current step. Find matches are drawn
+from character spans of :attr:`text` (a match may cross a wrapped row), the current one
+in its own style. Changing marks repaints only the margin column.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.sanitize import for_display
-from tui.ui.widgets.lines import append_rows, row_strip
+from tui.ui.widgets.lines import append_rows, row_strip, span_strip
+
+MARGIN = 1  # cells left of the text: the pivot and current-step marks
+PIVOT_MARK = "\u00bb"  # »
+STEP_MARK = "\u258c"  # ▌
+MATCH_STYLE = Style.parse("black on yellow")
+CURRENT_MATCH_STYLE = Style.parse("bold black on dark_orange")
 
 
 class ReasoningLog(ScrollView, can_focus=True):
@@ -50,6 +64,12 @@ class ReasoningLog(ScrollView, can_focus=True):
         self._streaming = False
         self._follow = False
         self._highlight: re.Pattern[str] | None = None
+        self._offsets: list[int] = []  # the character offset in :attr:`text` where each row starts
+        self._pivots: list[int] = []  # offsets where a pivot step starts (sorted)
+        self._current: tuple[int, int] | None = None  # the current step's offsets
+        self._matches: list[tuple[int, int]] = []  # find matches (sorted spans of :attr:`text`)
+        self._match: int | None = None  # the current match
+        self.version = 0  # changes whenever the text changes (not on a re-wrap)
         self.transform: Callable[[str], str] | None = None  # display only, at the final render
         self._start_at: float | None = None  # set_text's ``at``, applied when the rows are made
 
@@ -87,7 +107,9 @@ class ReasoningLog(ScrollView, can_focus=True):
         ``at``: the fraction of the rows to show at the top (once laid out, if the pane is hidden)."""
         if text and not live and self.transform is not None:
             text = self.transform(text)
-        self.rows = []
+        self.rows, self._offsets = [], []
+        self._pivots, self._current, self._matches, self._match = [], None, [], None
+        self.version += 1
         self._pending = [text] if text else []
         self._streaming = live
         self._highlight = None
@@ -122,6 +144,8 @@ class ReasoningLog(ScrollView, can_focus=True):
         before = len(self.rows)
         self.rows = []
         append_rows(self.rows, for_display(shown), self.wrap_width)
+        self.version += 1
+        self._index_rows(0)
         if not self._follow and before:  # where the user was reading, in proportion
             self._scroll_now(int(self.scroll_y * len(self.rows) / before))
         self.refresh()
@@ -136,11 +160,83 @@ class ReasoningLog(ScrollView, can_focus=True):
             return None
         return next((y for y, row in enumerate(self.rows) if pattern.search(row)), None)
 
+    # -- outline and find marks ----------------------------------------------------------
+
+    def row_of(self, offset: int) -> int:
+        """The row that shows character ``offset`` of :attr:`text`."""
+        return max(0, bisect_right(self._offsets, offset) - 1)
+
+    def set_marks(self, pivots: Sequence[int], current: tuple[int, int] | None) -> None:
+        """Mark the rows where ``pivots`` (offsets) start and the rows of ``current``; repaints the margin."""
+        pivots = list(pivots)
+        if pivots == self._pivots and current == self._current:
+            return
+        changed = set(pivots).symmetric_difference(self._pivots)
+        whole = current != self._current
+        self._pivots, self._current = pivots, current
+        height = self.scrollable_content_region.height
+        if whole:
+            self.refresh(Region(0, 0, MARGIN, height))
+            return
+        top = int(self.scroll_y)  # while a trace streams only new pivots change: repaint just their cells
+        regions = [Region(0, y, MARGIN, 1) for y in sorted({self.row_of(o) - top for o in changed}) if 0 <= y < height]
+        if regions:  # (refresh() with no region would repaint the whole pane)
+            self.refresh(*regions)
+
+    def set_matches(self, spans: Sequence[tuple[int, int]], current: int | None) -> None:
+        """Draw find matches (character spans of :attr:`text`), ``current`` in its own style."""
+        self._matches, self._match = list(spans), current
+        self.refresh()
+
+    def scroll_to_offset(self, offset: int) -> None:
+        """Scroll so that the row of ``offset`` is at the top (a row of context above it in a tall pane)."""
+        context = 1 if self.scrollable_content_region.height >= 10 else 0
+        y = max(0, self.row_of(offset) - context)
+        if y < self.max_scroll_y:
+            self._follow = False  # (after a stream too: a resize, the find bar's, must not go back to the end)
+        self.scroll_to(y=y, animate=False)
+
+    def _margin(self, row: int, style: Style) -> Segment:
+        start = self._offsets[row]
+        end = start + len(self.rows[row])
+        mark = " "
+        current = self._current
+        if current is not None and start < current[1] and end > current[0] and self.rows[row].strip():
+            mark = STEP_MARK
+        i = bisect_left(self._pivots, start)
+        if i < len(self._pivots) and self._pivots[i] < end:
+            mark = PIVOT_MARK
+        if mark == " ":
+            return Segment(" " * MARGIN, style)
+        accent = style + Style(color="bright_yellow", bold=True) if mark == STEP_MARK or (
+            current is not None and current[0] < end and current[0] >= start) else style + Style(bold=True)
+        return Segment(mark + " " * (MARGIN - 1), accent)
+
+    def _row_spans(self, row: int) -> list[tuple[int, int, Style]]:
+        """Find matches on ``row``, as cell-free character positions within the row."""
+        start = self._offsets[row]
+        end = start + len(self.rows[row])
+        spans: list[tuple[int, int, Style]] = []
+        i = bisect_left(self._matches, (start, start)) - 1
+        for k in range(max(0, i), len(self._matches)):
+            a, b = self._matches[k]
+            if a >= end:
+                break
+            if b > start:
+                style = CURRENT_MATCH_STYLE if k == self._match else MATCH_STYLE
+                spans.append((max(a, start) - start, min(b, end) - start, style))
+        return spans
+
     # -- drawing -------------------------------------------------------------------------
+
+    @property
+    def text_width(self) -> int:
+        """Cells a row of text may take (the pane less the margin)."""
+        return self.scrollable_content_region.width - MARGIN
 
     def flush(self, *, force: bool = False) -> bool:
         """Wrap and show queued text, repainting only the new cells; ``True`` if anything changed."""
-        width = self.scrollable_content_region.width
+        width = self.text_width
         if width < 1:
             return False  # not laid out yet: wrapped on the first resize
         if width != self.wrap_width:
@@ -154,6 +250,9 @@ class ReasoningLog(ScrollView, can_focus=True):
         rows = self.rows
         old_last = "" if not rows or rows[-1].endswith("\n") else rows[-1]
         first = append_rows(rows, for_display(raw), width) if raw else len(rows)
+        if raw:
+            self.version += 1
+            self._index_rows(first)
         if self._set_virtual_height(self._height_for(len(rows))) or force:
             self.refresh()
         else:
@@ -216,25 +315,36 @@ class ReasoningLog(ScrollView, can_focus=True):
         text, self.rows, self.wrap_width = self.text, [], width
         if text:
             append_rows(self.rows, text, width)
+        self._index_rows(0)
+
+    def _index_rows(self, first: int) -> None:
+        """Row offsets from row ``first`` on (the rows before it did not change)."""
+        offsets, rows = self._offsets, self.rows
+        del offsets[first:]
+        at = offsets[-1] + len(rows[len(offsets) - 1]) if offsets else 0
+        for row in rows[len(offsets):]:
+            offsets.append(at)
+            at += len(row)
 
     def _refresh_rows(self, first: int, last: int, old_first: str) -> None:
         """Repaint rows ``first``..``last - 1`` that are on screen; of row ``first`` only what it gained."""
         top = int(self.scroll_y)
         bottom = top + self.scrollable_content_region.height
-        width = self.scrollable_content_region.width
+        width = self.text_width
+        marked = self._highlight is not None or bool(self._matches)
         regions = []
         for y in range(max(first, top), min(last, bottom)):
             now = self.rows[y].rstrip("\n").rstrip(" ")
             start = 0
-            if y == first or self._highlight is not None:
+            if y == first or marked:
                 before = old_first.rstrip("\n").rstrip(" ") if y == first else None
-                if before is None or self._highlight is not None or not now.startswith(before):
-                    regions.append(Region(0, y - top, width, 1))  # re-wrapped or highlighted: all of it
+                if before is None or marked or not now.startswith(before):
+                    regions.append(Region(0, y - top, width + MARGIN, 1))  # re-wrapped or highlighted: all of it
                     continue
                 start = cell_len(before)
             end = min(width, cell_len(now))
             if end > start:
-                regions.append(Region(start, y - top, end - start, 1))
+                regions.append(Region(start + MARGIN, y - top, end - start, 1))
         if regions:
             self.refresh(*regions)
 
@@ -244,10 +354,22 @@ class ReasoningLog(ScrollView, can_focus=True):
         style = self.rich_style
         if row >= len(self.rows):
             return Strip.blank(width, style)
-        return row_strip(self.rows[row], style, width, self._highlight)
+        margin = self._margin(row, style)
+        spans = self._row_spans(row) if self._matches else []
+        if margin.text.isspace():  # a blank margin joins the row's text: one segment, one style sequence
+            text = margin.text + self.rows[row]
+            if spans:
+                return span_strip(text, [(a + MARGIN, b + MARGIN, s) for a, b, s in spans], style, width)
+            return row_strip(text, style, width, self._highlight)
+        text_width = max(0, width - MARGIN)
+        if spans:
+            body = span_strip(self.rows[row], spans, style, text_width)
+        else:
+            body = row_strip(self.rows[row], style, text_width, self._highlight)
+        return Strip([margin, *body], width)
 
     def on_resize(self) -> None:
-        if self.scrollable_content_region.width != self.wrap_width:
+        if self.text_width != self.wrap_width:
             self.flush(force=True)
         elif self._follow:
             self._scroll_now(self.max_scroll_y)

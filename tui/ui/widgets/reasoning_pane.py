@@ -3,12 +3,18 @@
 The owner calls :meth:`ReasoningPane.tick` from the app's one frame clock, so the trace,
 the header and the status bar change in the same frame. The header counts whole
 seconds (one change a second). The pane shows one answer at a time (its ``source``).
+
+Reading a trace (issue 14): the outline's parts set :meth:`set_outline` (the header then
+reads ``step 4/17 · 3 pivots · ~120 tok · 2.1 s``) and follow the trace through
+:attr:`ReasoningPane.frame_hooks`, called after every frame's flush and when another answer
+is shown; the find bar sits under the trace.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,6 +23,7 @@ from textual.widgets import Static
 
 from tui.trace.mathtext import to_unicode_math
 from tui.ui.widgets.answer_block import AnswerBlock
+from tui.ui.widgets.find_bar import FindBar
 from tui.ui.widgets.message_stats import MessageStats, live_text
 from tui.ui.widgets.reasoning_log import ReasoningLog
 
@@ -47,6 +54,9 @@ class ReasoningPane(Vertical):
         self.trace = ReasoningLog(id="reasoning-log")
         self.trace.transform = to_unicode_math  # math as Unicode (display only); None: raw
         self.stats = MessageStats(id="message-stats")
+        self.find_bar = FindBar(id="find-bar")
+        self.frame_hooks: list[Callable[[], None]] = []  # the outline and find follow the trace here
+        self._outline: str | None = None
         self._think_start: float | None = None
         self._thought_s: float | None = None
         self._state = ""
@@ -56,11 +66,23 @@ class ReasoningPane(Vertical):
         yield Static(Text("Reasoning"), id="reasoning-header", markup=False)
         yield self.stats
         yield self.trace
+        yield self.find_bar
 
     def tick(self) -> None:
         """One frame of the shared clock: new trace rows and the header."""
         if self.is_attached:
             self.trace.flush()
+            self._run_hooks()
+            self._render_header()
+
+    def _run_hooks(self) -> None:
+        for hook in self.frame_hooks:
+            hook()
+
+    def set_outline(self, text: str | None) -> None:
+        """The outline's header text (``step 4/17 · 3 pivots…``), or None for the plain header."""
+        if text != self._outline:
+            self._outline = text
             self._render_header()
 
     def show(self, block: AnswerBlock | None) -> None:
@@ -80,6 +102,7 @@ class ReasoningPane(Vertical):
                 self.stats.show_text(live_text(block.stats.first_token_s if block.stats else None))
             else:
                 self.stats.show_stats(block.stats)
+        self._run_hooks()
         self._render_header()
 
     @property
@@ -142,6 +165,12 @@ class ReasoningPane(Vertical):
     def _render_header(self) -> None:
         answered = bool(self.source is not None and self.source.answer.strip())
         text = header_text(self._think_start, self._thought_s, self._state, answered, time.monotonic())
+        if self._outline is not None:
+            outline = Text(f"{self._state} · " if self._state else "", style="bold italic")
+            outline.append(self._outline, style="bold")
+            if self._think_start is not None:
+                outline.append(f" · Thinking… {int(time.monotonic() - self._think_start)} s")
+            text = outline
         if text.plain != self._header and self.is_attached:
             self._header = text.plain
             self.query_one("#reasoning-header", Static).update(text, layout=False)
