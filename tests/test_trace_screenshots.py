@@ -37,3 +37,15 @@ def test_outline_screenshot_is_written(tmp_path: Path, capsys) -> None:
     shown = " ".join(re.findall(r">([^<>]+)</text>", text))
     assert re.search(r"step \d+/\d+ · 1 pivot · ~\d+ tok · \d+\.\d+ s", shown)  # the header on the pivot step
     assert "» " in shown or "»" in shown.split()  # the pivot marked in the margin
+
+
+def test_readme_screenshot_is_written(tmp_path: Path, capsys) -> None:
+    """scripts/screenshot.py (README's docs/screenshot.svg) runs against the app as it is now."""
+    spec = importlib.util.spec_from_file_location("screenshot", SCRIPT.parent / "screenshot.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    svg = tmp_path / "shot.svg"
+    assert module.main(["--out", str(svg)]) == 0
+    shown = " ".join(re.findall(r">([^<>]+)</text>", unescape(svg.read_text(encoding="utf-8")).replace("\xa0", " ")))
+    assert "reverse" in shown and "Reasoning" in shown
