@@ -127,6 +127,23 @@ async def test_finishing_changes_only_the_last_block() -> None:
         assert "**" not in app.streamed.text  # ... and is rendered once it is complete
 
 
+async def test_text_still_queued_at_the_end_keeps_the_reserved_rows() -> None:
+    """The last text of a stream often arrives between two frames: close(keep_height=True) shows it
+    without dropping the reserve (the transcript followed it; dropping it moved the text at the end)."""
+    app = Views("")
+    async with app.run_test(size=(70, 40)) as pilot:
+        view = app.streamed
+        await stream(app, pilot, ["First paragraph.\n\n", "Second one, still growing"], step=30)
+        await pilot.pause()
+        reserved = view.outer_size.height
+        assert reserved > view.row_count  # rows kept in steps while it streams
+        app.fed.append(" and its last words.")
+        view.add(" and its last words.")  # queued: no frame flushed it yet
+        view.close(keep_height=True)
+        await pilot.pause()
+        assert "last words" in view.text and view.outer_size.height == reserved
+
+
 async def test_a_long_code_line_wraps_with_a_mark_and_is_never_cut() -> None:
     text = "```python\n" + LONG_LINE + "\n```\n"
     app = Views(text)

@@ -115,9 +115,9 @@ class MarkdownView(Widget):
         if doc is None:
             self.reset()  # not laid out yet: the layout renders the whole text
             return
-        if self._queue:
+        if self._queue:  # the last text, not shown yet: the reserve must not go with it
             raw, self._queue = "".join(self._queue), []
-            self._apply(doc.feed(raw))
+            self._apply(doc.feed(raw), keep_height=keep_height)
         self._apply(doc.close(), keep_height=keep_height)
 
     # -- rows ----------------------------------------------------------------------------

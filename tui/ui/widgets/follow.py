@@ -40,9 +40,13 @@ class FollowMixin(_Base):
         self.check_follow()
 
     def check_follow(self) -> None:
-        """Anchor now if following was asked for and the content overflows."""
+        """Anchor now if following was asked for and the content overflows; let go once it no
+        longer does (anchored content shorter than the view would be drawn bottom-aligned: the
+        text would jump down when the reserved rows go or the last block shrinks)."""
         if self._stale_layout:
             return
-        if self._want_follow and not self.is_anchored and self.max_scroll_y > 0:
+        if self.is_anchored and self.max_scroll_y <= 0 and self.scroll_y <= 0:
+            self.anchor(False)
+        elif self._want_follow and not self.is_anchored and self.max_scroll_y > 0:
             self.anchor()
             self.scroll_end(animate=False)  # after the next refresh, with the final size
