@@ -33,9 +33,9 @@ except ImportError:  # tests/ itself on sys.path
     from loopback import Stream, usage  # type: ignore
 
 try:
-    from tests.uihelpers import seed, wait_for
+    from tests.uihelpers import opened, seed, wait_for
 except ImportError:  # tests/ itself on sys.path
-    from uihelpers import seed, wait_for  # type: ignore[no-redef]
+    from uihelpers import opened, seed, wait_for  # type: ignore[no-redef]
 
 ANSWER = "Here:\n\n```python\nprint('one')\n```\n\nand\n\n```sh\necho two\x1b]0;pwned\x07\n```\n\u001b[31mred\u001b[0m done\r\n"
 REASONING = "Think \x1b]52;c;ZXZpbA==\x07 hard.\x9b2J"
@@ -87,11 +87,11 @@ async def run_command(pilot, app: R1App, name: str, typed: str | None = None) ->
     await wait_for(pilot, first_is_it)
     await pilot.press("enter")
     if isinstance(app.screen, CommandPalette) and app.screen.query_one(CommandInput).value:
-        await pilot.pause(0.05)
+        await pilot.pause()  # the palette handled that Enter (it may only have completed the command)
         if isinstance(app.screen, CommandPalette):
             await pilot.press("enter")
     await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette) or name == "Change theme")
-    await pilot.pause(0.05)
+    await pilot.pause()  # the command's own messages
 
 
 def notes(app: R1App) -> str:
@@ -119,8 +119,7 @@ class Captured:
 async def open_first(pilot, app: R1App) -> None:
     app.main_screen.panes.listing.focus()
     await pilot.press("enter")
-    await wait_for(pilot, lambda: app.main_screen.panes.answers.answers())
-    await pilot.pause(0.1)
+    await opened(pilot, app)
 
 
 # -- palette commands ------------------------------------------------------------------
@@ -246,7 +245,7 @@ async def test_copy_keys_cycle_code_blocks(tmp_path: Path) -> None:
         captured = Captured(app)
         await pilot.press("c", "c", "c", "C")  # first, second, back to first; copy it
         await pilot.press("f5")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: len(captured.osc52()) >= 2)  # both copies reached the terminal
         assert captured.osc52() == ["print('one')\n", clipboard_text(ANSWER)]
     store.close()
 
@@ -306,9 +305,9 @@ async def test_palette_settings_round_trip(azure_server, tmp_path: Path) -> None
         await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "settings-max-tokens")
         app.screen.query_one("#settings-n", Input).value = "99"
         await pilot.press("ctrl+s")
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, SettingsScreen)
-        assert "between 1 and 16" in str(app.screen.query_one("#settings-error").render())
+        # the save was handled: the dialog says why it refused (it stays open)
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen)
+                       and "between 1 and 16" in str(app.screen.query_one("#settings-error").render()))
         await pilot.press("escape")
     text = cfg.read_text()
     for line in original.splitlines():

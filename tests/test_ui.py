@@ -17,9 +17,15 @@ except ImportError:  # tests/ itself on sys.path
     from loopback import ErrorResponse, Stream, azure_429_body, rate_limit_headers, usage  # type: ignore
 
 try:
-    from tests.uihelpers import make_app, reasoning_text, send, send_and_wait, wait_for
+    from tests.uihelpers import generation_over, make_app, opened, reasoning_text, send, send_and_wait, wait_for
 except ImportError:  # tests/ itself on sys.path
-    from uihelpers import make_app, reasoning_text, send, send_and_wait, wait_for  # type: ignore[no-redef]
+    from uihelpers import (  # type: ignore[no-redef]
+        generation_over, make_app, opened, reasoning_text, send, send_and_wait, wait_for)
+
+
+def countdown(status: str) -> float:
+    """The seconds a "retry 2/6 in … s" status bar shows."""
+    return float(status.split("retry 2/6 in ")[1].split(" s")[0])
 
 
 def status_text(app: R1App) -> str:
@@ -65,11 +71,11 @@ async def test_send_fills_both_panes_status_and_history(azure_server, tmp_path: 
         assert app2.main_screen.panes.listing.option_count == 1
         app2.main_screen.panes.listing.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(app2.main_screen.panes.answers.answers()) == 1)
-        await pilot.pause(0.1)
+        await opened(pilot, app2)
+        assert len(app2.main_screen.panes.answers.answers()) == 1
         assert app2.main_screen.panes.answers.answers()[0].answer == "The answer is **4**."
         assert "It is four." in reasoning_text(app2)
-        assert "52 total" in status_text(app2)
+        await wait_for(pilot, lambda: "52 total" in status_text(app2))  # the status bar draws on the frame clock
     store2.close()
     await client2.aclose()
 
@@ -83,8 +89,7 @@ async def test_escape_stops_and_keeps_partial(azure_server, tmp_path: Path) -> N
         await send(pilot, app, "count slowly")
         await wait_for(pilot, lambda: "step 3." in reasoning_text(app))
         await pilot.press("escape")
-        await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
-        await pilot.pause(0.2)
+        await generation_over(pilot, app)
         block = app.main_screen.panes.answers.answers()[0]
         assert block.state == "stopped"
         assert "stopped" in str(block.query_one(".answer-header").render())
@@ -145,14 +150,18 @@ async def test_429_countdown_then_success(azure_server, tmp_path: Path) -> None:
         await send(pilot, app, "hi")
         await wait_for(pilot, lambda: "retry 2/6 in" in str(app.main_screen.panes.status.render()))
         seen.append(str(app.main_screen.panes.status.render()))
-        await pilot.pause(0.6)
+
+        def counted_down() -> bool:  # the countdown shows less time left than it first did
+            shown = str(app.main_screen.panes.status.render())
+            return "retry 2/6 in " in shown and countdown(shown) < countdown(seen[0])
+
+        await wait_for(pilot, counted_down)
         seen.append(str(app.main_screen.panes.status.render()))
         await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
         assert app.main_screen.panes.answers.answers()[0].answer == "The answer is **4**."
         assert "retry" not in status_text(app)
     assert "429" in seen[0]
-    first = float(seen[0].split("retry 2/6 in ")[1].split(" s")[0])
-    later = float(seen[1].split("retry 2/6 in ")[1].split(" s")[0])
+    first, later = countdown(seen[0]), countdown(seen[1])
     assert 0.5 < first <= 1.5 and later < first  # the countdown ticks down live
     store.close()
     await client.aclose()

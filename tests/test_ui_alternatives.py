@@ -23,9 +23,9 @@ except ImportError:  # tests/ itself on sys.path
     from loopback import Stream  # type: ignore
 
 try:
-    from tests.uihelpers import assistants, make_app, reasoning_text, wait_for
+    from tests.uihelpers import assistants, generation_over, make_app, opened, reasoning_text, wait_for
 except ImportError:  # tests/ itself on sys.path
-    from uihelpers import assistants, make_app, reasoning_text, wait_for  # type: ignore[no-redef]
+    from uihelpers import assistants, generation_over, make_app, opened, reasoning_text, wait_for  # type: ignore[no-redef]
 
 
 def think(reasoning: str, answer: str, **kw) -> Stream:
@@ -44,8 +44,8 @@ async def press_and_wait(pilot, app: R1App, *keys: str) -> None:
     """Press ``keys``; wait until a new answer block exists and its generation is over."""
     before = len(app.main_screen.panes.answers.all_answers())
     await pilot.press(*keys)
-    await wait_for(pilot, lambda: len(app.main_screen.panes.answers.all_answers()) > before and not app.main_screen.exchanges.running)
-    await pilot.pause(0.1)
+    await wait_for(pilot, lambda: len(app.main_screen.panes.answers.all_answers()) > before)
+    await generation_over(pilot, app)
 
 
 async def send(pilot, app: R1App, text: str) -> None:
@@ -68,13 +68,11 @@ async def test_regenerate_adds_an_alternative_and_cycling_follows_it(azure_serve
         assert "second thoughts" in reasoning_text(app)
         app.main_screen.panes.answers.answers()[0].focus()
         await pilot.press("less_than_sign")
-        await pilot.pause(0.2)
-        assert "1/2" in marker(group)
+        await wait_for(pilot, lambda: "1/2" in marker(group) and "first thoughts" in reasoning_text(app))
         assert [b.answer for b in app.main_screen.panes.answers.answers()] == ["Answer one."]
         assert "first thoughts" in reasoning_text(app) and "second" not in reasoning_text(app)
         await pilot.press("alt+right")
-        await pilot.pause(0.2)
-        assert "2/2" in marker(group) and "second thoughts" in reasoning_text(app)
+        await wait_for(pilot, lambda: "2/2" in marker(group) and "second thoughts" in reasoning_text(app))
     first, second = azure_server.requests[-2].json, azure_server.requests[-1].json
     assert first["messages"] == second["messages"] == [{"role": "user", "content": "question"}]
     answers = assistants(store)
@@ -94,8 +92,7 @@ async def test_follow_up_sends_the_selected_alternative_and_reopen_shows_it(azur
         group = app.query_one(AnswerGroup)
         group.shown_block.focus()
         await pilot.press("greater_than_sign")  # wraps around to alternative 1
-        await pilot.pause(0.2)
-        assert "1/2" in marker(group) and app.main_screen.panes.answers.answers()[0].answer == "Alpha."
+        await wait_for(pilot, lambda: "1/2" in marker(group) and app.main_screen.panes.answers.answers()[0].answer == "Alpha.")
         await send(pilot, app, "and then?")
     body = azure_server.requests[-1].json
     assert body["messages"] == [
@@ -111,15 +108,13 @@ async def test_follow_up_sends_the_selected_alternative_and_reopen_shows_it(azur
     async with app2.run_test(size=(120, 40)) as pilot:
         app2.main_screen.panes.listing.focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(app2.main_screen.panes.answers.answers()) == 2)
-        await pilot.pause(0.1)
+        await opened(pilot, app2)
         first = app2.query(AnswerGroup).first()
         assert len(first.blocks) == 2 and "1/2" in marker(first)
         assert [b.answer for b in app2.main_screen.panes.answers.answers()] == ["Alpha.", "Follow."]
         first.shown_block.focus()
         await pilot.press("greater_than_sign")
-        await pilot.pause(0.2)
-        assert "2/2" in marker(first) and "beta r" in reasoning_text(app2)
+        await wait_for(pilot, lambda: "2/2" in marker(first) and "beta r" in reasoning_text(app2))
     assert [a.selected for a in assistants(store2)][:2] == [False, True]
     store2.close()
     await client2.aclose()
@@ -135,8 +130,8 @@ async def test_n2_choices_are_alternatives(azure_server, tmp_path: Path) -> None
         assert "1/2" in marker(group) and [b.answer for b in app.main_screen.panes.answers.answers()] == ["A zero"]
         group.shown_block.focus()
         await pilot.press("greater_than_sign")
-        await pilot.pause(0.2)
-        assert "2/2" in marker(group) and [b.answer for b in app.main_screen.panes.answers.answers()] == ["B one"]
+        await wait_for(pilot, lambda: "2/2" in marker(group)
+                       and [b.answer for b in app.main_screen.panes.answers.answers()] == ["B one"])
         assert "r1" in reasoning_text(app)
     answers = assistants(store)
     assert [(a.choice_index, a.selected) for a in answers] == [(0, False), (1, True)]

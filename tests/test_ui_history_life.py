@@ -64,7 +64,9 @@ async def search_and_open(pilot, app: R1App, query: str, field: str) -> None:
     assert screen.hits[0].field == field
     await pilot.press("enter")
     await wait_for(pilot, lambda: not isinstance(app.screen, SearchScreen))
-    await pilot.pause(0.2)
+    await pilot.pause()  # the main screen handles the search's result: it opens the hit and jumps to it
+    await app.main_screen.history.settled()
+    await pilot.pause()
 
 
 async def test_search_opens_prompt_answer_and_reasoning_highlighted(tmp_path: Path) -> None:
@@ -90,7 +92,7 @@ async def test_search_opens_prompt_answer_and_reasoning_highlighted(tmp_path: Pa
         block = app.main_screen.panes.answers.answers()[0]  # the conversation was opened again
         assert app.main_screen.panes.reasoning.source is block
         log = app.main_screen.panes.reasoning.trace
-        assert log.scroll_y > 0  # scrolled to the match, far below the top
+        await wait_for(pilot, lambda: log.scroll_y > 0)  # scrolled to the match (after a refresh), far below the top
         shown = [log.render_line(y) for y in range(log.size.height)]
         strips = [strip for strip in shown if "quokkas" in strip.text]
         assert strips and any(seg.text == "quokkas" and seg.style and seg.style.bgcolor for seg in strips[0])
@@ -125,8 +127,8 @@ async def test_slash_in_the_prompt_types_a_slash(azure_server, tmp_path: Path) -
     async with app.run_test(size=(100, 30)) as pilot:
         app.query_one(PromptInput).focus()
         await pilot.press("a", "slash", "b")
-        await pilot.pause(0.1)
-        assert app.query_one(PromptInput).text == "a/b"
+        # all three keys reached the prompt (had the slash opened the search, "b" would have gone there)
+        await wait_for(pilot, lambda: app.query_one(PromptInput).text == "a/b")
         assert not isinstance(app.screen, SearchScreen)
         await pilot.press("ctrl+f")  # Ctrl+F works from the prompt too
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
@@ -152,15 +154,14 @@ async def test_rename_archive_unarchive_round_trip(tmp_path: Path) -> None:
             await pilot.press(ch)
         await pilot.press("enter")
         await wait_for(pilot, lambda: store.get_conversation(first).title == "renamed")
-        await pilot.pause(0.1)
-        assert listing.title_of(first) == "renamed"
+        await wait_for(pilot, lambda: listing.title_of(first) == "renamed")
 
         listing.highlighted = listing.get_option_index(first)
         await pilot.press("a")
         await wait_for(pilot, lambda: store.get_conversation(first).archived)
-        await pilot.pause(0.1)
+        # the list's reload is the archive's effect: the row goes (it was there before)
+        await wait_for(pilot, lambda: first not in [listing.get_option_at_index(i).id for i in range(listing.option_count)])
         assert [c.id for c in store.list_conversations(archived=True)] == [first]
-        assert first not in [listing.get_option_at_index(i).id for i in range(listing.option_count)]
 
         await pilot.press("A")  # the archived view
         await wait_for(pilot, lambda: listing.archived_view)
@@ -171,8 +172,7 @@ async def test_rename_archive_unarchive_round_trip(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: not store.get_conversation(first).archived)
         await pilot.press("A")
         await wait_for(pilot, lambda: not listing.archived_view)
-        await pilot.pause(0.1)
-        assert first in [listing.get_option_at_index(i).id for i in range(listing.option_count)]
+        await wait_for(pilot, lambda: first in [listing.get_option_at_index(i).id for i in range(listing.option_count)])
     store.close()
 
 
@@ -190,8 +190,8 @@ async def test_list_never_loads_messages_and_pages(tmp_path: Path, monkeypatch: 
     app = build_app(client=None, store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         listing = app.main_screen.panes.listing
-        await pilot.pause(0.1)
-        assert listing.loaded == 5 and listing.has_more
+        await wait_for(pilot, lambda: listing.loaded == 5)  # the first page is drawn
+        assert listing.has_more
         assert "Load more" in str(listing.get_option_at_index(listing.option_count - 1).prompt)
         listing.focus()
         await pilot.press("end")  # highlighting the last row loads the next page

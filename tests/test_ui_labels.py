@@ -10,10 +10,10 @@ from textual.widgets import Static
 
 try:
     from tests.loopback import Stream, usage
-    from tests.uihelpers import make_app, send, send_and_wait, wait_for
+    from tests.uihelpers import generation_over, make_app, send, send_and_wait, wait_for
 except ImportError:  # tests/ itself on sys.path
     from loopback import Stream, usage  # type: ignore[no-redef]
-    from uihelpers import make_app, send, send_and_wait, wait_for  # type: ignore[no-redef]
+    from uihelpers import generation_over, make_app, send, send_and_wait, wait_for  # type: ignore[no-redef]
 
 from tui.ui.widgets.alternatives import AnswerGroup
 
@@ -29,9 +29,8 @@ async def test_a_regenerated_answer_is_numbered_like_the_alternatives_line(azure
     async with app.run_test(size=(120, 40)) as pilot:
         await send_and_wait(pilot, app, "q")
         await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: len(app.main_screen.query_one(AnswerGroup).blocks) == 2
-                       and not app.main_screen.exchanges.running)
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: len(app.main_screen.query_one(AnswerGroup).blocks) == 2)
+        await generation_over(pilot, app)
         group = app.main_screen.query_one(AnswerGroup)
         assert group.marker_text.startswith("‹ 2/2 › answer")
         first, second = group.blocks
@@ -56,8 +55,7 @@ async def test_stopped_while_thinking_says_so_and_the_state_is_never_cut(azure_s
             screen = app.main_screen
             await wait_for(pilot, lambda: "slowly" in screen.panes.reasoning.trace.text)
             await pilot.press("escape")
-            await wait_for(pilot, lambda: not screen.exchanges.running)
-            await pilot.pause(0.1)
+            await generation_over(pilot, app)  # the stopped answer's worker finished, its headers final
             header = screen.query_one("#reasoning-header", Static)
             shown = str(header.render())
             assert "stopped while thinking" in shown and "Thought for" not in shown, shown

@@ -12,10 +12,10 @@ from tui.ui.widgets.prompt_block import PromptBlock
 
 try:
     from tests.loopback import Stream
-    from tests.uihelpers import make_app, send, wait_for
+    from tests.uihelpers import generation_over, make_app, send, wait_for
 except ImportError:  # tests/ itself on sys.path
     from loopback import Stream  # type: ignore[no-redef]
-    from uihelpers import make_app, send, wait_for  # type: ignore[no-redef]
+    from uihelpers import generation_over, make_app, send, wait_for  # type: ignore[no-redef]
 
 LONG = "    return " + " + ".join(f"value_{i}" for i in range(24)) + "  # the very end"
 CHUNKS = ["<think>", "Plan it.", "</think>", "Intro with **bold** and `code`.\n\n", "```py", "thon\n",
@@ -63,8 +63,10 @@ async def test_stream_renders_blocks_live_and_nothing_moves_when_it_ends(azure_s
             before = (view.region, prompt.region, transcript.scroll_y, view.rows[: view.settled_rows])
             height_before = view.outer_size.height  # rows + the reserve, if the text grew in steps
             resume.set()
-            await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
-            await pilot.pause(0.3)
+            # Signal that the end was handled: the worker finished (the final render is done before),
+            # then the layout that render asked for and what runs after that refresh.
+            await generation_over(pilot, app)
+            await pilot.pause()
             assert block.state == "complete"
             assert (view.region.y, prompt.region, transcript.scroll_y, view.rows[: len(before[3])]) == (
                 before[0].y, before[1], before[2], before[3])
@@ -76,7 +78,7 @@ async def test_stream_renders_blocks_live_and_nothing_moves_when_it_ends(azure_s
             # The stored answer opens rendered exactly as it streamed.
             streamed = view.rows
             await app.main_screen.history.open(app.main_screen.history.conv_id)
-            await pilot.pause(0.2)
+            await pilot.pause()  # the open is awaited: let it draw
             reopened = app.main_screen.panes.answers.answers()[0].markdown
             await wait_for(pilot, lambda: reopened.row_count > 0)
             assert reopened.rows == streamed

@@ -13,9 +13,9 @@ from tui.ui.widgets.prompt import PromptInput
 from tui.ui.widgets.reasoning_log import MARGIN, ReasoningLog
 
 try:
-    from tests.uihelpers import reasoning_text, seed, wait_for
+    from tests.uihelpers import opened, reasoning_text, seed, wait_for
 except ImportError:  # tests/ itself on sys.path
-    from uihelpers import reasoning_text, seed, wait_for  # type: ignore[no-redef]
+    from uihelpers import opened, reasoning_text, seed, wait_for  # type: ignore[no-redef]
 
 
 async def test_offline_browses_history_and_disables_prompt(tmp_path: Path) -> None:
@@ -31,8 +31,7 @@ async def test_offline_browses_history_and_disables_prompt(tmp_path: Path) -> No
         assert "offline" in app.main_screen.panes.status.build_text().plain
         assert app.main_screen.panes.listing.has_focus
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.main_screen.panes.answers.answers())
-        await pilot.pause(0.1)
+        await opened(pilot, app)
         assert app.main_screen.panes.answers.answers()[0].answer == "old answer"
         assert "old reasoning" in reasoning_text(app)
         assert "Thought for 1.5 s" in str(app.query_one("#reasoning-header").render())
@@ -55,7 +54,7 @@ async def test_delete_asks_for_confirmation(tmp_path: Path) -> None:
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press("y")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.main_screen.panes.listing.option_count == 1)
         assert [c.title for c in store.list_conversations()] == ["first"]
         assert app.main_screen.panes.listing.option_count == 1
     store.close()
@@ -83,17 +82,15 @@ async def test_answers_are_navigable_and_show_their_reasoning(tmp_path: Path) ->
     app = build_app(client=None, store=store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(app.main_screen.panes.answers.answers()) == 2)
-        await pilot.pause(0.1)
+        await opened(pilot, app)
+        assert len(app.main_screen.panes.answers.answers()) == 2
         assert "reasoning two" in reasoning_text(app)
         await pilot.press("ctrl+up")  # the last answer
         await pilot.press("[")  # the one before
-        await pilot.pause(0.2)
-        assert app.focused is app.main_screen.panes.answers.answers()[0]
-        assert "reasoning one" in reasoning_text(app)
+        await wait_for(pilot, lambda: app.focused is app.main_screen.panes.answers.answers()[0])
+        await wait_for(pilot, lambda: "reasoning one" in reasoning_text(app))
         await pilot.press("]")
-        await pilot.pause(0.2)
-        assert "reasoning two" in reasoning_text(app)
+        await wait_for(pilot, lambda: "reasoning two" in reasoning_text(app))
     store.close()
 
 
@@ -109,26 +106,28 @@ async def test_reasoning_follows_only_at_the_bottom() -> None:
         log = app.query_one(ReasoningLog)
         log.focus()
         log.set_text("short", live=True)
-        await pilot.pause(0.1)
-        assert log.scroll_y == 0 and log.render_line(0).text[MARGIN:].startswith("short")  # short content reads from the top
+        await wait_for(pilot, lambda: log.render_line(0).text[MARGIN:].startswith("short"))
+        assert log.scroll_y == 0  # short content reads from the top
         for i in range(40):
             log.append(f"line {i}\n\n")
         log.flush()
-        await pilot.pause(0.2)
+        await pilot.pause()  # the repaint the flush asked for
         assert log.max_scroll_y > 0 and log.scroll_y == log.max_scroll_y  # following
         await pilot.press("pageup")
-        await pilot.pause(0.2)
-        held = log.scroll_y
-        assert held < log.max_scroll_y
+        # the page-up scroll has arrived (a scroll animates towards scroll_target_y)
+        await wait_for(pilot, lambda: log.scroll_y == log.scroll_target_y < log.max_scroll_y)
+        held, held_max = log.scroll_y, log.max_scroll_y
         for i in range(40, 60):
             log.append(f"line {i}\n\n")
         log.flush()
-        await pilot.pause(0.2)
+        # signal that the new lines were taken in: the trace grew below the view (then the repaint ran)
+        await wait_for(pilot, lambda: log.max_scroll_y > held_max)
+        await pilot.pause()
         assert log.scroll_y == held  # scrolled up: not following
         await pilot.press("end")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: log.following and log.scroll_y == log.scroll_target_y == log.max_scroll_y)
         for i in range(60, 80):
             log.append(f"line {i}\n\n")
         log.flush()
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "line 79" in "".join(log.render_line(y).text for y in range(log.size.height)))
         assert log.scroll_y == log.max_scroll_y  # End resumed following

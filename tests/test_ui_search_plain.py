@@ -45,9 +45,12 @@ async def test_search_results_are_plain_text_with_the_match_highlighted(tmp_path
         assert any(span.start <= start < span.end and str(span.style) == HIGHLIGHT_STYLE for span in label.spans)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.main_screen.history.conv_id == conv)
-        await pilot.pause(0.2)
-        view = app.main_screen.panes.answers.answers()[0].markdown
-        rows = [view.render_line(y) for y in range(view.row_count)]
-        assert any(seg.text.startswith("391") and seg.style and seg.style.bgcolor
-                   for row in rows for seg in row), "the match is highlighted in the opened answer"
+        await app.main_screen.history.settled()
+
+        def highlighted() -> bool:  # the match is highlighted in the opened answer
+            view = app.main_screen.panes.answers.answers()[0].markdown
+            rows = [view.render_line(y) for y in range(view.row_count)]
+            return any(seg.text.startswith("391") and seg.style and seg.style.bgcolor for row in rows for seg in row)
+
+        await wait_for(pilot, highlighted)
     store.close()

@@ -15,9 +15,10 @@ except ImportError:  # tests/ itself on sys.path
     from loopback import AZURE_401_BODY, ErrorResponse, Stream  # type: ignore
 
 try:
-    from tests.uihelpers import make_app, reasoning_text, send_and_wait, wait_for
+    from tests.uihelpers import generating, generation_over, make_app, reasoning_text, send_and_wait, wait_for
 except ImportError:  # tests/ itself on sys.path
-    from uihelpers import make_app, reasoning_text, send_and_wait, wait_for  # type: ignore[no-redef]
+    from uihelpers import (  # type: ignore[no-redef]
+        generating, generation_over, make_app, reasoning_text, send_and_wait, wait_for)
 
 
 async def test_reclassified_moves_provisional_reasoning_to_the_answer(azure_server, tmp_path: Path) -> None:
@@ -103,7 +104,7 @@ async def test_escape_cancels_a_retry_wait(azure_server, tmp_path: Path) -> None
         await pilot.press("escape")
         await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
         assert time.monotonic() - started < 5
-        await pilot.pause(0.3)
+        await generation_over(pilot, app)  # the stopped answer's worker finished: the status bar has its final figures
         assert "retry" not in str(app.main_screen.panes.status.render())
         assert app.main_screen.panes.answers.answers()[0].state == "stopped"
     messages = store.get_conversation(store.list_conversations()[0].id).messages
@@ -150,9 +151,8 @@ async def test_second_answer_reasoning_reads_from_the_top(azure_server, tmp_path
         app.query_one(PromptInput).insert("second")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "short" in reasoning_text(app))
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: log.render_line(0).text[MARGIN:].startswith("short"))  # the new trace is drawn
         assert log.scroll_y == 0 and log.max_scroll_y == 0  # the short trace reads from its first line
-        assert log.render_line(0).text[MARGIN:].startswith("short")
         await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
     store.close()
     await client.aclose()
@@ -166,7 +166,8 @@ async def test_quit_while_streaming_saves_stopped(azure_server, tmp_path: Path) 
         await pilot.press("enter")
         await wait_for(pilot, lambda: "r2" in reasoning_text(app))
         await pilot.press("ctrl+q")
-        await pilot.pause(0.3)
+        # the quit stopped the answer and saved it (its worker finished); leaving the block shuts the app down
+        await wait_for(pilot, lambda: not generating(app))
     msg = store.get_conversation(store.list_conversations()[0].id).messages[1]
     assert msg.state == "stopped" and msg.reasoning.startswith("r0 r1 r2")
     store.close()

@@ -61,11 +61,29 @@ async def send(pilot, app: R1App, text: str) -> None:
     await wait_for(pilot, lambda: app.main_screen.exchanges.running or app.main_screen.panes.answers.answers())
 
 
+def generating(app: R1App) -> bool:
+    """An answer's worker has not finished: it streams, or does its last steps after ``running`` went
+    false (saving, the list's counts, the branch headers: ``Exchanges._run``'s ``on_done``)."""
+    return app.main_screen.exchanges.running or any(
+        w.group == "generate" and not w.is_finished for w in app.workers)
+
+
+async def generation_over(pilot, app: R1App) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the answer's worker has finished (all its steps), then let the app handle what it posted."""
+    await wait_for(pilot, lambda: not generating(app))
+    await pilot.pause()
+
+
+async def opened(pilot, app: R1App) -> None:  # type: ignore[no-untyped-def]
+    """After Enter on a conversation in the list: wait until it is on screen, then let it draw."""
+    await app.main_screen.history.settled()
+    await pilot.pause()
+
+
 async def send_and_wait(pilot, app: R1App, text: str) -> AnswerBlock:
     """Send ``text`` and wait for the generation to end; return the last answer block."""
     await send(pilot, app, text)
-    await wait_for(pilot, lambda: not app.main_screen.exchanges.running)
-    await pilot.pause(0.1)
+    await generation_over(pilot, app)
     return app.main_screen.panes.answers.answers()[-1]
 
 
