@@ -6,15 +6,22 @@ import importlib.util
 import re
 from html import unescape
 from pathlib import Path
+from types import ModuleType
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "trace_screenshots.py"
 
 
-def test_compare_screenshot_is_written(tmp_path: Path, capsys) -> None:
-    spec = importlib.util.spec_from_file_location("trace_screenshots", SCRIPT)
+def load_script(path: Path) -> ModuleType:
+    """A script of scripts/ loaded as a module (its main() takes argv)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_compare_screenshot_is_written(tmp_path: Path, capsys) -> None:
+    module = load_script(SCRIPT)
     assert module.main(["--out-dir", str(tmp_path), "--only", "compare"]) == 0
     svg = tmp_path / "trace-compare.svg"
     assert f"saved {svg}" in capsys.readouterr().out
@@ -27,10 +34,7 @@ def test_compare_screenshot_is_written(tmp_path: Path, capsys) -> None:
 
 
 def test_outline_screenshot_is_written(tmp_path: Path, capsys) -> None:
-    spec = importlib.util.spec_from_file_location("trace_screenshots", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(SCRIPT)
     assert module.main(["--out-dir", str(tmp_path), "--only", "outline"]) == 0
     svg = tmp_path / "trace-outline.svg"
     text = unescape(svg.read_text(encoding="utf-8")).replace("\xa0", " ")
@@ -41,10 +45,7 @@ def test_outline_screenshot_is_written(tmp_path: Path, capsys) -> None:
 
 def test_readme_screenshot_is_written(tmp_path: Path, capsys) -> None:
     """scripts/screenshot.py (README's docs/screenshot.svg) runs against the app as it is now."""
-    spec = importlib.util.spec_from_file_location("screenshot", SCRIPT.parent / "screenshot.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(SCRIPT.parent / "screenshot.py")
     svg = tmp_path / "shot.svg"
     assert module.main(["--out", str(svg)]) == 0
     shown = " ".join(re.findall(r">([^<>]+)</text>", unescape(svg.read_text(encoding="utf-8")).replace("\xa0", " ")))
