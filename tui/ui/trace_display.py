@@ -82,9 +82,7 @@ class TraceDisplay:
         focused answer at the top."""
         answers = self.panes.answers
         if answers.is_anchored:
-            if answers.max_scroll_y <= 0:
-                answers.anchor(False)
-                answers.scroll_to(y=0, animate=False, immediate=True)
+            answers.check_follow()  # lets go of the anchor (and reads from the top) if it now fits
         elif isinstance(focused, AnswerBlock) and focused.is_attached:
             answers.scroll_to_widget(focused, animate=False, top=True)
 

@@ -45,8 +45,9 @@ class FollowMixin(_Base):
         text would jump down when the reserved rows go or the last block shrinks)."""
         if self._stale_layout:
             return
-        if self.is_anchored and self.max_scroll_y <= 0 and self.scroll_y <= 0:
+        if self.is_anchored and self.max_scroll_y <= 0:
             self.anchor(False)
+            self.scroll_to(y=0, animate=False, immediate=True)
         elif self._want_follow and not self.is_anchored and self.max_scroll_y > 0:
             self.anchor()
             self.scroll_end(animate=False)  # after the next refresh, with the final size
