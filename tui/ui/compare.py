@@ -16,7 +16,6 @@ from typing import Any
 from textual.screen import Screen
 
 from tui.chat.context import CHARS_PER_TOKEN
-from tui.config import ConfigError, configured_pivots
 from tui.store import StoreError
 from tui.trace.steps import pivot_count, split_steps
 from tui.trace.timeline import Timeline, TimelineError, decode
@@ -115,12 +114,6 @@ class Compare:
         except (StoreError, TimelineError):
             return None  # no timeline, or a damaged one: the stored timing is shown instead
 
-    def _pivots(self) -> tuple[str, ...] | None:
-        try:
-            return configured_pivots(self.context.config_path)
-        except (ConfigError, OSError):
-            return None
-
     def open(self) -> None:
         """Show two alternatives of the focused (or last) answer side by side, or say why not."""
         screen = self.screen
@@ -131,7 +124,7 @@ class Compare:
             screen.notify(f"Compare: {problem}{again}.", severity="warning", timeout=4)
             return
         blocks = group.blocks
-        pivots = self._pivots()
+        pivots = self.context.pivots  # config.toml's [trace] pivots, read once at start (as the outline's)
         shown = group.index
         other = shown - 1 if shown > 0 else 1
         left, right = min(shown, other), max(shown, other)
