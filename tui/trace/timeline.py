@@ -279,3 +279,13 @@ def decode(text: str) -> Timeline:
         raise TimelineError("timeline data has trailing bytes")
     ms, reasoning, answer = columns
     return Timeline(tuple(Sample(t / 1000, r, a) for t, r, a in zip(ms, reasoning, answer)))
+
+
+def decode_stored(text: str | None) -> Timeline | None:
+    """A stored timeline, or None: none was recorded, or it cannot be read (shown as "no timeline")."""
+    if text is None:
+        return None
+    try:
+        return decode(text)
+    except TimelineError:
+        return None

@@ -16,9 +16,8 @@ from typing import Any
 from textual.screen import Screen
 
 from tui.chat.context import CHARS_PER_TOKEN
-from tui.store import StoreError
 from tui.trace.steps import pivot_count, split_steps
-from tui.trace.timeline import Timeline, TimelineError, decode
+from tui.trace.timeline import Timeline
 from tui.trace.vote import final_answer
 from tui.ui.context import AppContext
 from tui.ui.keymap import Keymap
@@ -108,11 +107,7 @@ class Compare:
     def _timeline(self, block: AnswerBlock) -> Timeline | None:
         if block.msg_id is None or block.live:
             return None
-        try:
-            data = self.context.store.get_timeline(block.msg_id)
-            return decode(data) if data is not None else None
-        except (StoreError, TimelineError):
-            return None  # no timeline, or a damaged one: the stored timing is shown instead
+        return self.context.timeline_of(block.msg_id)  # None: the stored timing is shown instead
 
     def open(self) -> None:
         """Show two alternatives of the focused (or last) answer side by side, or say why not."""

@@ -22,6 +22,7 @@ from tui.llm.request import RequestDefaults
 from tui.metrics import Prices
 from tui.sanitize import one_line
 from tui.store import HistoryStore, StoreError
+from tui.trace.timeline import Timeline, decode_stored
 
 # (profile or None, deployment or None) -> a new client and the request defaults of that profile
 # (and its price table, when the factory knows it). Raises ConfigError with a message to show
@@ -136,6 +137,13 @@ class AppContext:
         writer = self.session.writer
         if writer is not None:
             await asyncio.wrap_future(writer.flush())
+
+    def timeline_of(self, msg_id: str) -> Timeline | None:
+        """The stored timeline of one answer (None: none recorded, unreadable, or the history cannot say)."""
+        try:
+            return decode_stored(self.store.get_timeline(msg_id))
+        except STORE_ERRORS:
+            return None
 
     def timelines_of(self, conv_id: str) -> dict[str, str]:
         """The stored timelines of a conversation's answers by message id (none if the history cannot say)."""

@@ -17,8 +17,7 @@ from tui.chat.tree import ConversationTree
 from tui.sanitize import one_line
 from tui.store import MessageRecord
 from tui.metrics import Timing, Usage
-from tui.trace.timeline import Timeline, TimelineError
-from tui.trace.timeline import decode as decode_timeline
+from tui.trace.timeline import decode_stored
 from tui.ui.widgets.alternatives import AnswerGroup
 from tui.ui.widgets.answer_block import AnswerBlock
 from tui.ui.widgets.message_stats import Stats, format_cost, stats_of, with_timeline
@@ -64,16 +63,6 @@ def tokens_of(usage: Usage) -> Tokens | None:
     return Tokens(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens, usage.reasoning_tokens, usage.estimated)
 
 
-def stored_timeline(data: str | None) -> Timeline | None:
-    """A stored timeline (``tl1:`` text), or None: none was recorded, or it cannot be read."""
-    if data is None:
-        return None
-    try:
-        return decode_timeline(data)
-    except TimelineError:
-        return None
-
-
 def answer_block(message: MessageRecord, currency: str = "", timeline: str | None = None) -> AnswerBlock:
     """The block of one stored answer (with its stats — from its ``timeline`` too when one was
     stored — and its cost when known, for the reasoning pane)."""
@@ -87,7 +76,7 @@ def answer_block(message: MessageRecord, currency: str = "", timeline: str | Non
         label=one_line(message.deployment or "assistant", 40),
         note=finish_note(message),
     )
-    stats = with_timeline(stats_from_record(message.usage, message.timing), stored_timeline(timeline),
+    stats = with_timeline(stats_from_record(message.usage, message.timing), decode_stored(timeline),
                           message.usage.completion_tokens, len(block.answer) + len(block.reasoning))
     block.stats = stats if message.cost is None else replace(stats, cost=format_cost(message.cost, currency))
     return block

@@ -20,7 +20,6 @@ from textual.timer import Timer
 
 from tui.sanitize import one_line
 from tui.trace.replay import SPEEDS, Piece, schedule
-from tui.trace.timeline import Timeline, TimelineError, decode
 from tui.ui.availability import streaming_now, why_not
 from tui.ui.context import STORE_ERRORS
 from tui.ui.navigation import focus_now, target_group
@@ -83,13 +82,7 @@ class Replay:
         message = store.get_message(msg_id)
         if message is None:
             return None
-        timeline: Timeline | None = None
-        data = store.get_timeline(msg_id)
-        if data is not None:
-            try:
-                timeline = decode(data)
-            except TimelineError:
-                timeline = None
+        timeline = self.context.timeline_of(msg_id)
         timing = message.timing
         answer_s = (timing.total_s - (timing.first_token_s or 0) - (timing.reasoning_s or 0)
                     if timing.total_s is not None else None)

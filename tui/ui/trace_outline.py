@@ -22,8 +22,7 @@ from functools import partial
 
 from tui.trace.outline import step_stats
 from tui.trace.steps import Step, StepSplitter, pivot_count, split_steps
-from tui.trace.timeline import Timeline, TimelineError, decode
-from tui.ui.context import STORE_ERRORS
+from tui.trace.timeline import Timeline
 from tui.ui.review_host import ReviewHost
 from tui.ui.widgets.answer_block import AnswerBlock
 
@@ -138,15 +137,8 @@ class TraceOutline:
             return None
         if msg_id in self._timelines:
             return self._timelines[msg_id]
-        try:
-            data = self.review.context.store.get_timeline(msg_id)
-        except STORE_ERRORS:
-            return None  # asked again next time
-        try:
-            timeline = decode(data) if data is not None else None
-        except TimelineError:
-            timeline = None
-        if timeline is not None:
+        timeline = self.review.context.timeline_of(msg_id)
+        if timeline is not None:  # (a miss is asked again next time)
             self._timelines[msg_id] = timeline
         return timeline
 
