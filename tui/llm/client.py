@@ -29,6 +29,7 @@ from tui.llm.errors import (
 )
 from tui.llm.events import Event, Failed, Notice, Retrying, Started
 from tui.llm.extras import refused_extra_hint
+from tui.llm.paced_reads import READ_GAP_S, PacedBackend, pace_transport
 from tui.llm.request import ChatRequest, build_params
 from tui.llm.retry import is_retryable_status, retry_delay
 from tui.llm.route import route_for
@@ -58,8 +59,11 @@ class ChatClient:
 
     def __init__(self, endpoint: EndpointSettings, token_source: EntraTokenSource | None = None,
                  tag_memory: TagMemory | None = None, *,
-                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+                 read_gap_s: float = READ_GAP_S) -> None:
         self.endpoint = endpoint
+        self._read_gap_s = read_gap_s  # reads of a connection at most this often (tui.llm.paced_reads); 0: unpaced
+        self.paced: PacedBackend | None = None  # read-only: the pacing in use (None: reads unpaced)
         self._sleep = sleep  # the wait between attempts (a test passes one that records instead of waiting)
         self.tag_memory = tag_memory  # per deployment: has it ever sent </think>? (None: not remembered)
         self._tokens = token_source
@@ -83,6 +87,8 @@ class ChatClient:
                 raise EndpointError(f"The API key {problem}; set it again without it.")
             route = route_for(self.endpoint.base_url, auth=self.endpoint.auth)  # loopback: no proxy
             timeout = httpx2.Timeout(self.endpoint.timeout_s, connect=min(15.0, self.endpoint.timeout_s))
+            transport = httpx2.AsyncHTTPTransport(proxy=route.proxy)
+            self.paced = pace_transport(transport, self._read_gap_s)
             self._client = openai.AsyncOpenAI(
                 base_url=self.endpoint.base_url,
                 api_key=api_key_for(self.endpoint, self._tokens),
@@ -91,7 +97,7 @@ class ChatClient:
                 # No redirects: credentials must not follow a redirect to another host. The route's
                 # transport is explicit, so the environment's proxies are not applied a second time.
                 http_client=httpx2.AsyncClient(timeout=timeout, follow_redirects=False,
-                                               transport=httpx2.AsyncHTTPTransport(proxy=route.proxy)),
+                                               transport=transport),
             )
         return self._client
 
