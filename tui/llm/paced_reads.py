@@ -24,7 +24,7 @@ from typing import Any
 
 import httpcore2
 
-READ_GAP_S = 0.05  # ~33 reads a second at most; well under the frame interval (~0.2 s)
+READ_GAP_S = 0.03  # ~33 reads a second at most; well under the frame interval (~0.2 s)
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[object]]
