@@ -96,6 +96,19 @@ def test_pacing_is_installed_on_the_transports_pool_direct_and_through_a_proxy()
         assert transport._pool._network_backend is backend  # canary: the pool hands this to every connection
 
 
+def test_the_wrappers_are_what_httpcore_expects_and_importing_them_does_not_import_it() -> None:
+    import subprocess
+    import sys
+
+    for name in ("read", "write", "aclose", "start_tls", "get_extra_info"):
+        assert callable(getattr(PacedStream, name)) and callable(getattr(httpcore2.AsyncNetworkStream, name))
+    for name in ("connect_tcp", "connect_unix_socket", "sleep"):
+        assert callable(getattr(PacedBackend, name)) and callable(getattr(httpcore2.AsyncNetworkBackend, name))
+    code = "import sys, tui.llm.client; print('httpcore2' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"  # start-up does not pay for the HTTP library before the first paint
+
+
 def test_pacing_off_or_an_unknown_transport_leaves_reads_unpaced() -> None:
     transport = httpx2.AsyncHTTPTransport()
     before = transport._pool._network_backend

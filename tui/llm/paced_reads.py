@@ -9,6 +9,9 @@ events without another read. Nothing is lost or reordered; a token is shown at m
 later than it would be (the answer pane paints about five times a second, so this is not
 visible), and the first read of a connection is never delayed.
 
+The module imports nothing of the HTTP library (importing it costs ~60 ms of start-up; the
+SDK is imported after the first paint): the wrappers are duck-typed network streams.
+
 The HTTP library has no public way to pass a network backend, so :func:`pace_transport`
 replaces its pool's backend after construction, feature-detected: when the library's insides
 differ it returns False and reads go unpaced, exactly as before.
@@ -20,9 +23,10 @@ import asyncio
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpcore2
+if TYPE_CHECKING:
+    from httpcore2 import AsyncNetworkBackend, AsyncNetworkStream
 
 READ_GAP_S = 0.03  # ~33 reads a second at most; well under the frame interval (~0.2 s)
 
@@ -30,10 +34,10 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[object]]
 
 
-class PacedStream(httpcore2.AsyncNetworkStream):
+class PacedStream:
     """One connection whose reads start no sooner than ``gap_s`` after the previous read ended."""
 
-    def __init__(self, inner: httpcore2.AsyncNetworkStream, gap_s: float, clock: Clock, sleep: Sleep) -> None:
+    def __init__(self, inner: AsyncNetworkStream, gap_s: float, clock: Clock, sleep: Sleep) -> None:
         self._inner = inner
         self._gap_s = gap_s
         self._clock = clock
@@ -57,7 +61,7 @@ class PacedStream(httpcore2.AsyncNetworkStream):
         await self._inner.aclose()
 
     async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                        timeout: float | None = None) -> httpcore2.AsyncNetworkStream:
+                        timeout: float | None = None) -> PacedStream:
         inner = await self._inner.start_tls(ssl_context, server_hostname, timeout)
         return PacedStream(inner, self._gap_s, self._clock, self._sleep)
 
@@ -65,10 +69,10 @@ class PacedStream(httpcore2.AsyncNetworkStream):
         return self._inner.get_extra_info(info)
 
 
-class PacedBackend(httpcore2.AsyncNetworkBackend):
+class PacedBackend:
     """Wraps a network backend so that every stream it opens is a :class:`PacedStream`."""
 
-    def __init__(self, inner: httpcore2.AsyncNetworkBackend, gap_s: float = READ_GAP_S, *,
+    def __init__(self, inner: AsyncNetworkBackend, gap_s: float = READ_GAP_S, *,
                  clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
         self.inner = inner
         self.gap_s = gap_s
@@ -76,19 +80,19 @@ class PacedBackend(httpcore2.AsyncNetworkBackend):
         self._sleep = sleep
         self.streams: list[PacedStream] = []  # read-only: the last few streams opened (for tests)
 
-    def _paced(self, stream: httpcore2.AsyncNetworkStream) -> PacedStream:
+    def _paced(self, stream: AsyncNetworkStream) -> PacedStream:
         paced = PacedStream(stream, self.gap_s, self._clock, self._sleep)
         self.streams = [*self.streams[-7:], paced]
         return paced
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                           local_address: str | None = None,
-                          socket_options: Iterable[Any] | None = None) -> httpcore2.AsyncNetworkStream:
+                          socket_options: Iterable[Any] | None = None) -> PacedStream:
         return self._paced(await self.inner.connect_tcp(host, port, timeout=timeout, local_address=local_address,
                                                         socket_options=socket_options))
 
     async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: Iterable[Any] | None = None) -> httpcore2.AsyncNetworkStream:
+                                  socket_options: Iterable[Any] | None = None) -> PacedStream:
         return self._paced(await self.inner.connect_unix_socket(path, timeout=timeout, socket_options=socket_options))
 
     async def sleep(self, seconds: float) -> None:
@@ -102,8 +106,9 @@ def pace_transport(transport: object, gap_s: float = READ_GAP_S) -> PacedBackend
     HTTP or SOCKS proxy alike) hands ``_network_backend`` to each connection it creates.
     """
     pool = getattr(transport, "_pool", None)
-    backend = getattr(pool, "_network_backend", None)
-    if gap_s <= 0 or not isinstance(backend, httpcore2.AsyncNetworkBackend):
+    backend: Any = getattr(pool, "_network_backend", None)
+    if gap_s <= 0 or not all(callable(getattr(backend, name, None))
+                             for name in ("connect_tcp", "connect_unix_socket", "sleep")):
         return None
     paced = PacedBackend(backend, gap_s)
     setattr(pool, "_network_backend", paced)
