@@ -38,9 +38,11 @@ class RecordedSleeps(list[float]):
 
 
 async def collect(endpoint: EndpointSettings, request: ChatRequest | None = None, *,
-                  sleep: RecordedSleeps | None = None) -> tuple[list[Event], Transcript]:
-    """Run one request to the end; return its events and transcript (``sleep``: waits recorded, not waited)."""
-    client = ChatClient(endpoint) if sleep is None else ChatClient(endpoint, sleep=sleep)
+                  sleep: RecordedSleeps | None = None, client: ChatClient | None = None) -> tuple[list[Event], Transcript]:
+    """Run one request to the end; return its events and transcript (``sleep``: waits recorded, not waited;
+    ``client``: use this one, built by the test, instead of one for ``endpoint``; it is closed either way)."""
+    if client is None:
+        client = ChatClient(endpoint) if sleep is None else ChatClient(endpoint, sleep=sleep)
     transcript = Transcript()
     events: list[Event] = []
     try:

@@ -8,9 +8,8 @@ from typing import Any
 import httpcore2
 import httpx2
 
-from tests.helpers import ask_request, endpoint_for
+from tests.helpers import collect, endpoint_for
 from tests.loopback import Stream
-from tui.chat.transcript import Transcript
 from tui.llm.client import ChatClient
 from tui.llm.paced_reads import READ_GAP_S, PacedBackend, PacedStream, pace_transport
 
@@ -120,13 +119,9 @@ def test_pacing_off_or_an_unknown_transport_leaves_reads_unpaced() -> None:
 async def test_a_stream_of_spaced_chunks_arrives_whole_in_fewer_reads_than_chunks(azure_server) -> None:
     pieces = [f"w{i} " for i in range(40)]
     azure_server.enqueue(Stream(content_chunks=["<think>r</think>", *pieces], delay_s=0.005, azure_quirks=True))
-    client = ChatClient(endpoint_for(azure_server.base_url), read_gap_s=0.05)
-    transcript = Transcript()
-    try:
-        async for event in client.stream(ask_request()):
-            transcript.apply(event)
-    finally:
-        await client.aclose()
+    endpoint = endpoint_for(azure_server.base_url)
+    client = ChatClient(endpoint, read_gap_s=0.05)
+    _, transcript = await collect(endpoint, client=client)
     assert transcript.choice(0).answer == "".join(pieces) and transcript.state == "complete"
     assert client.paced is not None and client.paced.streams
     reads = sum(s.reads for s in client.paced.streams)

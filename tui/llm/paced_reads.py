@@ -14,7 +14,7 @@ SDK is imported after the first paint): the wrappers are duck-typed network stre
 
 The HTTP library has no public way to pass a network backend, so :func:`pace_transport`
 replaces its pool's backend after construction, feature-detected: when the library's insides
-differ it returns False and reads go unpaced, exactly as before.
+differ it returns None and reads go unpaced, exactly as before.
 """
 
 from __future__ import annotations
