@@ -7,6 +7,8 @@ Measured from the moment the prompt is typed until the screen settles:
                 frame (ESC[?2026l) before QUIET_S of no frames, ignoring frames that only touch
                 the prompt row (the cursor blink); the answer's last word must be on screen.
   peak RSS      VmHWM of the app at the end
+  phases_cpu_s  CPU seconds from send to the first token, over the reasoning, over the answer, and
+                from the last byte to settled (sampled every 0.1 s, so +-0.01 s at each edge)
   windows       CPU and bytes per token over the first and the last 5,000 reasoning tokens
                 sent (by server send time; CPU sampled every 0.25 s), and over the answer
 Run: python bench/bench_stream.py --tokens 5000 --rate 500 [--profile FILE.prof]
@@ -36,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 class CpuSampler(threading.Thread):
     """(time, cpu seconds) of the app every ``period`` seconds."""
 
-    def __init__(self, app: PtyApp, period: float = 0.25) -> None:
+    def __init__(self, app: PtyApp, period: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.app, self.period = app, period
         self.samples: list[tuple[float, float]] = []
@@ -116,6 +118,7 @@ def run_stream(n: int, rate: float, *, workload: str = "default", profile: str |
             if t_settle is None:
                 raise RuntimeError("the screen never settled")
             cpu1 = app.cpu_s()
+            sampler.samples.append((time.monotonic(), cpu1))
             sampler.halt.set()
             nbytes = app.bytes_between(t_send, t_settle)
             window = bytes(app.buf[app.offset_at(t_send): app.offset_at(t_settle)])
@@ -141,6 +144,10 @@ def run_stream(n: int, rate: float, *, workload: str = "default", profile: str |
                 regions=regions(frames, lay, ROWS),
                 layout=lay,
             )
+            phases = [("submit", t_send, served.t_first), ("reasoning", served.t_first, served.t_think_end),
+                      ("answer", served.t_think_end, served.t_last), ("settle", served.t_last, t_settle)]
+            if served.t_think_end:
+                res["phases_cpu_s"] = {name: round(sampler.at(b) - sampler.at(a), 3) for name, a, b in phases}
             marks = dict([(0, served.t_first), *served.marks]) if workload == "default" else {}
             n_reason = n - max(20, int(n * 0.10)) - 2  # see workload.make_tokens
             w = min(5000, n_reason // 500 * 500)

@@ -29,6 +29,7 @@ class Served:
     t_last: float = 0.0  # last byte (terminating chunk) written
     max_behind_s: float = 0.0  # worst lateness of a token against its deadline
     marks: list[tuple[int, float]] = field(default_factory=list)  # (tokens sent, time) every 500
+    t_think_end: float = 0.0  # the token holding ``</think>`` written (0: none)
     done: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -85,6 +86,8 @@ class _Handler(BaseHTTPRequestHandler):
                 while k < n and t0 + k / rate <= now:
                     served.max_behind_s = max(served.max_behind_s, now - (t0 + k / rate))
                     buf += _chunk({"content": tokens[k]})
+                    if not served.t_think_end and "</think>" in tokens[k]:
+                        served.t_think_end = now
                     k += 1
                     if k % 500 == 0:
                         served.marks.append((k, now))
