@@ -100,6 +100,38 @@ async def test_no_scrollbar_while_a_followed_trace_grows_and_back_when_the_user_
         assert log.styles.scrollbar_visibility == "visible"
 
 
+async def test_a_followed_trace_grows_without_a_layout_and_the_bar_is_right_after() -> None:
+    """Growing a followed trace by half-pane steps lays nothing out (a layout of the whole screen
+    costs 4-10 ms a step, bench/); the view still follows, and the bar shown afterwards fits the text."""
+    from textual import messages
+
+    app = _LogApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        log = app.query_one(ReasoningLog)
+        log.set_text("", live=True)
+        log.append("".join(f"line {i}\n" for i in range(40)))
+        log.flush()
+        await pilot.pause()
+        assert log.show_vertical_scrollbar and log.scroll_y == log.max_scroll_y > 0
+        layouts: list[object] = []
+        post = app.screen.post_message
+        app.screen.post_message = lambda m: (isinstance(m, messages.Layout) and layouts.append(m)) or post(m)  # type: ignore[method-assign]
+        for i in range(40, 200):
+            log.append(f"line {i}\n")
+            log.flush()
+            if i % 20 == 0:
+                await pilot.pause()
+        await pilot.pause()
+        assert layouts == []
+        assert log.virtual_size.height >= 200 and log.scroll_y == log.max_scroll_y  # followed: the end shown
+        assert "line 199" in _screen_rows(log)
+        log.end_stream()
+        log.scroll_to(y=0, animate=False)  # the user scrolls up: the bar is back, sized to the whole text
+        await pilot.pause()
+        assert log.styles.scrollbar_visibility == "visible"
+        assert log.vertical_scrollbar.window_virtual_size == log.virtual_size.height == 200
+
+
 def test_make_title() -> None:
     assert make_title("  hello\n  world ") == "hello world"
     title = make_title("x" * 100)

@@ -272,13 +272,30 @@ class ReasoningLog(ScrollView, can_focus=True):
         return -(-rows // step) * step
 
     def _set_virtual_height(self, rows: int) -> bool:
-        """A new height repaints the pane (a layout); a followed view moves to the end in that same repaint."""
-        if rows == self.virtual_size.height and self.virtual_size.width == self.wrap_width:
+        """A new height repaints the pane; a followed view moves to the end in that same repaint.
+
+        While a followed stream grows (scrollbar hidden) and the scrollbar's presence does not
+        change, the new height is set without a layout: nothing else on the screen moves, and a
+        layout of the whole screen costs 4-10 ms a step at 120x40 (bench/). The hidden bar's
+        track is brought up to date by the layout that shows it again (a style change)."""
+        size = Size(self.wrap_width, rows)
+        if size == self.virtual_size:
             return False
-        self.virtual_size = Size(self.wrap_width, rows)
+        if self._grows_in_place(size):
+            self.set_reactive(ScrollView.virtual_size, size)
+        else:
+            self.virtual_size = size
         if self._follow:
             self._scroll_now(self.max_scroll_y)
         return True
+
+    def _grows_in_place(self, size: Size) -> bool:
+        """The pane is laid out, a followed stream hides the bar, and the bar's presence stays."""
+        if not (self._streaming and self._follow and self.styles.scrollbar_visibility == "hidden"):
+            return False
+        if size.width != self.virtual_size.width or not self.container_size:
+            return False
+        return (size.height > self.container_size.height) == self.show_vertical_scrollbar
 
     def _scroll_now(self, y: int) -> None:
         """Put row ``y`` at the top without a repaint of its own (the caller's repaint draws it)."""
