@@ -120,6 +120,35 @@ async def test_footer_shows_what_works_now(azure_server, tmp_path: Path) -> None
     await client.aclose()
 
 
+async def test_footer_rebuilds_only_when_its_keys_change(azure_server, tmp_path: Path) -> None:
+    """A binding refresh that shows the same keys rebuilds nothing (Textual's Footer remounts every
+    key and lays the screen out again on each one); a key that appears or goes still shows."""
+    from tui.ui.widgets.key_footer import KeyFooter
+
+    azure_server.enqueue(Stream(reasoning_chunks=[f"r{i} " for i in range(100)], content_chunks=["x"], delay_s=0.02))
+    app, store, client = make_app(azure_server.base_url, tmp_path / "h.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        footer = app.screen.query_one(KeyFooter)
+        await wait_for(pilot, lambda: "Quit" in footer_text(app))
+        app.main_screen.panes.listing.focus()  # another area shows other keys: rebuilt
+        await wait_for(pilot, lambda: "Rename" in footer_text(app))
+        app.main_screen.panes.prompt.focus()
+        await wait_for(pilot, lambda: "Rename" not in footer_text(app))
+        keys, rebuilds = list(footer.query(FooterKey)), footer.rebuilds
+        for _ in range(3):
+            app.screen.refresh_bindings()
+            await pilot.pause()
+        app.main_screen.panes.prompt.blur()
+        app.main_screen.panes.prompt.focus()  # the same area again: the same keys
+        await pilot.pause()
+        assert footer.rebuilds == rebuilds and list(footer.query(FooterKey)) == keys  # the same widgets
+        await send_and_wait(pilot, app, "go")
+        assert footer.rebuilds == rebuilds + 2  # Stop shown while it streamed, gone after
+        assert "Stop" not in footer_text(app) and "Quit" in footer_text(app)
+    store.close()
+    await client.aclose()
+
+
 async def test_archive_can_be_undone_and_toasts_name_the_keys(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.db")
     first = seed(store, "first", [("q1", "r", "a")])

@@ -22,10 +22,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.sanitize import for_display, one_line
 from tui.trace.diff import MAX_WORDS, word_diff
+from tui.ui.widgets.key_footer import KeyFooter
 
 STACK_BELOW = 70  # columns: narrower than this, the two alternatives are stacked
 DELETED = "bold red underline"
@@ -121,7 +122,7 @@ class CompareScreen(Screen[None]):
             with Horizontal(id="compare-columns"):
                 yield Static(id="compare-left", classes="compare-side", markup=False)
                 yield Static(id="compare-right", classes="compare-side", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._layout(self.app.size.width)

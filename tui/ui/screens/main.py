@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from tui.sanitize import one_line
 from tui.ui.availability import why_not
@@ -41,6 +41,7 @@ from tui.ui.widgets.answer_block import AnswerBlock
 from tui.ui.widgets.answer_pane import AnswerPane
 from tui.ui.widgets.chips import AttachmentChips
 from tui.ui.widgets.conversations import ConversationList
+from tui.ui.widgets.key_footer import KeyFooter
 from tui.ui.widgets.prompt import PromptInput
 from tui.ui.widgets.reasoning_pane import ReasoningPane
 from tui.ui.widgets.status import StatusBar
@@ -95,7 +96,7 @@ class MainScreen(Screen[None]):
                 yield panes.chips
                 yield panes.prompt
                 yield panes.status
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         panes, keymap = self.panes, self.keymap

@@ -1,0 +1,43 @@
+"""The key footer: Textual's ``Footer``, rebuilt only when the keys it shows change.
+
+Textual's Footer recomposes on every binding refresh — it removes and mounts a widget per key
+and lays the whole screen out again — even when nothing it shows has changed. The app refreshes
+bindings at each send, answer end and focus change, so an exchange paid for several rebuilds
+that changed nothing. Here a refresh that would show the same keys, labels and states does nothing.
+"""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Footer
+
+Shown = tuple[tuple[str, str, str, str, bool], ...]  # (key, action, description, tooltip, enabled) per key
+
+
+class KeyFooter(Footer):
+    """A ``Footer`` that recomposes only when what it shows changes."""
+
+    def __init__(self, *, show_command_palette: bool = True) -> None:
+        super().__init__(show_command_palette=show_command_palette)
+        self._shown: Shown | None = None  # what the last recompose showed (None: none yet)
+        self.rebuilds = 0  # recomposes asked for (read by tests)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if not (screen.app.app_focus and self.is_attached and screen is self.screen):
+            super().bindings_changed(screen)  # Footer does not rebuild now either
+            return
+        shown = self.shown_keys(screen)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self.rebuilds += 1
+        super().bindings_changed(screen)
+
+    @staticmethod
+    def shown_keys(screen: Screen) -> Shown:
+        """What Footer.compose would show for ``screen`` now."""
+        return tuple(
+            (binding.key, binding.action, binding.description, tooltip or "", enabled)
+            for _node, binding, enabled, tooltip in screen.active_bindings.values()
+            if binding.show
+        )
