@@ -14,8 +14,8 @@ PASTE = "\x1b[200~{}\x1b[201~"
 
 
 def test_every_internal_is_available_on_the_pinned_textual() -> None:
-    assert compat.installed() == {"scroll_repaint_fix": True, "alt_enter": True, "paste_guard": True,
-                                  "size_hook": True}
+    assert compat.installed() == {"scroll_repaint_fix": True, "cropped_renders": True, "alt_enter": True,
+                                  "paste_guard": True, "size_hook": True}
 
 
 def _parser():  # type: ignore[no-untyped-def]
@@ -127,3 +127,74 @@ async def test_a_widget_that_only_grew_taller_is_not_marked_dirty_again() -> Non
             widget.styles.height = 5
         await pilot.pause()
         assert counts["plain"] >= 1 and counts["steady"] < counts["plain"]
+
+
+class _Screenful(App[None]):
+    """Widgets side by side and stacked, one clipped by a scrolled container, one with a border."""
+
+    CSS = "#side { width: 12; border: round red; } #bottom { height: 2; background: blue; }"
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Horizontal
+
+        with Horizontal():
+            yield Static("\n".join(f"side {i}" for i in range(30)), id="side")
+            with VerticalScroll(id="scroll"):
+                for i in range(40):
+                    yield Static(f"[b]row {i}[/b] " + "word " * (i % 7), id=f"r{i}")
+        yield Static("status line one\nstatus line two", id="bottom")
+
+
+async def test_a_partial_update_renders_only_the_rows_it_changes_and_draws_the_same() -> None:
+    """Textual alone asks every widget in the dirty regions' bounding box for all its rows;
+    patched, each widget only the rows a dirty region crosses, and the bytes sent for each
+    update are the same as Textual's own (seeded random dirty regions)."""
+    import random
+
+    from textual.geometry import Region
+
+    app = _Screenful()
+    async with app.run_test(size=(50, 16)) as pilot:
+        app.query_one("#scroll").scroll_to(y=7, animate=False)  # partly scrolled: some rows clipped
+        await pilot.pause()
+        assert compat.install_cropped_renders() and compat.install_cropped_renders()  # idempotent
+        compositor = app.screen._compositor
+        kind = type(compositor)
+        patched = (kind._get_renders, kind.render_partial_update)
+        unpatched = (patched[0].__wrapped__, patched[1].__wrapped__)
+        asked: list[tuple[str, int]] = []
+        rows: list[tuple[str, int]] = []  # (widget, row) of every row asked for
+        for widget in app.screen.walk_children():
+            real = widget.render_lines
+
+            def spy(crop, _real=real, _id=str(widget.id)):  # type: ignore[no-untyped-def]
+                asked.append((_id, crop.height))
+                rows.extend((_id, y) for y in crop.line_range)
+                return _real(crop)
+
+            widget.render_lines = spy  # type: ignore[method-assign]
+
+        def update(methods, regions) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+            kind._get_renders, kind.render_partial_update = methods
+            try:
+                asked.clear()
+                rows.clear()
+                compositor._dirty_regions.clear()
+                compositor._dirty_regions.update(regions)
+                return compositor.render_partial_update().render_segments(app.console), sum(h for _, h in asked)
+            finally:
+                kind._get_renders, kind.render_partial_update = patched
+
+        rng = random.Random(15)
+        for _ in range(80):
+            regions = [Region(rng.randrange(50), rng.randrange(16), rng.randint(1, 20), rng.randint(1, 3))
+                       .intersection(compositor.size.region) for _ in range(rng.randint(1, 4))]
+            textual_alone, ours = update(unpatched, regions), update(patched, regions)
+            assert ours[0] == textual_alone[0]  # the same update on the terminal
+            assert ours[1] <= textual_alone[1]
+            assert len(rows) == len(set(rows))  # no row of a widget twice (overlapping regions merged)
+        # a row at the top of the scroll pane and a cell of the status line: nothing between them renders
+        update(patched, [Region(20, 1, 10, 1), Region(45, 15, 3, 1)])
+        assert "side" not in {name for name, _ in asked} and all(height == 1 for _, height in asked)
+        update(unpatched, [Region(20, 1, 10, 1), Region(45, 15, 3, 1)])
+        assert max(h for name, h in asked if name == "side") > 10  # Textual alone: the whole sidebar, for two changed rows

@@ -6,6 +6,10 @@ app correct when the internal is gone, only slower or plainer:
 
 ``install_scroll_repaint_fix``  Compositor.reflow_visible: a scroll right after a layout
                                 repaints what moved, not the whole screen. Fallback: no patch.
+``install_cropped_renders``     Compositor._get_renders and render_partial_update: a partial update
+                                renders only the rows of each widget that a dirty region crosses,
+                                not every row of every widget in the dirty regions' bounding box.
+                                Fallback: no patch (Textual renders the bounding box's widgets whole).
 ``install_alt_enter``           the ANSI key table: ESC CR is ``alt+enter``. Fallback: Alt+Enter
                                 in a legacy terminal arrives as Enter (Ctrl+J still inserts a newline).
 ``install_paste_guard``         XTermParser.feed: a bracketed paste is one ``Paste`` event whatever
@@ -84,6 +88,81 @@ def install_scroll_repaint_fix() -> bool:
     setattr(reflow_visible, _PATCHED, True)
     reflow_visible.__wrapped__ = original  # type: ignore[attr-defined]
     compositor.reflow_visible = reflow_visible
+    return True
+
+
+def cropped_renders_available() -> bool:
+    """The compositor still renders a partial update through ``_get_renders(crop)`` over
+    ``visible_widgets``, from the ``_dirty_regions`` that ``render_partial_update`` takes."""
+    compositor = _private("textual._compositor", "Compositor")
+    method = getattr(compositor, "_get_renders", None)
+    partial = getattr(compositor, "render_partial_update", None)
+    if compositor is None or not callable(method) or not callable(partial):
+        return False
+    if list(inspect.signature(method).parameters) != ["self", "crop"] or not hasattr(compositor, "visible_widgets"):
+        return False
+    source = inspect.getsource(compositor)
+    return ("renders = self._get_renders(crop)" in source and "intersection(region, clip)" in source
+            and "update_regions = self._dirty_regions.copy()" in inspect.getsource(partial))
+
+
+def _row_bands(dirty: Iterable[Any], visible: Any) -> list[tuple[int, int]]:
+    """The rows (top, bottom) of ``visible`` that some dirty region crosses, merged."""
+    bands = sorted((max(r.y, visible.y), min(r.bottom, visible.bottom)) for r in dirty if r.overlaps(visible))
+    merged: list[tuple[int, int]] = []
+    for top, bottom in bands:
+        if merged and top <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], bottom))
+        else:
+            merged.append((top, bottom))
+    return merged
+
+
+def install_cropped_renders() -> bool:
+    """Make a partial update render only the rows it changes (idempotent).
+
+    Textual's compositor keeps every widget whose *container* overlaps the bounding box of
+    the update's dirty regions and asks it for all of its rows, then throws away the rows that
+    did not change. While an answer streams the dirty regions are a few rows of one pane and
+    the prompt's cursor: their bounding box is most of the screen, and every widget on it
+    rendered (and filtered) every row, every frame. Here a widget renders only the rows where
+    a dirty region crosses it, over its whole width (the screen's cuts fall on widget edges);
+    a widget no dirty region crosses renders nothing. Every cell of the update lies in a dirty
+    region, so every widget with a cell in it — the front one included — is rendered there.
+    """
+    if not cropped_renders_available():
+        return False
+    compositor = _private("textual._compositor", "Compositor")
+    original = compositor._get_renders
+    if getattr(original, _PATCHED, False):
+        return True
+    original_partial = compositor.render_partial_update
+    region_type = _private("textual.geometry", "Region")
+
+    def render_partial_update(self: Any) -> Any:
+        self._r1_dirty = tuple(self._dirty_regions)
+        try:
+            return original_partial(self)
+        finally:
+            self._r1_dirty = ()
+
+    def _get_renders(self: Any, crop: Any = None) -> Iterator[Any]:
+        dirty = getattr(self, "_r1_dirty", ())
+        if crop is None or not dirty:
+            yield from original(self, crop)
+            return
+        for widget, (region, clip) in self.visible_widgets.items():
+            visible = region.intersection(clip)
+            for top, bottom in _row_bands(dirty, visible) if visible else ():
+                rows = clip.intersection(region_type(clip.x, top, clip.width, bottom - top))
+                yield region, rows, widget.render_lines(
+                    region_type(visible.x - region.x, top - region.y, visible.width, bottom - top))
+
+    for patched, was in ((_get_renders, original), (render_partial_update, original_partial)):
+        setattr(patched, _PATCHED, True)
+        setattr(patched, "__wrapped__", was)
+    compositor._get_renders = _get_renders
+    compositor.render_partial_update = render_partial_update
     return True
 
 
@@ -278,6 +357,7 @@ def installed() -> dict[str, bool]:
     """Which internals this Textual offers (for ``doctor``-style reports and the canaries)."""
     return {
         "scroll_repaint_fix": scroll_repaint_fix_available(),
+        "cropped_renders": cropped_renders_available(),
         "alt_enter": isinstance(_private("textual._ansi_sequences", "ANSI_SEQUENCES_KEYS"), dict),
         "paste_guard": paste_guard_available(),
         "size_hook": SIZE_HOOK_AVAILABLE,
@@ -288,6 +368,7 @@ def install_all(paste_limit: int) -> dict[str, bool]:
     """Install every patch this Textual allows; returns which ones are in place."""
     return {
         "scroll_repaint_fix": install_scroll_repaint_fix(),
+        "cropped_renders": install_cropped_renders(),
         "alt_enter": install_alt_enter(),
         "paste_guard": install_paste_guard(paste_limit),
         "size_hook": SIZE_HOOK_AVAILABLE,
@@ -299,6 +380,7 @@ __all__ = [
     "SteadySize",
     "install_all",
     "install_alt_enter",
+    "install_cropped_renders",
     "install_paste_guard",
     "install_scroll_repaint_fix",
 ]
