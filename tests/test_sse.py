@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import AsyncIterator
 
 import pytest
@@ -9,13 +10,42 @@ import pytest
 from tui.llm.sse import StreamErrorEvent, sse_json
 
 
-async def lines_of(text: str) -> AsyncIterator[str]:
-    for line in text.split("\n"):
-        yield line
+async def blocks_of(text: str, cuts: list[int]) -> AsyncIterator[bytes]:
+    """``text`` as UTF-8, cut into reads at the byte offsets ``cuts``."""
+    body = text.encode()
+    for a, b in zip([0, *cuts], [*cuts, len(body)]):
+        yield body[a:b]
+
+
+def cuttings(text: str) -> list[list[int]]:
+    """One read; a read per byte; and seeded random cuts (through CRLFs and UTF-8 characters)."""
+    size = len(text.encode())
+    rng = random.Random(size)
+    return [[], list(range(1, size)), *(sorted(rng.sample(range(1, size), min(size - 1, k))) for k in (3, 9))]
+
+
+async def parse_all(text: str, on_skip=None) -> tuple[list[dict], StreamErrorEvent | None]:  # type: ignore[no-untyped-def]
+    """The objects of ``text`` and the error it raised, the same however the body is cut into reads."""
+    results = []
+    for cuts in cuttings(text):
+        got: list[dict] = []
+        error = None
+        try:
+            async for obj in sse_json(blocks_of(text, cuts), on_skip):
+                got.append(obj)
+        except StreamErrorEvent as exc:
+            error = exc
+        results.append((got, error))
+    shapes = [(got, error and (str(error), error.body, error.chunk)) for got, error in results]
+    assert all(shape == shapes[0] for shape in shapes), shapes
+    return results[0]
 
 
 async def parse(text: str) -> list[dict]:
-    return [obj async for obj in sse_json(lines_of(text))]
+    got, error = await parse_all(text)
+    if error is not None:
+        raise error
+    return got
 
 
 async def test_data_lines_comments_and_done() -> None:
@@ -86,7 +116,7 @@ async def test_skipped_data_says_why() -> None:
         too_long = str(exc)
     assert len(too_long) > 120
     text = f'data: nope\n\ndata: [1]\n\ndata: "s"\n\ndata: {digits}\n\ndata: {"[" * 100_000}\n\ndata: {{"ok": 1}}\n\n'
-    assert [obj async for obj in sse_json(lines_of(text), skipped.append)] == [{"ok": 1}]
+    assert [obj async for obj in sse_json(blocks_of(text, []), skipped.append)] == [{"ok": 1}]
     assert skipped == ["data that is not JSON (Expecting value: line 1 column 1 (char 0))",
                        "data that is not a JSON object (list)", "data that is not a JSON object (str)",
                        f"data that is not JSON ({too_long[:120]})", "data that is not JSON (nested too deeply)"]
@@ -100,3 +130,31 @@ def test_stream_error_event_from_any_body() -> None:
     assert str(StreamErrorEvent({"message": "x" * 3000})) == "x" * 2000
     assert str(StreamErrorEvent({"message": "bad \ud83d half"})) == "bad \ufffd half"
     assert StreamErrorEvent("x", {"usage": {}}).chunk == {"usage": {}}
+
+
+async def test_line_endings_and_characters_split_between_reads() -> None:
+    """LF, CRLF and a lone CR all end a line, wherever the reads cut them (a CRLF split in two
+    ends one line, not two); a character split between reads arrives whole; bad bytes become U+FFFD."""
+    text = ('data: {"a": "\u00e9\u4e2d\U0001f600"}\r\n\r\n'
+            'data: {"b":\r\rdata: 2}\r\r'  # CR only: a blank line between two data lines ends the event
+            'data: {"c":\r\ndata: 3}\r\n\r\n'  # CRLF: the two data lines are one event
+            'data: {"d": 4}\n\n')
+    assert await parse(text) == [{"a": "\u00e9\u4e2d\U0001f600"}, {"c": 3}, {"d": 4}]
+    reads = [b'data: {"e": "\xff', b'\xc3', b'\xa9"}\r', b'\n\r\n']  # \xff is not UTF-8
+    assert [obj async for obj in sse_json(_reads(reads))] == [{"e": "\ufffd\u00e9"}]
+
+
+async def _reads(blocks: list[bytes]) -> AsyncIterator[bytes]:
+    for block in blocks:
+        yield block
+
+
+async def test_objects_before_an_error_in_the_same_read_come_first() -> None:
+    got: list[dict] = []
+    body = b'data: {"ok": 1}\n\ndata: {"ok": 2}\n\nevent: error\ndata: {"message": "late"}\n\n'
+    with pytest.raises(StreamErrorEvent, match="late"):
+        async for obj in sse_json(_reads([body])):
+            got.append(obj)
+    assert got == [{"ok": 1}, {"ok": 2}]
+    assert [obj async for obj in sse_json(_reads([b'data: {"x": 1}\n\ndata: [DONE]\n\ndata: {"y": 2}\n\n',
+                                                  b'data: {"z": 3}\n\n']))] == [{"x": 1}]

@@ -105,7 +105,7 @@ class ChatClient:
         """The JSON chunks of one streamed completion (raw SSE: no SDK model per chunk)."""
         async with self._sdk().chat.completions.with_streaming_response.create(**params) as response:
             decoder.content_encoding = response.headers.get("content-encoding")
-            async for chunk in sse_json(response.iter_lines(), decoder.skipped):
+            async for chunk in sse_json(response.iter_bytes(), decoder.skipped):
                 yield chunk
 
     def _decoder(self, params: dict[str, Any], request: ChatRequest) -> StreamDecoder:
