@@ -130,3 +130,16 @@ async def test_a_stream_of_spaced_chunks_arrives_whole_in_fewer_reads_than_chunk
 
 def test_the_default_gap_is_well_under_a_frame() -> None:
     assert 0 < READ_GAP_S <= 0.05  # the answer pane paints at 5 Hz: a read at most every 50 ms is not seen
+
+
+def test_warm_up_imports_what_the_first_request_would() -> None:
+    """The first send imports nothing more in the UI thread: the chat resources the SDK loads
+    lazily on the first ``client.chat`` are imported by the warm-up too."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from tui.llm.client import ChatClient; "
+            "before = 'openai.resources.chat.completions' in sys.modules; ChatClient.warm_up(); "
+            "print(before, 'openai.resources.chat.completions' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
