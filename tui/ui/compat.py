@@ -106,16 +106,32 @@ def cropped_renders_available() -> bool:
             and "update_regions = self._dirty_regions.copy()" in inspect.getsource(partial))
 
 
-def _row_bands(dirty: Iterable[Any], visible: Any) -> list[tuple[int, int]]:
-    """The rows (top, bottom) of ``visible`` that some dirty region crosses, merged."""
-    bands = sorted((max(r.y, visible.y), min(r.bottom, visible.bottom)) for r in dirty if r.overlaps(visible))
-    merged: list[tuple[int, int]] = []
-    for top, bottom in bands:
-        if merged and top <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], bottom))
+def _gaps_by_row(dirty: Iterable[Any]) -> dict[int, list[tuple[int, int]]]:
+    """The cells of ``dirty`` per row: {y: [(x1, x2), ...]}, not yet drawn by any widget."""
+    gaps: dict[int, list[tuple[int, int]]] = {}
+    for region in dirty:
+        for y in range(region.y, region.bottom):
+            gaps.setdefault(y, []).append((region.x, region.right))
+    return gaps
+
+
+def _rows_drawn(gaps: dict[int, list[tuple[int, int]]], visible: Any) -> list[tuple[int, int]]:
+    """The rows (bands ``(top, bottom)``) where ``visible`` has a cell no widget in front drew;
+    those cells are then drawn (taken out of ``gaps``)."""
+    x1, x2 = visible.x, visible.right
+    rows: list[int] = []
+    for y in range(visible.y, visible.bottom):
+        row = gaps.get(y)
+        if row and any(a < x2 and b > x1 for a, b in row):
+            rows.append(y)
+            gaps[y] = [piece for a, b in row for piece in ((a, min(b, x1)), (max(a, x2), b)) if piece[0] < piece[1]]
+    bands: list[tuple[int, int]] = []
+    for y in rows:
+        if bands and bands[-1][1] == y:
+            bands[-1] = (bands[-1][0], y + 1)
         else:
-            merged.append((top, bottom))
-    return merged
+            bands.append((y, y + 1))
+    return bands
 
 
 def install_cropped_renders() -> bool:
@@ -125,10 +141,11 @@ def install_cropped_renders() -> bool:
     the update's dirty regions and asks it for all of its rows, then throws away the rows that
     did not change. While an answer streams the dirty regions are a few rows of one pane and
     the prompt's cursor: their bounding box is most of the screen, and every widget on it
-    rendered (and filtered) every row, every frame. Here a widget renders only the rows where
-    a dirty region crosses it, over its whole width (the screen's cuts fall on widget edges);
-    a widget no dirty region crosses renders nothing. Every cell of the update lies in a dirty
-    region, so every widget with a cell in it — the front one included — is rendered there.
+    rendered (and filtered) every row, every frame, containers behind their children included.
+    Here, front to back, a widget renders the rows where it has a dirty cell that no widget in
+    front of it drew, over its whole width (the screen's cuts fall on widget edges). The update
+    sends only dirty cells, and the front widget at each of them is rendered there; a cell's
+    first strip wins, so the widgets skipped (behind, or with no dirty cell) drew nothing sent.
     """
     if not cropped_renders_available():
         return False
@@ -151,9 +168,10 @@ def install_cropped_renders() -> bool:
         if crop is None or not dirty:
             yield from original(self, crop)
             return
-        for widget, (region, clip) in self.visible_widgets.items():
+        gaps = _gaps_by_row(dirty)
+        for widget, (region, clip) in self.visible_widgets.items():  # front to back
             visible = region.intersection(clip)
-            for top, bottom in _row_bands(dirty, visible) if visible else ():
+            for top, bottom in _rows_drawn(gaps, visible) if visible else ():
                 rows = clip.intersection(region_type(clip.x, top, clip.width, bottom - top))
                 yield region, rows, widget.render_lines(
                     region_type(visible.x - region.x, top - region.y, visible.width, bottom - top))
