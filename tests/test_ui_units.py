@@ -69,15 +69,21 @@ async def test_reasoning_log_20k_tokens_shown() -> None:
         assert _screen_rows(log)[:3] == ["short", "", "again"]
 
 
+async def _followed(pilot, app: _LogApp, lines: int) -> ReasoningLog:  # type: ignore[no-untyped-def]
+    """The app's log streaming ``lines`` lines, followed, laid out."""
+    log = app.query_one(ReasoningLog)
+    log.set_text("", live=True)
+    log.append("".join(f"line {i}\n" for i in range(lines)))
+    log.flush()
+    await pilot.pause()
+    return log
+
+
 async def test_no_scrollbar_while_a_followed_trace_grows_and_back_when_the_user_scrolls() -> None:
     """Each scroll step would repaint the whole scrollbar track (bench/: ~1.8 KB a step at 120x40)."""
     app = _LogApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        log = app.query_one(ReasoningLog)
-        log.set_text("", live=True)
-        log.append("".join(f"line {i}\n" for i in range(200)))
-        log.flush()
-        await pilot.pause()
+        log = await _followed(pilot, app, 200)
         assert log.max_scroll_y > 0 and log.styles.scrollbar_visibility == "hidden"
         assert log.scrollable_content_region.width - MARGIN == log.wrap_width  # the gutter stays: no re-wrap later
         log.end_stream()
@@ -107,11 +113,7 @@ async def test_a_followed_trace_grows_without_a_layout_and_the_bar_is_right_afte
 
     app = _LogApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        log = app.query_one(ReasoningLog)
-        log.set_text("", live=True)
-        log.append("".join(f"line {i}\n" for i in range(40)))
-        log.flush()
-        await pilot.pause()
+        log = await _followed(pilot, app, 40)
         assert log.show_vertical_scrollbar and log.scroll_y == log.max_scroll_y > 0
         layouts: list[object] = []
         post = app.screen.post_message

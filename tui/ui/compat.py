@@ -32,6 +32,8 @@ from textual import events
 from textual.geometry import Size
 from textual.widget import Widget
 
+from tui.ui.dirty_rows import gaps_by_row, rows_drawn
+
 if TYPE_CHECKING:
     from textual.message import Message
 
@@ -106,34 +108,6 @@ def cropped_renders_available() -> bool:
             and "update_regions = self._dirty_regions.copy()" in inspect.getsource(partial))
 
 
-def _gaps_by_row(dirty: Iterable[Any]) -> dict[int, list[tuple[int, int]]]:
-    """The cells of ``dirty`` per row: {y: [(x1, x2), ...]}, not yet drawn by any widget."""
-    gaps: dict[int, list[tuple[int, int]]] = {}
-    for region in dirty:
-        for y in range(region.y, region.bottom):
-            gaps.setdefault(y, []).append((region.x, region.right))
-    return gaps
-
-
-def _rows_drawn(gaps: dict[int, list[tuple[int, int]]], visible: Any) -> list[tuple[int, int]]:
-    """The rows (bands ``(top, bottom)``) where ``visible`` has a cell no widget in front drew;
-    those cells are then drawn (taken out of ``gaps``)."""
-    x1, x2 = visible.x, visible.right
-    rows: list[int] = []
-    for y in range(visible.y, visible.bottom):
-        row = gaps.get(y)
-        if row and any(a < x2 and b > x1 for a, b in row):
-            rows.append(y)
-            gaps[y] = [piece for a, b in row for piece in ((a, min(b, x1)), (max(a, x2), b)) if piece[0] < piece[1]]
-    bands: list[tuple[int, int]] = []
-    for y in rows:
-        if bands and bands[-1][1] == y:
-            bands[-1] = (bands[-1][0], y + 1)
-        else:
-            bands.append((y, y + 1))
-    return bands
-
-
 def install_cropped_renders() -> bool:
     """Make a partial update render only the rows it changes (idempotent).
 
@@ -168,10 +142,10 @@ def install_cropped_renders() -> bool:
         if crop is None or not dirty:
             yield from original(self, crop)
             return
-        gaps = _gaps_by_row(dirty)
+        gaps = gaps_by_row(dirty)
         for widget, (region, clip) in self.visible_widgets.items():  # front to back
             visible = region.intersection(clip)
-            for top, bottom in _rows_drawn(gaps, visible) if visible else ():
+            for top, bottom in rows_drawn(gaps, visible) if visible else ():
                 rows = clip.intersection(region_type(clip.x, top, clip.width, bottom - top))
                 yield region, rows, widget.render_lines(
                     region_type(visible.x - region.x, top - region.y, visible.width, bottom - top))
