@@ -158,3 +158,11 @@ async def test_objects_before_an_error_in_the_same_read_come_first() -> None:
     assert got == [{"ok": 1}, {"ok": 2}]
     assert [obj async for obj in sse_json(_reads([b'data: {"x": 1}\n\ndata: [DONE]\n\ndata: {"y": 2}\n\n',
                                                   b'data: {"z": 3}\n\n']))] == [{"x": 1}]
+
+
+async def test_a_long_line_in_many_reads_is_joined_once_it_ends() -> None:
+    """A hostile server's 2 MB line in 4 KB reads: the pieces wait unjoined until its end comes."""
+    text = "x" * 2_000_000
+    body = ('data: {"big": "' + text + '"}\n\ndata: {"after": 1}\n\n').encode()
+    reads = [body[i:i + 4096] for i in range(0, len(body), 4096)]
+    assert [obj async for obj in sse_json(_reads(reads))] == [{"big": text}, {"after": 1}]

@@ -42,7 +42,7 @@ class SseParser:
     def __init__(self, on_skip: Callable[[str], None] | None = None) -> None:
         self.on_skip = on_skip
         self.done = False
-        self._tail = b""  # an unfinished line
+        self._tail: list[bytes] = []  # the pieces of an unfinished line (joined once it ends: linear in its length)
         self._skip_lf = False  # the last read ended in CR: a LF first in the next one ends nothing
         self._data: list[str] = []
         self._error_event = False  # pragma: no mutate (None is as false) -- the event being read is named "error"
@@ -55,13 +55,18 @@ class SseParser:
         if self._skip_lf and block.startswith(b"\n"):
             block = block[1:]
         self._skip_lf = False
-        buf = self._tail + block
+        if b"\n" not in block and b"\r" not in block:  # no line ends here: keep the piece, copy nothing
+            if block:
+                self._tail.append(block)
+            return
+        buf = b"".join([*self._tail, block])
         if b"\r" in buf:
             buf = buf.replace(b"\r\n", b"\n")
             if buf.endswith(b"\r"):
                 self._skip_lf = True
             buf = buf.replace(b"\r", b"\n")
-        *lines, self._tail = buf.split(b"\n")
+        *lines, tail = buf.split(b"\n")
+        self._tail = [tail] if tail else []
         for line in lines:
             obj = self._line(line.decode("utf-8", "replace"))
             if self.done:
