@@ -1,4 +1,5 @@
-"""After start-up the app moves what it built out of the garbage collector's full passes (gc.freeze)."""
+"""After start-up the app builds its HTTP client in a thread, then moves what it built out of the
+garbage collector's full passes (gc.freeze)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ async def test_start_up_objects_are_frozen_once_the_sdk_is_imported(tmp_path: Pa
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: gc.get_freeze_count() > 0)
             assert gc.isenabled()  # frozen, not switched off: new garbage is still collected
+            client = app.context.client
+            assert client is not None and client.paced is not None  # its HTTP client built off the UI thread
     finally:
         gc.unfreeze()
         store.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import importlib
+import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from types import ModuleType
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
     import openai
 
 OPTIONAL_PARAMS = frozenset({"stream_options", "max_tokens", "stop", "n"})
+# What the SDK and its HTTP library import only when the first request is built and sent.
+LAZY_SDK_MODULES = ("openai.resources.chat.chat", "openai.resources.chat.completions.completions", "httpcore2",
+                    "anyio._backends._asyncio")
 
 
 def sdk_modules() -> tuple[ModuleType, ModuleType]:
@@ -71,38 +75,60 @@ class ChatClient:
         if self._tokens is None and endpoint.auth == "entra":
             self._tokens = EntraTokenSource(endpoint.token_scope)
         self._client: openai.AsyncOpenAI | None = None
+        self._building = threading.Lock()  # the warm-up thread may build the SDK client while a send asks for it
+        self._closed = False  # aclose ran: a late warm-up builds nothing
         self._dropped: set[str] = set()  # parameters this endpoint rejected, not sent again
         self.last_reasoning_source: str | None = None  # read-only: how the last finished stream carried reasoning
 
     @staticmethod
     def warm_up() -> None:
         """Import the SDK now (call from a worker thread so the first request starts at once),
-        with the chat resources it loads lazily on the first ``client.chat`` (~35 ms)."""
+        with the modules it loads lazily on the first request: the chat resources (~35 ms),
+        the HTTP library's connection layer (~30 ms) and anyio's asyncio backend (~15 ms)."""
         sdk_modules()
-        importlib.import_module("openai.resources.chat.completions")
+        for name in LAZY_SDK_MODULES:
+            importlib.import_module(name)
+
+    def prepare(self) -> None:
+        """Build the HTTP client now, from a worker thread (the HTTP transport and its TLS context
+        cost ~50 ms that the first send would pay in the UI thread). A problem with the endpoint is
+        not raised here: the first send reports it, as it would have without this call."""
+        with self._building:
+            if self._client is not None or self._closed:  # closed: the app quit before the warm-up ran
+                return
+            try:
+                client = self._build()
+            except Exception:  # pragma: no mutate (the send that follows builds again and reports it)
+                return
+            _ = client.chat.completions.with_streaming_response  # built on first use, like the modules
+            self._client = client
 
     def _sdk(self) -> openai.AsyncOpenAI:
+        with self._building:
+            if self._client is None:
+                self._client = self._build()
+            return self._client
+
+    def _build(self) -> openai.AsyncOpenAI:
         openai, httpx2 = sdk_modules()
-        if self._client is None:
-            check_transport_security(self.endpoint.base_url, self.endpoint.auth)
-            problem = key_problem(self.endpoint.api_key or "") if self.endpoint.auth == "key" else None
-            if problem:
-                raise EndpointError(f"The API key {problem}; set it again without it.")
-            route = route_for(self.endpoint.base_url, auth=self.endpoint.auth)  # loopback: no proxy
-            timeout = httpx2.Timeout(self.endpoint.timeout_s, connect=min(15.0, self.endpoint.timeout_s))
-            transport = httpx2.AsyncHTTPTransport(proxy=route.proxy)
-            self.paced = pace_transport(transport, self._read_gap_s)
-            self._client = openai.AsyncOpenAI(
-                base_url=self.endpoint.base_url,
-                api_key=api_key_for(self.endpoint, self._tokens),
-                max_retries=0,
-                timeout=timeout,
-                # No redirects: credentials must not follow a redirect to another host. The route's
-                # transport is explicit, so the environment's proxies are not applied a second time.
-                http_client=httpx2.AsyncClient(timeout=timeout, follow_redirects=False,
-                                               transport=transport),
-            )
-        return self._client
+        check_transport_security(self.endpoint.base_url, self.endpoint.auth)
+        problem = key_problem(self.endpoint.api_key or "") if self.endpoint.auth == "key" else None
+        if problem:
+            raise EndpointError(f"The API key {problem}; set it again without it.")
+        route = route_for(self.endpoint.base_url, auth=self.endpoint.auth)  # loopback: no proxy
+        timeout = httpx2.Timeout(self.endpoint.timeout_s, connect=min(15.0, self.endpoint.timeout_s))
+        transport = httpx2.AsyncHTTPTransport(proxy=route.proxy)
+        self.paced = pace_transport(transport, self._read_gap_s)
+        return openai.AsyncOpenAI(
+            base_url=self.endpoint.base_url,
+            api_key=api_key_for(self.endpoint, self._tokens),
+            max_retries=0,
+            timeout=timeout,
+            # No redirects: credentials must not follow a redirect to another host. The route's
+            # transport is explicit, so the environment's proxies are not applied a second time.
+            http_client=httpx2.AsyncClient(timeout=timeout, follow_redirects=False,
+                                           transport=transport),
+        )
 
     async def _chunks(self, params: dict[str, Any], decoder: StreamDecoder) -> AsyncGenerator[dict[str, Any], None]:
         """The JSON chunks of one streamed completion (raw SSE: no SDK model per chunk)."""
@@ -131,7 +157,8 @@ class ChatClient:
 
     async def aclose(self) -> None:
         """Close the HTTP client and the credential."""
-        client, self._client = self._client, None
+        with self._building:
+            client, self._client, self._closed = self._client, None, True
         if client is not None:
             await client.close()
         if self._tokens is not None:

@@ -8,6 +8,7 @@ the main screen.
 from __future__ import annotations
 
 import gc
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 
@@ -45,9 +46,11 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-def warm_up() -> None:
-    """Import the chat SDK, then settle what start-up built (:func:`settle_memory`)."""
+def warm_up(client: ChatClient) -> None:
+    """Import the chat SDK and build ``client``'s HTTP client (in a worker thread: the first send
+    then starts at once), then settle what start-up built (:func:`settle_memory`)."""
     ChatClient.warm_up()
+    client.prepare()
     settle_memory()
 
 
@@ -89,10 +92,11 @@ class R1App(App[None]):
 
     def _warm_up_after_first_paint(self) -> None:
         """Import the chat SDK in a thread once the first frame is out, not on the first send."""
-        if self.context.client is None:
+        client = self.context.client
+        if client is None:
             self.call_after_refresh(settle_memory)
             return
-        self.call_after_refresh(lambda: self.run_worker(warm_up, thread=True, exclusive=False,
+        self.call_after_refresh(lambda: self.run_worker(partial(warm_up, client), thread=True, exclusive=False,
                                                         group="warm-up", exit_on_error=False))
 
     async def action_quit(self) -> None:
