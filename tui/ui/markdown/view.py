@@ -19,18 +19,18 @@ from typing import ClassVar
 from textual.geometry import Size
 from textual.selection import Selection
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tui.ui.markdown.code import Row
 from tui.ui.markdown.document import Change, MarkdownRows
 from tui.ui.markdown.palette import COMPONENT_CLASSES, PALETTE_CSS, Palette, palette_of
 from tui.ui.markdown.render import BlockRenderer
 from tui.ui.markdown.rows import changed_regions, plain, strip_of
+from tui.ui.widgets.pass_style import PassStyle
 
 Transform = Callable[[str], str]
 
 
-class MarkdownView(Widget):
+class MarkdownView(PassStyle):
     """Rendered Markdown rows; the owner feeds text (:meth:`begin`, :meth:`add`, :meth:`flush`, :meth:`close`)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = COMPONENT_CLASSES
@@ -218,7 +218,7 @@ class MarkdownView(Widget):
     # -- drawing and selection ---------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        base = self.rich_style
+        base = self.line_style
         width = self.size.width
         row = self._doc.row(y) if self._doc else None
         if not row:

@@ -38,6 +38,7 @@ from textual.strip import Strip
 
 from tui.sanitize import for_display
 from tui.ui.widgets.lines import append_rows, row_strip, span_strip
+from tui.ui.widgets.pass_style import PassStyle
 
 MARGIN = 1  # cells left of the text: the pivot and current-step marks
 PIVOT_MARK = "\u00bb"  # »
@@ -46,7 +47,7 @@ MATCH_STYLE = Style.parse("black on yellow")
 CURRENT_MATCH_STYLE = Style.parse("bold black on dark_orange")
 
 
-class ReasoningLog(ScrollView, can_focus=True):
+class ReasoningLog(ScrollView, PassStyle, can_focus=True):
     """A growing, sanitised, pre-wrapped trace; :meth:`flush` is called by the frame clock."""
 
     DEFAULT_CSS = """
@@ -368,7 +369,7 @@ class ReasoningLog(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         row = y + int(self.scroll_y)
         width = self.size.width
-        style = self.rich_style
+        style = self.line_style
         if row >= len(self.rows):
             return Strip.blank(width, style)
         margin = self._margin(row, style)
