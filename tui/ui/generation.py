@@ -173,13 +173,14 @@ class Generation:
         return stats if cost is None else replace(stats, cost=format_cost(cost, self.prices.currency if self.prices else ""))
 
     async def finish(self, states: dict[int, str]) -> None:
-        """Mark every choice with its final state (the engine saved them); then the status bar."""
-        with self.view.one_frame():
-            for choice in self.choices:
-                state = states.get(choice, self.transcript.final_state(choice))
-                await self.view.finish(choice, state, self._note(choice, state),
-                                       self.transcript.choice_reasoning_s(choice), self._stats(choice))
-            self._final_status()
+        """Mark every choice with its final state (the engine saved them); then the status bar. The
+        screen shows it all at once when the caller releases the view's frames (StreamView.hold_frames)."""
+        self.view.hold_frames()
+        for choice in self.choices:
+            state = states.get(choice, self.transcript.final_state(choice))
+            await self.view.finish(choice, state, self._note(choice, state),
+                                   self.transcript.choice_reasoning_s(choice), self._stats(choice))
+        self._final_status()
 
     def _final_status(self) -> None:
         t = self.transcript

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from tui.sanitize import one_line
@@ -24,6 +24,7 @@ from tui.ui.widgets.reasoning_pane import ReasoningPane
 from tui.ui.widgets.status import StatusBar, Tokens
 
 Notify = Callable[[str], None]
+END_HOLD_CAP_S = 0.25  # the end's single frame waits at most this long for the saving and the footer
 
 
 @dataclass
@@ -39,6 +40,7 @@ class StreamView:
     low_bandwidth: bool = False
     opened: Callable[[], None] | None = None  # called once the first answer is stored and shown
     blocks: dict[int, AnswerBlock] = field(default_factory=dict)
+    _hold: ExitStack | None = field(default=None, init=False, repr=False)
 
     # -- choices -------------------------------------------------------------------------
 
@@ -152,9 +154,29 @@ class StreamView:
 
     # -- the end -------------------------------------------------------------------------
 
-    def one_frame(self) -> AbstractContextManager[None]:
-        """Changes made inside reach the terminal together (the final render, stats and status)."""
-        return self.answers.app.batch_update()
+    def hold_frames(self) -> None:
+        """Hold the screen's updates from the stream's end until :meth:`release_frames` (at most
+        ``END_HOLD_CAP_S``): the final render, the layout it needs, the stats, the status bar and the
+        key footer reach the terminal as one frame. They came as four within ~0.1 s, the second a
+        layout that repainted the first one's rows (~12 KB at 120x40), the last setting the lag."""
+        if self._hold is not None:
+            return
+        app = self.answers.app
+        hold = ExitStack()
+        hold.enter_context(app.batch_update())
+        timer = app.set_timer(END_HOLD_CAP_S, self.release_frames, name="end-frame-cap")
+        hold.callback(timer.stop)
+        self._hold = hold
+
+    @property
+    def holding_frames(self) -> bool:
+        return self._hold is not None
+
+    def release_frames(self) -> None:
+        """Let the held frame out (again safe, and a no-op when nothing is held)."""
+        hold, self._hold = self._hold, None
+        if hold is not None:
+            hold.close()
 
     async def finish(self, choice: int, state: str, note: str, reasoning_s: float | None, stats: Stats) -> None:
         """``choice`` ended in ``state``: the final render, timer and stats."""
