@@ -1,6 +1,6 @@
 """Stream N tokens at R tokens/s into the installed ``r1-tui`` in a 120x40 pty and measure it.
 
-Measured from the moment the prompt is typed until the screen settles:
+Measured from the moment the prompt is typed (once the started app is idle) until the screen settles:
   bytes/token   every byte the app wrote, divided by N
   CPU/1k tok    utime+stime of the app's process tree (/proc/PID/stat), per 1,000 tokens
   lag           settle time minus the server's last byte. "Settled" = the end of the last
@@ -31,6 +31,7 @@ from stream_server import PacedServer
 from workload import MARKER, tokens_for
 
 QUIET_S = 0.3
+IDLE_WINDOW_S = 0.3  # before typing: the app used no CPU tick over this long (its start-up work is done)
 PROMPT = b"Plan the solution step by step, then answer with code."
 HERE = Path(__file__).resolve().parent
 
@@ -62,6 +63,21 @@ class CpuSampler(threading.Thread):
             return self.samples[-1][1]
         (t0, c0), (t1, c1) = self.samples[i - 1], self.samples[i]
         return c0 + (c1 - c0) * (t - t0) / (t1 - t0)
+
+
+def wait_idle(app: PtyApp, timeout: float = 5.0) -> float:
+    """Wait until the app's start-up work (the SDK import and client build in a thread, the first
+    collections) is done: no CPU used over IDLE_WINDOW_S. A person takes longer than that to type
+    a prompt; without it the first send's CPU included whatever start-up had left. Seconds waited."""
+    t0 = time.monotonic()
+    last = app.cpu_s()
+    while time.monotonic() - t0 < timeout:
+        time.sleep(IDLE_WINDOW_S)
+        now = app.cpu_s()
+        if now == last:
+            break
+        last = now
+    return time.monotonic() - t0
 
 
 def wait_settled(app: PtyApp, t_from: float, blink_rows: set[int], timeout: float) -> float | None:
@@ -100,7 +116,7 @@ def run_stream(n: int, rate: float, *, workload: str = "default", profile: str |
             paint = first_paint(app)
             lay = layout(app)
             sampler.start()
-            time.sleep(0.3)
+            res["idle_wait_s"] = wait_idle(app)
             cpu0, t_send = app.cpu_s(), time.monotonic()
             app.send(PROMPT)
             time.sleep(0.05)
