@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from httpcore2 import AsyncNetworkBackend, AsyncNetworkStream
 
-READ_GAP_S = 0.03  # ~33 reads a second at most; well under the frame interval (~0.2 s)
+READ_GAP_S = 0.05  # ~20 reads a second at most; a quarter of the frame interval (~0.2 s)
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[object]]
