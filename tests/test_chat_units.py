@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -21,10 +20,10 @@ except ImportError:  # tests/ itself on sys.path
 
 # --- attachments -------------------------------------------------------------------------------
 
-def test_a_text_file_is_read_under_the_name_given(tmp_path: Path) -> None:
+def test_a_text_file_is_read_under_the_name_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "notes.md").write_text("héllo\n", encoding="utf-8")
     assert read_attachment(tmp_path / "notes.md") == Attachment(str(tmp_path / "notes.md"), "héllo\n")
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # restored after: a later test in this worker runs from the checkout
     assert read_attachment("notes.md") == Attachment("notes.md", "héllo\n")
 
 

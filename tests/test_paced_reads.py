@@ -160,8 +160,12 @@ def test_the_warm_up_leaves_the_first_send_nothing_to_import_or_build() -> None:
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", WARM_THEN_SEND], capture_output=True, text=True, check=True).stdout
-    assert out.split(maxsplit=1) == ["True", "[]\n"]
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent  # the script imports tests.helpers: run it from the checkout
+    done = subprocess.run([sys.executable, "-c", WARM_THEN_SEND], capture_output=True, text=True, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split(maxsplit=1) == ["True", "[]\n"]
 
 
 async def test_prepare_leaves_a_problem_to_the_first_send(azure_server: Any) -> None:
