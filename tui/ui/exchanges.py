@@ -103,25 +103,23 @@ class Exchanges:
             await generation.run()
         finally:
             try:
-                await self.context.saved()  # "done" means saved: the list and a reopen see it
+                await self._wind_up(generation)
             finally:
-                try:
-                    if self.current is generation:
-                        self.current = None
-                        self.panes.prompt.cursor_blink = True
-                    done = self.on_done()
-                    if isawaitable(done):
-                        await done
-                finally:
-                    # The end's one frame: after the footer rebuilds (its own after-refresh callback,
-                    # asked for by on_done's binding refresh, runs first) or the view's cap.
-                    self.host.call_after_refresh(self._end_frame, generation)
+                # The end's one frame: after the footer rebuilds (its own after-refresh callback,
+                # asked for by on_done's binding refresh, runs first) or the view's cap.
+                self.host.call_after_refresh(generation.view.release_frames)
 
-    def _end_frame(self, generation: Generation) -> None:
-        """Let the end's held frame out, with what on_done changed in the status bar (the context
-        gauge) in it rather than at the next tick of the frame clock, up to 0.2 s later."""
-        self.panes.status.tick()
-        generation.view.release_frames()
+    async def _wind_up(self, generation: Generation) -> None:
+        """After the stream: saved, then the prompt's cursor and the screen's own end (on_done)."""
+        try:
+            await self.context.saved()  # "done" means saved: the list and a reopen see it
+        finally:
+            if self.current is generation:
+                self.current = None
+                self.panes.prompt.cursor_blink = True
+            done = self.on_done()
+            if isawaitable(done):
+                await done
 
     def stop(self) -> bool:
         """Stop the running answer (kept and saved "stopped"); False if none runs."""

@@ -156,9 +156,9 @@ class StreamView:
 
     def hold_frames(self) -> None:
         """Hold the screen's updates from the stream's end until :meth:`release_frames` (at most
-        ``END_HOLD_CAP_S``): the final render, the layout it needs, the stats, the status bar and the
-        key footer reach the terminal as one frame. They came as four within ~0.1 s, the second a
-        layout that repainted the first one's rows (~12 KB at 120x40), the last setting the lag."""
+        ``END_HOLD_CAP_S``): the final render, the stats, the status bar and the key footer reach
+        the terminal together. They came as four frames within ~0.1 s, the last setting the settle
+        lag; what is left is usually a second frame for the layout Textual does after the first."""
         if self._hold is not None:
             return
         app = self.answers.app
@@ -173,9 +173,11 @@ class StreamView:
         return self._hold is not None
 
     def release_frames(self) -> None:
-        """Let the held frame out (again safe, and a no-op when nothing is held)."""
+        """Let the held frame out, with the status bar's latest figures in it rather than at the
+        frame clock's next tick (up to 0.2 s later). Safe again; a no-op when nothing is held."""
         hold, self._hold = self._hold, None
         if hold is not None:
+            self.status.tick()
             hold.close()
 
     async def finish(self, choice: int, state: str, note: str, reasoning_s: float | None, stats: Stats) -> None:
