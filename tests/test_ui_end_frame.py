@@ -4,6 +4,7 @@ settle lag). StreamView.hold_frames / Exchanges._end_frame."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,9 @@ except ImportError:  # tests/ itself on sys.path
 
 async def test_the_end_of_an_answer_is_one_frame(azure_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(stream_view, "END_HOLD_CAP_S", 60.0)  # released by the end's own steps, not the cap
+    resume = threading.Event()
     azure_server.enqueue(Stream(content_chunks=["<think>plan", " it</think>", "the ", "answer"], delay_s=0.01,
-                                usage=usage(completion=9)))
+                                usage=usage(completion=9), hold_at=4, resume=resume))  # waits before the finish
     app, store, _ = make_app(azure_server.base_url, tmp_path / "h.db")
     frames: list[tuple[str, bool, str]] = []  # per frame sent: the answer's state, Stop in the footer, the status
     try:
@@ -41,6 +43,8 @@ async def test_the_end_of_an_answer_is_one_frame(azure_server: Any, tmp_path: Pa
 
             app._display = display  # type: ignore[method-assign]
             await send(pilot, app, "q")
+            await wait_for(pilot, lambda: any(f[0] == "streaming" and f[1] for f in frames))  # Stop shown while it streams
+            resume.set()
             await generation_over(pilot, app)
             await wait_for(pilot, lambda: not app.main_screen.exchanges.current and frames and frames[-1][0] == "complete")
             view_frames = [f for f in frames if f[0] == "complete"]
@@ -48,7 +52,6 @@ async def test_the_end_of_an_answer_is_one_frame(azure_server: Any, tmp_path: Pa
             first = view_frames[0]
             assert first[1] is False, frames  # the first frame with the final answer already has the footer without Stop
             assert first[2] == view_frames[-1][2]  # and the status bar's final text
-            assert any(f[0] == "streaming" and f[1] for f in frames)  # Stop was shown while it streamed
     finally:
         store.close()
 
