@@ -51,7 +51,7 @@ async def test_the_end_of_an_answer_is_one_frame(azure_server: Any, tmp_path: Pa
             assert view_frames, frames
             first = view_frames[0]
             assert first[1] is False, frames  # the first frame with the final answer already has the footer without Stop
-            assert first[2] == view_frames[-1][2]  # and the status bar's final text
+            assert first[2] == view_frames[-1][2], frames  # and the status bar's final text
     finally:
         store.close()
 

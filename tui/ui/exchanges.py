@@ -105,8 +105,8 @@ class Exchanges:
             try:
                 await self._wind_up(generation)
             finally:
-                # The end's one frame: after the footer rebuilds (its own after-refresh callback,
-                # asked for by on_done's binding refresh, runs first) or the view's cap.
+                # The end's one frame: once on_done is over (it waits for the footer's rebuild),
+                # or at the view's cap.
                 self.host.call_after_refresh(generation.view.release_frames)
 
     async def _wind_up(self, generation: Generation) -> None:

@@ -8,6 +8,9 @@ that changed nothing. Here a refresh that would show the same keys, labels and s
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import suppress
+
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -21,6 +24,7 @@ class KeyFooter(Footer):
         super().__init__(show_command_palette=show_command_palette)
         self._shown: Shown | None = None  # what the last recompose showed (None: none yet)
         self.rebuilds = 0  # recomposes asked for (read by tests)
+        self._rebuilding: asyncio.Event | None = None  # set once the rebuild asked for has happened
 
     def bindings_changed(self, screen: Screen) -> None:
         if not (screen.app.app_focus and self.is_attached and screen is self.screen):
@@ -31,7 +35,36 @@ class KeyFooter(Footer):
             return
         self._shown = shown
         self.rebuilds += 1
-        super().bindings_changed(screen)
+        if self._rebuilding is None:
+            self._rebuilding = asyncio.Event()
+        super().bindings_changed(screen)  # rebuilds after the next refresh
+
+    async def recompose(self) -> None:
+        try:
+            await super().recompose()
+        finally:
+            rebuilt, self._rebuilding = self._rebuilding, None
+            if rebuilt is not None:
+                rebuilt.set()
+
+    async def update_now(self, timeout_s: float = 0.5) -> None:
+        """Rebuild now if the keys to show changed, and return once that is done (soon if they did
+        not; at most ``timeout_s``, should the app close first). A binding refresh reaches
+        :meth:`bindings_changed` later, through a message; this does not wait for that."""
+        checked = asyncio.Event()
+
+        def check() -> None:  # in the footer's own context, where its compose must run
+            self.bindings_changed(self.screen)
+            checked.set()
+
+        if not self.is_attached:
+            return
+        self.call_next(check)
+        with suppress(TimeoutError):
+            await asyncio.wait_for(checked.wait(), timeout_s)
+            rebuilt = self._rebuilding
+            if rebuilt is not None:
+                await asyncio.wait_for(rebuilt.wait(), timeout_s)
 
     @staticmethod
     def shown_keys(screen: Screen) -> Shown:
