@@ -250,7 +250,7 @@ async def test_a_long_title_keeps_its_count_on_its_row(tmp_path: Path) -> None:
     store.close()
 
 
-async def test_footer_update_now_returns_once_it_shows_the_keys_of_now(tmp_path: Path) -> None:
+async def test_footer_show_current_keys_returns_once_it_shows_them(tmp_path: Path) -> None:
     """The end of an answer waits on it, so that its one frame shows the keys as they are now."""
     from tui.ui.widgets.key_footer import KeyFooter
 
@@ -259,11 +259,11 @@ async def test_footer_update_now_returns_once_it_shows_the_keys_of_now(tmp_path:
         footer = app.screen.query_one(KeyFooter)
         await wait_for(pilot, lambda: "Quit" in footer_text(app))
         rebuilds = footer.rebuilds
-        await footer.update_now(timeout_s=0.01)  # the same keys: nothing to rebuild
+        await footer.show_current_keys(timeout_s=5)  # the same keys: nothing to rebuild
         assert footer.rebuilds == rebuilds
         app.screen.set_focus(app.main_screen.panes.listing)  # other keys (the binding refresh comes later)
         assert "Rename" not in footer_text(app)
-        await footer.update_now(timeout_s=5)
+        await footer.show_current_keys(timeout_s=5)
         assert "Rename" in footer_text(app) and footer.rebuilds == rebuilds + 1  # rebuilt by the time it returns
     store.close()
     await client.aclose()

@@ -105,7 +105,7 @@ class Exchanges:
             try:
                 await self._wind_up(generation)
             finally:
-                # The end's one frame: once on_done is over (it waits for the footer's rebuild),
+                # The end's one frame: once on_done is over (it waits for the footer to show the keys),
                 # or at the view's cap.
                 self.host.call_after_refresh(generation.view.release_frames)
 

@@ -243,9 +243,8 @@ class MainScreen(Screen[None]):
 
     async def _answer_done(self) -> None:
         self.history.refresh_current()  # more choices may have been stored (n > 1); else no repaint
-        self.refresh_bindings()
         await self.branches.sync()  # an answer asked again mid-conversation has no later turns yet
-        await self.query_one(KeyFooter).update_now()  # the end's one frame shows the keys without Stop
+        await self.query_one(KeyFooter).show_current_keys()  # bindings refreshed: the end's one frame has no Stop
 
     def _notice(self, message: str) -> None:
         self.notify(message, title="Notice", markup=False)

@@ -47,19 +47,14 @@ class KeyFooter(Footer):
             if rebuilt is not None:
                 rebuilt.set()
 
-    async def update_now(self, timeout_s: float = 0.5) -> None:
-        """Rebuild now if the keys to show changed, and return once that is done (soon if they did
-        not; at most ``timeout_s``, should the app close first). A binding refresh reaches
-        :meth:`bindings_changed` later, through a message; this does not wait for that."""
-        checked = asyncio.Event()
-
-        def check() -> None:  # in the footer's own context, where its compose must run
-            self.bindings_changed(self.screen)
-            checked.set()
-
+    async def show_current_keys(self, timeout_s: float = 0.5) -> None:
+        """Refresh the screen's bindings and return once the footer shows them: at once if its keys
+        did not change, else after its rebuild (at most ``timeout_s``, should the app close first)."""
         if not self.is_attached:
             return
-        self.call_next(check)
+        checked = asyncio.Event()
+        self.screen.refresh_bindings()  # reaches bindings_changed through this footer's queue,
+        self.call_next(checked.set)  # so this runs after it
         with suppress(TimeoutError):
             await asyncio.wait_for(checked.wait(), timeout_s)
             rebuilt = self._rebuilding
